@@ -1,0 +1,254 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The ``blobformat`` command line, built on the public API only.
+
+Exit codes: 0 success, 1 invalid or unsupported input (one line on stderr
+naming offset, field and SPEC rule), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import blobformat
+
+__all__ = ["main"]
+
+_HEX_WIDTH = 64
+
+
+class _CLIError(Exception):
+    """A user-facing failure: print one line and exit 1."""
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes() if path != "-" else sys.stdin.buffer.read()
+    except OSError as err:
+        raise _CLIError(f"cannot read {path}: {err.strerror}") from None
+
+
+def _write(path: str | None, data: bytes) -> None:
+    if path is None or path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(path).write_bytes(data)
+    except OSError as err:
+        raise _CLIError(f"cannot write {path}: {err.strerror}") from None
+
+
+def _render_value(path: str, value: int | bytes | None, size: int) -> list[str]:
+    """Text lines for one field value."""
+    if value is None:
+        return ["(absent)"]
+    if isinstance(value, bytes):
+        if path.endswith("magic") and all(32 <= b < 127 or b == 0 for b in value):
+            return [repr(value.decode("latin-1")).replace("\\x00", "\\0")]
+        if not value:
+            return ["(empty)"]
+        text = value.hex()
+        return [text[i : i + _HEX_WIDTH] for i in range(0, len(text), _HEX_WIDTH)]
+    leaf = path.rsplit(".", 1)[-1]
+    if leaf == "blob_type":
+        try:
+            return [f"0x{value:02X} ({blobformat.BlobType(value).name})"]
+        except ValueError:
+            return [f"0x{value:02X}"]
+    if leaf in ("key_alg", "wrap_alg"):
+        try:
+            return [f"0x{value:04X} ({blobformat.AlgId(value).name})"]
+        except ValueError:
+            return [f"0x{value:08X}"]
+    if size <= 4:
+        return [str(value)]
+    text = f"{value:0{2 * size}x}"
+    lines = [text[i : i + _HEX_WIDTH] for i in range(0, len(text), _HEX_WIDTH)]
+    lines[0] = "0x" + lines[0]
+    lines[-1] += f"  ({value.bit_length()} bits, big-endian hex)"
+    return lines
+
+
+def _spans(blob: blobformat.Blob, show_private: bool) -> list[dict[str, Any]]:
+    """Every field of ``blob`` (and of a PVK file's inner blob), in order."""
+    out: list[dict[str, Any]] = []
+    secret_source: dict[str, int | bytes | None] = {}
+    if show_private:
+        secret_source = {s.path: _secret_value(blob, s.path) for s in blob.layout() if s.secret}
+    for span in blob.layout():
+        value = span.value
+        if span.secret and show_private:
+            value = secret_source.get(span.path)
+        out.append(
+            {
+                "path": span.path,
+                "offset": span.offset,
+                "size": span.size,
+                "value": value,
+                "secret": span.secret,
+                "hidden": span.secret and not show_private,
+            }
+        )
+    if isinstance(blob, blobformat.PVKFile) and blob.blob is not None:
+        base = 24 + len(blob.salt)
+        out = [s for s in out if s["path"] != "key"]
+        for inner in _spans(blob.blob, show_private):
+            inner["path"] = "key." + inner["path"]
+            inner["offset"] += base
+            out.append(inner)
+    return out
+
+
+def _secret_value(blob: blobformat.Blob, path: str) -> int | bytes | None:
+    if isinstance(blob, blobformat.PVKFile):
+        return blob.key_data if path == "key" else None
+    value = getattr(blob, path, None)
+    return value if isinstance(value, int | bytes) else None
+
+
+def _summary(blob: blobformat.Blob, size: int) -> str:
+    header = blob.header
+    kind = type(blob)
+    parts = [f"{kind.KIND} ({kind.__name__})", f"{size} bytes"]
+    if not isinstance(blob, blobformat.PVKFile):
+        parts.insert(1, header.blob_type.name)
+        parts.insert(2, f"version {header.version}")
+        alg = header.key_alg
+        parts.insert(
+            3, alg.name if isinstance(alg, blobformat.AlgId) else f"aiKeyAlg 0x{alg:08X}"
+        )
+    return ", ".join(parts)
+
+
+def _inspect_text(blob: blobformat.Blob, size: int, show_private: bool) -> str:
+    lines = [_summary(blob, size), "offset  size  field"]
+    groups_seen: set[str] = set()
+    for span in _spans(blob, show_private):
+        parts = span["path"].split(".")
+        for depth in range(1, len(parts)):
+            group = ".".join(parts[:depth])
+            if group not in groups_seen:
+                groups_seen.add(group)
+                lines.append(f"{span['offset']:6d}        {'  ' * (depth - 1)}{parts[depth - 1]}")
+        depth = span["path"].count(".")
+        name = "  " * depth + span["path"].rsplit(".", 1)[-1]
+        if span["hidden"]:
+            bits = _secret_bits(blob, span["path"])
+            rendered = [f"(secret{bits}; --show-private shows it)"]
+        else:
+            rendered = _render_value(span["path"], span["value"], span["size"])
+        head = f"{span['offset']:6d} {span['size']:5d}  {name:<24} "
+        lines.append(head + rendered[0])
+        lines.extend(" " * len(head) + more for more in rendered[1:])
+    for tol in getattr(blob, "tolerated", ()):
+        lines.append(
+            f"tolerated: {tol.kind} at offset {tol.offset}: {tol.detail} [SPEC {tol.rule}]"
+        )
+    return "\n".join(lines)
+
+
+def _secret_bits(blob: blobformat.Blob, path: str) -> str:
+    target: object = blob
+    if isinstance(blob, blobformat.PVKFile) and path.startswith("key.") and blob.blob:
+        target, path = blob.blob, path[4:]
+    value = getattr(target, path, None)
+    if isinstance(value, int):
+        return f", {value.bit_length()} bits"
+    if isinstance(value, bytes):
+        return f", {len(value)} bytes"
+    return ""
+
+
+def _jsonable(value: int | bytes | None, size: int) -> Any:
+    if value is None or (isinstance(value, int) and size <= 4):
+        return value
+    if isinstance(value, bytes):
+        return value.hex()
+    return f"{value:0{2 * size}x}"
+
+
+def _inspect_json(blob: blobformat.Blob, size: int, show_private: bool) -> str:
+    header = blob.header
+    doc = {
+        "kind": type(blob).__name__,
+        "description": type(blob).KIND,
+        "size": size,
+        "header": {
+            "blob_type": int(header.blob_type),
+            "version": header.version,
+            "key_alg": int(header.key_alg),
+        },
+        "fields": [
+            {
+                "path": s["path"],
+                "offset": s["offset"],
+                "size": s["size"],
+                "secret": s["secret"],
+                "value": None if s["hidden"] else _jsonable(s["value"], s["size"]),
+            }
+            for s in _spans(blob, show_private)
+        ],
+        "tolerated": [
+            {"kind": t.kind, "offset": t.offset, "detail": t.detail, "rule": t.rule}
+            for t in getattr(blob, "tolerated", ())
+        ],
+    }
+    return json.dumps(doc, indent=2)
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    blob = blobformat.parse(data, lenient=args.lenient)
+    render = _inspect_json if args.json else _inspect_text
+    print(render(blob, len(data), args.show_private))
+    return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="blobformat",
+        description="Inspect and convert Windows CryptoAPI key BLOBs and PVK files.",
+    )
+    parser.add_argument("--version", action="version", version=blobformat.__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("inspect", help="print a blob's fields with their offsets")
+    p.add_argument("file", help="blob or PVK file ('-' for stdin)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--show-private", action="store_true", help="also print secret key material"
+    )
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="forensic mode: accept trailing bytes and shortened private blobs",
+    )
+    p.set_defaults(func=_cmd_inspect)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    :param argv: arguments without the program name (default: ``sys.argv[1:]``).
+    """
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except BrokenPipeError:
+        # The reader went away (``| head``): not an error of ours.
+        sys.stderr.close()
+        return 0
+    except blobformat.BlobError as err:
+        print(f"blobformat: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    except _CLIError as err:
+        print(f"blobformat: {err}", file=sys.stderr)
+        return 1

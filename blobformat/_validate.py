@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Semantic rules of the blob layouts (SPEC.md's MUSTs), in plain Python.
+
+Each check names the SPEC requirement it enforces and, through ``offsets``
+(field path -> byte offset), where the field sits. The same functions run
+for parsed blobs and for hand-built models, so a model that exists is a
+model that can be encoded. Messages show values only for non-secret fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NoReturn
+
+from blobformat.constants import AlgClass, AlgId
+from blobformat.errors import InvalidFieldError
+
+__all__ = [
+    "DH_ALGS",
+    "DSS_ALGS",
+    "RSA_ALGS",
+    "alg_name",
+    "check_alg",
+    "check_bit_length",
+    "check_fits",
+    "check_plaintext_key_size",
+    "check_session_alg",
+    "fail",
+]
+
+RSA_ALGS = frozenset({AlgId.CALG_RSA_KEYX, AlgId.CALG_RSA_SIGN})
+DSS_ALGS = frozenset({AlgId.CALG_DSS_SIGN})
+DH_ALGS = frozenset({AlgId.CALG_DH_SF, AlgId.CALG_DH_EPHEM})
+
+#: ALG_ID classes a session key (SIMPLEBLOB, SYMMETRICWRAPKEYBLOB) may have.
+SESSION_CLASSES = frozenset({AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT})
+
+_ALG_VALUES = {int(a) for a in AlgId}
+
+
+def alg_name(value: int) -> str:
+    """Render an ALG_ID as its wincrypt.h name, or hex when unknown."""
+    if value in _ALG_VALUES:
+        return f"{AlgId(value).name} (0x{value:04X})"
+    return f"0x{value:08X}"
+
+
+def fail(
+    message: str,
+    *,
+    field: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+    expected: str | None = None,
+    actual: str | None = None,
+) -> NoReturn:
+    """Raise :class:`InvalidFieldError` located at ``field``."""
+    raise InvalidFieldError(
+        message,
+        expected=expected,
+        actual=actual,
+        offset=None if offsets is None else offsets.get(field),
+        field=field,
+        rule=rule,
+    )
+
+
+def check_alg(
+    value: int,
+    allowed: frozenset[AlgId],
+    *,
+    what: str,
+    field: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+) -> AlgId:
+    """Return ``value`` as an :class:`AlgId` if it is one of ``allowed``."""
+    if value in allowed:
+        return AlgId(value)
+    fail(
+        f"ALG_ID not allowed for {what}",
+        field=field,
+        offsets=offsets,
+        rule=rule,
+        expected=" or ".join(sorted(a.name for a in allowed)),
+        actual=alg_name(value),
+    )
+
+
+def check_session_alg(
+    value: int,
+    *,
+    what: str,
+    field: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+    classes: frozenset[AlgClass] = SESSION_CLASSES,
+) -> AlgId:
+    """Return ``value`` as an :class:`AlgId` if it names a session-key algorithm."""
+    if value in _ALG_VALUES and AlgId(value).alg_class in classes:
+        return AlgId(value)
+    fail(
+        f"{what} must name a session-key algorithm",
+        field=field,
+        offsets=offsets,
+        rule=rule,
+        expected="an ALG_ID of class " + " or ".join(sorted(c.name for c in classes)),
+        actual=alg_name(value),
+    )
+
+
+def check_bit_length(
+    value: int,
+    *,
+    low: int,
+    high: int,
+    step: int,
+    field: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+    allow_zero: bool = False,
+) -> None:
+    """Check ``low <= value <= high`` and ``value % step == 0`` (or 0 if allowed)."""
+    if allow_zero and value == 0:
+        return
+    if low <= value <= high and value % step == 0:
+        return
+    expected = f"{low}..{high}"
+    if step > 1:
+        expected += f" in steps of {step}"
+    if allow_zero:
+        expected = "0 or " + expected
+    fail(
+        "bit length out of range",
+        field=field,
+        offsets=offsets,
+        rule=rule,
+        expected=expected,
+        actual=str(value),
+    )
+
+
+def check_fits(
+    value: int,
+    bits: int,
+    *,
+    field: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+) -> None:
+    """Check that a number is below ``2**bits`` (its declared bit length).
+
+    The message gives the value's bit length only: the field may be secret.
+    """
+    if value >> bits:
+        fail(
+            "number exceeds its declared bit length",
+            field=field,
+            offsets=offsets,
+            rule=rule,
+            expected=f"at most {bits} bits",
+            actual=f"{value.bit_length()} bits",
+        )
+
+
+# Key lengths in bytes a PLAINTEXTKEYBLOB may carry, over all of Microsoft's
+# RSA providers (SPEC §15.1): DES-family sizes include the parity bits.
+_PLAINTEXT_SIZES: dict[AlgId, frozenset[int]] = {
+    AlgId.CALG_DES: frozenset({8}),
+    AlgId.CALG_3DES_112: frozenset({16}),
+    AlgId.CALG_3DES: frozenset({24}),
+    AlgId.CALG_AES_128: frozenset({16}),
+    AlgId.CALG_AES_192: frozenset({24}),
+    AlgId.CALG_AES_256: frozenset({32}),
+    AlgId.CALG_RC2: frozenset(range(5, 17)),
+    AlgId.CALG_RC4: frozenset(range(5, 17)),
+}
+
+
+def check_plaintext_key_size(
+    alg: AlgId, size: int, *, field: str, offsets: Mapping[str, int] | None
+) -> None:
+    """Check a PLAINTEXTKEYBLOB key length against the key-length table (SPEC §9).
+
+    Runs before the key bytes are read, so a huge ``dwKeySize`` fails here.
+    """
+    allowed = _PLAINTEXT_SIZES.get(alg, frozenset())
+    if size in allowed:
+        return
+    if not allowed:
+        expected = "an algorithm with a defined key length"
+    elif len(allowed) == 1:
+        expected = f"{next(iter(allowed))} bytes"
+    else:
+        expected = f"{min(allowed)}..{max(allowed)} bytes"
+    fail(
+        f"key length not allowed for {alg.name}",
+        field=field,
+        offsets=offsets,
+        rule="PTK-3",
+        expected=expected,
+        actual=f"{size} bytes",
+    )

@@ -1,0 +1,391 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The one boundary between blobformat and ``construct`` (SPEC §2.4).
+
+The declarative schemas in :mod:`blobformat._schema` are the single source
+of every layout. This module turns a schema into a *plan*: the flat list of
+fields with their byte offsets and sizes for given length parameters
+(``bit_length`` and friends). Plans are cached, so decoding a blob is a
+bounds check against the input followed by slicing, and encoding is the
+reverse. The plan is derived from the schema by construct's own ``sizeof``
+evaluation, so the two cannot drift apart.
+
+:func:`parse_interpreted` and :func:`build_interpreted` run construct itself
+over the same schemas; the test suite checks that both paths agree on every
+vector and on hostile input. Every construct exception is translated here
+into a :class:`~blobformat.errors.BlobError`; none escapes this module.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import construct as cs
+
+from blobformat._schema import LAYOUTS, Layout
+from blobformat.errors import (
+    EncodeError,
+    InvalidFieldError,
+    TrailingDataError,
+    TruncatedError,
+)
+
+__all__ = [
+    "BYTES",
+    "CONST",
+    "REST",
+    "UINT",
+    "Field",
+    "Plan",
+    "Value",
+    "build_interpreted",
+    "check_length",
+    "encode",
+    "parse_interpreted",
+    "plan",
+    "prefix_plan",
+    "read",
+]
+
+UINT: Final = 0
+CONST: Final = 1
+BYTES: Final = 2
+REST: Final = 3
+
+Value = int | bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a plan: dotted path, byte offset, byte size and kind.
+
+    ``size`` is -1 for a REST field (the remainder of the input). ``absent``
+    fields (an ``If`` whose condition is false) have size 0 and decode to
+    ``None``.
+    """
+
+    path: str
+    offset: int
+    size: int
+    kind: int
+    const: bytes = b""
+    absent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A flat layout; ``end`` is the offset after the last fixed-size field."""
+
+    fields: tuple[Field, ...]
+    end: int
+    open_ended: bool
+
+    def offsets(self) -> dict[str, int]:
+        """Map each field path to its offset."""
+        return {f.path: f.offset for f in self.fields}
+
+
+class _NeedsParamsError(Exception):
+    """A field's size depends on a parameter that is not known yet."""
+
+
+def _context(params: Mapping[str, int]) -> cs.Container:
+    """Build a construct context from dotted parameter names."""
+    ctx = cs.Container()
+    for dotted, value in params.items():
+        node = ctx
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, cs.Container())
+        node[leaf] = value
+    return ctx
+
+
+def _sizeof(con: cs.Construct, ctx: cs.Container) -> int:
+    try:
+        return int(con.sizeof(**ctx))
+    except (cs.SizeofError, KeyError, AttributeError) as err:
+        raise _NeedsParamsError from err
+
+
+def _walk(
+    struct: cs.Struct,
+    ctx: cs.Container,
+    prefix: str,
+    offset: int,
+    out: list[Field],
+) -> int:
+    """Append the fields of ``struct`` to ``out``; return the end offset."""
+    for sub in struct.subcons:
+        if isinstance(sub, cs.Renamed):
+            name, con = sub.name, sub.subcon
+        else:
+            name, con = None, sub
+        if isinstance(con, cs.Terminated.__class__):
+            continue
+        path = f"{prefix}{name}"
+        if isinstance(con, cs.Struct):
+            offset = _walk(con, ctx.get(name, cs.Container()), f"{path}.", offset, out)
+            continue
+        absent = False
+        if isinstance(con, cs.IfThenElse):
+            try:
+                present = bool(cs.core.evaluate(con.condfunc, ctx))
+            except (KeyError, AttributeError) as err:
+                raise _NeedsParamsError from err
+            if not present:
+                out.append(Field(path, offset, 0, UINT, absent=True))
+                continue
+            con = con.thensubcon
+        if isinstance(con, cs.GreedyBytes.__class__):
+            out.append(Field(path, offset, -1, REST))
+            return offset
+        if isinstance(con, cs.Const):
+            out.append(Field(path, offset, len(con.value), CONST, const=con.value))
+            offset += len(con.value)
+            continue
+        size = _sizeof(con, ctx)
+        if isinstance(con, cs.Bytes):
+            kind = BYTES
+        elif (isinstance(con, cs.FormatField) and con.fmtstr in ("<B", "<H", "<L", "<Q")) or (isinstance(con, cs.BytesInteger) and con.swapped and not con.signed):
+            kind = UINT
+        else:  # pragma: no cover - a schema author error, caught by the tests
+            raise TypeError(f"unsupported construct in schema: {con!r}")
+        out.append(Field(path, offset, size, kind, absent=absent))
+        offset += size
+    return offset
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan_cached(name: str, params: tuple[tuple[str, int], ...]) -> Plan:
+    layout = LAYOUTS[name]
+    fields: list[Field] = []
+    end = _walk(layout.struct, _context(dict(params)), "", 0, fields)
+    open_ended = bool(fields) and fields[-1].kind == REST
+    return Plan(tuple(fields), end, open_ended)
+
+
+def plan(layout: Layout, params: Mapping[str, int]) -> Plan:
+    """The full plan of ``layout`` for the given length parameters."""
+    return _plan_cached(layout.name, tuple((k, params[k]) for k in layout.params))
+
+
+@functools.lru_cache(maxsize=64)
+def _prefix_cached(name: str) -> Plan:
+    layout = LAYOUTS[name]
+    fields: list[Field] = []
+    try:
+        end = _walk(layout.struct, cs.Container(), "", 0, fields)
+    except _NeedsParamsError:
+        end = fields[-1].offset + fields[-1].size if fields else 0
+    open_ended = bool(fields) and fields[-1].kind == REST
+    return Plan(tuple(fields), end, open_ended)
+
+
+def prefix_plan(layout: Layout) -> Plan:
+    """The leading fixed-size fields of ``layout``, up to the first sized one."""
+    return _prefix_cached(layout.name)
+
+
+def check_length(
+    p: Plan,
+    available: int,
+    *,
+    rule: str,
+    what: str,
+    allow_trailing: bool = False,
+) -> int:
+    """Compare the plan with the input length before anything is read.
+
+    :returns: the number of trailing bytes (0 unless ``allow_trailing``).
+    :raises TruncatedError: naming the first field that does not fit.
+    :raises TrailingDataError: if bytes follow a closed plan.
+    """
+    if available < p.end:
+        for f in p.fields:
+            if f.offset + max(f.size, 0) > available:
+                raise TruncatedError(
+                    f"{what}: input ends inside a field "
+                    f"({f.offset + f.size} bytes needed, {available} given)",
+                    needed=f.offset + f.size,
+                    available=available,
+                    offset=f.offset,
+                    field=f.path,
+                    rule=rule,
+                )
+    extra = available - p.end
+    if extra and not p.open_ended and not allow_trailing:
+        raise TrailingDataError(
+            f"{what}: {extra} unexpected bytes after the last field",
+            extra=extra,
+            offset=p.end,
+            rule=rule,
+        )
+    return 0 if p.open_ended else extra
+
+
+def read(
+    p: Plan,
+    data: bytes,
+    values: dict[str, Value],
+    *,
+    const_rule: str = "",
+) -> dict[str, Value]:
+    """Decode the fields of ``p`` that are not yet in ``values``.
+
+    The caller has already run :func:`check_length`, so every slice is
+    within the input.
+
+    :raises InvalidFieldError: if a constant field differs.
+    """
+    for f in p.fields:
+        if f.path in values:
+            continue
+        if f.kind == UINT:
+            if f.absent:
+                values[f.path] = None
+            else:
+                values[f.path] = int.from_bytes(
+                    data[f.offset : f.offset + f.size], "little"
+                )
+        elif f.kind == BYTES:
+            values[f.path] = bytes(data[f.offset : f.offset + f.size])
+        elif f.kind == REST:
+            values[f.path] = bytes(data[f.offset :])
+        else:
+            got = bytes(data[f.offset : f.offset + f.size])
+            if got != f.const:
+                raise InvalidFieldError(
+                    f"bad constant in field '{f.path}'",
+                    expected=f.const.hex(),
+                    actual=got.hex(),
+                    offset=f.offset,
+                    field=f.path,
+                    rule=const_rule,
+                )
+            values[f.path] = got
+    return values
+
+
+def encode(p: Plan, values: Mapping[str, Value], *, rule: str) -> bytes:
+    """Write ``values`` following plan ``p``.
+
+    :raises EncodeError: if a number does not fit its field or a byte
+        field has the wrong length (messages give sizes, never values).
+    """
+    parts: list[bytes] = []
+    for f in p.fields:
+        if f.absent:
+            continue
+        if f.kind == CONST:
+            parts.append(f.const)
+            continue
+        value = values[f.path]
+        if f.kind == UINT:
+            if not isinstance(value, int) or value < 0:
+                raise EncodeError(
+                    f"field '{f.path}' must be a non-negative integer",
+                    field=f.path,
+                    offset=f.offset,
+                    rule=rule,
+                )
+            try:
+                parts.append(value.to_bytes(f.size, "little"))
+            except OverflowError:
+                raise EncodeError(
+                    f"field '{f.path}' does not fit in {f.size} bytes",
+                    field=f.path,
+                    offset=f.offset,
+                    rule=rule,
+                ) from None
+        else:
+            if not isinstance(value, bytes) or (
+                f.kind == BYTES and len(value) != f.size
+            ):
+                raise EncodeError(
+                    f"field '{f.path}' must be {f.size} bytes",
+                    field=f.path,
+                    offset=f.offset,
+                    rule=rule,
+                )
+            parts.append(value)
+    return b"".join(parts)
+
+
+def _flatten(container: Mapping[str, object], prefix: str, out: dict[str, Value]) -> None:
+    for key, value in container.items():
+        if key.startswith("_"):
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            _flatten(value, f"{path}.", out)
+        elif isinstance(value, int | bytes) or value is None:
+            out[path] = value
+        else:  # pragma: no cover - the schemas produce no other types
+            raise TypeError(f"unexpected parsed value at {path}")
+
+
+def _unflatten(values: Mapping[str, Value]) -> dict[str, object]:
+    root: dict[str, object] = {}
+    for dotted, value in values.items():
+        node = root
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):  # pragma: no cover - schema error
+                raise TypeError(dotted)
+            node = child
+        node[leaf] = value
+    return root
+
+
+def _translate(err: cs.ConstructError, *, rule: str, available: int) -> Exception:
+    """Map a construct exception to a BlobError without its message text."""
+    path = str(getattr(err, "path", "") or "")
+    field = ".".join(
+        part.strip() for part in path.split("->")[1:] if part.strip()
+    ) or None
+    if isinstance(err, cs.StreamError):
+        return TruncatedError(
+            "input ends inside a field",
+            needed=available + 1,
+            available=available,
+            field=field,
+            rule=rule,
+        )
+    if isinstance(err, cs.TerminatedError):
+        return TrailingDataError("unexpected bytes after the last field", extra=1, rule=rule)
+    if isinstance(err, cs.ConstError):
+        return InvalidFieldError("bad constant", field=field, rule=rule)
+    return EncodeError("value cannot be encoded", field=field, rule=rule)
+
+
+def parse_interpreted(layout: Layout, data: bytes, *, rule: str) -> dict[str, Value]:
+    """Parse with construct itself (the reference path used by the tests).
+
+    :raises TruncatedError, TrailingDataError, InvalidFieldError: translated
+        from construct's exceptions.
+    """
+    try:
+        container = layout.struct.parse(data)
+    except cs.ConstructError as err:
+        raise _translate(err, rule=rule, available=len(data)) from None
+    out: dict[str, Value] = {}
+    _flatten(container, "", out)
+    return out
+
+
+def build_interpreted(layout: Layout, values: Mapping[str, Value], *, rule: str) -> bytes:
+    """Build with construct itself (the reference path used by the tests).
+
+    :raises EncodeError: translated from construct's exceptions.
+    """
+    try:
+        return bytes(layout.struct.build(_unflatten(values)))
+    except cs.ConstructError as err:
+        raise _translate(err, rule=rule, available=0) from None
+    except (KeyError, TypeError, ValueError) as err:
+        # construct reports a missing or mistyped value with built-in exceptions.
+        raise EncodeError(f"value cannot be encoded ({type(err).__name__})", rule=rule) from None

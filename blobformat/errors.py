@@ -1,0 +1,294 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The exceptions blobformat raises on purpose (SPEC §2.4).
+
+Every failure caused by the bytes or values a caller passes in is a
+:class:`BlobError`. Each error carries where it happened (``offset``,
+``field``) and which SPEC.md requirement it enforces (``rule``). Messages
+and attributes never contain key material: for secret fields they give
+lengths only.
+
+Hierarchy::
+
+    BlobError
+      ParseError (ValueError)
+        TruncatedError, TrailingDataError, InvalidFieldError, UnsupportedBlobError
+      EncodeError (ValueError)
+      InvalidParameterError (ValueError)
+      KeyConversionError (ValueError)
+      PasswordError (ValueError)
+      DecryptionError (ValueError)
+      PaddingError (ValueError)
+      SignatureError (ValueError)
+        UnknownSignerError, BadSignatureError, WeakKeyError, StaleGenerationError
+      NoRecipientError (LookupError)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "BadSignatureError",
+    "BlobError",
+    "DecryptionError",
+    "EncodeError",
+    "InvalidFieldError",
+    "InvalidParameterError",
+    "KeyConversionError",
+    "NoRecipientError",
+    "PaddingError",
+    "ParseError",
+    "PasswordError",
+    "SignatureError",
+    "StaleGenerationError",
+    "TrailingDataError",
+    "TruncatedError",
+    "UnknownSignerError",
+    "UnsupportedBlobError",
+    "WeakKeyError",
+]
+
+
+class BlobError(Exception):
+    """Root of every exception blobformat raises on purpose.
+
+    It is abstract: only its subclasses are raised.
+
+    :ivar message: what is wrong, without location or rule.
+    :ivar offset: byte offset of the failing field in the input, if known.
+    :ivar field: dotted path of the failing field (``"header.reserved"``), if known.
+    :ivar rule: the SPEC.md requirement ID the input violates (``"HDR-3"``), if any.
+    :ivar hint: what the input looks like instead, when that is known.
+    """
+
+    _abstract: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        offset: int | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        if type(self).__dict__.get("_abstract", False):
+            raise TypeError(f"{type(self).__name__} is abstract; raise a subclass")
+        self.message = message
+        self.offset = offset
+        self.field = field
+        self.rule = rule
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _details(self) -> str:
+        return ""
+
+    def _render(self) -> str:
+        text = self.message
+        where = []
+        if self.offset is not None:
+            where.append(f"at offset {self.offset}")
+        if self.field is not None:
+            where.append(f"({self.field})")
+        if where:
+            text = f"{text} {' '.join(where)}"
+        text += self._details()
+        if self.rule is not None:
+            text = f"{text} [SPEC {self.rule}]"
+        if self.hint:
+            text = f"{text}; hint: {self.hint}"
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments need help to survive pickling (multiprocessing).
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[BlobError], message: str, state: dict[str, object]) -> BlobError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    Exception.__init__(err, err._render())
+    return err
+
+
+class ParseError(BlobError, ValueError):
+    """The bytes are not something blobformat accepts (abstract)."""
+
+    _abstract = True
+
+
+class TruncatedError(ParseError):
+    """The input ends inside a field.
+
+    :ivar needed: bytes the structure needs from the start of the input.
+    :ivar available: bytes actually given.
+    """
+
+    _abstract = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        needed: int,
+        available: int,
+        offset: int | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.needed = needed
+        self.available = available
+        super().__init__(message, offset=offset, field=field, rule=rule, hint=hint)
+
+
+class TrailingDataError(ParseError):
+    """Bytes follow a complete structure.
+
+    :ivar extra: how many surplus bytes there are.
+    """
+
+    _abstract = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        extra: int,
+        offset: int | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.extra = extra
+        super().__init__(message, offset=offset, field=field, rule=rule, hint=hint)
+
+
+class InvalidFieldError(ParseError):
+    """A field holds a value SPEC.md does not allow.
+
+    :ivar expected: a description of the allowed values (never secret).
+    :ivar actual: the value found, or ``None`` for secret fields.
+    """
+
+    _abstract = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        expected: str | None = None,
+        actual: str | None = None,
+        offset: int | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(message, offset=offset, field=field, rule=rule, hint=hint)
+
+    def _details(self) -> str:
+        details = []
+        if self.expected is not None:
+            details.append(f"expected {self.expected}")
+        if self.actual is not None:
+            details.append(f"got {self.actual}")
+        return f": {', '.join(details)}" if details else ""
+
+
+class UnsupportedBlobError(ParseError):
+    """Well-formed input of a kind outside SPEC.md's supported set.
+
+    Vendor CSPs define their own ``bType`` values; this names the header
+    values found so that a caller can route the bytes elsewhere.
+    """
+
+    _abstract = False
+
+
+class EncodeError(BlobError, ValueError):
+    """A model or key cannot be written as the requested blob."""
+
+    _abstract = False
+
+
+class InvalidParameterError(BlobError, ValueError):
+    """An argument value is outside what the operation supports."""
+
+    _abstract = False
+
+
+class KeyConversionError(BlobError, ValueError):
+    """Key numbers are inconsistent or cannot be represented.
+
+    :ivar relation: the relation that fails, e.g. ``"n == p*q"``.
+    """
+
+    _abstract = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        relation: str | None = None,
+        offset: int | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.relation = relation
+        super().__init__(message, offset=offset, field=field, rule=rule, hint=hint)
+
+
+class PasswordError(BlobError, ValueError):
+    """A password is missing, or does not decrypt the PVK file."""
+
+    _abstract = False
+
+
+class DecryptionError(BlobError, ValueError):
+    """Unwrapping failed.
+
+    Raised with one fixed message and no location for every cause (bad
+    padding, wrong length, wrong key), so that it cannot act as a padding
+    oracle (SPEC §15.2).
+    """
+
+    _abstract = False
+
+
+class PaddingError(BlobError, ValueError):
+    """The final block of ``CryptDecrypt``-style data has bad PKCS#5 padding."""
+
+    _abstract = False
+
+
+class SignatureError(BlobError, ValueError):
+    """A signed envelope failed verification (SPEC §16)."""
+
+    _abstract = False
+
+
+class UnknownSignerError(SignatureError):
+    """The envelope's signer key id matches no trusted key."""
+
+
+class BadSignatureError(SignatureError):
+    """The signature does not verify over the envelope and context."""
+
+
+class WeakKeyError(SignatureError):
+    """A key is below the envelope's key policy (size or exponent)."""
+
+
+class StaleGenerationError(SignatureError):
+    """The envelope's generation is below the caller's minimum."""
+
+
+class NoRecipientError(BlobError, LookupError):
+    """No envelope entry is wrapped to the given private key."""
+
+    _abstract = False

@@ -1,0 +1,80 @@
+"""The public surface: __all__, typing marker, error hierarchy, import boundaries."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import blobformat
+from blobformat import errors
+
+PACKAGE = Path(blobformat.__file__).parent
+
+
+def test_all_is_exact() -> None:
+    public = {name for name in dir(blobformat) if not name.startswith("_")}
+    public -= {
+        "annotations",
+        "constants",
+        "errors",
+        "models",
+    }
+    modules = {name for name in public if inspect.ismodule(getattr(blobformat, name))}
+    assert set(blobformat.__all__) == (public - modules) | {"__version__"}
+    assert len(blobformat.__all__) == len(set(blobformat.__all__))
+
+
+def test_py_typed_present() -> None:
+    assert (PACKAGE / "py.typed").is_file()
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    for name in blobformat.__all__:
+        if name == "__version__":
+            continue
+        obj = getattr(blobformat, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__doc__, name
+
+
+def test_error_hierarchy() -> None:
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.BlobError)
+    for cls in (
+        errors.TruncatedError,
+        errors.TrailingDataError,
+        errors.InvalidFieldError,
+        errors.UnsupportedBlobError,
+    ):
+        assert issubclass(cls, errors.ParseError)
+        assert issubclass(cls, ValueError)
+
+
+def test_construct_only_behind_the_boundary() -> None:
+    """Only _schema.py and _wire.py may import construct (STYLE B.2)."""
+    allowed = {"_schema.py", "_wire.py"}
+    for path in PACKAGE.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "construct" or n.startswith("construct.") for n in names):
+                assert path.name in allowed, path.name
+
+
+def test_no_assert_in_library() -> None:
+    for path in PACKAGE.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        assert not any(isinstance(n, ast.Assert) for n in ast.walk(tree)), path.name
+
+
+def test_cli_uses_public_api_only() -> None:
+    tree = ast.parse((PACKAGE / "_cli.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert not node.module.startswith("blobformat."), node.module
