@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Layout:
     """A whole-structure schema plus the fields that size the rest of it.
 
@@ -56,6 +56,9 @@ class Layout:
     name: str
     struct: cs.Struct
     params: tuple[str, ...]
+
+    # Layouts are module-level singletons: identity is equality (and the plan
+    # cache key), since construct objects do not compare by value.
 
 
 def le_uint(length: object) -> cs.Construct:

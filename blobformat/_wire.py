@@ -24,7 +24,7 @@ from typing import Final
 
 import construct as cs
 
-from blobformat._schema import LAYOUTS, Layout
+from blobformat._schema import Layout
 from blobformat.errors import (
     EncodeError,
     InvalidFieldError,
@@ -159,8 +159,7 @@ def _walk(
 
 
 @functools.lru_cache(maxsize=1024)
-def _plan_cached(name: str, params: tuple[tuple[str, int], ...]) -> Plan:
-    layout = LAYOUTS[name]
+def _plan_cached(layout: Layout, params: tuple[tuple[str, int], ...]) -> Plan:
     fields: list[Field] = []
     end = _walk(layout.struct, _context(dict(params)), "", 0, fields)
     open_ended = bool(fields) and fields[-1].kind == REST
@@ -169,12 +168,11 @@ def _plan_cached(name: str, params: tuple[tuple[str, int], ...]) -> Plan:
 
 def plan(layout: Layout, params: Mapping[str, int]) -> Plan:
     """The full plan of ``layout`` for the given length parameters."""
-    return _plan_cached(layout.name, tuple((k, params[k]) for k in layout.params))
+    return _plan_cached(layout, tuple((k, params[k]) for k in layout.params))
 
 
 @functools.lru_cache(maxsize=64)
-def _prefix_cached(name: str) -> Plan:
-    layout = LAYOUTS[name]
+def _prefix_cached(layout: Layout) -> Plan:
     fields: list[Field] = []
     try:
         end = _walk(layout.struct, cs.Container(), "", 0, fields)
@@ -186,7 +184,7 @@ def _prefix_cached(name: str) -> Plan:
 
 def prefix_plan(layout: Layout) -> Plan:
     """The leading fixed-size fields of ``layout``, up to the first sized one."""
-    return _prefix_cached(layout.name)
+    return _prefix_cached(layout)
 
 
 def check_length(
