@@ -31,6 +31,14 @@ from blobformat.errors import (
     UnsupportedBlobError,
     WeakKeyError,
 )
+from blobformat.keys import (
+    PrivateKey,
+    PublicKey,
+    dump_private_key,
+    dump_public_key,
+    load_private_key,
+    load_public_key,
+)
 from blobformat.models import (
     Blob,
     BlobHeader,
@@ -55,6 +63,7 @@ from blobformat.models import (
     SymmetricWrapKeyBlob,
     Tolerance,
 )
+from blobformat.pvk import dump_pvk, load_pvk
 
 __version__ = "0.1.0"
 
@@ -91,6 +100,8 @@ __all__ = [
     "ParseError",
     "PasswordError",
     "PlaintextKeyBlob",
+    "PrivateKey",
+    "PublicKey",
     "PublicKeyBlobEx",
     "RSAPrivateKeyBlob",
     "RSAPublicKeyBlob",
@@ -105,5 +116,11 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
     "__version__",
+    "dump_private_key",
+    "dump_public_key",
+    "dump_pvk",
+    "load_private_key",
+    "load_public_key",
+    "load_pvk",
     "parse",
 ]

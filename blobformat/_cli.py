@@ -209,6 +209,98 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- convert -------------------------------------------------------------------
+
+
+def _read_password(path: str | None) -> bytes | None:
+    if path is None:
+        return None
+    raw = _read(path)
+    # Password files usually end with one newline; it is not part of the password.
+    for ending in (b"\r\n", b"\n"):
+        if raw.endswith(ending):
+            return raw[: -len(ending)]
+    return raw
+
+
+def _load_any_key(data: bytes, password: bytes | None) -> Any:
+    """Auto-detect a key among PEM, PVK, CryptoAPI blob and DER."""
+    from cryptography.hazmat.primitives import serialization
+
+    if data.lstrip().startswith(b"-----BEGIN"):
+        if b"PRIVATE KEY-----" in data:
+            # The password file may be meant for the output (PVK): only pass it
+            # to an input that is encrypted.
+            encrypted = b"ENCRYPTED" in data
+            try:
+                return serialization.load_pem_private_key(
+                    data, password=password if encrypted else None
+                )
+            except (ValueError, TypeError) as err:
+                raise _CLIError(f"cannot read the PEM private key: {err}") from None
+        try:
+            return serialization.load_pem_public_key(data)
+        except ValueError as err:
+            raise _CLIError(f"cannot read the PEM public key: {err}") from None
+    try:
+        blob = blobformat.parse(data)
+    except blobformat.UnsupportedBlobError as err:
+        if err.hint and "DER" in err.hint:
+            for loader in (
+                lambda: serialization.load_der_private_key(data, password=None),
+                lambda: serialization.load_der_private_key(data, password=password),
+                lambda: serialization.load_der_public_key(data),
+            ):
+                try:
+                    return loader()
+                except (ValueError, TypeError):
+                    continue
+            raise _CLIError("the input looks like DER but holds no key") from None
+        raise
+    if isinstance(blob, blobformat.PVKFile):
+        return blobformat.load_pvk(data, password)
+    if blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB:
+        return blobformat.load_public_key(blob)
+    if blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB:
+        return blobformat.load_private_key(blob)
+    raise _CLIError(f"a {type(blob).KIND} blob holds no public or private key")
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
+
+    password = _read_password(args.password_file)
+    key = _load_any_key(_read(args.input), password)
+    private = isinstance(key, rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey)
+    if args.public and private:
+        key = key.public_key()
+        private = False
+    alg = None
+    if args.alg_id is not None:
+        try:
+            alg = blobformat.AlgId[args.alg_id]
+        except KeyError:
+            raise _CLIError(f"unknown ALG_ID name {args.alg_id!r}") from None
+    if args.to == "blob":
+        dump = blobformat.dump_private_key if private else blobformat.dump_public_key
+        out = dump(key, alg_id=alg, version=args.blob_version)
+    elif args.to == "pvk":
+        if not private:
+            raise _CLIError("a PVK file holds a private key; the input is a public key")
+        out = blobformat.dump_pvk(key, password, strength="weak" if args.weak else "strong")
+    else:
+        encoding = serialization.Encoding.PEM if args.to == "pem" else serialization.Encoding.DER
+        if private:
+            out = key.private_bytes(
+                encoding, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        else:
+            out = key.public_bytes(encoding, serialization.PublicFormat.SubjectPublicKeyInfo)
+    _write(args.output, out)
+    return 0
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="blobformat",
@@ -229,6 +321,26 @@ def _build_parser() -> argparse.ArgumentParser:
         help="forensic mode: accept trailing bytes and shortened private blobs",
     )
     p.set_defaults(func=_cmd_inspect)
+
+    p = sub.add_parser(
+        "convert",
+        help="convert a key between blob, PVK, PEM and DER",
+        description="Convert a key. The input format (CryptoAPI blob, PVK, PEM or DER) "
+        "is detected; PEM/DER output is PKCS#8 or SubjectPublicKeyInfo.",
+    )
+    p.add_argument("input", help="input file ('-' for stdin)")
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    p.add_argument("--to", required=True, choices=["pem", "der", "blob", "pvk"])
+    p.add_argument("--public", action="store_true", help="write the public key only")
+    p.add_argument(
+        "--password-file",
+        help="file holding the password: decrypts an encrypted input and encrypts "
+        "PVK output (PEM/DER output is written unencrypted)",
+    )
+    p.add_argument("--weak", action="store_true", help="PVK output: 40-bit RC4")
+    p.add_argument("--alg-id", help="blob output: aiKeyAlg name, e.g. CALG_RSA_SIGN")
+    p.add_argument("--blob-version", type=int, choices=[2, 3], help="blob output version")
+    p.set_defaults(func=_cmd_convert)
     return parser
 
 

@@ -15,6 +15,7 @@ secret: ``repr`` and :meth:`layout` never show them.
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeAlias, TypeVar
@@ -338,7 +339,7 @@ class _Model:
                     shown = f"<secret {len(value)} bytes>"
                 else:
                     shown = "<secret>"
-            elif isinstance(value, AlgId):
+            elif isinstance(value, enum.Enum):
                 shown = value.name
             elif isinstance(value, int) and not isinstance(value, bool):
                 shown = _describe_int(value)
@@ -1133,7 +1134,7 @@ class PVKFile(_Model):
     VERSION = 2
     LAYOUT = _schema.LAYOUTS["PVK_FILE"]
     RULE = "PVK-6"
-    SECRET = frozenset({"key_data", "blob"})
+    SECRET = frozenset({"key_data"})
     _BYTES_FIELDS = frozenset({"salt", "key_data"})
 
     key_type: PVKKeyType

@@ -104,3 +104,79 @@ def test_python_dash_m(files: dict[str, Path]) -> None:
     )
     assert proc.returncode == 0
     assert b"RSA public key" in proc.stdout
+
+
+# -- convert -------------------------------------------------------------------
+
+
+@pytest.fixture
+def keyfiles(tmp_path: Path) -> dict[str, Path]:
+    from cryptography.hazmat.primitives import serialization
+
+    from tests import keyfactory as kf
+
+    key = kf.rsa_key()
+    out = {
+        "pem": key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        "der": key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        ),
+        "pubpem": key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ),
+        "blob": bf.dump_private_key(key),
+        "pvk": bf.dump_pvk(key, b"pw"),
+        "pw": b"pw\n",
+    }
+    paths = {}
+    for name, data in out.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        paths[name] = path
+    return paths
+
+
+def test_convert_pem_to_blob_and_back(keyfiles: dict[str, Path], tmp_path: Path) -> None:
+    blob_out = tmp_path / "out.blob"
+    assert main(["convert", str(keyfiles["pem"]), "--to", "blob", "-o", str(blob_out)]) == 0
+    assert blob_out.read_bytes() == keyfiles["blob"].read_bytes()
+    pem_out = tmp_path / "out.pem"
+    assert main(["convert", str(blob_out), "--to", "pem", "-o", str(pem_out)]) == 0
+    assert pem_out.read_bytes() == keyfiles["pem"].read_bytes()
+
+
+def test_convert_detects_der_and_public(keyfiles: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "pub.blob"
+    assert main(["convert", str(keyfiles["der"]), "--to", "blob", "--public", "-o", str(out)]) == 0
+    assert isinstance(bf.parse(out.read_bytes()), bf.RSAPublicKeyBlob)
+    sign = tmp_path / "sign.blob"
+    assert main(["convert", str(keyfiles["pubpem"]), "--to", "blob", "--alg-id", "CALG_RSA_SIGN", "-o", str(sign)]) == 0
+    assert bf.parse(sign.read_bytes()).header.key_alg == bf.AlgId.CALG_RSA_SIGN
+
+
+def test_convert_pvk(keyfiles: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.pem"
+    assert main(["convert", str(keyfiles["pvk"]), "--to", "pem", "--password-file", str(keyfiles["pw"]), "-o", str(out)]) == 0
+    assert out.read_bytes() == keyfiles["pem"].read_bytes()
+    assert main(["convert", str(keyfiles["pvk"]), "--to", "pem"]) == 1
+    assert "PasswordError" in capsys.readouterr().err
+    pvk_out = tmp_path / "out.pvk"
+    assert main(["convert", str(keyfiles["pem"]), "--to", "pvk", "--weak", "--password-file", str(keyfiles["pw"]), "-o", str(pvk_out)]) == 0
+    assert bf.load_pvk(pvk_out.read_bytes(), b"pw").private_numbers() == bf.load_private_key(keyfiles["blob"].read_bytes()).private_numbers()  # type: ignore[union-attr]
+
+
+def test_convert_errors(keyfiles: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(keyfiles["pubpem"]), "--to", "pvk"]) == 1
+    assert "public key" in capsys.readouterr().err
+    assert main(["convert", str(keyfiles["pem"]), "--to", "blob", "--alg-id", "CALG_NOPE"]) == 1
+    assert "unknown ALG_ID" in capsys.readouterr().err
+    junk = tmp_path / "junk"
+    junk.write_bytes(bytes.fromhex("300500030100ff"))
+    assert main(["convert", str(junk), "--to", "pem"]) == 1
+    assert "DER" in capsys.readouterr().err
+    simple = tmp_path / "simple"
+    simple.write_bytes(bf.SimpleBlob(key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=bytes(64)).to_bytes())
+    assert main(["convert", str(simple), "--to", "pem"]) == 1
+    assert "holds no public or private key" in capsys.readouterr().err

@@ -1,0 +1,605 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Convert key blobs to and from ``cryptography`` key objects (SPEC §14).
+
+Exports :func:`load_public_key`, :func:`load_private_key`,
+:func:`dump_public_key` and :func:`dump_private_key`.
+
+Loading checks every relation between the numbers a blob carries and raises
+:class:`~blobformat.errors.KeyConversionError` naming the relation that
+fails; dumping refuses keys a blob cannot hold. Error messages never contain
+key numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TypeAlias
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
+
+from blobformat import _der
+from blobformat._parse import as_bytes, parse
+from blobformat._validate import DH_ALGS, DSS_ALGS, RSA_ALGS, alg_name
+from blobformat.constants import AlgId
+from blobformat.errors import (
+    InvalidParameterError,
+    KeyConversionError,
+    UnsupportedBlobError,
+)
+from blobformat.models import (
+    Blob,
+    DHPrivateKeyBlob,
+    DHPrivateKeyBlobV3,
+    DHPublicKeyBlob,
+    DHPublicKeyBlobV3,
+    DSSPrivateKeyBlob,
+    DSSPrivateKeyBlobV3,
+    DSSPublicKeyBlob,
+    DSSPublicKeyBlobV3,
+    DSSSeed,
+    PVKFile,
+    RSAPrivateKeyBlob,
+    RSAPublicKeyBlob,
+    _Model,
+)
+
+__all__ = [
+    "PrivateKey",
+    "PublicKey",
+    "dump_private_key",
+    "dump_public_key",
+    "load_private_key",
+    "load_public_key",
+]
+
+PublicKey: TypeAlias = rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey
+"""A public key :func:`load_public_key` returns."""
+
+PrivateKey: TypeAlias = rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey
+"""A private key :func:`load_private_key` returns."""
+
+BlobInput: TypeAlias = bytes | bytearray | memoryview | Blob
+
+# cryptography's DSA implementation accepts these sizes only.
+_DSA_P_BITS = (1024, 2048, 3072, 4096)
+_DSA_Q_BITS = (160, 224, 256)
+
+
+def _fail(message: str, relation: str, rule: str) -> KeyConversionError:
+    return KeyConversionError(
+        f"{message} (relation: {relation})", relation=relation, rule=rule
+    )
+
+
+def _as_blob(data: BlobInput) -> Blob:
+    if isinstance(data, _Model):
+        return data
+    return parse(as_bytes(data))
+
+
+# ---------------------------------------------------------------------------
+# Checks -- SPEC §14.2
+
+
+def _check_rsa_public(n: int) -> None:
+    # e < n needs no check: e < 2^32 and n has at least 384 bits (SPEC §5.3).
+    if n < 3 or not n & 1:
+        raise _fail("RSA modulus must be odd and greater than 1", "n odd, n > 1", "KEY-1")
+
+
+def _check_rsa_private(blob: RSAPrivateKeyBlob) -> None:
+    n, e, d = blob.modulus, blob.public_exponent, blob.private_exponent
+    p, q = blob.prime1, blob.prime2
+    _check_rsa_public(n)
+    if p < 3 or q < 3:
+        raise _fail("RSA primes must be greater than 2", "p > 2, q > 2", "KEY-2")
+    if p * q != n:
+        raise _fail("RSA primes do not multiply to the modulus", "n == p*q", "KEY-2")
+    if p == q:
+        raise _fail("RSA primes must differ", "p != q", "KEY-2")
+    lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+    if not 0 < d < n or (e * d) % lam != 1:
+        raise _fail(
+            "RSA private exponent does not invert the public exponent",
+            "e*d == 1 mod lcm(p-1, q-1)",
+            "KEY-2",
+        )
+    if blob.exponent1 != d % (p - 1):
+        raise _fail("RSA exponent1 is wrong", "exponent1 == d mod (p-1)", "KEY-2")
+    if blob.exponent2 != d % (q - 1):
+        raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
+    if not 0 < blob.coefficient < p or (blob.coefficient * q) % p != 1:
+        raise _fail("RSA coefficient is wrong", "coefficient == q^-1 mod p", "KEY-2")
+
+
+def _check_group(p: int, q: int | None, g: int, j: int | None, *, what: str) -> None:
+    """Domain parameters of DSS and DH keys (public values)."""
+    if p < 5 or not p & 1:
+        raise _fail(f"{what} prime p must be odd", "p odd", "KEY-3")
+    if not 1 < g < p - 1:
+        raise _fail(f"{what} generator out of range", "1 < g < p-1", "KEY-3")
+    if q is not None:
+        if q < 3 or not q & 1 or (p - 1) % q:
+            raise _fail(f"{what} q does not divide p-1", "q odd, q | p-1", "KEY-3")
+        if pow(g, q, p) != 1:
+            raise _fail(f"{what} generator is not of order q", "g^q == 1 mod p", "KEY-3")
+        if j is not None and j != (p - 1) // q:
+            raise _fail(f"{what} j is wrong", "j == (p-1)/q", "KEY-3")
+    elif j is not None:
+        raise _fail(f"{what} j without q", "j present only with q", "KEY-3")
+
+
+def _check_y(p: int, q: int | None, y: int, *, what: str) -> None:
+    if not 1 < y < p - 1:
+        raise _fail(f"{what} public value out of range", "1 < y < p-1", "KEY-3")
+    if q is not None and pow(y, q, p) != 1:
+        raise _fail(f"{what} public value is not in the subgroup", "y^q == 1 mod p", "KEY-3")
+
+
+def _check_x(p: int, q: int | None, x: int, *, what: str) -> None:
+    bound, relation = (q, "0 < x < q") if q is not None else (p - 1, "0 < x < p-1")
+    if not 0 < x < bound:
+        raise _fail(f"{what} private value out of range", relation, "KEY-4")
+
+
+def _dsa_representable(p: int, q: int) -> None:
+    if p.bit_length() not in _DSA_P_BITS or q.bit_length() not in _DSA_Q_BITS:
+        raise _fail(
+            "cryptography represents DSA keys with a p of 1024, 2048, 3072 or 4096 "
+            "bits and a q of 160, 224 or 256 bits only; this key has a "
+            f"{p.bit_length()}-bit p and a {q.bit_length()}-bit q",
+            "p and q sizes supported by cryptography",
+            "KEY-5",
+        )
+
+
+def _dh_representable(p: int) -> None:
+    if p.bit_length() < 512:
+        raise _fail(
+            "cryptography represents DH groups with a p of at least 512 bits only",
+            "p at least 512 bits",
+            "KEY-5",
+        )
+
+
+def _derived_private_key(der: bytes, *, what: str) -> PrivateKey:
+    """Load a PKCS#8 key so that OpenSSL computes y = g^x mod p in constant time."""
+    try:
+        key = serialization.load_der_private_key(der, password=None)
+    except (ValueError, TypeError) as err:
+        raise _fail(f"OpenSSL refused the {what} key numbers", "OpenSSL key check", "KEY-5") from err
+    if not isinstance(key, dsa.DSAPrivateKey | dh.DHPrivateKey):  # pragma: no cover
+        raise _fail(f"unexpected {what} key type", "key type", "KEY-5")
+    return key
+
+
+# ---------------------------------------------------------------------------
+# Loading -- SPEC §14.1
+
+
+def load_public_key(
+    data: BlobInput,
+    *,
+    parameters: dh.DHParameters | dh.DHParameterNumbers | None = None,
+) -> PublicKey:
+    """Convert a PUBLICKEYBLOB into a ``cryptography`` public key.
+
+    :param data: the blob bytes, or a parsed public-key model.
+    :param parameters: the DH group (p, g) for a version-2 DH public blob,
+        which carries only y. Ignored otherwise.
+    :returns: an RSA, DSA or DH public key.
+    :raises ParseError: if the bytes are not a valid blob.
+    :raises UnsupportedBlobError: if the blob is not a public key blob.
+    :raises InvalidParameterError: if a DH v2 blob comes without ``parameters``.
+    :raises KeyConversionError: naming the relation the numbers break.
+    """
+    blob = _as_blob(data)
+    if isinstance(blob, RSAPublicKeyBlob):
+        _check_rsa_public(blob.modulus)
+        return rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
+    if isinstance(blob, DSSPublicKeyBlob | DSSPublicKeyBlobV3):
+        j = blob.j if isinstance(blob, DSSPublicKeyBlobV3) else None
+        _check_group(blob.p, blob.q, blob.g, j, what="DSS")
+        _check_y(blob.p, blob.q, blob.y, what="DSS")
+        _dsa_representable(blob.p, blob.q)
+        params = dsa.DSAParameterNumbers(blob.p, blob.q, blob.g)
+        return dsa.DSAPublicNumbers(blob.y, params).public_key()
+    if isinstance(blob, DHPublicKeyBlob):
+        if parameters is None:
+            raise InvalidParameterError(
+                "a version-2 DH public blob holds only y: pass the group as parameters=",
+                rule="KEY-6",
+            )
+        numbers = (
+            parameters.parameter_numbers()
+            if isinstance(parameters, dh.DHParameters)
+            else parameters
+        )
+        if numbers.p.bit_length() != blob.bit_length:
+            raise _fail(
+                "the DH parameters do not match the blob's bit length",
+                "p has bitlen bits",
+                "KEY-6",
+            )
+        _check_group(numbers.p, numbers.q, numbers.g, None, what="DH")
+        _check_y(numbers.p, numbers.q, blob.y, what="DH")
+        _dh_representable(numbers.p)
+        return dh.DHPublicNumbers(blob.y, numbers).public_key()
+    if isinstance(blob, DHPublicKeyBlobV3):
+        _check_group(blob.p, blob.q, blob.g, blob.j, what="DH")
+        _check_y(blob.p, blob.q, blob.y, what="DH")
+        _dh_representable(blob.p)
+        group = dh.DHParameterNumbers(blob.p, blob.g, blob.q)
+        return dh.DHPublicNumbers(blob.y, group).public_key()
+    raise UnsupportedBlobError(
+        f"load_public_key needs a PUBLICKEYBLOB, not a {type(blob).KIND} blob"
+        " (use load_private_key for private blobs)",
+        offset=0,
+        field="header.blob_type",
+    )
+
+
+def load_private_key(
+    data: BlobInput, *, unsafe_skip_rsa_key_validation: bool = False
+) -> PrivateKey:
+    """Convert a PRIVATEKEYBLOB into a ``cryptography`` private key.
+
+    Every relation between the blob's numbers is checked (SPEC §14.2): for
+    RSA n = p*q, e*d = 1 mod lcm(p-1, q-1) and the CRT values; for DSS and
+    DH the group and key ranges, and y = g^x mod p where the blob carries y.
+    Version-2 DSS and DH private blobs carry no y: it is computed.
+
+    :param data: the blob bytes, or a parsed private-key model (an
+        unencrypted PVK file's inner blob is used).
+    :param unsafe_skip_rsa_key_validation: skip ``cryptography``'s own RSA
+        check, which also tests p and q for primality (about 27 ms for 2048
+        bits). The arithmetic relations above are still checked; what is no
+        longer proven is that p and q are prime. Only for keys you trust.
+    :returns: an RSA, DSA or DH private key.
+    :raises ParseError: if the bytes are not a valid blob.
+    :raises UnsupportedBlobError: if the blob is not a private key blob.
+    :raises KeyConversionError: naming the relation the numbers break.
+    """
+    blob = _as_blob(data)
+    if isinstance(blob, PVKFile) and blob.blob is not None:
+        blob = blob.blob
+    if isinstance(blob, RSAPrivateKeyBlob):
+        _check_rsa_private(blob)
+        numbers = rsa.RSAPrivateNumbers(
+            p=blob.prime1,
+            q=blob.prime2,
+            d=blob.private_exponent,
+            dmp1=blob.exponent1,
+            dmq1=blob.exponent2,
+            iqmp=blob.coefficient,
+            public_numbers=rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus),
+        )
+        try:
+            return numbers.private_key(
+                unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation
+            )
+        except ValueError as err:
+            raise _fail(
+                "cryptography's RSA key check failed (p or q is not prime)",
+                "p and q prime",
+                "KEY-2",
+            ) from err
+    if isinstance(blob, DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
+        j = blob.j if isinstance(blob, DSSPrivateKeyBlobV3) else None
+        _check_group(blob.p, blob.q, blob.g, j, what="DSS")
+        _check_x(blob.p, blob.q, blob.x, what="DSS")
+        _dsa_representable(blob.p, blob.q)
+        key = _derived_private_key(_der.dsa_pkcs8(blob.p, blob.q, blob.g, blob.x), what="DSS")
+        if isinstance(blob, DSSPrivateKeyBlobV3):
+            _check_y(blob.p, blob.q, blob.y, what="DSS")
+            _check_derived_y(key, blob.y, what="DSS")
+        return key
+    if isinstance(blob, DHPrivateKeyBlob | DHPrivateKeyBlobV3):
+        q = blob.q if isinstance(blob, DHPrivateKeyBlobV3) else None
+        j = blob.j if isinstance(blob, DHPrivateKeyBlobV3) else None
+        _check_group(blob.p, q, blob.g, j, what="DH")
+        _check_x(blob.p, q, blob.x, what="DH")
+        _dh_representable(blob.p)
+        der = (
+            _der.dh_pkcs8(blob.p, blob.g, blob.x)
+            if q is None
+            else _der.dhx_pkcs8(blob.p, blob.g, q, blob.x)
+        )
+        key = _derived_private_key(der, what="DH")
+        if isinstance(blob, DHPrivateKeyBlobV3):
+            _check_y(blob.p, q, blob.y, what="DH")
+            _check_derived_y(key, blob.y, what="DH")
+        return key
+    raise UnsupportedBlobError(
+        f"load_private_key needs a PRIVATEKEYBLOB, not a {type(blob).KIND} blob",
+        offset=0,
+        field="header.blob_type",
+    )
+
+
+def _check_derived_y(key: PrivateKey, y: int, *, what: str) -> None:
+    derived = key.public_key().public_numbers().y  # type: ignore[union-attr]
+    if derived != y:
+        raise _fail(f"{what} public value does not match x", "y == g^x mod p", "KEY-4")
+
+
+# ---------------------------------------------------------------------------
+# Dumping -- SPEC §14.3
+
+
+def _choose_alg(alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str) -> AlgId:
+    if alg_id is None:
+        return default
+    if alg_id not in allowed:
+        raise InvalidParameterError(
+            f"alg_id {alg_name(int(alg_id))} is not allowed for {what} keys; use "
+            + " or ".join(sorted(a.name for a in allowed)),
+            rule="KEY-7",
+        )
+    return AlgId(alg_id)
+
+
+def _choose_version(version: int | None, allowed: tuple[int, ...], default: int, what: str) -> int:
+    if version is None:
+        return default
+    if version not in allowed:
+        raise InvalidParameterError(
+            f"{what} blobs have version "
+            + " or ".join(str(v) for v in allowed)
+            + f", not {version}",
+            rule="KEY-7",
+        )
+    return version
+
+
+def _rsa_public_fields(numbers: rsa.RSAPublicNumbers) -> tuple[int, int, int]:
+    n, e = numbers.n, numbers.e
+    if e >= 1 << 32:
+        raise _fail(
+            "a CryptoAPI blob stores the RSA public exponent in 32 bits",
+            "e < 2^32",
+            "KEY-8",
+        )
+    bits = n.bit_length()
+    if not 384 <= bits <= 16384:
+        raise _fail(
+            f"CryptoAPI RSA blobs hold 384..16384-bit moduli, not {bits} bits",
+            "384 <= bitlen <= 16384",
+            "KEY-8",
+        )
+    return bits, e, n
+
+
+def _dsa_version(p: int, q: int, version: int | None) -> int:
+    v2_ok = q.bit_length() <= 160 and 512 <= p.bit_length() <= 1024 and p.bit_length() % 64 == 0
+    chosen = _choose_version(version, (2, 3), 2 if v2_ok else 3, "DSS")
+    if chosen == 2 and not v2_ok:
+        raise _fail(
+            "a version-2 DSS blob holds a 512..1024-bit p (multiple of 64) and a "
+            f"160-bit q; this key has a {p.bit_length()}-bit p and a {q.bit_length()}-bit q",
+            "v2 sizes",
+            "KEY-8",
+        )
+    if chosen == 3 and (p.bit_length() % 64 or not 512 <= p.bit_length() <= 3072):
+        raise _fail(
+            f"a version-3 DSS blob holds a 512..3072-bit p (multiple of 64), not {p.bit_length()} bits",
+            "v3 sizes",
+            "KEY-8",
+        )
+    return chosen
+
+
+def _dh_bits(p: int) -> int:
+    bits = p.bit_length()
+    if bits % 64 or not 512 <= bits <= 4096:
+        raise _fail(
+            f"CryptoAPI DH blobs hold a 512..4096-bit p (multiple of 64), not {bits} bits",
+            "DH sizes",
+            "KEY-8",
+        )
+    return bits
+
+
+def _rsa_public_blob(key: rsa.RSAPublicKey, alg: AlgId) -> bytes:
+    bits, e, n = _rsa_public_fields(key.public_numbers())
+    return RSAPublicKeyBlob(key_alg=alg, bit_length=bits, public_exponent=e, modulus=n).to_bytes()
+
+
+def _dsa_public_blob(key: dsa.DSAPublicKey, alg: AlgId, version: int | None) -> bytes:
+    nums = key.public_numbers()
+    pn = nums.parameter_numbers
+    if _dsa_version(pn.p, pn.q, version) == 2:
+        return DSSPublicKeyBlob(
+            key_alg=alg,
+            bit_length=pn.p.bit_length(),
+            p=pn.p,
+            q=pn.q,
+            g=pn.g,
+            y=nums.y,
+            seed=DSSSeed.none(),
+        ).to_bytes()
+    j = (pn.p - 1) // pn.q
+    return DSSPublicKeyBlobV3(
+        key_alg=alg,
+        bit_length_p=pn.p.bit_length(),
+        bit_length_q=pn.q.bit_length(),
+        bit_length_j=j.bit_length(),
+        seed=DSSSeed.none(),
+        p=pn.p,
+        q=pn.q,
+        g=pn.g,
+        j=j,
+        y=nums.y,
+    ).to_bytes()
+
+
+def _dh_public_blob(key: dh.DHPublicKey, alg: AlgId, version: int | None) -> bytes:
+    chosen = _choose_version(version, (2, 3), 2, "DH")
+    nums = key.public_numbers()
+    group = nums.parameter_numbers
+    bits = _dh_bits(group.p)
+    if chosen == 2:
+        return DHPublicKeyBlob(key_alg=alg, bit_length=bits, y=nums.y).to_bytes()
+    q = group.q
+    j = None if q is None else (group.p - 1) // q
+    return DHPublicKeyBlobV3(
+        key_alg=alg,
+        bit_length_p=bits,
+        bit_length_q=0 if q is None else q.bit_length(),
+        bit_length_j=0 if j is None else j.bit_length(),
+        seed=DSSSeed.none(),
+        p=group.p,
+        q=q,
+        g=group.g,
+        j=j,
+        y=nums.y,
+    ).to_bytes()
+
+
+def dump_public_key(
+    key: PublicKey, *, alg_id: AlgId | None = None, version: int | None = None
+) -> bytes:
+    """Write a ``cryptography`` public key as a PUBLICKEYBLOB.
+
+    :param key: an RSA, DSA or DH public key.
+    :param alg_id: ``aiKeyAlg``: CALG_RSA_KEYX (default) or CALG_RSA_SIGN for
+        RSA; CALG_DSS_SIGN for DSA; CALG_DH_SF (default) or CALG_DH_EPHEM for DH.
+    :param version: 2 or 3 for DSS and DH (default: 2 when the key fits a
+        version-2 blob; a version-2 DH public blob carries y only); RSA has 2.
+    :returns: the canonical blob bytes.
+    :raises KeyConversionError: if the key cannot be held by the blob.
+    :raises InvalidParameterError: for an ``alg_id`` or ``version`` the key type does not have.
+    :raises TypeError: for other key types.
+    """
+    if isinstance(key, rsa.RSAPublicKey):
+        alg = _choose_alg(alg_id, RSA_ALGS, AlgId.CALG_RSA_KEYX, "RSA")
+        _choose_version(version, (2,), 2, "RSA")
+        return _rsa_public_blob(key, alg)
+    if isinstance(key, dsa.DSAPublicKey):
+        return _dsa_public_blob(
+            key, _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"), version
+        )
+    if isinstance(key, dh.DHPublicKey):
+        return _dh_public_blob(
+            key, _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH"), version
+        )
+    raise TypeError(f"unsupported key type: {type(key).__name__}")
+
+
+def _rsa_private_blob(key: rsa.RSAPrivateKey, alg: AlgId) -> bytes:
+    nums = key.private_numbers()
+    bits, e, n = _rsa_public_fields(nums.public_numbers)
+    half = (bits + 15) // 16 * 8
+    if nums.p.bit_length() > half or nums.q.bit_length() > half:
+        raise _fail(
+            "a PRIVATEKEYBLOB gives each prime ceil(bitlen/16) bytes; this key's "
+            f"primes have {nums.p.bit_length()} and {nums.q.bit_length()} bits",
+            "p and q fit ceil(bitlen/16) bytes",
+            "KEY-8",
+        )
+    return RSAPrivateKeyBlob(
+        key_alg=alg,
+        bit_length=bits,
+        public_exponent=e,
+        modulus=n,
+        prime1=nums.p,
+        prime2=nums.q,
+        exponent1=nums.dmp1,
+        exponent2=nums.dmq1,
+        coefficient=nums.iqmp,
+        private_exponent=nums.d,
+    ).to_bytes()
+
+
+def _dsa_private_blob(key: dsa.DSAPrivateKey, alg: AlgId, version: int | None) -> bytes:
+    nums = key.private_numbers()
+    pub = nums.public_numbers
+    pn = pub.parameter_numbers
+    if _dsa_version(pn.p, pn.q, version) == 2:
+        return DSSPrivateKeyBlob(
+            key_alg=alg,
+            bit_length=pn.p.bit_length(),
+            p=pn.p,
+            q=pn.q,
+            g=pn.g,
+            x=nums.x,
+            seed=DSSSeed.none(),
+        ).to_bytes()
+    j = (pn.p - 1) // pn.q
+    return DSSPrivateKeyBlobV3(
+        key_alg=alg,
+        bit_length_p=pn.p.bit_length(),
+        bit_length_q=pn.q.bit_length(),
+        bit_length_j=j.bit_length(),
+        bit_length_x=pn.q.bit_length(),
+        seed=DSSSeed.none(),
+        p=pn.p,
+        q=pn.q,
+        g=pn.g,
+        j=j,
+        y=pub.y,
+        x=nums.x,
+    ).to_bytes()
+
+
+def _dh_private_blob(key: dh.DHPrivateKey, alg: AlgId, version: int | None) -> bytes:
+    chosen = _choose_version(version, (2, 3), 2, "DH")
+    nums = key.private_numbers()
+    pub = nums.public_numbers
+    group = pub.parameter_numbers
+    bits = _dh_bits(group.p)
+    if chosen == 2:
+        return DHPrivateKeyBlob(
+            key_alg=alg, bit_length=bits, p=group.p, g=group.g, x=nums.x
+        ).to_bytes()
+    q = group.q
+    j = None if q is None else (group.p - 1) // q
+    return DHPrivateKeyBlobV3(
+        key_alg=alg,
+        bit_length_p=bits,
+        bit_length_q=0 if q is None else q.bit_length(),
+        bit_length_j=0 if j is None else j.bit_length(),
+        bit_length_x=bits if q is None else q.bit_length(),
+        seed=DSSSeed.none(),
+        p=group.p,
+        q=q,
+        g=group.g,
+        j=j,
+        y=pub.y,
+        x=nums.x,
+    ).to_bytes()
+
+
+def dump_private_key(
+    key: PrivateKey, *, alg_id: AlgId | None = None, version: int | None = None
+) -> bytes:
+    """Write a ``cryptography`` private key as a PRIVATEKEYBLOB.
+
+    Components are zero-padded to their field widths; for RSA the output
+    equals OpenSSL's ``-outform MSBLOB`` byte for byte.
+
+    :param key: an RSA, DSA or DH private key.
+    :param alg_id: as for :func:`dump_public_key`.
+    :param version: 2 or 3 for DSS and DH (default 2 when the key fits: a
+        version-2 DSS private blob omits y); RSA has 2.
+    :returns: the canonical blob bytes.
+    :raises KeyConversionError: if the blob cannot hold the key (public
+        exponent of 2^32 or more, primes of unequal length beyond the
+        layout, sizes outside the blob's range).
+    :raises InvalidParameterError: for an ``alg_id`` or ``version`` the key type does not have.
+    :raises TypeError: for other key types.
+    """
+    if isinstance(key, rsa.RSAPrivateKey):
+        alg = _choose_alg(alg_id, RSA_ALGS, AlgId.CALG_RSA_KEYX, "RSA")
+        _choose_version(version, (2,), 2, "RSA")
+        return _rsa_private_blob(key, alg)
+    if isinstance(key, dsa.DSAPrivateKey):
+        return _dsa_private_blob(
+            key, _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"), version
+        )
+    if isinstance(key, dh.DHPrivateKey):
+        return _dh_private_blob(
+            key, _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH"), version
+        )
+    raise TypeError(f"unsupported key type: {type(key).__name__}")
