@@ -272,7 +272,47 @@ def _recover_private_exponent(
     )
 
 
+def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
+    """Strict decoding through the generated readers, or ``None``.
+
+    Applies the same rules in the same order as :func:`_decode`; it returns
+    ``None`` (and the caller re-runs the generic path, which raises the
+    located error) whenever the input is not a plain valid blob.
+    """
+    layout = cls.LAYOUT
+    prefix = _wire.prefix_plan(layout)
+    size = len(data)
+    if size < prefix.end:
+        return None
+    head = prefix.read_fast(data)
+    if head is None:
+        return None
+    cls._check_prefix(dict(zip(prefix.names, head, strict=True)), prefix.offset_map)
+    if layout.params:
+        params = tuple(head[prefix.names.index(k)] for k in layout.params)
+        full = _wire.plan_for(layout, params)
+        if size != full.end and not (full.open_ended and size >= full.end):
+            return None
+        tail = full.read_tail(data)
+        if tail is None:
+            return None
+        body = head + tail
+    else:
+        # Nothing sizes the body: the prefix plan is the whole plan.
+        full, params, body = prefix, (), head
+        if size != full.end and not full.open_ended:
+            return None
+    model: _M = cls._assembler(full)(body)  # type: ignore[assignment]
+    if not cls._body_implied(params):  # type: ignore[arg-type]
+        model._check_body(full.offset_map)
+    return model
+
+
 def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
+    if cls._FAST and not lenient:
+        fast = _decode_fast(cls, data)
+        if fast is not None:
+            return fast
     layout = cls.LAYOUT
     prefix = _wire.prefix_plan(layout)
     _wire.check_length(prefix, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=True)
@@ -333,9 +373,15 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     :raises InvalidFieldError: if a field breaks a SPEC.md rule.
     :raises UnsupportedBlobError: if the input is not a kind SPEC.md covers.
     """
-    buf = as_bytes(data)
+    buf = data if type(data) is bytes else as_bytes(data)
     if buf[:4] == PVK_MAGIC:
         return _decode(PVKFile, buf, lenient=lenient)
+    if len(buf) >= 12:
+        # Fast dispatch for the common case; anything unusual takes the path below.
+        bt = buf[0]
+        cls = _OTHER_KINDS.get(bt) or _KEY_KINDS.get((bt, buf[8:12]))
+        if cls is not None and buf[2:4] == b"\x00\x00" and buf[1] == cls.VERSION:
+            return _decode(cls, buf, lenient=lenient)  # type: ignore[return-value]
     values = _header_values(buf)
     cls = _select(buf, values)
     _check_header(cls, values)

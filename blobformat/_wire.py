@@ -18,8 +18,8 @@ into a :class:`~blobformat.errors.BlobError`; none escapes this module.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 import construct as cs
@@ -45,6 +45,7 @@ __all__ = [
     "encode",
     "parse_interpreted",
     "plan",
+    "plan_for",
     "prefix_plan",
     "read",
 ]
@@ -74,17 +75,101 @@ class Field:
     absent: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+Reader = Callable[[bytes], "tuple[Value, ...] | None"]
+Writer = Callable[["tuple[Value, ...]"], bytes]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Plan:
-    """A flat layout; ``end`` is the offset after the last fixed-size field."""
+    """A flat layout; ``end`` is the offset after the last fixed-size field.
+
+    ``names`` are the paths of the fields that carry values (constants and
+    absent fields excluded), in order; ``read_fast`` and ``write_fast`` are
+    code generated from the fields (see :func:`_generate`). ``extras`` lets
+    the model layer cache its own per-plan functions.
+    """
 
     fields: tuple[Field, ...]
     end: int
     open_ended: bool
+    names: tuple[str, ...] = ()
+    offset_map: dict[str, int] = field(default_factory=dict)
+    read_fast: Reader = field(default=lambda data: None)
+    read_tail: Reader = field(default=lambda data: None)
+    write_fast: Writer = field(default=lambda values: b"")
+    extras: dict[object, object] = field(default_factory=dict)
 
     def offsets(self) -> dict[str, int]:
         """Map each field path to its offset."""
-        return {f.path: f.offset for f in self.fields}
+        return self.offset_map
+
+
+def _make_plan(fields: tuple[Field, ...], end: int, tail_from: int = 0) -> Plan:
+    open_ended = bool(fields) and fields[-1].kind == REST
+    names = tuple(f.path for f in fields if f.kind != CONST and not f.absent)
+    reader, writer = _generate(fields)
+    # The tail reader decodes only what the prefix reader has not (SPEC §4.3 step 7).
+    tail, _ = _generate(tuple(f for f in fields if f.offset >= tail_from))
+    return Plan(
+        fields=fields,
+        end=end,
+        open_ended=open_ended,
+        names=names,
+        offset_map={f.path: f.offset for f in fields},
+        read_fast=reader,
+        read_tail=tail,
+        write_fast=writer,
+    )
+
+
+def _generate(fields: tuple[Field, ...]) -> tuple[Reader, Writer]:
+    """Generate a reader and a writer for a fixed plan.
+
+    The reader assumes the caller has compared the input length with the
+    plan (it slices without checks) and returns ``None`` when a constant
+    differs, so that the caller can fall back to :func:`read` for a located
+    error. The writer assumes values that fit their fields. Both are checked
+    against :func:`read`/:func:`encode` and against construct by the tests.
+    """
+    consts: dict[str, bytes] = {}
+    checks: list[str] = []
+    reads: list[str] = []
+    writes: list[str] = []
+    index = 0
+    for f in fields:
+        lo, hi = f.offset, f.offset + f.size
+        if f.kind == CONST:
+            name = f"_c{len(consts)}"
+            consts[name] = f.const
+            checks.append(f"d[{lo}:{hi}] != {name}")
+            writes.append(name)
+            continue
+        if f.absent:
+            continue
+        if f.kind == REST:
+            reads.append(f"d[{lo}:]")
+            writes.append(f"v[{index}]")
+        elif f.kind == BYTES:
+            reads.append(f"d[{lo}:{hi}]")
+            writes.append(f"v[{index}]")
+        elif f.size == 1:
+            reads.append(f"d[{lo}]")
+            writes.append(f"v[{index}].to_bytes(1, 'little')")
+        else:
+            reads.append(f"_f(d[{lo}:{hi}], 'little')")
+            writes.append(f"v[{index}].to_bytes({f.size}, 'little')")
+        index += 1
+    guard = f"    if {' or '.join(checks)}:\n        return None\n" if checks else ""
+    source = (
+        "def _read(d, _f=int.from_bytes):\n"
+        + guard
+        + f"    return ({', '.join(reads)}{',' if len(reads) == 1 else ''})\n"
+        + "def _write(v):\n"
+        + f"    return b''.join(({', '.join(writes)}{',' if len(writes) == 1 else ''}))\n"
+    )
+    namespace: dict[str, object] = dict(consts)
+    exec(compile(source, "<blobformat plan>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
+    return namespace["_read"], namespace["_write"]  # type: ignore[return-value]
 
 
 class _NeedsParamsError(Exception):
@@ -159,16 +244,16 @@ def _walk(
 
 
 @functools.lru_cache(maxsize=1024)
-def _plan_cached(layout: Layout, params: tuple[tuple[str, int], ...]) -> Plan:
+def plan_for(layout: Layout, values: tuple[int, ...]) -> Plan:
+    """The full plan of ``layout`` for its length parameters' values, in order."""
     fields: list[Field] = []
-    end = _walk(layout.struct, _context(dict(params)), "", 0, fields)
-    open_ended = bool(fields) and fields[-1].kind == REST
-    return Plan(tuple(fields), end, open_ended)
+    end = _walk(layout.struct, _context(dict(zip(layout.params, values, strict=True))), "", 0, fields)
+    return _make_plan(tuple(fields), end, prefix_plan(layout).end)
 
 
 def plan(layout: Layout, params: Mapping[str, int]) -> Plan:
     """The full plan of ``layout`` for the given length parameters."""
-    return _plan_cached(layout, tuple((k, params[k]) for k in layout.params))
+    return plan_for(layout, tuple(params[k] for k in layout.params))
 
 
 @functools.lru_cache(maxsize=64)
@@ -178,8 +263,7 @@ def _prefix_cached(layout: Layout) -> Plan:
         end = _walk(layout.struct, cs.Container(), "", 0, fields)
     except _NeedsParamsError:
         end = fields[-1].offset + fields[-1].size if fields else 0
-    open_ended = bool(fields) and fields[-1].kind == REST
-    return Plan(tuple(fields), end, open_ended)
+    return _make_plan(tuple(fields), end)
 
 
 def prefix_plan(layout: Layout) -> Plan:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeAlias, TypeVar
 
@@ -282,7 +282,84 @@ class _Model:
         :raises EncodeError: if a field does not fit its slot.
         """
         p = self._plan()
+        if self._FAST:
+            try:
+                return p.write_fast(self._disassembler(p)(self))
+            except (OverflowError, AttributeError, TypeError):
+                pass  # The generic encoder below reports the field that does not fit.
         return _wire.encode(p, self._wire_values(p), rule=self.RULE)
+
+    # -- compiled fast paths (SPEC §4.3 decides what they may skip) -------------
+
+    #: Whether the generated decoder and encoder serve this class.
+    _FAST: ClassVar[bool] = True
+    #: Wire paths whose value is not simply the attribute of the same name.
+    _WIRE_EXPR: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def _wire_expr(cls, path: str) -> str:
+        if path in cls._WIRE_EXPR:
+            return cls._WIRE_EXPR[path]
+        if path == "header.blob_type":
+            return str(int(cls.BLOB_TYPE))
+        if path == "header.version":
+            return "o.version" if cls.VERSION is None else str(cls.VERSION)
+        if path == "header.reserved":
+            return "0"
+        if path == "header.key_alg":
+            return "o.key_alg"
+        return f"o.{path}"
+
+    @classmethod
+    def _disassembler(cls, p: _wire.Plan) -> _Disassembler:
+        key = ("dis", cls)
+        fn = p.extras.get(key)
+        if fn is None:
+            exprs = ", ".join(cls._wire_expr(name) for name in p.names)
+            source = f"def _dis(o):\n    return ({exprs},)\n"
+            namespace: dict[str, object] = {}
+            exec(compile(source, f"<blobformat {cls.__name__} encoder>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
+            fn = p.extras[key] = namespace["_dis"]
+        return fn  # type: ignore[return-value]
+
+    @classmethod
+    def _assembler(cls, p: _wire.Plan) -> _Assembler:
+        """A generated constructor from a plan's values that skips ``__init__``.
+
+        Only the decoder calls it, after it has applied every rule the
+        model's ``__post_init__`` would (see :func:`blobformat._parse.parse`).
+        """
+        key = ("asm", cls)
+        fn = p.extras.get(key)
+        if fn is None:
+            index = {name: i for i, name in enumerate(p.names)}
+            lines = ["def _asm(v, _new=object.__new__, _set=object.__setattr__):", "    o = _new(_cls)"]
+            for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+                name = f.name
+                if name == "tolerated":
+                    expr = "()"
+                elif name == "key_alg":
+                    raw = f"v[{index['header.key_alg']}]"
+                    expr = f"_alg[{raw}]" if cls.VERSION is not None else raw
+                elif name == "version":
+                    expr = f"v[{index['header.version']}]"
+                elif name == "seed":
+                    expr = f"_seed(v[{index['seed.counter']}], v[{index['seed.seed']}])"
+                elif name in index:
+                    expr = f"v[{index[name]}]"
+                else:
+                    expr = "None"  # an optional number absent from this plan
+                lines.append(f"    _set(o, {name!r}, {expr})")
+            lines.append("    return o")
+            namespace: dict[str, object] = {"_cls": cls, "_alg": _ALG_BY_VALUE, "_seed": _fast_seed}
+            exec(compile("\n".join(lines) + "\n", f"<blobformat {cls.__name__} decoder>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
+            fn = p.extras[key] = namespace["_asm"]
+        return fn  # type: ignore[return-value]
+
+    @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        """Whether the field sizes already guarantee every body rule."""
+        return False
 
     @property
     def header(self) -> BlobHeader:
@@ -354,6 +431,18 @@ class _Model:
 
 
 _ALG_VALUES = {int(a) for a in AlgId}
+_ALG_BY_VALUE: dict[int, AlgId] = {int(a): a for a in AlgId}
+
+_Assembler = Callable[["tuple[_wire.Value, ...]"], "_Model"]
+_Disassembler = Callable[["_Model"], "tuple[_wire.Value, ...]"]
+
+
+def _fast_seed(counter: int, seed: bytes) -> DSSSeed:
+    """A DSSSeed from wire values (a u32 and 20 bytes: valid by construction)."""
+    obj = object.__new__(DSSSeed)
+    object.__setattr__(obj, "counter", counter)
+    object.__setattr__(obj, "seed", seed)
+    return obj
 
 
 # ---------------------------------------------------------------------------
@@ -365,9 +454,23 @@ class _RSABase(_Model):
     RULE = "RSA-2"
 
     @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        # Whole-byte bit lengths make "fits bitlen" a property of the field size.
+        return params[0] % 8 == 0
+
+    @classmethod
     def _check_prefix(
         cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
     ) -> None:
+        e = values["public_exponent"]
+        if (
+            values["header.key_alg"] in RSA_ALGS
+            and 384 <= values["bit_length"] <= 16384  # type: ignore[operator]
+            and isinstance(e, int)
+            and e > 2
+            and e & 1
+        ):
+            return  # The common case, decided without building error context.
         _validate.check_alg(
             values["header.key_alg"],  # type: ignore[arg-type]
             RSA_ALGS,
@@ -490,6 +593,10 @@ class _DSSV2Base(_Model):
     RULE = "DSS-2"
 
     @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        return True  # p, g, y are whole bytes (multiples of 64 bits); q and x 20 bytes.
+
+    @classmethod
     def _check_prefix(
         cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
     ) -> None:
@@ -590,6 +697,10 @@ class _V3Base(_Model):
     _FIT_RULE: ClassVar[str]
     _Q_REQUIRED: ClassVar[bool]
     _OPTIONAL_FIELDS = frozenset({"q", "j"})
+
+    @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        return all(bits % 8 == 0 for bits in params)
 
     @classmethod
     def _check_prefix(
@@ -757,6 +868,10 @@ class DSSPrivateKeyBlobV3(_DSSV3):
 class _DHV2Base(_Model):
     __slots__ = ()
     RULE = "DH-2"
+
+    @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        return True  # every number is bitlen/8 bytes with bitlen a multiple of 64.
 
     @classmethod
     def _check_prefix(
@@ -962,6 +1077,11 @@ class PlaintextKeyBlob(_Model):
     RULE = "PTK-2"
     SECRET = frozenset({"key"})
     _BYTES_FIELDS = frozenset({"key"})
+    _WIRE_EXPR: ClassVar[Mapping[str, str]] = {"key_size": "len(o.key)"}
+
+    @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        return True  # PTK-3 is checked on the prefix, before the key is read.
 
     key_alg: AlgId
     key: bytes
@@ -1047,6 +1167,11 @@ class SymmetricWrapKeyBlob(_Model):
 
 class _OpaqueBase(_Model):
     __slots__ = ()
+
+    @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        return True
+
     VERSION = None
     LAYOUT = _schema.LAYOUTS["OPAQUE_BLOB"]
     RULE = "HDR-6"
@@ -1130,6 +1255,7 @@ class PVKFile(_Model):
     """
 
     KIND = "PVK file"
+    _FAST = False  # The inner blob is parsed by _check_body.
     BLOB_TYPE = BlobType.PRIVATEKEYBLOB
     VERSION = 2
     LAYOUT = _schema.LAYOUTS["PVK_FILE"]

@@ -94,3 +94,36 @@ def test_encode_rejects_overflow_without_values() -> None:
         assert err.field == "modulus"
     else:  # pragma: no cover
         raise AssertionError("overflow must fail")
+
+
+def _outcome(data: bytes) -> object:
+    try:
+        return ("ok", bf.parse(data))
+    except bf.BlobError as err:
+        return ("err", type(err), err.offset, err.field, err.rule, str(err))
+
+
+@given(st.sampled_from(ALL_VALID) | s.models().map(lambda m: m.to_bytes()), st.data())
+def test_compiled_path_equals_generic_path(base: bytes, data: st.DataObject) -> None:
+    """The generated readers give the same model, or defer to the same error."""
+    from blobformat import _parse
+
+    mutated = bytearray(base)
+    for _ in range(data.draw(st.integers(0, 3))):
+        if mutated:
+            mutated[data.draw(st.integers(0, len(mutated) - 1))] = data.draw(st.integers(0, 255))
+    candidate = bytes(mutated[: data.draw(st.integers(0, len(mutated)))]) + data.draw(st.binary(max_size=3))
+    fast = _outcome(candidate)
+    original = _parse._decode_fast
+    _parse._decode_fast = lambda cls, buf: None  # type: ignore[assignment]
+    try:
+        generic = _outcome(candidate)
+    finally:
+        _parse._decode_fast = original
+    assert fast == generic
+    if fast[0] == "ok":
+        model = fast[1]
+        assert model.to_bytes() == candidate  # type: ignore[union-attr]
+        # The generated encoder and the generic encoder agree.
+        p = model._plan()  # type: ignore[union-attr]
+        assert _wire.encode(p, model._wire_values(p), rule="T") == candidate  # type: ignore[union-attr]
