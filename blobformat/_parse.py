@@ -287,9 +287,11 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
     head = prefix.read_fast(data)
     if head is None:
         return None
-    cls._check_prefix(dict(zip(prefix.names, head, strict=True)), prefix.offset_map)
+    if not cls._prefix_ok(head):
+        # The class's quick test was not conclusive: the full rules decide.
+        cls._check_prefix(dict(zip(prefix.names, head, strict=True)), prefix.offset_map)
     if layout.params:
-        params = tuple(head[prefix.names.index(k)] for k in layout.params)
+        params = tuple([head[i] for i in prefix.param_index])
         full = _wire.plan_for(layout, params)
         if size != full.end and not (full.open_ended and size >= full.end):
             return None

@@ -16,9 +16,11 @@ from blobformat.constants import AlgClass, AlgId
 from blobformat.errors import InvalidFieldError
 
 __all__ = [
+    "DATA_ALG_VALUES",
     "DH_ALGS",
     "DSS_ALGS",
     "RSA_ALGS",
+    "SESSION_ALG_VALUES",
     "alg_name",
     "check_alg",
     "check_bit_length",
@@ -34,8 +36,14 @@ DH_ALGS = frozenset({AlgId.CALG_DH_SF, AlgId.CALG_DH_EPHEM})
 
 #: ALG_ID classes a session key (SIMPLEBLOB, SYMMETRICWRAPKEYBLOB) may have.
 SESSION_CLASSES = frozenset({AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT})
+_DATA_ONLY = frozenset({AlgClass.DATA_ENCRYPT})
 
 _ALG_VALUES = {int(a) for a in AlgId}
+#: ALG_ID values by class, as plain ints for fast membership tests.
+SESSION_ALG_VALUES = frozenset(
+    int(a) for a in AlgId if a.alg_class in (AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT)
+)
+DATA_ALG_VALUES = frozenset(int(a) for a in AlgId if a.alg_class == AlgClass.DATA_ENCRYPT)
 
 
 def alg_name(value: int) -> str:
@@ -97,7 +105,8 @@ def check_session_alg(
     classes: frozenset[AlgClass] = SESSION_CLASSES,
 ) -> AlgId:
     """Return ``value`` as an :class:`AlgId` if it names a session-key algorithm."""
-    if value in _ALG_VALUES and AlgId(value).alg_class in classes:
+    allowed = DATA_ALG_VALUES if classes == _DATA_ONLY else SESSION_ALG_VALUES
+    if value in allowed:
         return AlgId(value)
     fail(
         f"{what} must name a session-key algorithm",

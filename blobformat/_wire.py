@@ -17,6 +17,7 @@ into a :class:`~blobformat.errors.BlobError`; none escapes this module.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -98,6 +99,8 @@ class Plan:
     read_tail: Reader = field(default=lambda data: None)
     write_fast: Writer = field(default=lambda values: b"")
     extras: dict[object, object] = field(default_factory=dict)
+    #: For a prefix plan: where its layout's length parameters sit in ``names``.
+    param_index: tuple[int, ...] = ()
 
     def offsets(self) -> dict[str, int]:
         """Map each field path to its offset."""
@@ -263,7 +266,9 @@ def _prefix_cached(layout: Layout) -> Plan:
         end = _walk(layout.struct, cs.Container(), "", 0, fields)
     except _NeedsParamsError:
         end = fields[-1].offset + fields[-1].size if fields else 0
-    return _make_plan(tuple(fields), end)
+    made = _make_plan(tuple(fields), end)
+    index = tuple(made.names.index(name) for name in layout.params)
+    return dataclasses.replace(made, param_index=index)
 
 
 def prefix_plan(layout: Layout) -> Plan:

@@ -192,7 +192,10 @@ class _Model:
         return out
 
     def _plan(self) -> _wire.Plan:
-        return _wire.plan(self.LAYOUT, self._params())
+        return _wire.plan_for(
+            self.LAYOUT,
+            tuple([self._wire_value(name) for name in self.LAYOUT.params]),
+        )
 
     def _wire_values(self, p: _wire.Plan) -> dict[str, _wire.Value]:
         return {
@@ -284,7 +287,7 @@ class _Model:
         p = self._plan()
         if self._FAST:
             try:
-                return p.write_fast(self._disassembler(p)(self))
+                return self._encoder(p)(self)
             except (OverflowError, AttributeError, TypeError):
                 pass  # The generic encoder below reports the field that does not fit.
         return _wire.encode(p, self._wire_values(p), rule=self.RULE)
@@ -311,15 +314,33 @@ class _Model:
         return f"o.{path}"
 
     @classmethod
-    def _disassembler(cls, p: _wire.Plan) -> _Disassembler:
-        key = ("dis", cls)
+    def _encoder(cls, p: _wire.Plan) -> _Encoder:
+        """A generated encoder for this class and plan, with constants folded."""
+        key = ("enc", cls)
         fn = p.extras.get(key)
         if fn is None:
-            exprs = ", ".join(cls._wire_expr(name) for name in p.names)
-            source = f"def _dis(o):\n    return ({exprs},)\n"
+            parts: list[str] = []
+            pending = b""
+            for f in p.fields:
+                if f.absent:
+                    continue
+                if f.kind == _wire.CONST:
+                    pending += f.const
+                    continue
+                expr = cls._wire_expr(f.path)
+                if f.kind == _wire.UINT and expr.isdigit():
+                    pending += int(expr).to_bytes(f.size, "little")
+                    continue
+                if pending:
+                    parts.append(repr(pending))
+                    pending = b""
+                parts.append(expr if f.kind != _wire.UINT else f"{expr}.to_bytes({f.size}, 'little')")
+            if pending:
+                parts.append(repr(pending))
+            source = f"def _enc(o):\n    return b''.join(({', '.join(parts)},))\n"
             namespace: dict[str, object] = {}
             exec(compile(source, f"<blobformat {cls.__name__} encoder>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
-            fn = p.extras[key] = namespace["_dis"]
+            fn = p.extras[key] = namespace["_enc"]
         return fn  # type: ignore[return-value]
 
     @classmethod
@@ -359,6 +380,15 @@ class _Model:
     @classmethod
     def _body_implied(cls, params: tuple[int, ...]) -> bool:
         """Whether the field sizes already guarantee every body rule."""
+        return False
+
+    @classmethod
+    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
+        """A quick, conservative test of the prefix rules on the prefix plan's values.
+
+        True only if :meth:`_check_prefix` would pass; False means "let the
+        full check decide" (a test holds the two together).
+        """
         return False
 
     @property
@@ -432,9 +462,19 @@ class _Model:
 
 _ALG_VALUES = {int(a) for a in AlgId}
 _ALG_BY_VALUE: dict[int, AlgId] = {int(a): a for a in AlgId}
+_RSA_KEYX_ONLY = frozenset({AlgId.CALG_RSA_KEYX})
+_KEY_WRAP_ALGS = frozenset({AlgId.CALG_3DES, AlgId.CALG_RC2})
+_DSS_V2_BITS = frozenset(range(512, 1025, 64))
+_DH_V2_BITS = frozenset(range(512, 4097, 64))
+
+
+def _prefix_index(layout: str, *names: str) -> tuple[int, ...]:
+    """Positions of prefix fields among a layout's prefix-plan values."""
+    p = _wire.prefix_plan(_schema.LAYOUTS[layout])
+    return tuple(p.names.index(name) for name in names)
 
 _Assembler = Callable[["tuple[_wire.Value, ...]"], "_Model"]
-_Disassembler = Callable[["_Model"], "tuple[_wire.Value, ...]"]
+_Encoder = Callable[["_Model"], bytes]
 
 
 def _fast_seed(counter: int, seed: bytes) -> DSSSeed:
@@ -452,6 +492,17 @@ def _fast_seed(counter: int, seed: bytes) -> DSSSeed:
 class _RSABase(_Model):
     __slots__ = ()
     RULE = "RSA-2"
+    _ALG, _BITS, _EXP = _prefix_index("RSA_PUBLIC_KEY_BLOB", "header.key_alg", "bit_length", "public_exponent")
+
+    @classmethod
+    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
+        e = head[cls._EXP]
+        return bool(
+            head[cls._ALG] in RSA_ALGS
+            and 384 <= head[cls._BITS] <= 16384  # type: ignore[operator]
+            and e > 2  # type: ignore[operator]
+            and e & 1  # type: ignore[operator]
+        )
 
     @classmethod
     def _body_implied(cls, params: tuple[int, ...]) -> bool:
@@ -462,15 +513,6 @@ class _RSABase(_Model):
     def _check_prefix(
         cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
     ) -> None:
-        e = values["public_exponent"]
-        if (
-            values["header.key_alg"] in RSA_ALGS
-            and 384 <= values["bit_length"] <= 16384  # type: ignore[operator]
-            and isinstance(e, int)
-            and e > 2
-            and e & 1
-        ):
-            return  # The common case, decided without building error context.
         _validate.check_alg(
             values["header.key_alg"],  # type: ignore[arg-type]
             RSA_ALGS,
@@ -591,6 +633,11 @@ class RSAPrivateKeyBlob(_RSABase):
 class _DSSV2Base(_Model):
     __slots__ = ()
     RULE = "DSS-2"
+    _ALG, _BITS = _prefix_index("DSS_PUBLIC_KEY_BLOB", "header.key_alg", "bit_length")
+
+    @classmethod
+    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
+        return head[cls._ALG] == AlgId.CALG_DSS_SIGN and head[cls._BITS] in _DSS_V2_BITS
 
     @classmethod
     def _body_implied(cls, params: tuple[int, ...]) -> bool:
@@ -868,6 +915,11 @@ class DSSPrivateKeyBlobV3(_DSSV3):
 class _DHV2Base(_Model):
     __slots__ = ()
     RULE = "DH-2"
+    _ALG, _BITS = _prefix_index("DH_PUBLIC_KEY_BLOB", "header.key_alg", "bit_length")
+
+    @classmethod
+    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
+        return head[cls._ALG] in DH_ALGS and head[cls._BITS] in _DH_V2_BITS
 
     @classmethod
     def _body_implied(cls, params: tuple[int, ...]) -> bool:
@@ -1022,6 +1074,14 @@ class SimpleBlob(_Model):
     LAYOUT = _schema.LAYOUTS["SIMPLE_BLOB"]
     RULE = "SMP-3"
     _BYTES_FIELDS = frozenset({"encrypted_key"})
+    _ALG, _WRAP = _prefix_index("SIMPLE_BLOB", "header.key_alg", "wrap_alg")
+
+    @classmethod
+    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
+        return (
+            head[cls._ALG] in _validate.SESSION_ALG_VALUES
+            and head[cls._WRAP] == AlgId.CALG_RSA_KEYX
+        )
 
     key_alg: AlgId
     wrap_alg: AlgId
@@ -1041,7 +1101,7 @@ class SimpleBlob(_Model):
         )
         _validate.check_alg(
             values["wrap_alg"],  # type: ignore[arg-type]
-            frozenset({AlgId.CALG_RSA_KEYX}),
+            _RSA_KEYX_ONLY,
             what="the wrapping key of a SIMPLEBLOB",
             field="wrap_alg",
             offsets=offsets,
@@ -1145,7 +1205,7 @@ class SymmetricWrapKeyBlob(_Model):
         )
         _validate.check_alg(
             values["wrap_alg"],  # type: ignore[arg-type]
-            frozenset({AlgId.CALG_3DES, AlgId.CALG_RC2}),
+            _KEY_WRAP_ALGS,
             what="the key-encryption key of a SYMMETRICWRAPKEYBLOB",
             field="wrap_alg",
             offsets=offsets,
@@ -1255,7 +1315,6 @@ class PVKFile(_Model):
     """
 
     KIND = "PVK file"
-    _FAST = False  # The inner blob is parsed by _check_body.
     BLOB_TYPE = BlobType.PRIVATEKEYBLOB
     VERSION = 2
     LAYOUT = _schema.LAYOUTS["PVK_FILE"]
@@ -1273,17 +1332,51 @@ class PVKFile(_Model):
     MAX_SALT: ClassVar[int] = 10240
     MAX_KEY: ClassVar[int] = 102400
 
+    _WIRE_EXPR: ClassVar[Mapping[str, str]] = {
+        "header.reserved": "0",
+        "header.key_type": "o.key_type",
+        "header.encrypted": "(1 if o.encrypted else 0)",
+        "header.salt_length": "len(o.salt)",
+        "header.key_length": "len(o.key_data)",
+        "salt": "o.salt",
+        "key": "o.key_data",
+    }
+
     def _wire_value(self, path: str) -> _wire.Value:
-        simple: dict[str, _wire.Value] = {
-            "header.reserved": 0,
-            "header.key_type": int(self.key_type),
-            "header.encrypted": int(self.encrypted),
-            "header.salt_length": len(self.salt),
-            "header.key_length": len(self.key_data),
-            "salt": self.salt,
-            "key": self.key_data,
-        }
-        return simple[path]
+        if path == "header.salt_length":
+            return len(self.salt)
+        if path == "header.key_length":
+            return len(self.key_data)
+        if path == "header.key_type":
+            return int(self.key_type)
+        if path == "header.encrypted":
+            return int(self.encrypted)
+        if path == "salt":
+            return self.salt
+        if path == "key":
+            return self.key_data
+        return 0  # header.reserved
+
+    @classmethod
+    def _assembler(cls, p: _wire.Plan) -> _Assembler:
+        # The normal constructor: its __post_init__ checks and parses the inner blob.
+        index = {name: i for i, name in enumerate(p.names)}
+        kt, enc = index["header.key_type"], index["header.encrypted"]
+        salt, key = index["salt"], index["key"]
+
+        def assemble(v: tuple[_wire.Value, ...]) -> _Model:
+            return cls(
+                key_type=PVKKeyType(v[kt]),  # type: ignore[arg-type]
+                encrypted=v[enc] == 1,
+                salt=v[salt],  # type: ignore[arg-type]
+                key_data=v[key],  # type: ignore[arg-type]
+            )
+
+        return assemble
+
+    @classmethod
+    def _body_implied(cls, params: tuple[int, ...]) -> bool:
+        return True  # The constructor ran every check already.
 
     @property
     def header(self) -> BlobHeader:
