@@ -64,6 +64,15 @@ from blobformat.models import (
     Tolerance,
 )
 from blobformat.pvk import dump_pvk, load_pvk
+from blobformat.sessionkey import SessionKey, derive_key, derive_key_from_password
+from blobformat.wrap import (
+    load_session_key_blob,
+    plaintext_key_blob,
+    unwrap_session_key,
+    unwrap_symmetric_key,
+    wrap_session_key,
+    wrap_symmetric_key,
+)
 
 __version__ = "0.1.0"
 
@@ -105,6 +114,7 @@ __all__ = [
     "PublicKeyBlobEx",
     "RSAPrivateKeyBlob",
     "RSAPublicKeyBlob",
+    "SessionKey",
     "SignatureError",
     "SimpleBlob",
     "StaleGenerationError",
@@ -116,11 +126,19 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
     "__version__",
+    "derive_key",
+    "derive_key_from_password",
     "dump_private_key",
     "dump_public_key",
     "dump_pvk",
     "load_private_key",
     "load_public_key",
     "load_pvk",
+    "load_session_key_blob",
     "parse",
+    "plaintext_key_blob",
+    "unwrap_session_key",
+    "unwrap_symmetric_key",
+    "wrap_session_key",
+    "wrap_symmetric_key",
 ]

@@ -268,11 +268,10 @@ def _load_any_key(data: bytes, password: bytes | None) -> Any:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
 
     password = _read_password(args.password_file)
     key = _load_any_key(_read(args.input), password)
-    private = isinstance(key, rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey)
+    private = isinstance(key, blobformat.PrivateKey)
     if args.public and private:
         key = key.public_key()
         private = False

@@ -172,20 +172,6 @@ def check_fits(
         )
 
 
-# Key lengths in bytes a PLAINTEXTKEYBLOB may carry, over all of Microsoft's
-# RSA providers (SPEC §15.1): DES-family sizes include the parity bits.
-_PLAINTEXT_SIZES: dict[AlgId, frozenset[int]] = {
-    AlgId.CALG_DES: frozenset({8}),
-    AlgId.CALG_3DES_112: frozenset({16}),
-    AlgId.CALG_3DES: frozenset({24}),
-    AlgId.CALG_AES_128: frozenset({16}),
-    AlgId.CALG_AES_192: frozenset({24}),
-    AlgId.CALG_AES_256: frozenset({32}),
-    AlgId.CALG_RC2: frozenset(range(5, 17)),
-    AlgId.CALG_RC4: frozenset(range(5, 17)),
-}
-
-
 def check_plaintext_key_size(
     alg: AlgId, size: int, *, field: str, offsets: Mapping[str, int] | None
 ) -> None:
@@ -193,7 +179,9 @@ def check_plaintext_key_size(
 
     Runs before the key bytes are read, so a huge ``dwKeySize`` fails here.
     """
-    allowed = _PLAINTEXT_SIZES.get(alg, frozenset())
+    from blobformat import _keylengths
+
+    allowed = _keylengths.blob_key_sizes(alg)
     if size in allowed:
         return
     if not allowed:

@@ -12,10 +12,12 @@ key numbers.
 
 from __future__ import annotations
 
-from typing import TypeAlias
+import warnings
+from typing import TYPE_CHECKING, TypeAlias
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 
 from blobformat import _der
 from blobformat._parse import as_bytes, parse
@@ -52,11 +54,25 @@ __all__ = [
     "load_public_key",
 ]
 
-PublicKey: TypeAlias = rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey
-"""A public key :func:`load_public_key` returns."""
+with warnings.catch_warnings():
+    # cryptography 50 deprecates finite-field DH and warns on every access to
+    # its names. CryptoAPI's DH blobs need them, so they are looked up once
+    # here, where the warning would otherwise fire on ``import blobformat``.
+    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+    _DHPublicKey = dh.DHPublicKey
+    _DHPrivateKey = dh.DHPrivateKey
+    _DHParameters = dh.DHParameters
+    _DHParameterNumbers = dh.DHParameterNumbers
+    _DHPublicNumbers = dh.DHPublicNumbers
 
-PrivateKey: TypeAlias = rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey
-"""A private key :func:`load_private_key` returns."""
+if TYPE_CHECKING:
+    PublicKey: TypeAlias = rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey
+    PrivateKey: TypeAlias = rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey
+else:
+    PublicKey = rsa.RSAPublicKey | dsa.DSAPublicKey | _DHPublicKey
+    PrivateKey = rsa.RSAPrivateKey | dsa.DSAPrivateKey | _DHPrivateKey
+# PublicKey: a public key load_public_key returns; PrivateKey: a private key
+# load_private_key returns (RSA, DSA or DH).
 
 BlobInput: TypeAlias = bytes | bytearray | memoryview | Blob
 
@@ -170,8 +186,14 @@ def _derived_private_key(der: bytes, *, what: str) -> PrivateKey:
     try:
         key = serialization.load_der_private_key(der, password=None)
     except (ValueError, TypeError) as err:
-        raise _fail(f"OpenSSL refused the {what} key numbers", "OpenSSL key check", "KEY-5") from err
-    if not isinstance(key, dsa.DSAPrivateKey | dh.DHPrivateKey):  # pragma: no cover
+        # Recent OpenSSL (cryptography >= 50) refuses a DH group given without q
+        # unless p is a safe prime; a version-2 DH blob carries no q.
+        raise _fail(
+            f"cryptography cannot represent this {what} key: OpenSSL refused its group",
+            "group accepted by cryptography",
+            "KEY-5",
+        ) from err
+    if not isinstance(key, dsa.DSAPrivateKey | _DHPrivateKey):  # pragma: no cover
         raise _fail(f"unexpected {what} key type", "key type", "KEY-5")
     return key
 
@@ -215,7 +237,7 @@ def load_public_key(
             )
         numbers = (
             parameters.parameter_numbers()
-            if isinstance(parameters, dh.DHParameters)
+            if isinstance(parameters, _DHParameters)
             else parameters
         )
         if numbers.p.bit_length() != blob.bit_length:
@@ -227,13 +249,13 @@ def load_public_key(
         _check_group(numbers.p, numbers.q, numbers.g, None, what="DH")
         _check_y(numbers.p, numbers.q, blob.y, what="DH")
         _dh_representable(numbers.p)
-        return dh.DHPublicNumbers(blob.y, numbers).public_key()
+        return _DHPublicNumbers(blob.y, numbers).public_key()
     if isinstance(blob, DHPublicKeyBlobV3):
         _check_group(blob.p, blob.q, blob.g, blob.j, what="DH")
         _check_y(blob.p, blob.q, blob.y, what="DH")
         _dh_representable(blob.p)
-        group = dh.DHParameterNumbers(blob.p, blob.g, blob.q)
-        return dh.DHPublicNumbers(blob.y, group).public_key()
+        group = _DHParameterNumbers(blob.p, blob.g, blob.q)
+        return _DHPublicNumbers(blob.y, group).public_key()
     raise UnsupportedBlobError(
         f"load_public_key needs a PUBLICKEYBLOB, not a {type(blob).KIND} blob"
         " (use load_private_key for private blobs)",
@@ -482,7 +504,7 @@ def dump_public_key(
         return _dsa_public_blob(
             key, _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"), version
         )
-    if isinstance(key, dh.DHPublicKey):
+    if isinstance(key, _DHPublicKey):
         return _dh_public_blob(
             key, _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH"), version
         )
@@ -600,7 +622,7 @@ def dump_private_key(
         return _dsa_private_blob(
             key, _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"), version
         )
-    if isinstance(key, dh.DHPrivateKey):
+    if isinstance(key, _DHPrivateKey):
         return _dh_private_blob(
             key, _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH"), version
         )

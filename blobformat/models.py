@@ -220,6 +220,8 @@ class _Model:
             elif name == "key_alg":
                 raw = int(values["header.key_alg"])  # type: ignore[arg-type]
                 kwargs[name] = AlgId(raw) if cls.VERSION is not None else raw
+            elif name in cls._ALG_FIELDS:
+                kwargs[name] = _ALG_BY_VALUE.get(int(values[name]), values[name])  # type: ignore[arg-type]
             elif name == "version":
                 kwargs[name] = values["header.version"]
             elif name == "seed":
@@ -247,6 +249,11 @@ class _Model:
             if not f.init or f.name in ("seed", "tolerated"):
                 continue
             value = getattr(self, f.name)
+            if (f.name in self._ALG_FIELDS or (f.name == "key_alg" and self.VERSION is not None)) and (
+                type(value) is int and value in _ALG_BY_VALUE
+            ):
+                # A plain int names the same ALG_ID: store the enum member.
+                object.__setattr__(self, f.name, _ALG_BY_VALUE[value])
             if f.name in self._BYTES_FIELDS:
                 if not isinstance(value, bytes):
                     raise TypeError(
@@ -262,6 +269,8 @@ class _Model:
 
     _BYTES_FIELDS: ClassVar[frozenset[str]] = frozenset()
     _OPTIONAL_FIELDS: ClassVar[frozenset[str]] = frozenset()
+    #: Fields besides key_alg that hold an ALG_ID (normalised to AlgId members).
+    _ALG_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     def _validate_all(self) -> None:
         self._check_types()
@@ -362,6 +371,8 @@ class _Model:
                 elif name == "key_alg":
                     raw = f"v[{index['header.key_alg']}]"
                     expr = f"_alg[{raw}]" if cls.VERSION is not None else raw
+                elif name in cls._ALG_FIELDS:
+                    expr = f"_alg[v[{index[name]}]]"
                 elif name == "version":
                     expr = f"v[{index['header.version']}]"
                 elif name == "seed":
@@ -1074,6 +1085,7 @@ class SimpleBlob(_Model):
     LAYOUT = _schema.LAYOUTS["SIMPLE_BLOB"]
     RULE = "SMP-3"
     _BYTES_FIELDS = frozenset({"encrypted_key"})
+    _ALG_FIELDS = frozenset({"wrap_alg"})
     _ALG, _WRAP = _prefix_index("SIMPLE_BLOB", "header.key_alg", "wrap_alg")
 
     @classmethod
@@ -1185,6 +1197,7 @@ class SymmetricWrapKeyBlob(_Model):
     LAYOUT = _schema.LAYOUTS["SYMMETRIC_WRAP_KEY_BLOB"]
     RULE = "SWK-3"
     _BYTES_FIELDS = frozenset({"wrapped_key"})
+    _ALG_FIELDS = frozenset({"wrap_alg"})
 
     key_alg: AlgId
     wrap_alg: AlgId
@@ -1214,13 +1227,13 @@ class SymmetricWrapKeyBlob(_Model):
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         size = len(self.wrapped_key)
-        if not (24 <= size <= 256 and size % 8 == 0):
+        if not (24 <= size <= 272 and size % 8 == 0):
             _validate.fail(
                 "wrapped key length is not an RFC 3217 key-wrap output length",
                 field="wrapped_key",
                 offsets=offsets,
                 rule="SWK-3",
-                expected="24..256 bytes, a multiple of 8",
+                expected="24..272 bytes, a multiple of 8",
                 actual=f"{size} bytes",
             )
 

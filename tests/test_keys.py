@@ -218,10 +218,17 @@ def test_dh_roundtrip(with_q: bool) -> None:
     key = kf.dh_key(with_q)
     v2 = bf.dump_private_key(key)
     assert isinstance(bf.parse(v2), bf.DHPrivateKeyBlob)
-    loaded = bf.load_private_key(v2)
-    assert isinstance(loaded, dh.DHPrivateKey)
-    assert loaded.private_numbers().x == key.private_numbers().x
-    assert loaded.public_key().public_numbers().y == key.public_key().public_numbers().y
+    try:
+        loaded = bf.load_private_key(v2)
+    except bf.KeyConversionError as err:
+        # A v2 blob drops q; cryptography >= 50 then accepts safe primes only.
+        assert with_q
+        assert err.rule == "KEY-5"
+        assert err.relation == "group accepted by cryptography"
+    else:
+        assert isinstance(loaded, dh.DHPrivateKey)
+        assert loaded.private_numbers().x == key.private_numbers().x
+        assert loaded.public_key().public_numbers().y == key.public_key().public_numbers().y
     v3 = bf.dump_private_key(key, version=3, alg_id=bf.AlgId.CALG_DH_EPHEM)
     blob = bf.parse(v3)
     assert isinstance(blob, bf.DHPrivateKeyBlobV3)

@@ -1,0 +1,324 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Session keys in blobs: SIMPLEBLOB wrap/unwrap and PLAINTEXTKEYBLOB (SPEC §15.2-§15.3).
+
+Exports :func:`wrap_session_key`, :func:`unwrap_session_key`,
+:func:`plaintext_key_blob` and :func:`load_session_key_blob`.
+
+Unwrapping a PKCS#1 v1.5 SIMPLEBLOB needs the raw RSA result, because
+``cryptography`` (on OpenSSL 3.2 and later) answers a bad padding with
+*implicit rejection*: a pseudo-random "plaintext" instead of an error, so a
+wrong key would be indistinguishable from a right one. The private
+operation is therefore computed here with RSA blinding and a fault check,
+and the padding is checked afterwards; every failure raises the same
+:class:`~blobformat.errors.DecryptionError` (SPEC §18 discusses the oracle
+trade-off). OAEP unwrapping uses ``cryptography`` directly.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from blobformat import _keywrap
+from blobformat._parse import as_bytes, parse
+from blobformat.constants import AlgId
+from blobformat.errors import (
+    BlobError,
+    DecryptionError,
+    InvalidParameterError,
+    UnsupportedBlobError,
+)
+from blobformat.models import PlaintextKeyBlob, SimpleBlob, SymmetricWrapKeyBlob
+from blobformat.sessionkey import SessionKey, default_salt
+
+__all__ = [
+    "load_session_key_blob",
+    "plaintext_key_blob",
+    "unwrap_session_key",
+    "unwrap_symmetric_key",
+    "wrap_session_key",
+    "wrap_symmetric_key",
+]
+
+_DECRYPTION_FAILED = "the SIMPLEBLOB could not be unwrapped with this key"
+
+# CryptExportKey writes at least 8 bytes of non-zero padding (PKCS#1 v1.5, §7.2.1).
+_MIN_PADDING = 8
+
+
+def _oaep() -> padding.OAEP:
+    # CRYPT_OAEP: SHA-1, MGF1 with SHA-1, empty label (SPEC §15.2).
+    return padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+
+
+def wrap_session_key(
+    key: SessionKey | bytes,
+    public_key: rsa.RSAPublicKey,
+    *,
+    alg_id: AlgId | None = None,
+    oaep: bool = False,
+) -> bytes:
+    """Encrypt a session key to an RSA key-exchange key as a SIMPLEBLOB.
+
+    Like ``CryptExportKey(hKey, hExpKey, SIMPLEBLOB)``: PKCS#1 v1.5 type 2
+    padding by default, OAEP (SHA-1, MGF1-SHA-1, empty label) as
+    ``CRYPT_OAEP``; the ciphertext is stored little-endian. The salt of a
+    salted key is not exported (CryptoAPI does not export it either).
+
+    :param key: a :class:`SessionKey`, or raw key bytes together with ``alg_id``.
+    :param public_key: the recipient's RSA public key.
+    :param alg_id: the session key's algorithm when ``key`` is bytes; when
+        ``key`` is a SessionKey it must be ``None`` or equal ``key.alg_id``.
+    :param oaep: use OAEP instead of PKCS#1 v1.5.
+    :returns: the SIMPLEBLOB bytes.
+    :raises InvalidParameterError: for a missing or conflicting ``alg_id``,
+        or a key too long for the modulus.
+    :raises TypeError: for a public key that is not RSA.
+    """
+    if isinstance(key, SessionKey):
+        if alg_id is not None and alg_id != key.alg_id:
+            raise InvalidParameterError("alg_id conflicts with the SessionKey's algorithm")
+        session = key
+    else:
+        if alg_id is None:
+            raise InvalidParameterError("raw key bytes need alg_id")
+        session = SessionKey(alg_id=AlgId(alg_id), key=as_bytes(key))
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise TypeError(f"public_key must be an RSA public key, not {type(public_key).__name__}")
+    size = (public_key.key_size + 7) // 8
+    overhead = 42 if oaep else 11
+    if len(session.key) > size - overhead:
+        raise InvalidParameterError(
+            f"a {len(session.key)}-byte key does not fit a {size}-byte modulus "
+            f"with {'OAEP' if oaep else 'PKCS#1 v1.5'} padding",
+            rule="SES-1",
+        )
+    scheme: padding.AsymmetricPadding = _oaep() if oaep else padding.PKCS1v15()
+    ciphertext = public_key.encrypt(session.key, scheme)
+    return SimpleBlob(
+        key_alg=session.alg_id,
+        wrap_alg=AlgId.CALG_RSA_KEYX,
+        encrypted_key=ciphertext[::-1],
+    ).to_bytes()
+
+
+def _raw_decrypt(private_key: rsa.RSAPrivateKey, c: int) -> int:
+    """M = c^d mod n with base blinding and a fault check (no padding)."""
+    nums = private_key.private_numbers()
+    pub = nums.public_numbers
+    n, e = pub.n, pub.e
+    # Blinding: the exponentiations see c*r^e, not the attacker's c.
+    while True:
+        r = secrets.randbelow(n - 2) + 2
+        try:
+            r_inv = pow(r, -1, n)
+            break
+        except ValueError:  # pragma: no cover - r shares a factor with n
+            continue
+    blinded = (c * pow(r, e, n)) % n
+    m1 = pow(blinded, nums.dmp1, nums.p)
+    m2 = pow(blinded, nums.dmq1, nums.q)
+    h = (nums.iqmp * (m1 - m2)) % nums.p
+    m = ((m2 + h * nums.q) * r_inv) % n
+    if pow(m, e, n) != c:
+        raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2")
+    return m
+
+
+def _unpad_pkcs1(em: bytes) -> bytes | None:
+    """Return M from EM = 00 02 PS 00 M, or None; no early exit on the PS scan."""
+    separator = 0
+    for index in range(2, len(em)):
+        # Find the first zero after the header without branching on where it is.
+        is_zero = em[index] == 0
+        take = is_zero and separator == 0
+        separator = index if take else separator
+    good = em[0] == 0 and em[1] == 2 and separator >= 2 + _MIN_PADDING
+    return em[separator + 1 :] if good else None
+
+
+def unwrap_session_key(
+    blob: bytes | bytearray | memoryview,
+    private_key: rsa.RSAPrivateKey,
+    *,
+    oaep: bool = False,
+    no_salt: bool = False,
+) -> SessionKey:
+    """Decrypt a SIMPLEBLOB with the RSA private key it was wrapped to.
+
+    :param blob: the SIMPLEBLOB bytes.
+    :param private_key: the recipient's RSA private key.
+    :param oaep: the blob was exported with ``CRYPT_OAEP``.
+    :param no_salt: as ``CRYPT_NO_SALT``: do not give a 40-bit RC2/RC4 key the
+        11 zero salt bytes ``CryptImportKey`` gives it by default.
+    :returns: the session key.
+    :raises ParseError: if the bytes are not a valid SIMPLEBLOB (a structural
+        failure, before any decryption).
+    :raises UnsupportedBlobError: if the blob is another kind.
+    :raises DecryptionError: for every failure of the decryption itself —
+        ciphertext length or value, padding, key length for the algorithm —
+        with one fixed message and no location (SPEC §15.2).
+    """
+    model = parse(as_bytes(blob))
+    if not isinstance(model, SimpleBlob):
+        raise UnsupportedBlobError(
+            f"expected a SIMPLEBLOB, got a {type(model).KIND} blob", offset=0, field="header"
+        )
+    if not isinstance(private_key, rsa.RSAPrivateKey):
+        raise TypeError(f"private_key must be an RSA private key, not {type(private_key).__name__}")
+    size = (private_key.key_size + 7) // 8
+    ciphertext = model.encrypted_key[::-1]
+    plain: bytes | None = None
+    if len(ciphertext) == size:
+        c = int.from_bytes(ciphertext, "big")
+        n = private_key.public_key().public_numbers().n
+        if c < n:
+            if oaep:
+                try:
+                    plain = private_key.decrypt(ciphertext, _oaep())
+                except ValueError:
+                    plain = None
+            else:
+                try:
+                    em = _raw_decrypt(private_key, c).to_bytes(size, "big")
+                except DecryptionError:
+                    em = bytes(size)
+                plain = _unpad_pkcs1(em)
+    if plain is None:
+        raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2")
+    try:
+        return SessionKey(
+            alg_id=model.key_alg,
+            key=plain,
+            salt=b"" if no_salt else default_salt(model.key_alg, len(plain)),
+        )
+    except BlobError:
+        # A wrong key length for the algorithm is a decryption failure too:
+        # reporting it separately would tell an attacker the padding was right.
+        raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2") from None
+
+
+def plaintext_key_blob(key: SessionKey) -> bytes:
+    """Write a session key as a PLAINTEXTKEYBLOB (SPEC §9).
+
+    The salt is not part of the blob (CryptoAPI does not export it).
+
+    :raises EncodeError: if the key cannot be written (see SPEC §9).
+    """
+    return PlaintextKeyBlob(key_alg=key.alg_id, key=key.key).to_bytes()
+
+
+def load_session_key_blob(
+    blob: bytes | bytearray | memoryview, *, no_salt: bool = False
+) -> SessionKey:
+    """Read a PLAINTEXTKEYBLOB into a :class:`SessionKey`.
+
+    :param no_salt: as for :func:`unwrap_session_key`.
+    :raises ParseError: if the bytes are not a valid PLAINTEXTKEYBLOB.
+    :raises UnsupportedBlobError: if the blob is another kind.
+    """
+    model = parse(as_bytes(blob))
+    if not isinstance(model, PlaintextKeyBlob):
+        raise UnsupportedBlobError(
+            f"expected a PLAINTEXTKEYBLOB, got a {type(model).KIND} blob",
+            offset=0,
+            field="header",
+        )
+    return SessionKey(
+        alg_id=model.key_alg,
+        key=model.key,
+        salt=b"" if no_salt else default_salt(model.key_alg, len(model.key)),
+    )
+
+
+_TDES_FAMILY = (AlgId.CALG_3DES, AlgId.CALG_3DES_112)
+
+
+def _kek_rc2_bits(kek: SessionKey) -> int:
+    # An RC2 key-encryption key keys with its effective length, or its own size.
+    return kek.effective_bits if kek.effective_bits is not None else 8 * len(kek.key)
+
+
+def wrap_symmetric_key(
+    key: SessionKey, kek: SessionKey, *, iv: bytes | None = None
+) -> bytes:
+    """Wrap a session key with a key-encryption key as a SYMMETRICWRAPKEYBLOB.
+
+    RFC 3217 key wrap (SPEC §10, §15.6): Triple-DES wrap when ``kek`` is a
+    CALG_3DES key (the wrapped key must be CALG_3DES or CALG_3DES_112), RC2
+    wrap when it is a CALG_RC2 key.
+
+    :param key: the key to wrap.
+    :param kek: the key-encryption key (CALG_3DES or CALG_RC2).
+    :param iv: a fixed 8-byte IV, for reproducible output only.
+    :returns: the SYMMETRICWRAPKEYBLOB bytes.
+    :raises InvalidParameterError: for an unsuitable key or KEK (SWK-1, KWR-n).
+    """
+    if kek.alg_id == AlgId.CALG_3DES:
+        if key.alg_id not in _TDES_FAMILY:
+            raise InvalidParameterError(
+                "Triple-DES key wrap wraps CALG_3DES or CALG_3DES_112 keys only",
+                rule="KWR-2",
+            )
+        wrapped = _keywrap.wrap_3des(key.key, kek.key, iv=iv)
+    elif kek.alg_id == AlgId.CALG_RC2:
+        wrapped = _keywrap.wrap_rc2(
+            key.key, kek.key, effective_bits=_kek_rc2_bits(kek), iv=iv
+        )
+    else:
+        raise InvalidParameterError(
+            f"a SYMMETRICWRAPKEYBLOB's key-encryption key is CALG_3DES or CALG_RC2, "
+            f"not {kek.alg_id.name}",
+            rule="SWK-1",
+        )
+    return SymmetricWrapKeyBlob(
+        key_alg=key.alg_id, wrap_alg=kek.alg_id, wrapped_key=wrapped
+    ).to_bytes()
+
+
+def unwrap_symmetric_key(
+    blob: bytes | bytearray | memoryview, kek: SessionKey, *, no_salt: bool = False
+) -> SessionKey:
+    """Unwrap a SYMMETRICWRAPKEYBLOB with its key-encryption key.
+
+    :param blob: the SYMMETRICWRAPKEYBLOB bytes.
+    :param kek: the key-encryption key; its algorithm must be the blob's
+        ``WrapAlgid``.
+    :param no_salt: as for :func:`unwrap_session_key`.
+    :returns: the unwrapped session key.
+    :raises ParseError: if the bytes are not a valid SYMMETRICWRAPKEYBLOB.
+    :raises UnsupportedBlobError: if the blob is another kind.
+    :raises InvalidParameterError: if ``kek`` is not of the blob's wrap algorithm.
+    :raises DecryptionError: for every unwrap failure, with one fixed message
+        (including a key length the algorithm does not allow).
+    """
+    model = parse(as_bytes(blob))
+    if not isinstance(model, SymmetricWrapKeyBlob):
+        raise UnsupportedBlobError(
+            f"expected a SYMMETRICWRAPKEYBLOB, got a {type(model).KIND} blob",
+            offset=0,
+            field="header",
+        )
+    if kek.alg_id != model.wrap_alg:
+        raise InvalidParameterError(
+            f"the blob is wrapped with {model.wrap_alg.name}, the key given is "
+            f"{kek.alg_id.name}",
+            rule="SWK-1",
+        )
+    if model.wrap_alg == AlgId.CALG_3DES:
+        length = 16 if model.key_alg == AlgId.CALG_3DES_112 else 24
+        plain = _keywrap.unwrap_3des(model.wrapped_key, kek.key, cek_length=length)
+    else:
+        plain = _keywrap.unwrap_rc2(
+            model.wrapped_key, kek.key, effective_bits=_kek_rc2_bits(kek)
+        )
+    try:
+        return SessionKey(
+            alg_id=model.key_alg,
+            key=plain,
+            salt=b"" if no_salt else default_salt(model.key_alg, len(plain)),
+        )
+    except BlobError:
+        raise _keywrap.unwrap_failed() from None
