@@ -11,6 +11,18 @@ from __future__ import annotations
 
 from blobformat._parse import parse
 from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
+from blobformat.envelope import (
+    EnvelopeEntry,
+    Recipient,
+    SealedEnvelope,
+    envelope_key_id,
+    envelope_tbs,
+    load_session_key,
+    open_sealed,
+    seal,
+    store_session_key,
+)
+from blobformat.envelope import Role as EnvelopeRole
 from blobformat.errors import (
     BadSignatureError,
     BlobError,
@@ -95,6 +107,8 @@ __all__ = [
     "DSSSeed",
     "DecryptionError",
     "EncodeError",
+    "EnvelopeEntry",
+    "EnvelopeRole",
     "FieldSpan",
     "InvalidFieldError",
     "InvalidParameterError",
@@ -114,6 +128,8 @@ __all__ = [
     "PublicKeyBlobEx",
     "RSAPrivateKeyBlob",
     "RSAPublicKeyBlob",
+    "Recipient",
+    "SealedEnvelope",
     "SessionKey",
     "SignatureError",
     "SimpleBlob",
@@ -131,12 +147,18 @@ __all__ = [
     "dump_private_key",
     "dump_public_key",
     "dump_pvk",
+    "envelope_key_id",
+    "envelope_tbs",
     "load_private_key",
     "load_public_key",
     "load_pvk",
+    "load_session_key",
     "load_session_key_blob",
+    "open_sealed",
     "parse",
     "plaintext_key_blob",
+    "seal",
+    "store_session_key",
     "unwrap_session_key",
     "unwrap_symmetric_key",
     "wrap_session_key",

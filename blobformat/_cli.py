@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import blobformat
+from blobformat import _cli_envelope, _cli_session
 
 __all__ = ["main"]
 
@@ -340,6 +341,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alg-id", help="blob output: aiKeyAlg name, e.g. CALG_RSA_SIGN")
     p.add_argument("--blob-version", type=int, choices=[2, 3], help="blob output version")
     p.set_defaults(func=_cmd_convert)
+
+    # Session keys and the signed envelope live in their own modules.
+    _cli_session.register(sub)
+    _cli_envelope.register(sub)
     return parser
 
 
