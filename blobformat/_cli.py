@@ -11,37 +11,15 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import blobformat
 from blobformat import _cli_envelope, _cli_session
+from blobformat import _cli_io as cio
 
 __all__ = ["main"]
 
 _HEX_WIDTH = 64
-
-
-class _CLIError(Exception):
-    """A user-facing failure: print one line and exit 1."""
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes() if path != "-" else sys.stdin.buffer.read()
-    except OSError as err:
-        raise _CLIError(f"cannot read {path}: {err.strerror}") from None
-
-
-def _write(path: str | None, data: bytes) -> None:
-    if path is None or path == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        Path(path).write_bytes(data)
-    except OSError as err:
-        raise _CLIError(f"cannot write {path}: {err.strerror}") from None
 
 
 def _render_value(path: str, value: int | bytes | None, size: int) -> list[str]:
@@ -203,7 +181,7 @@ def _inspect_json(blob: blobformat.Blob, size: int, show_private: bool) -> str:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    data = _read(args.file)
+    data = cio.read(args.file)
     blob = blobformat.parse(data, lenient=args.lenient)
     render = _inspect_json if args.json else _inspect_text
     print(render(blob, len(data), args.show_private))
@@ -213,91 +191,43 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 # -- convert -------------------------------------------------------------------
 
 
-def _read_password(path: str | None) -> bytes | None:
-    if path is None:
+def _alg_option(name: str | None) -> blobformat.AlgId | None:
+    if name is None:
         return None
-    raw = _read(path)
-    # Password files usually end with one newline; it is not part of the password.
-    for ending in (b"\r\n", b"\n"):
-        if raw.endswith(ending):
-            return raw[: -len(ending)]
-    return raw
-
-
-def _load_any_key(data: bytes, password: bytes | None) -> Any:
-    """Auto-detect a key among PEM, PVK, CryptoAPI blob and DER."""
-    from cryptography.hazmat.primitives import serialization
-
-    if data.lstrip().startswith(b"-----BEGIN"):
-        if b"PRIVATE KEY-----" in data:
-            # The password file may be meant for the output (PVK): only pass it
-            # to an input that is encrypted.
-            encrypted = b"ENCRYPTED" in data
-            try:
-                return serialization.load_pem_private_key(
-                    data, password=password if encrypted else None
-                )
-            except (ValueError, TypeError) as err:
-                raise _CLIError(f"cannot read the PEM private key: {err}") from None
-        try:
-            return serialization.load_pem_public_key(data)
-        except ValueError as err:
-            raise _CLIError(f"cannot read the PEM public key: {err}") from None
     try:
-        blob = blobformat.parse(data)
-    except blobformat.UnsupportedBlobError as err:
-        if err.hint and "DER" in err.hint:
-            for loader in (
-                lambda: serialization.load_der_private_key(data, password=None),
-                lambda: serialization.load_der_private_key(data, password=password),
-                lambda: serialization.load_der_public_key(data),
-            ):
-                try:
-                    return loader()
-                except (ValueError, TypeError):
-                    continue
-            raise _CLIError("the input looks like DER but holds no key") from None
-        raise
-    if isinstance(blob, blobformat.PVKFile):
-        return blobformat.load_pvk(data, password)
-    if blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB:
-        return blobformat.load_public_key(blob)
-    if blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB:
-        return blobformat.load_private_key(blob)
-    raise _CLIError(f"a {type(blob).KIND} blob holds no public or private key")
+        return blobformat.AlgId[name]
+    except KeyError:
+        raise cio.CLIError(f"unknown ALG_ID name {name!r}") from None
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     from cryptography.hazmat.primitives import serialization
 
-    password = _read_password(args.password_file)
-    key = _load_any_key(_read(args.input), password)
-    private = isinstance(key, blobformat.PrivateKey)
-    if args.public and private:
-        key = key.public_key()
-        private = False
-    alg = None
-    if args.alg_id is not None:
-        try:
-            alg = blobformat.AlgId[args.alg_id]
-        except KeyError:
-            raise _CLIError(f"unknown ALG_ID name {args.alg_id!r}") from None
-    if args.to == "blob":
-        dump = blobformat.dump_private_key if private else blobformat.dump_public_key
-        out = dump(key, alg_id=alg, version=args.blob_version)
-    elif args.to == "pvk":
-        if not private:
-            raise _CLIError("a PVK file holds a private key; the input is a public key")
-        out = blobformat.dump_pvk(key, password, strength="weak" if args.weak else "strong")
-    else:
-        encoding = serialization.Encoding.PEM if args.to == "pem" else serialization.Encoding.DER
-        if private:
+    password = cio.password(args.password_file)
+    key = cio.load_key(args.input, password)
+    alg = _alg_option(args.alg_id)
+    encoding = serialization.Encoding.PEM if args.to == "pem" else serialization.Encoding.DER
+    if isinstance(key, blobformat.PrivateKey) and not args.public:
+        if args.to == "blob":
+            out = blobformat.dump_private_key(key, alg_id=alg, version=args.blob_version)
+        elif args.to == "pvk":
+            strength = "weak" if args.weak else "strong"
+            out = blobformat.dump_pvk(key, password, strength=strength)
+        else:
             out = key.private_bytes(
                 encoding, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             )
+        secret = True
+    else:
+        public = key.public_key() if isinstance(key, blobformat.PrivateKey) else key
+        if args.to == "pvk":
+            raise cio.CLIError("a PVK file holds a private key; the input is a public key")
+        if args.to == "blob":
+            out = blobformat.dump_public_key(public, alg_id=alg, version=args.blob_version)
         else:
-            out = key.public_bytes(encoding, serialization.PublicFormat.SubjectPublicKeyInfo)
-    _write(args.output, out)
+            out = public.public_bytes(encoding, serialization.PublicFormat.SubjectPublicKeyInfo)
+        secret = False
+    cio.write(args.output, out, secret=secret, what=f"{args.to} key data", binary=args.to != "pem")
     return 0
 
 
@@ -365,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except blobformat.BlobError as err:
         print(f"blobformat: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
-    except _CLIError as err:
+    except cio.CLIError as err:
         print(f"blobformat: {err}", file=sys.stderr)
         return 1
+    except cio.UsageError as err:
+        print(f"blobformat: usage error: {err}", file=sys.stderr)
+        return 2

@@ -22,75 +22,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from pathlib import Path
 from typing import Final
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import blobformat
+from blobformat import _cli_io as cio
 from blobformat import envelope
+from blobformat._cli_io import (
+    CLIError,
+    UsageError,
+    hex_bytes,
+)
 
 __all__ = ["register", "run_open", "run_seal", "run_verify"]
 
 _PROG: Final = "blobformat"
 _PVK_MAGIC: Final = b"\x1e\xf1\xb5\xb0"
-
-
-class _CLIError(Exception):
-    """A user-facing failure: one line on stderr, exit status 1."""
-
-
-class _UsageError(Exception):
-    """A combination of options argparse cannot express: exit status 2."""
-
-
-# -- input and output ------------------------------------------------------------
-
-
-def _read(path: str) -> bytes:
-    try:
-        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as err:
-        raise _CLIError(f"cannot read {path}: {err.strerror}") from None
-
-
-def _write(path: str | None, data: bytes, *, secret: bool, what: str) -> None:
-    """Write to a file (mode 0600 for secrets) or to stdout, never binary to a terminal."""
-    if path is None or path == "-":
-        if sys.stdout.isatty():
-            raise _CLIError(f"refusing to write {what} to a terminal; use -o FILE")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        # A recovered key is created readable by its owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if secret else 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError as err:
-        raise _CLIError(f"cannot write {path}: {err.strerror}") from None
-
-
-def _password(path: str | None) -> bytes | None:
-    if path is None:
-        return None
-    raw = _read(path)
-    # Password files usually end with one newline; it is not part of the password.
-    for ending in (b"\r\n", b"\n"):
-        if raw.endswith(ending):
-            return raw[: -len(ending)]
-    return raw
-
-
-def _hex_bytes(text: str) -> bytes:
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("not an even number of hex digits") from None
 
 
 def _generation(text: str) -> int:
@@ -113,66 +62,6 @@ def _context(args: argparse.Namespace) -> bytes:
     return b""
 
 
-# -- keys ----------------------------------------------------------------------------
-
-
-def _load_key(path: str, password: bytes | None) -> object:
-    """Read a key from PEM, DER, a CryptoAPI blob or a PVK file (detected)."""
-    data = _read(path)
-    try:
-        if data.lstrip().startswith(b"-----BEGIN"):
-            if b"PRIVATE KEY-----" in data:
-                encrypted = b"ENCRYPTED" in data
-                if encrypted and password is None:
-                    raise _CLIError(f"{path}: the PEM key is encrypted; give --password-file")
-                return serialization.load_pem_private_key(
-                    data, password=password if encrypted else None
-                )
-            return serialization.load_pem_public_key(data)
-        if data.startswith(_PVK_MAGIC):
-            return blobformat.load_pvk(data, password)
-        try:
-            blob = blobformat.parse(data)
-        except blobformat.UnsupportedBlobError as err:
-            if err.hint and "DER" in err.hint:
-                return _load_der(data, password)
-            raise
-    except (ValueError, TypeError, UnsupportedAlgorithm) as err:
-        if isinstance(err, blobformat.BlobError):
-            raise
-        raise _CLIError(f"cannot read the key in {path}: {err}") from None
-    if blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB:
-        return blobformat.load_public_key(blob)
-    if blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB:
-        return blobformat.load_private_key(blob)
-    raise _CLIError(f"{path} holds a {type(blob).KIND} blob, not a key")
-
-
-def _load_der(data: bytes, password: bytes | None) -> object:
-    for attempt in (password, None):
-        try:
-            return serialization.load_der_private_key(data, password=attempt)
-        except (ValueError, TypeError):
-            continue
-    return serialization.load_der_public_key(data)
-
-
-def _private_key(path: str, password: bytes | None) -> rsa.RSAPrivateKey:
-    key = _load_key(path, password)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise _CLIError(f"{path}: an RSA private key is needed here")
-    return key
-
-
-def _public_key(path: str, password: bytes | None) -> rsa.RSAPublicKey:
-    key = _load_key(path, password)
-    if isinstance(key, rsa.RSAPrivateKey):
-        return key.public_key()
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise _CLIError(f"{path}: an RSA key is needed here")
-    return key
-
-
 # -- commands --------------------------------------------------------------------
 
 
@@ -187,10 +76,10 @@ def _run(command: str, args: argparse.Namespace) -> int:
     except blobformat.BlobError as err:
         print(f"{_PROG} {command}: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
-    except _CLIError as err:
+    except CLIError as err:
         print(f"{_PROG} {command}: {err}", file=sys.stderr)
         return 1
-    except _UsageError as err:
+    except UsageError as err:
         print(f"{_PROG} {command}: usage error: {err}", file=sys.stderr)
         return 2
 
@@ -220,43 +109,43 @@ def run_open(args: argparse.Namespace) -> int:
 
 
 def _seal(args: argparse.Namespace) -> int:
-    password = _password(args.password_file)
+    password = cio.password(args.password_file)
     if args.session_key is not None and args.backup_blob:
-        raise _UsageError("--backup-blob goes with --blob; with --session-key use --backup")
+        raise UsageError("--backup-blob goes with --blob; with --session-key use --backup")
     if args.blob is not None and args.backup:
-        raise _UsageError(
+        raise UsageError(
             "--backup needs --session-key to wrap the key; with --blob use --backup-blob"
         )
-    owner = _private_key(args.key, password)
+    owner = cio.private_key(args.key, password)
     options = {
         "context": _context(args),
         "label": args.label,
         "generation": args.generation,
     }
     if args.session_key is not None:
-        session_key = blobformat.load_session_key_blob(_read(args.session_key))
-        backups = [_public_key(path, password) for path in args.backup]
+        session_key = blobformat.load_session_key_blob(cio.read(args.session_key))
+        backups = [cio.public_key(path, password) for path in args.backup]
         out = envelope.store_session_key(
             session_key, owner, backup=backups, oaep=args.oaep, **options
         )
     else:
-        recipients = [envelope.Recipient(_read(args.blob), oaep=args.oaep)]
+        recipients = [envelope.Recipient(cio.read(args.blob), oaep=args.oaep)]
         for blob_path, key_path in args.backup_blob:
             recipients.append(
                 envelope.Recipient(
-                    _read(blob_path),
-                    _public_key(key_path, password),
+                    cio.read(blob_path),
+                    cio.public_key(key_path, password),
                     role=envelope.Role.BACKUP,
                     oaep=args.oaep,
                 )
             )
         out = envelope.seal(recipients, owner, **options)
-    _write(args.output, out, secret=False, what="a binary envelope")
+    cio.write(args.output, out, secret=False, what="a binary envelope")
     return 0
 
 
 def _trusted(args: argparse.Namespace, password: bytes | None) -> list[rsa.RSAPublicKey]:
-    return [_public_key(path, password) for path in args.trusted]
+    return [cio.public_key(path, password) for path in args.trusted]
 
 
 def _describe(opened: envelope.SealedEnvelope, size: int) -> dict[str, object]:
@@ -280,8 +169,8 @@ def _describe(opened: envelope.SealedEnvelope, size: int) -> dict[str, object]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    password = _password(args.password_file)
-    data = _read(args.envelope)
+    password = cio.password(args.password_file)
+    data = cio.read(args.envelope)
     opened = envelope.open_sealed(
         data,
         _trusted(args, password),
@@ -307,11 +196,11 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> int:
-    password = _password(args.password_file)
-    private_key = _private_key(args.key, password)
+    password = cio.password(args.password_file)
+    private_key = cio.private_key(args.key, password)
     trusted = _trusted(args, password) or None
     session_key = envelope.load_session_key(
-        _read(args.envelope),
+        cio.read(args.envelope),
         private_key,
         trusted=trusted,
         context=_context(args),
@@ -321,7 +210,7 @@ def _open(args: argparse.Namespace) -> int:
         _write_hex(args.output, session_key.key.hex())
         return 0
     blob = blobformat.PlaintextKeyBlob(key_alg=session_key.alg_id, key=session_key.key)
-    _write(args.output, blob.to_bytes(), secret=True, what="a binary PLAINTEXTKEYBLOB")
+    cio.write(args.output, blob.to_bytes(), secret=True, what="a binary PLAINTEXTKEYBLOB")
     return 0
 
 
@@ -329,7 +218,7 @@ def _write_hex(path: str | None, text: str) -> None:
     if path is None or path == "-":
         print(text)
         return
-    _write(path, (text + "\n").encode("ascii"), secret=True, what="the key")
+    cio.write(path, (text + "\n").encode("ascii"), secret=True, what="the key")
 
 
 # -- registration ----------------------------------------------------------------
@@ -341,7 +230,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         "--context", metavar="TEXT", help="application context (UTF-8), e.g. the slot name"
     )
     group.add_argument(
-        "--context-hex", metavar="HEX", type=_hex_bytes, help="application context as hex"
+        "--context-hex", metavar="HEX", type=hex_bytes, help="application context as hex"
     )
     p.add_argument(
         "--password-file",

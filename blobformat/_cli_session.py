@@ -12,42 +12,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import blobformat
+from blobformat import _cli_io as cio
 
 __all__ = ["register"]
-
-
-class CommandError(Exception):
-    """A user-facing failure of a session-key command (exit status 1)."""
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes() if path != "-" else sys.stdin.buffer.read()
-    except OSError as err:
-        raise CommandError(f"cannot read {path}: {err.strerror}") from None
-
-
-def _write(path: str | None, data: bytes) -> None:
-    if path is None or path == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        Path(path).write_bytes(data)
-    except OSError as err:
-        raise CommandError(f"cannot write {path}: {err.strerror}") from None
-
-
-def _password_file(path: str) -> bytes:
-    raw = _read(path)
-    for ending in (b"\r\n", b"\n"):
-        if raw.endswith(ending):
-            return raw[: -len(ending)]
-    return raw
 
 
 def alg_id(name: str) -> blobformat.AlgId:
@@ -62,42 +32,11 @@ def alg_id(name: str) -> blobformat.AlgId:
     raise argparse.ArgumentTypeError(f"unknown algorithm {name!r}")
 
 
-def _hex(text: str) -> bytes:
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not hex: {text!r}") from None
-
-
-def _private_key(path: str, password: bytes | None) -> Any:
-    """An RSA private key from a PRIVATEKEYBLOB, PVK, PEM or DER file."""
-    from cryptography.hazmat.primitives import serialization
-
-    data = _read(path)
-    if data.lstrip().startswith(b"-----BEGIN"):
-        try:
-            return serialization.load_pem_private_key(
-                data, password=password if b"ENCRYPTED" in data else None
-            )
-        except (ValueError, TypeError) as err:
-            raise CommandError(f"cannot read the PEM private key: {err}") from None
-    try:
-        blob = blobformat.parse(data)
-    except blobformat.UnsupportedBlobError:
-        try:
-            return serialization.load_der_private_key(data, password=password)
-        except (ValueError, TypeError):
-            raise CommandError(f"{path} holds no private key") from None
-    if isinstance(blob, blobformat.PVKFile):
-        return blobformat.load_pvk(data, password)
-    return blobformat.load_private_key(blob)
-
-
 def _emit_key(key: blobformat.SessionKey, fmt: str, output: str | None) -> None:
     if fmt == "blob":
-        _write(output, blobformat.plaintext_key_blob(key))
+        cio.write(output, blobformat.plaintext_key_blob(key), secret=True, what="a PLAINTEXTKEYBLOB")
     elif fmt == "raw":
-        _write(output, key.key)
+        cio.write(output, key.key, secret=True, what="raw key bytes")
     else:
         doc = {
             "alg_id": key.alg_id.name,
@@ -110,14 +49,14 @@ def _emit_key(key: blobformat.SessionKey, fmt: str, output: str | None) -> None:
             f"{key.alg_id.name} {8 * len(key.key)}-bit key: {key.key.hex()}"
             + (f"\nsalt ({len(key.salt)} bytes): {key.salt.hex()}" if key.salt else "")
         )
-        _write(output, (text + "\n").encode())
+        cio.write(output, (text + "\n").encode(), secret=True, what="the key", binary=False)
 
 
 def _cmd_unwrap(args: argparse.Namespace) -> int:
-    password = _password_file(args.password_file) if args.password_file else None
-    private = _private_key(args.key, password)
+    password = cio.password(args.password_file)
+    private = cio.private_key(args.key, password)
     key = blobformat.unwrap_session_key(
-        _read(args.blob), private, oaep=args.oaep, no_salt=args.no_salt
+        cio.read(args.blob), private, oaep=args.oaep, no_salt=args.no_salt
     )
     _emit_key(key, args.to, args.output)
     return 0
@@ -135,37 +74,36 @@ def _cmd_derive(args: argparse.Namespace) -> int:
         )
     else:
         if args.password_file is None:
-            raise CommandError("give --password-file or --hash-value")
-        key = blobformat.derive_key_from_password(
-            _password_file(args.password_file), args.alg, hash_alg=args.hash, **common
-        )
+            raise cio.CLIError("give --password-file or --hash-value")
+        secret = cio.password(args.password_file) or b""
+        key = blobformat.derive_key_from_password(secret, args.alg, hash_alg=args.hash, **common)
     _emit_key(key, args.to, args.output)
     return 0
 
 
 def _session_key(args: argparse.Namespace) -> blobformat.SessionKey:
     if args.key_blob is not None:
-        data = _read(args.key_blob)
+        data = cio.read(args.key_blob)
         blob = blobformat.parse(data)
         if isinstance(blob, blobformat.SimpleBlob):
             if args.key is None:
-                raise CommandError("a SIMPLEBLOB needs --key PRIVATE to unwrap it")
-            password = _password_file(args.password_file) if args.password_file else None
+                raise cio.CLIError("a SIMPLEBLOB needs --key PRIVATE to unwrap it")
+            password = cio.password(args.password_file)
             key = blobformat.unwrap_session_key(
-                data, _private_key(args.key, password), oaep=args.oaep, no_salt=args.no_salt
+                data, cio.private_key(args.key, password), oaep=args.oaep, no_salt=args.no_salt
             )
         elif isinstance(blob, blobformat.PlaintextKeyBlob):
             key = blobformat.load_session_key_blob(data, no_salt=args.no_salt)
         else:
-            raise CommandError(
+            raise cio.CLIError(
                 f"--key-blob must be a PLAINTEXTKEYBLOB or SIMPLEBLOB, not a {type(blob).KIND}"
             )
     elif args.key_hex is not None:
         if args.alg is None:
-            raise CommandError("--key-hex needs --alg")
+            raise cio.CLIError("--key-hex needs --alg")
         key = blobformat.SessionKey(alg_id=args.alg, key=args.key_hex)
     else:
-        raise CommandError("give --key-blob or --key-hex")
+        raise cio.CLIError("give --key-blob or --key-hex")
     changes: dict[str, Any] = {}
     if args.salt_hex is not None:
         changes["salt"] = args.salt_hex
@@ -180,9 +118,14 @@ def _session_key(args: argparse.Namespace) -> blobformat.SessionKey:
 
 def _crypt(args: argparse.Namespace, *, decrypt: bool) -> int:
     key = _session_key(args)
-    data = _read(args.input)
+    data = cio.read(args.input)
     run = key.decrypt if decrypt else key.encrypt
-    _write(args.output, run(data, mode=args.mode, iv=args.iv, final=not args.no_final))
+    cio.write(
+        args.output,
+        run(data, mode=args.mode, iv=args.iv, final=not args.no_final),
+        secret=decrypt,
+        what="binary data",
+    )
     return 0
 
 
@@ -199,13 +142,13 @@ def _key_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--key", help="RSA private key (blob, PVK, PEM, DER) for a SIMPLEBLOB")
     p.add_argument("--password-file", help="password of an encrypted PVK/PEM --key")
     p.add_argument("--oaep", action="store_true", help="the SIMPLEBLOB uses OAEP")
-    p.add_argument("--key-hex", type=_hex, help="raw key bytes in hex (with --alg)")
+    p.add_argument("--key-hex", type=cio.hex_bytes, help="raw key bytes in hex (with --alg)")
     p.add_argument("--alg", type=alg_id, help="algorithm of --key-hex, e.g. CALG_AES_128")
-    p.add_argument("--salt-hex", type=_hex, help="salt for an RC2/RC4 key")
+    p.add_argument("--salt-hex", type=cio.hex_bytes, help="salt for an RC2/RC4 key")
     p.add_argument("--no-salt", action="store_true", help="as CRYPT_NO_SALT on import")
     p.add_argument("--effective-bits", type=int, help="RC2 effective key length")
     p.add_argument("--mode", choices=["cbc", "ecb", "cfb"], default="cbc")
-    p.add_argument("--iv", type=_hex, help="IV in hex (default: all zero)")
+    p.add_argument("--iv", type=cio.hex_bytes, help="IV in hex (default: all zero)")
     p.add_argument("--no-final", action="store_true", help="not the final block (no padding)")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
 
@@ -217,7 +160,7 @@ def _guard(func: Handler) -> Handler:
     def run(args: argparse.Namespace) -> int:
         try:
             return func(args)
-        except CommandError as err:
+        except cio.CLIError as err:
             print(f"blobformat: {err}", file=sys.stderr)
             return 1
 
@@ -245,7 +188,7 @@ def register(sub: Any) -> None:
                    help="hash algorithm (MD2, MD4, MD5, SHA1, SHA_256, SHA_384, SHA_512)")
     p.add_argument("--alg", type=alg_id, required=True, help="key algorithm, e.g. CALG_RC4")
     p.add_argument("--password-file", help="file holding the password bytes")
-    p.add_argument("--hash-value", type=_hex, help="the hash object's value, in hex")
+    p.add_argument("--hash-value", type=cio.hex_bytes, help="the hash object's value, in hex")
     p.add_argument("--key-bits", type=int, help="key length (upper 16 bits of dwFlags)")
     p.add_argument("--create-salt", action="store_true", help="CRYPT_CREATE_SALT")
     p.add_argument("--provider", default="aes", choices=["base", "strong", "enhanced", "aes"])

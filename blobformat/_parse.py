@@ -495,34 +495,9 @@ def check_pvk_key(
     pvk: PVKFile, offsets: Mapping[str, int] | None
 ) -> RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3 | None:
     """Check the key blob of a PVK file; parse it when it is not encrypted."""
+    # The lengths were checked with the header (check_pvk_header), so the
+    # key data holds at least the 8-byte BLOBHEADER.
     base = 24 + len(pvk.salt)
-    if not 8 <= len(pvk.key_data) <= PVKFile.MAX_KEY:
-        fail(
-            "PVK key length out of range",
-            field="header.key_length",
-            offsets=offsets,
-            rule="PVK-5",
-            expected=f"8..{PVKFile.MAX_KEY}",
-            actual=str(len(pvk.key_data)),
-        )
-    if pvk.encrypted and not 1 <= len(pvk.salt) <= PVKFile.MAX_SALT:
-        fail(
-            "salt length of an encrypted PVK out of range",
-            field="header.salt_length",
-            offsets=offsets,
-            rule="PVK-4",
-            expected=f"1..{PVKFile.MAX_SALT}",
-            actual=str(len(pvk.salt)),
-        )
-    if not pvk.encrypted and pvk.salt:
-        fail(
-            "an unencrypted PVK has no salt",
-            field="header.salt_length",
-            offsets=offsets,
-            rule="PVK-4",
-            expected="0",
-            actual=str(len(pvk.salt)),
-        )
     header = _header_values(pvk.key_data)
     inner = {f"key.{k}": base + v for k, v in _HEADER_OFFSETS.items()}
     if header["header.blob_type"] != BlobType.PRIVATEKEYBLOB:

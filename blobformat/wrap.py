@@ -189,15 +189,18 @@ def unwrap_session_key(
     if plain is None:
         raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2")
     try:
-        return SessionKey(
-            alg_id=model.key_alg,
-            key=plain,
-            salt=b"" if no_salt else default_salt(model.key_alg, len(plain)),
-        )
+        return _imported(model.key_alg, plain, no_salt=no_salt)
     except BlobError:
         # A wrong key length for the algorithm is a decryption failure too:
         # reporting it separately would tell an attacker the padding was right.
         raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2") from None
+
+
+def _imported(alg_id: AlgId, key: bytes, *, no_salt: bool) -> SessionKey:
+    """A key as CryptImportKey makes it: the default salt unless CRYPT_NO_SALT."""
+    return SessionKey(
+        alg_id=alg_id, key=key, salt=b"" if no_salt else default_salt(alg_id, len(key))
+    )
 
 
 def plaintext_key_blob(key: SessionKey) -> bytes:
@@ -226,11 +229,7 @@ def load_session_key_blob(
             offset=0,
             field="header",
         )
-    return SessionKey(
-        alg_id=model.key_alg,
-        key=model.key,
-        salt=b"" if no_salt else default_salt(model.key_alg, len(model.key)),
-    )
+    return _imported(model.key_alg, model.key, no_salt=no_salt)
 
 
 _TDES_FAMILY = (AlgId.CALG_3DES, AlgId.CALG_3DES_112)
@@ -315,10 +314,6 @@ def unwrap_symmetric_key(
             model.wrapped_key, kek.key, effective_bits=_kek_rc2_bits(kek)
         )
     try:
-        return SessionKey(
-            alg_id=model.key_alg,
-            key=plain,
-            salt=b"" if no_salt else default_salt(model.key_alg, len(plain)),
-        )
+        return _imported(model.key_alg, plain, no_salt=no_salt)
     except BlobError:
         raise _keywrap.unwrap_failed() from None

@@ -179,4 +179,4 @@ def test_convert_errors(keyfiles: dict[str, Path], tmp_path: Path, capsys: pytes
     simple = tmp_path / "simple"
     simple.write_bytes(bf.SimpleBlob(key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=bytes(64)).to_bytes())
     assert main(["convert", str(simple), "--to", "pem"]) == 1
-    assert "holds no public or private key" in capsys.readouterr().err
+    assert "blob, not a key" in capsys.readouterr().err

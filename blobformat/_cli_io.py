@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Input, output and key loading shared by the CLI commands (public API only).
+
+Keys are accepted as PEM, DER, CryptoAPI blobs or PVK files, detected from
+their bytes; binary output never goes to a terminal; recovered secrets are
+written to files readable by their owner only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Final
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+import blobformat
+
+__all__ = [
+    "CLIError",
+    "UsageError",
+    "hex_bytes",
+    "load_key",
+    "password",
+    "private_key",
+    "public_key",
+    "read",
+    "write",
+]
+
+_PVK_MAGIC: Final = b"\x1e\xf1\xb5\xb0"
+
+
+class CLIError(Exception):
+    """A user-facing failure: one line on stderr, exit status 1."""
+
+
+class UsageError(Exception):
+    """A combination of options argparse cannot express: exit status 2."""
+
+
+# -- input and output ------------------------------------------------------------
+
+
+def read(path: str) -> bytes:
+    try:
+        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as err:
+        raise CLIError(f"cannot read {path}: {err.strerror}") from None
+
+
+def write(
+    path: str | None, data: bytes, *, secret: bool, what: str, binary: bool = True
+) -> None:
+    """Write to a file (mode 0600 for secrets) or to stdout, never binary to a terminal."""
+    if path is None or path == "-":
+        if binary and sys.stdout.isatty():
+            raise CLIError(f"refusing to write {what} to a terminal; use -o FILE")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        # A recovered key is created readable by its owner only.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if secret else 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as err:
+        raise CLIError(f"cannot write {path}: {err.strerror}") from None
+
+
+def password(path: str | None) -> bytes | None:
+    if path is None:
+        return None
+    raw = read(path)
+    # Password files usually end with one newline; it is not part of the password.
+    for ending in (b"\r\n", b"\n"):
+        if raw.endswith(ending):
+            return raw[: -len(ending)]
+    return raw
+
+
+def hex_bytes(text: str) -> bytes:
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not an even number of hex digits") from None
+
+
+# -- keys ----------------------------------------------------------------------------
+
+
+def load_key(
+    path: str, password: bytes | None
+) -> blobformat.PrivateKey | blobformat.PublicKey:
+    """Read an RSA, DSA or DH key from PEM, DER, a CryptoAPI blob or a PVK file."""
+    key = _load_any(path, password)
+    if isinstance(key, _KEY_TYPES):
+        return key
+    raise CLIError(f"{path}: {type(key).__name__} keys have no CryptoAPI blob form")
+
+
+_KEY_TYPES = (blobformat.PrivateKey, blobformat.PublicKey)
+
+
+def _load_any(path: str, password: bytes | None) -> object:
+    data = read(path)
+    try:
+        if data.lstrip().startswith(b"-----BEGIN"):
+            if b"PRIVATE KEY-----" in data:
+                encrypted = b"ENCRYPTED" in data
+                if encrypted and password is None:
+                    raise CLIError(f"{path}: the PEM key is encrypted; give --password-file")
+                return serialization.load_pem_private_key(
+                    data, password=password if encrypted else None
+                )
+            return serialization.load_pem_public_key(data)
+        if data.startswith(_PVK_MAGIC):
+            return blobformat.load_pvk(data, password)
+        try:
+            blob = blobformat.parse(data)
+        except blobformat.UnsupportedBlobError as err:
+            if err.hint and "DER" in err.hint:
+                return _load_der(data, password)
+            raise
+    except (ValueError, TypeError, UnsupportedAlgorithm) as err:
+        if isinstance(err, blobformat.BlobError):
+            raise
+        raise CLIError(f"cannot read the key in {path}: {err}") from None
+    if blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB:
+        return blobformat.load_public_key(blob)
+    if blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB:
+        return blobformat.load_private_key(blob)
+    raise CLIError(f"{path} holds a {type(blob).KIND} blob, not a key")
+
+
+def _load_der(data: bytes, password: bytes | None) -> object:
+    for attempt in (password, None):
+        try:
+            return serialization.load_der_private_key(data, password=attempt)
+        except (ValueError, TypeError):
+            continue
+    return serialization.load_der_public_key(data)
+
+
+def private_key(path: str, password: bytes | None) -> rsa.RSAPrivateKey:
+    key = load_key(path, password)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise CLIError(f"{path}: an RSA private key is needed here")
+    return key
+
+
+def public_key(path: str, password: bytes | None) -> rsa.RSAPublicKey:
+    key = load_key(path, password)
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise CLIError(f"{path}: an RSA key is needed here")
+    return key
