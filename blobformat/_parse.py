@@ -77,6 +77,10 @@ _KEY_KINDS: dict[tuple[int, bytes], type[_Model]] = {
     (BlobType.PRIVATEKEYBLOB, b"\x00DH4"): DHPrivateKeyBlobV3,
 }
 _MAGICS = {magic: bt for (bt, magic) in _KEY_KINDS}
+_KEY_KINDS_BY_MAGIC: dict[bytes, dict[int, type[_Model]]] = {}
+for (_bt, _magic), _kind in _KEY_KINDS.items():
+    _KEY_KINDS_BY_MAGIC.setdefault(_magic, {})[_bt] = _kind
+_NO_KIND: dict[int, type[_Model]] = {}
 
 _OTHER_KINDS: dict[int, type[_Model]] = {
     BlobType.SIMPLEBLOB: SimpleBlob,
@@ -290,8 +294,9 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
     if not cls._prefix_ok(head):
         # The class's quick test was not conclusive: the full rules decide.
         cls._check_prefix(dict(zip(prefix.names, head, strict=True)), prefix.offset_map)
-    if layout.params:
-        params = tuple([head[i] for i in prefix.param_index])
+    index = prefix.param_index
+    if index:
+        params = (head[index[0]],) if len(index) == 1 else tuple([head[i] for i in index])
         full = _wire.plan_for(layout, params)
         if size != full.end and not (full.open_ended and size >= full.end):
             return None
@@ -301,13 +306,11 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
         body = head + tail
     else:
         # Nothing sizes the body: the prefix plan is the whole plan.
-        full, params, body = prefix, (), head
+        full, body = prefix, head
         if size != full.end and not full.open_ended:
             return None
-    model: _M = cls._assembler(full)(body)  # type: ignore[assignment]
-    if not cls._body_implied(params):  # type: ignore[arg-type]
-        model._check_body(full.offset_map)
-    return model
+    assemble = full.assemblers.get(cls) or cls._assembler(full)
+    return assemble(body)  # type: ignore[return-value]
 
 
 def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
@@ -381,8 +384,12 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     if len(buf) >= 12:
         # Fast dispatch for the common case; anything unusual takes the path below.
         bt = buf[0]
-        cls = _OTHER_KINDS.get(bt) or _KEY_KINDS.get((bt, buf[8:12]))
+        cls = _OTHER_KINDS.get(bt) or _KEY_KINDS_BY_MAGIC.get(buf[8:12], _NO_KIND).get(bt)
         if cls is not None and buf[2:4] == b"\x00\x00" and buf[1] == cls.VERSION:
+            if not lenient and cls._FAST:
+                fast = _decode_fast(cls, buf)
+                if fast is not None:
+                    return fast  # type: ignore[return-value]
             return _decode(cls, buf, lenient=lenient)  # type: ignore[return-value]
     values = _header_values(buf)
     cls = _select(buf, values)

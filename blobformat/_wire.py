@@ -99,8 +99,13 @@ class Plan:
     read_tail: Reader = field(default=lambda data: None)
     write_fast: Writer = field(default=lambda values: b"")
     extras: dict[object, object] = field(default_factory=dict)
+    #: Generated per-model-class constructors and encoders (see blobformat.models).
+    assemblers: dict[type, Callable[..., object]] = field(default_factory=dict)
+    encoders: dict[type, Callable[..., bytes]] = field(default_factory=dict)
     #: For a prefix plan: where its layout's length parameters sit in ``names``.
     param_index: tuple[int, ...] = ()
+    #: For a full plan: the length parameters it was made for.
+    param_values: dict[str, int] = field(default_factory=dict)
 
     def offsets(self) -> dict[str, int]:
         """Map each field path to its offset."""
@@ -250,8 +255,10 @@ def _walk(
 def plan_for(layout: Layout, values: tuple[int, ...]) -> Plan:
     """The full plan of ``layout`` for its length parameters' values, in order."""
     fields: list[Field] = []
-    end = _walk(layout.struct, _context(dict(zip(layout.params, values, strict=True))), "", 0, fields)
-    return _make_plan(tuple(fields), end, prefix_plan(layout).end)
+    params = dict(zip(layout.params, values, strict=True))
+    end = _walk(layout.struct, _context(params), "", 0, fields)
+    made = _make_plan(tuple(fields), end, prefix_plan(layout).end)
+    return dataclasses.replace(made, param_values=params)
 
 
 def plan(layout: Layout, params: Mapping[str, int]) -> Plan:

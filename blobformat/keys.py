@@ -103,14 +103,15 @@ def _check_rsa_public(n: int) -> None:
         raise _fail("RSA modulus must be odd and greater than 1", "n odd, n > 1", "KEY-1")
 
 
-def _check_rsa_private(blob: RSAPrivateKeyBlob) -> None:
+def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) -> None:
+    """Check every RSA relation; ``product_known``: n == p*q was already checked."""
     n, e, d = blob.modulus, blob.public_exponent, blob.private_exponent
     p, q = blob.prime1, blob.prime2
     dp, dq = blob.exponent1, blob.exponent2
     _check_rsa_public(n)
     if p < 3 or q < 3:
         raise _fail("RSA primes must be greater than 2", "p > 2, q > 2", "KEY-2")
-    if p * q != n:
+    if not product_known and p * q != n:
         raise _fail("RSA primes do not multiply to the modulus", "n == p*q", "KEY-2")
     if p == q:
         raise _fail("RSA primes must differ", "p != q", "KEY-2")
@@ -289,7 +290,7 @@ def load_private_key(
     if isinstance(blob, PVKFile) and blob.blob is not None:
         blob = blob.blob
     if isinstance(blob, RSAPrivateKeyBlob):
-        _check_rsa_private(blob)
+        _check_rsa_public(blob.modulus)
         numbers = rsa.RSAPrivateNumbers(
             p=blob.prime1,
             q=blob.prime2,
@@ -300,15 +301,22 @@ def load_private_key(
             public_numbers=rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus),
         )
         try:
-            return numbers.private_key(
+            rsa_key = numbers.private_key(
                 unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation
             )
         except ValueError as err:
+            # Name the relation that fails; if every relation holds, what
+            # cryptography refused is the primality of p or q.
+            _check_rsa_private(blob)
             raise _fail(
                 "cryptography's RSA key check failed (p or q is not prime)",
                 "p and q prime",
                 "KEY-2",
             ) from err
+        # cryptography has checked n == p*q; the CRT values and d are ours to check
+        # (its own check of them is the one unsafe_skip_rsa_key_validation skips).
+        _check_rsa_private(blob, product_known=True)
+        return rsa_key
     if isinstance(blob, DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
         j = blob.j if isinstance(blob, DSSPrivateKeyBlobV3) else None
         _check_group(blob.p, blob.q, blob.g, j, what="DSS")

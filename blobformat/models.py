@@ -325,8 +325,7 @@ class _Model:
     @classmethod
     def _encoder(cls, p: _wire.Plan) -> _Encoder:
         """A generated encoder for this class and plan, with constants folded."""
-        key = ("enc", cls)
-        fn = p.extras.get(key)
+        fn = p.encoders.get(cls)
         if fn is None:
             parts: list[str] = []
             pending = b""
@@ -349,20 +348,21 @@ class _Model:
             source = f"def _enc(o):\n    return b''.join(({', '.join(parts)},))\n"
             namespace: dict[str, object] = {}
             exec(compile(source, f"<blobformat {cls.__name__} encoder>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
-            fn = p.extras[key] = namespace["_enc"]
+            fn = p.encoders[cls] = namespace["_enc"]  # type: ignore[assignment]
         return fn  # type: ignore[return-value]
 
     @classmethod
     def _assembler(cls, p: _wire.Plan) -> _Assembler:
         """A generated constructor from a plan's values that skips ``__init__``.
 
-        Only the decoder calls it, after it has applied every rule the
-        model's ``__post_init__`` would (see :func:`blobformat._parse.parse`).
+        Only the decoder calls it, after it has applied the prefix rules; the
+        body rules run inside it unless the plan's field sizes already
+        guarantee them (:meth:`_body_implied`, decided once per plan).
         """
-        key = ("asm", cls)
-        fn = p.extras.get(key)
+        fn = p.assemblers.get(cls)
         if fn is None:
             index = {name: i for i, name in enumerate(p.names)}
+            params = tuple(p.param_values[name] for name in cls.LAYOUT.params)
             lines = ["def _asm(v, _new=object.__new__, _set=object.__setattr__):", "    o = _new(_cls)"]
             for f in dataclasses.fields(cls):  # type: ignore[arg-type]
                 name = f.name
@@ -382,10 +382,17 @@ class _Model:
                 else:
                     expr = "None"  # an optional number absent from this plan
                 lines.append(f"    _set(o, {name!r}, {expr})")
+            if not cls._body_implied(params):
+                lines.append("    o._check_body(_offsets)")
             lines.append("    return o")
-            namespace: dict[str, object] = {"_cls": cls, "_alg": _ALG_BY_VALUE, "_seed": _fast_seed}
+            namespace: dict[str, object] = {
+                "_cls": cls,
+                "_alg": _ALG_BY_VALUE,
+                "_seed": _fast_seed,
+                "_offsets": p.offset_map,
+            }
             exec(compile("\n".join(lines) + "\n", f"<blobformat {cls.__name__} decoder>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
-            fn = p.extras[key] = namespace["_asm"]
+            fn = p.assemblers[cls] = namespace["_asm"]  # type: ignore[assignment]
         return fn  # type: ignore[return-value]
 
     @classmethod
