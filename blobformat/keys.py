@@ -97,10 +97,15 @@ def _as_blob(data: BlobInput) -> Blob:
 # Checks -- SPEC §14.2
 
 
-def _check_rsa_public(n: int) -> None:
-    # e < n needs no check: e < 2^32 and n has at least 384 bits (SPEC §5.3).
-    if n < 3 or not n & 1:
-        raise _fail("RSA modulus must be odd and greater than 1", "n odd, n > 1", "KEY-1")
+def _check_rsa_public(n: int, e: int) -> None:
+    if not n & 1 or n <= e:
+        # A modulus may have fewer bits than bitlen (SPEC §5.3, RSA-4), so a blob
+        # can hold a modulus below its exponent.
+        raise _fail(
+            "RSA modulus must be odd and greater than the public exponent",
+            "n odd, n > e",
+            "KEY-1",
+        )
 
 
 def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) -> None:
@@ -108,7 +113,7 @@ def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) 
     n, e, d = blob.modulus, blob.public_exponent, blob.private_exponent
     p, q = blob.prime1, blob.prime2
     dp, dq = blob.exponent1, blob.exponent2
-    _check_rsa_public(n)
+    _check_rsa_public(n, e)
     if p < 3 or q < 3:
         raise _fail("RSA primes must be greater than 2", "p > 2, q > 2", "KEY-2")
     if not product_known and p * q != n:
@@ -221,7 +226,7 @@ def load_public_key(
     """
     blob = _as_blob(data)
     if isinstance(blob, RSAPublicKeyBlob):
-        _check_rsa_public(blob.modulus)
+        _check_rsa_public(blob.modulus, blob.public_exponent)
         return rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
     if isinstance(blob, DSSPublicKeyBlob | DSSPublicKeyBlobV3):
         j = blob.j if isinstance(blob, DSSPublicKeyBlobV3) else None
@@ -290,7 +295,7 @@ def load_private_key(
     if isinstance(blob, PVKFile) and blob.blob is not None:
         blob = blob.blob
     if isinstance(blob, RSAPrivateKeyBlob):
-        _check_rsa_public(blob.modulus)
+        _check_rsa_public(blob.modulus, blob.public_exponent)
         numbers = rsa.RSAPrivateNumbers(
             p=blob.prime1,
             q=blob.prime2,

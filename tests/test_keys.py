@@ -43,7 +43,7 @@ def test_load_accepts_bytes_like_and_models(kind: object) -> None:
 
 BROKEN_RSA = [
     ("modulus", lambda b: {"modulus": b.modulus + 2}, "n == p*q"),
-    ("even-modulus", lambda b: {"modulus": b.modulus + 1}, "n odd, n > 1"),
+    ("even-modulus", lambda b: {"modulus": b.modulus + 1}, "n odd, n > e"),
     ("p-equals-q", lambda b: {"prime2": b.prime1, "modulus": b.prime1 * b.prime1}, "p != q"),
     ("tiny-prime", lambda b: {"prime1": 1}, "p > 2, q > 2"),
     ("d", lambda b: {"private_exponent": b.private_exponent + 2}, "e*d == 1 mod lcm(p-1, q-1)"),
