@@ -288,6 +288,9 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
     size = len(data)
     if size < prefix.end:
         return None
+    rest_max = cls._REST_MAX
+    if prefix.open_ended and rest_max is not None and size - prefix.fields[-1].offset > rest_max:
+        return None  # The generic path reports it without copying the rest.
     head = prefix.read_fast(data)
     if head is None:
         return None
@@ -321,8 +324,11 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
     layout = cls.LAYOUT
     prefix = _wire.prefix_plan(layout)
     _wire.check_length(prefix, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=True)
-    values = _wire.read(prefix, data, {}, const_rule="HDR-5")
+    values = _wire.read(prefix, data, {}, const_rule="HDR-5", skip_rest=True)
     cls._check_prefix(values, prefix.offsets())
+    if prefix.open_ended:
+        # SPEC §4.3 step 6: the rest's length is checked before the rest is copied.
+        cls._check_rest(len(data) - prefix.fields[-1].offset, prefix.offsets())
     full = _wire.plan(layout, {k: values[k] for k in layout.params})  # type: ignore[misc]
     tolerated: list[Tolerance] = []
     if lenient and cls is RSAPrivateKeyBlob and len(data) < full.end:

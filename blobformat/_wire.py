@@ -326,11 +326,13 @@ def read(
     values: dict[str, Value],
     *,
     const_rule: str = "",
+    skip_rest: bool = False,
 ) -> dict[str, Value]:
     """Decode the fields of ``p`` that are not yet in ``values``.
 
     The caller has already run :func:`check_length`, so every slice is
-    within the input.
+    within the input. ``skip_rest`` leaves an open-ended final field unread,
+    so that its length can be checked before it is copied.
 
     :raises InvalidFieldError: if a constant field differs.
     """
@@ -347,6 +349,8 @@ def read(
         elif f.kind == BYTES:
             values[f.path] = bytes(data[f.offset : f.offset + f.size])
         elif f.kind == REST:
+            if skip_rest:
+                continue
             values[f.path] = bytes(data[f.offset :])
         else:
             got = bytes(data[f.offset : f.offset + f.size])

@@ -187,6 +187,20 @@ def _dh_representable(p: int) -> None:
         )
 
 
+def _public_key(numbers: dsa.DSAPublicNumbers | dh.DHPublicNumbers, *, what: str) -> PublicKey:
+    """Build a public key; an OpenSSL refusal of the group is KEY-5, not a ValueError."""
+    try:
+        return numbers.public_key()
+    except ValueError as err:
+        # Recent OpenSSL (cryptography >= 50) refuses a DH group without q
+        # unless p is a safe prime.
+        raise _fail(
+            f"cryptography cannot represent this {what} key: OpenSSL refused its group",
+            "group accepted by cryptography",
+            "KEY-5",
+        ) from err
+
+
 def _derived_private_key(der: bytes, *, what: str) -> PrivateKey:
     """Load a PKCS#8 key so that OpenSSL computes y = g^x mod p in constant time."""
     try:
@@ -234,7 +248,7 @@ def load_public_key(
         _check_y(blob.p, blob.q, blob.y, what="DSS")
         _dsa_representable(blob.p, blob.q)
         params = dsa.DSAParameterNumbers(blob.p, blob.q, blob.g)
-        return dsa.DSAPublicNumbers(blob.y, params).public_key()
+        return _public_key(dsa.DSAPublicNumbers(blob.y, params), what="DSS")
     if isinstance(blob, DHPublicKeyBlob):
         if parameters is None:
             raise InvalidParameterError(
@@ -255,13 +269,13 @@ def load_public_key(
         _check_group(numbers.p, numbers.q, numbers.g, None, what="DH")
         _check_y(numbers.p, numbers.q, blob.y, what="DH")
         _dh_representable(numbers.p)
-        return _DHPublicNumbers(blob.y, numbers).public_key()
+        return _public_key(_DHPublicNumbers(blob.y, numbers), what="DH")
     if isinstance(blob, DHPublicKeyBlobV3):
         _check_group(blob.p, blob.q, blob.g, blob.j, what="DH")
         _check_y(blob.p, blob.q, blob.y, what="DH")
         _dh_representable(blob.p)
         group = _DHParameterNumbers(blob.p, blob.g, blob.q)
-        return _DHPublicNumbers(blob.y, group).public_key()
+        return _public_key(_DHPublicNumbers(blob.y, group), what="DH")
     raise UnsupportedBlobError(
         f"load_public_key needs a PUBLICKEYBLOB, not a {type(blob).KIND} blob"
         " (use load_private_key for private blobs)",

@@ -400,6 +400,14 @@ class _Model:
         """Whether the field sizes already guarantee every body rule."""
         return False
 
+    #: For layouts ending in "the rest of the input": the most bytes the rest
+    #: may have, checked before it is copied (``None``: no limit).
+    _REST_MAX: ClassVar[int | None] = None
+
+    @classmethod
+    def _check_rest(cls, size: int, offsets: Mapping[str, int] | None) -> None:
+        """Rules on the length of a trailing open-ended field, checked before it is read."""
+
     @classmethod
     def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
         """A quick, conservative test of the prefix rules on the prefix plan's values.
@@ -1127,8 +1135,13 @@ class SimpleBlob(_Model):
             rule="SMP-1",
         )
 
+    _REST_MAX = 2048
+
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        size = len(self.encrypted_key)
+        self._check_rest(len(self.encrypted_key), offsets)
+
+    @classmethod
+    def _check_rest(cls, size: int, offsets: Mapping[str, int] | None) -> None:
         if not 48 <= size <= 2048:
             _validate.fail(
                 "encrypted key length is not an RSA modulus size",
@@ -1232,8 +1245,13 @@ class SymmetricWrapKeyBlob(_Model):
             rule="SWK-1",
         )
 
+    _REST_MAX = 272
+
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        size = len(self.wrapped_key)
+        self._check_rest(len(self.wrapped_key), offsets)
+
+    @classmethod
+    def _check_rest(cls, size: int, offsets: Mapping[str, int] | None) -> None:
         if not (24 <= size <= 272 and size % 8 == 0):
             _validate.fail(
                 "wrapped key length is not an RFC 3217 key-wrap output length",

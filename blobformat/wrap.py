@@ -307,6 +307,13 @@ def unwrap_symmetric_key(
             rule="SWK-1",
         )
     if model.wrap_alg == AlgId.CALG_3DES:
+        if model.key_alg not in _TDES_FAMILY:
+            # RFC 3217's Triple-DES wrap carries Triple-DES keys only (as wrapping does).
+            raise InvalidParameterError(
+                f"Triple-DES key wrap carries CALG_3DES or CALG_3DES_112 keys, "
+                f"not {model.key_alg.name}",
+                rule="KWR-2",
+            )
         length = 16 if model.key_alg == AlgId.CALG_3DES_112 else 24
         plain = _keywrap.unwrap_3des(model.wrapped_key, kek.key, cek_length=length)
     else:

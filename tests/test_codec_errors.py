@@ -430,3 +430,34 @@ def test_quick_prefix_test_is_conservative(data: st.DataObject) -> None:
     )
     if cls._prefix_ok(head):
         cls._check_prefix(dict(zip(prefix.names, head, strict=True)), prefix.offset_map)
+
+
+def test_open_ended_rest_is_checked_before_it_is_copied() -> None:
+    for base in (SIMPLE, SWK):
+        data = base[:12] + bytes(4 << 20)
+        tracemalloc.start()
+        try:
+            with pytest.raises(bf.InvalidFieldError) as info:
+                bf.parse(data)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert info.value.rule in ("SMP-3", "SWK-3")
+        assert peak < 64 * 1024
+
+
+def test_dh_group_refused_by_cryptography_is_key_conversion_error() -> None:
+    from tests import keyfactory as kf
+
+    pn = kf.dsa_key().private_numbers().public_numbers.parameter_numbers
+    y = pow(pn.g, 12345, pn.p)
+    blob = bf.DHPublicKeyBlobV3(
+        key_alg=bf.AlgId.CALG_DH_SF, bit_length_p=1024, bit_length_q=0, bit_length_j=0,
+        seed=bf.DSSSeed.none(), p=pn.p, q=None, g=pn.g, j=None, y=y,
+    )
+    try:
+        bf.load_public_key(blob)
+    except bf.KeyConversionError as err:
+        # cryptography >= 50 refuses a group without q whose p is not a safe prime.
+        assert err.rule == "KEY-5"
+        assert err.relation == "group accepted by cryptography"

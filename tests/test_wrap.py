@@ -249,3 +249,15 @@ def test_symmetric_unwrap_failures() -> None:
     with pytest.raises(bf.InvalidParameterError) as fam:
         wrap_symmetric_key(AES, kek)
     assert fam.value.rule == "KWR-2"
+
+
+def test_symmetric_unwrap_refuses_non_tdes_key_under_tdes_wrap() -> None:
+    from blobformat.wrap import unwrap_symmetric_key, wrap_symmetric_key
+
+    kek = SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(1, 25)))
+    blob = bf.parse(wrap_symmetric_key(SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek))
+    assert isinstance(blob, bf.SymmetricWrapKeyBlob)
+    relabelled = dataclasses.replace(blob, key_alg=bf.AlgId.CALG_AES_192).to_bytes()
+    with pytest.raises(bf.InvalidParameterError) as info:
+        unwrap_symmetric_key(relabelled, kek)
+    assert info.value.rule == "KWR-2"
