@@ -123,9 +123,9 @@ def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) 
     # The CRT exponents are checked first, on their own (cheap: they are half size):
     # e*dp = 1 mod p-1 and e*dq = 1 mod q-1. Then d agrees with both exactly when
     # e*d = 1 mod lcm(p-1, q-1), which blames d, not the CRT values, for a mismatch.
-    if (e * dp) % (p - 1) != 1:
+    if not 0 < dp < p - 1 or (e * dp) % (p - 1) != 1:
         raise _fail("RSA exponent1 is wrong", "exponent1 == d mod (p-1)", "KEY-2")
-    if (e * dq) % (q - 1) != 1:
+    if not 0 < dq < q - 1 or (e * dq) % (q - 1) != 1:
         raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
     if not 0 < d < n or d % (p - 1) != dp or d % (q - 1) != dq:
         raise _fail(

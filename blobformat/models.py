@@ -1357,7 +1357,8 @@ class PVKFile(_Model):
     VERSION = 2
     LAYOUT = _schema.LAYOUTS["PVK_FILE"]
     RULE = "PVK-6"
-    SECRET = frozenset({"key_data"})
+    # "key_data" is the attribute, "key" its field in layout(): both are secret.
+    SECRET = frozenset({"key_data", "key"})
     _BYTES_FIELDS = frozenset({"salt", "key_data"})
 
     key_type: PVKKeyType

@@ -180,3 +180,18 @@ def test_convert_errors(keyfiles: dict[str, Path], tmp_path: Path, capsys: pytes
     simple.write_bytes(bf.SimpleBlob(key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=bytes(64)).to_bytes())
     assert main(["convert", str(simple), "--to", "pem"]) == 1
     assert "blob, not a key" in capsys.readouterr().err
+
+
+def test_inspect_hides_encrypted_pvk_key_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests import keyfactory as kf
+
+    data = bf.dump_pvk(kf.rsa_key(), b"pw", strength="weak")
+    pvk = bf.parse(data)
+    assert isinstance(pvk, bf.PVKFile)
+    path = tmp_path / "enc.pvk"
+    path.write_bytes(data)
+    for args in (["inspect", str(path)], ["inspect", "--json", str(path)]):
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert pvk.key_data[8:40].hex() not in out.replace("\n", "").replace(" ", "")
+    assert all(s.value is None for s in pvk.layout() if s.path == "key")

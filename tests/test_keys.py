@@ -273,3 +273,14 @@ def test_dh_dump_size_limits() -> None:
     with pytest.raises(bf.KeyConversionError) as info:
         bf.dump_private_key(key)
     assert info.value.rule == "KEY-8"
+
+
+def test_unreduced_crt_exponent_is_blamed_on_the_exponent() -> None:
+    # A short p leaves room in its field for exponent1 + (p - 1) (fuzz finding F1).
+    key = kf.rsa_from_primes(kf.prime(505, 51), kf.prime(512, 52))
+    blob = bf.parse(bf.dump_private_key(key))
+    assert isinstance(blob, bf.RSAPrivateKeyBlob)
+    bad = _replace(blob, exponent1=blob.exponent1 + blob.prime1 - 1)
+    with pytest.raises(bf.KeyConversionError) as info:
+        bf.load_private_key(bad.to_bytes(), unsafe_skip_rsa_key_validation=True)
+    assert info.value.relation == "exponent1 == d mod (p-1)"
