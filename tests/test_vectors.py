@@ -154,13 +154,20 @@ def run(test: Json, action: Callable[[], Any], check: Callable[[Any], None], out
         check(outcome)
 
 
+_ATTRIBUTE = {"key": "key_data"}
+
+
 def fields_of(model: Any) -> list[Json]:
     """The decoded fields in the vectors' form, from blobformat's layout."""
     out = []
     for span in model.layout():
         value = span.value
         if value is None:
-            value = getattr(model, span.path.rsplit(".", 1)[-1], None)
+            name = span.path.rsplit(".", 1)[-1]
+            # A PVK's layout field "key" is its model attribute key_data.
+            if not hasattr(model, name):
+                name = _ATTRIBUTE.get(name, name)
+            value = getattr(model, name, None)
             if value is None:
                 assert span.size == 0, span
                 continue
