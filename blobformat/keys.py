@@ -120,19 +120,29 @@ def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) 
         raise _fail("RSA primes do not multiply to the modulus", "n == p*q", "KEY-2")
     if p == q:
         raise _fail("RSA primes must differ", "p != q", "KEY-2")
-    # The CRT exponents are checked first, on their own (cheap: they are half size):
-    # e*dp = 1 mod p-1 and e*dq = 1 mod q-1. Then d agrees with both exactly when
-    # e*d = 1 mod lcm(p-1, q-1), which blames d, not the CRT values, for a mismatch.
-    if not 0 < dp < p - 1 or (e * dp) % (p - 1) != 1:
+    # Name the value that is wrong, not merely a relation that fails: an
+    # unreduced CRT exponent is wrong by itself; a CRT exponent that disagrees
+    # with d is wrong when d is not (e*d_crt != 1); when the CRT values agree
+    # with d, e*d = 1 mod lcm(p-1, q-1) is checked through them (half size).
+    ed = "e*d == 1 mod lcm(p-1, q-1)"
+    if not 0 < dp < p - 1:
         raise _fail("RSA exponent1 is wrong", "exponent1 == d mod (p-1)", "KEY-2")
-    if not 0 < dq < q - 1 or (e * dq) % (q - 1) != 1:
+    if not 0 < dq < q - 1:
         raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
-    if not 0 < d < n or d % (p - 1) != dp or d % (q - 1) != dq:
-        raise _fail(
-            "RSA private exponent does not invert the public exponent",
-            "e*d == 1 mod lcm(p-1, q-1)",
-            "KEY-2",
-        )
+    if not 0 < d < n:
+        raise _fail("RSA private exponent is out of range", ed, "KEY-2")
+    dp_inverts = (e * dp) % (p - 1) == 1
+    dq_inverts = (e * dq) % (q - 1) == 1
+    if d % (p - 1) != dp:
+        if dp_inverts:
+            raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
+        raise _fail("RSA exponent1 is wrong", "exponent1 == d mod (p-1)", "KEY-2")
+    if d % (q - 1) != dq:
+        if dq_inverts:
+            raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
+        raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
+    if not (dp_inverts and dq_inverts):
+        raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
     if not 0 < blob.coefficient < p or (blob.coefficient * q) % p != 1:
         raise _fail("RSA coefficient is wrong", "coefficient == q^-1 mod p", "KEY-2")
 
