@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Fuzz ``load_public_key`` and ``load_private_key`` (SPEC §14).
+
+Invariant. For any bytes ``b``:
+
+- both calls return a key or raise a ``BlobError`` subclass, never another
+  exception; when ``parse(b)`` fails, both fail with the same error (they
+  parse first), and a blob of the other kind is an ``UnsupportedBlobError``;
+- an accepted key carries exactly the numbers of ``parse(b)`` and satisfies
+  every relation of SPEC §14.2, evaluated independently by ``_relations``
+  (no check skipped); it re-encodes with ``dump_*_key`` (same ``aiKeyAlg``
+  and version) to a blob with the same numbers, or the encoder refuses it
+  with a ``BlobError`` (SPEC §14.3 [KEY-8]: a modulus below 384 bits, ...);
+- a ``KeyConversionError`` names, in ``relation``, a relation that does fail
+  for the blob's numbers;
+- version-2 DH public blobs are loaded with a fixed 1024-bit group when
+  their bit length fits it (SPEC §14.2 [KEY-6]), and without one they fail
+  with ``InvalidParameterError``;
+- memory stays within the replay test's bound and the campaign RSS limit.
+
+RSA keys are loaded with ``unsafe_skip_rsa_key_validation=True`` (the
+arithmetic relations are still checked; primality is not); keys of up to
+1100 bits are loaded a second time with full validation, which must agree
+or refuse with ``p and q prime``.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import _fuzzboot
+
+with _fuzzboot.instrumented(__name__ == "__main__"):
+    import blobformat as bf
+
+from _fuzzlib import Outcome, attempt, model_numbers, require, same_failure
+from _keycheck import PRIVATE_MODELS, PUBLIC_MODELS, check_key_outcome
+from cryptography.hazmat.primitives.asymmetric import dh
+from cryptography.utils import CryptographyDeprecationWarning
+
+#: RFC 2409 §6.2 Oakley group 2 (1024-bit MODP), generator 2: the fixed group
+#: for version-2 DH public blobs, which carry only y.
+MODP_1024 = int(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
+    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
+    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF",
+    16,
+)
+FULL_VALIDATION_MAX_BITS = 1100
+
+# Fields that may differ between a blob and the canonical blob of its key
+# (SPEC §14.3: writers use exact bit lengths and "no seed").
+_WRITER_CHOICES = frozenset(
+    {"bit_length", "bit_length_p", "bit_length_q", "bit_length_j", "bit_length_x", "seed"}
+)
+
+
+def _group() -> dh.DHParameterNumbers:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return dh.DHParameterNumbers(MODP_1024, 2)
+
+
+def _numbers_for_relations(model: object, group: dh.DHParameterNumbers | None) -> dict[str, int]:
+    numbers = model_numbers(model)
+    if isinstance(model, bf.DHPublicKeyBlob) and group is not None:
+        numbers.update(p=group.p, g=group.g)
+    return numbers
+
+
+def _check_redump(key: object, model: bf.Blob) -> None:
+    version = model.header.version
+    alg = model.header.key_alg
+    if isinstance(model, PUBLIC_MODELS):
+        redo = attempt(lambda: bf.dump_public_key(key, alg_id=alg, version=version), 0)  # type: ignore[arg-type]
+    else:
+        redo = attempt(lambda: bf.dump_private_key(key, alg_id=alg, version=version), 0)  # type: ignore[arg-type]
+    if redo.value is None:
+        # SPEC §14.3 [KEY-8]: a key the layout cannot hold again is refused.
+        require(isinstance(redo.error, bf.KeyConversionError | bf.InvalidParameterError),
+                f"dump_*_key: {redo.describe()}")
+        return
+    again = bf.parse(redo.value)
+    require(type(again) is type(model), "dump_*_key wrote another kind of blob")
+    optional = set() if getattr(model, "j", None) is not None else {"j"}
+    before, after = model_numbers(model), model_numbers(again)
+    require(all(after.get(k) == v for k, v in before.items()), "dump_*_key changed a number")
+    require(set(after) - set(before) <= optional, "dump_*_key added a number")
+    for name in type(model).__dataclass_fields__:
+        if name in _WRITER_CHOICES or name in optional or name == "tolerated":
+            continue
+        require(getattr(again, name) == getattr(model, name), f"dump_*_key changed {name}")
+
+
+def _load(data: bytes, model: object, private: bool) -> Outcome[object]:
+    size = len(data)
+    if private:
+        return attempt(lambda: bf.load_private_key(data, unsafe_skip_rsa_key_validation=True), size)
+    if isinstance(model, bf.DHPublicKeyBlob):
+        bare = attempt(lambda: bf.load_public_key(data), size)
+        require(
+            isinstance(bare.error, bf.InvalidParameterError),
+            f"a version-2 DH public blob without a group: {bare.describe()}",
+        )
+        return attempt(lambda: bf.load_public_key(data, parameters=_group()), size)
+    return attempt(lambda: bf.load_public_key(data), size)
+
+
+def check(data: bytes) -> None:
+    """Check the invariant above for one input."""
+    size = len(data)
+    parsed = attempt(lambda: bf.parse(data), size)
+    if parsed.value is None:
+        assert parsed.error is not None
+        for private in (False, True):
+            out = _load(data, None, private)
+            require(
+                out.error is not None and same_failure(out.error, parsed.error),
+                f"load ({'private' if private else 'public'}) does not fail as parse does: "
+                f"{out.describe()} vs {parsed.describe()}",
+            )
+        return
+    model: bf.Blob = parsed.value
+    inner = model.blob if isinstance(model, bf.PVKFile) else model
+    for private in (False, True):
+        out = _load(data, model, private)
+        fits = isinstance(inner, PRIVATE_MODELS if private else PUBLIC_MODELS)
+        if not fits:
+            require(
+                isinstance(out.error, bf.UnsupportedBlobError),
+                f"{type(model).__name__} loaded as {'private' if private else 'public'}: "
+                f"{out.describe()}",
+            )
+            continue
+        group = _group() if isinstance(inner, bf.DHPublicKeyBlob) else None
+        numbers = _numbers_for_relations(inner, group)
+        check_key_outcome(inner, out, numbers)
+        if not out.ok:
+            continue
+        _check_redump(out.value, inner)  # type: ignore[arg-type]
+        if isinstance(inner, bf.RSAPrivateKeyBlob) and inner.bit_length <= FULL_VALIDATION_MAX_BITS:
+            full = attempt(lambda: bf.load_private_key(data), size)
+            require(
+                full.ok or (isinstance(full.error, bf.KeyConversionError)
+                            and full.error.relation == "p and q prime"),
+                f"full validation disagrees: {full.describe()}",
+            )
+
+
+if __name__ == "__main__":
+    _fuzzboot.fuzz(check, sys.argv)

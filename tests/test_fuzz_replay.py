@@ -1,0 +1,231 @@
+"""Replay the fuzz corpora through the harnesses' ``check`` functions, without atheris.
+
+Every file in ``fuzz/corpus/<harness>/`` goes through ``fuzz/fuzz_<harness>.py``'s
+``check(data)``, the same function atheris calls, so the invariants each
+harness states in its docstring hold for every seed and every regression
+input in normal CI. While each input runs, tracemalloc's peak must stay at
+most :data:`MEMORY_BASE` plus :data:`MEMORY_PER_BYTE` times the input size
+(the harnesses call several entry points and keep their results; caches are
+warmed first, so the bound is per input).
+
+Without a loadable libcrypto the differential harness compares nothing and
+only runs blobformat's side; :func:`test_differential_oracle` is skipped.
+
+Findings that are reported but not fixed are listed in
+``_fuzzlib.OPEN_FINDINGS``: the harnesses count them instead of failing, and
+the ``test_open_finding_*`` tests below reproduce each one as an
+``xfail(strict=True)`` test that flips when the bug is fixed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import re
+import sys
+import tracemalloc
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import blobformat as bf
+from blobformat import _cli
+from tests.conftest import ROOT
+
+FUZZ = ROOT / "fuzz"
+CORPUS = FUZZ / "corpus"
+if str(FUZZ) not in sys.path:
+    sys.path.insert(0, str(FUZZ))
+
+HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope",
+             "inspect", "structured", "differential")
+MEMORY_BASE = 256 * 1024
+MEMORY_PER_BYTE = 4
+
+
+def harness(name: str) -> ModuleType:
+    return importlib.import_module(f"fuzz_{name}")
+
+
+def corpus_files(name: str) -> list[Path]:
+    return sorted(path for path in (CORPUS / name).iterdir() if path.is_file())
+
+
+@pytest.mark.parametrize("name", HARNESSES)
+def test_corpus_replays(name: str) -> None:
+    module = harness(name)
+    files = corpus_files(name)
+    assert files, f"fuzz/corpus/{name} is empty: run fuzz/make_corpus.py"
+    module.check(b"")  # load keys, build argument parsers, fill plan caches
+    failures = []
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:
+        for path in files:
+            data = path.read_bytes()
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            try:
+                module.check(data)
+            except Exception as err:  # report every failing input, not only the first
+                failures.append(f"{path.name}: {type(err).__name__}: {err}")
+                continue
+            peak = tracemalloc.get_traced_memory()[1] - before
+            bound = MEMORY_BASE + MEMORY_PER_BYTE * len(data)
+            if peak > bound:
+                failures.append(f"{path.name}: peak {peak} bytes > {bound}")
+    finally:
+        if started:
+            tracemalloc.stop()
+    assert not failures, "\n".join(failures)
+
+
+def test_every_harness_has_a_corpus_and_a_check() -> None:
+    scripts = {path.stem[len("fuzz_"):] for path in FUZZ.glob("fuzz_*.py")}
+    assert scripts == set(HARNESSES)
+    assert {path.name for path in CORPUS.iterdir() if path.is_dir()} == set(HARNESSES)
+    for name in HARNESSES:
+        module = harness(name)
+        assert callable(module.check)
+        assert "Invariant" in (module.__doc__ or ""), f"fuzz_{name} states no invariant"
+
+
+def run_main(options: tuple[str, ...], path: Path) -> int:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        return _cli.main(["inspect", *options, str(path)])
+
+
+def test_inspect_mirror_matches_main() -> None:
+    # fuzz_inspect.run_inspect mirrors main(["inspect", ...]); both must agree.
+    # (main builds its argument parser on every call: one option set per file.)
+    module = harness("inspect")
+    for index, path in enumerate(corpus_files("inspect")):
+        options = module.OPTIONS[index % len(module.OPTIONS)]
+        mirrored, _, _ = module.run_inspect(str(path), options)
+        assert run_main(options, path) == mirrored, (path.name, options)
+
+
+def test_differential_oracle() -> None:
+    module = harness("differential")
+    lib = module.libcrypto()
+    if lib is None:
+        pytest.skip("libcrypto (OpenSSL 3) cannot be loaded here")
+    import _fuzzlib
+
+    key = _fuzzlib.rsa_key("rsa-520")
+    theirs = lib.private(bf.dump_private_key(key))
+    assert theirs is not None and theirs.numbers == _fuzzlib.key_numbers(key)
+    dsa = _fuzzlib.dsa_key()
+    theirs = lib.public(bf.dump_public_key(dsa.public_key()))
+    assert theirs is not None and theirs.numbers == _fuzzlib.key_numbers(dsa.public_key())
+
+
+# -- the known differences mirror SPEC §17 ------------------------------------------------
+
+
+def spec_17_topics() -> set[str]:
+    text = (ROOT / "SPEC.md").read_text(encoding="utf-8")
+    section = text.split("## 17.", 1)[1].split("\n## ", 1)[0]
+    topics = set()
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells and cells[0] not in ("topic", "") and not re.fullmatch(
+            r"-+", cells[0]
+        ):
+            topics.add(cells[0])
+    return topics
+
+
+def test_known_differences_mirror_spec_17() -> None:
+    import known_differences
+
+    topics = spec_17_topics()
+    ids = [d.id for d in known_differences.DIFFERENCES]
+    assert len(ids) == len(set(ids))
+    for difference in known_differences.DIFFERENCES:
+        assert difference.direction in ("ours-rejects", "openssl-rejects")
+        if difference.spec_row.startswith("(proposed) "):
+            topic = difference.spec_row.removeprefix("(proposed) ")
+            assert topic not in topics, f"SPEC §17 has the row now: drop '(proposed)' ({topic})"
+        else:
+            assert difference.spec_row in topics, f"no SPEC §17 row '{difference.spec_row}'"
+    json.loads(known_differences.as_json())
+
+
+# -- open findings: each flips when fixed ------------------------------------------------------
+
+
+def corpus_input(harness_name: str, name: str) -> bytes:
+    return (CORPUS / harness_name / name).read_bytes()
+
+
+def test_open_findings_have_reproducers() -> None:
+    import _fuzzlib
+
+    tested: set[str] = set()  # none open: add the id with its xfail test below
+    assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
+
+
+def relation_fails(data: bytes, load: object) -> bool | None:
+    """Load ``data``; whether the relation the KeyConversionError names fails."""
+    import _fuzzlib
+    import _relations
+
+    with pytest.raises(bf.KeyConversionError) as info:
+        load(data)  # type: ignore[operator]
+    return _relations.fails(info.value.relation or "", _fuzzlib.model_numbers(bf.parse(data)))
+
+
+def test_fixed_finding_f1_exponent_changed() -> None:
+    # F1 (fixed): a changed public exponent was blamed on 'exponent1 == d mod (p-1)',
+    # which holds; the relation that fails is e*d == 1 mod lcm(p-1, q-1).
+    data = corpus_input("keys", "regress-F1-rsa-exponent-changed")
+    assert relation_fails(data, bf.load_private_key) is True
+
+
+def test_fixed_finding_f1_unreduced_exponent1() -> None:
+    # F1, second case (fixed in 2a12ad5): exponent1 + (p - 1) was blamed on d.
+    data = corpus_input("keys", "regress-F1-rsa-exponent1-unreduced")
+    assert relation_fails(data, bf.load_private_key) is True
+
+
+@pytest.mark.parametrize("options", [(), ("--json",)])
+@pytest.mark.parametrize("name", ["regress-F2-pvk-encrypted-inspect",
+                                  "regress-F2-pvk-encrypted-minimal"])
+def test_fixed_finding_f2_inspect_hides_pvk_key_data(
+    name: str, options: tuple[str, ...], tmp_path: Path
+) -> None:
+    # F2 (fixed in 2a12ad5): inspect printed an encrypted PVK file's key data.
+    data = corpus_input("inspect", name)
+    path = tmp_path / "key.pvk"
+    path.write_bytes(data)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert _cli.main(["inspect", *options, str(path)]) == 0
+    model = bf.parse(data)
+    assert isinstance(model, bf.PVKFile) and model.encrypted
+    assert model.key_data[8:].hex() not in "".join(out.getvalue().split())
+
+
+@pytest.mark.parametrize(
+    ("name", "load"),
+    [("regress-F3-rsa-public-modulus-below-exponent", bf.load_public_key),
+     ("regress-F3-rsa-private-modulus-below-exponent", bf.load_private_key)],
+)
+def test_fixed_finding_f3_modulus_below_exponent(name: str, load: object) -> None:
+    # F3 (fixed in 8551c15): a modulus below the exponent let cryptography's
+    # ValueError escape load_public_key and was blamed on "p and q prime".
+    assert relation_fails(corpus_input("keys", name), load) is True
+
+
+def test_fixed_finding_f4_dh_public_group_refused() -> None:
+    # F4 (fixed in 78fc7ab): cryptography's "Invalid DH parameters" ValueError escaped.
+    data = corpus_input("keys", "regress-F4-dh3-public-group-refused")
+    with pytest.raises(bf.KeyConversionError) as info:
+        bf.load_public_key(data)
+    assert info.value.rule == "KEY-5"
