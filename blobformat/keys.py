@@ -13,7 +13,7 @@ key numbers.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, NoReturn, TypeAlias
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
@@ -112,7 +112,51 @@ def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) 
     """Check every RSA relation; ``product_known``: n == p*q was already checked."""
     n, e, d = blob.modulus, blob.public_exponent, blob.private_exponent
     p, q = blob.prime1, blob.prime2
-    dp, dq = blob.exponent1, blob.exponent2
+    dp, dq, c = blob.exponent1, blob.exponent2, blob.coefficient
+    # One pass for the usual case, a valid key (SPEC §14.2 KEY-1, KEY-2); the
+    # cheap comparisons go first. Only a failure pays for naming the relation.
+    p1, q1 = p - 1, q - 1
+    if (
+        n & 1
+        and e < n
+        and p > 2
+        and q > 2
+        and p != q
+        and 0 < dp < p1
+        and 0 < dq < q1
+        and 0 < d < n
+        and 0 < c < p
+        and (product_known or p * q == n)
+        and (e * dp) % p1 == 1
+        and (e * dq) % q1 == 1
+        and _d_agrees(n, e, d, p, q, dp, dq)
+        and (c * q) % p == 1
+    ):
+        return
+    _name_rsa_private_failure(n, e, d, p, q, dp, dq, c, product_known=product_known)
+
+
+def _d_agrees(n: int, e: int, d: int, p: int, q: int, dp: int, dq: int) -> bool:
+    """Whether d mod (p-1) == dp and d mod (q-1) == dq.
+
+    Only for n == p*q (so p, q odd) and e*dp == 1 mod p-1, e*dq == 1 mod q-1,
+    both already checked: then d agrees with dp exactly when e*d == 1 mod p-1
+    (e is invertible mod p-1), and likewise for q. With phi = (p-1)(q-1) = n-p-q+1,
+    r = (e*d - 1) mod phi costs one short division; r == 0 (d inverts e mod phi)
+    and 2r == phi (a multiple of both p-1 and q-1, as p and q are odd) settle it.
+    Any other r takes the two long divisions.
+    """
+    phi = n - p - q + 1
+    r = (e * d - 1) % phi
+    if r == 0 or 2 * r == phi:
+        return True
+    return d % (p - 1) == dp and d % (q - 1) == dq
+
+
+def _name_rsa_private_failure(
+    n: int, e: int, d: int, p: int, q: int, dp: int, dq: int, c: int, *, product_known: bool
+) -> NoReturn:
+    """Raise the KeyConversionError naming the first RSA relation that fails."""
     _check_rsa_public(n, e)
     if p < 3 or q < 3:
         raise _fail("RSA primes must be greater than 2", "p > 2, q > 2", "KEY-2")
@@ -143,8 +187,10 @@ def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) 
         raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
     if not (dp_inverts and dq_inverts):
         raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
-    if not 0 < blob.coefficient < p or (blob.coefficient * q) % p != 1:
+    if not 0 < c < p or (c * q) % p != 1:
         raise _fail("RSA coefficient is wrong", "coefficient == q^-1 mod p", "KEY-2")
+    # Every condition of _check_rsa_private's single pass is tested above.
+    raise AssertionError("unreachable: the RSA relations hold")
 
 
 def _check_group(p: int, q: int | None, g: int, j: int | None, *, what: str) -> None:

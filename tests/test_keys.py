@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, ed25519, rsa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import blobformat as bf
 from tests import keyfactory as kf
@@ -284,3 +287,43 @@ def test_unreduced_crt_exponent_is_blamed_on_the_exponent() -> None:
     with pytest.raises(bf.KeyConversionError) as info:
         bf.load_private_key(bad.to_bytes(), unsafe_skip_rsa_key_validation=True)
     assert info.value.relation == "exponent1 == d mod (p-1)"
+
+
+# -- the single-pass RSA check agrees with the definition --------------------------
+
+
+def _rsa_numbers(name: str) -> rsa.RSAPrivateNumbers:
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.conftest import ROOT
+
+    key = serialization.load_pem_private_key(
+        (ROOT / "vectors" / "keys" / f"{name}.pem").read_bytes(), password=None
+    )
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key.private_numbers()
+
+
+@pytest.mark.parametrize("name", ["rsa-1028", "rsa-2048-e3", "rsa-520", "rsa-512-e4byte"])
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_d_agrees_is_the_definition(name: str, data: st.DataObject) -> None:
+    # _d_agrees shortcuts through (e*d - 1) mod phi; it must say exactly what
+    # d mod (p-1) == dp and d mod (q-1) == dq say, for any d in (0, n), including
+    # the other valid exponents d + i*lcm(p-1, q-1) and d + phi/2.
+    from blobformat.keys import _d_agrees
+
+    nums = _rsa_numbers(name)
+    p, q, n, e = nums.p, nums.q, nums.public_numbers.n, nums.public_numbers.e
+    lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+    phi = (p - 1) * (q - 1)
+    d = data.draw(
+        st.one_of(
+            st.integers(1, n - 1),
+            st.integers(0, n // lam).map(lambda i: nums.d % lam + i * lam),
+            st.just((nums.d + phi // 2) % n),
+            st.integers(-3, 3).map(lambda k: (nums.d + k) % n),
+        ).filter(lambda v: 0 < v < n)
+    )
+    expected = d % (p - 1) == nums.dmp1 and d % (q - 1) == nums.dmq1
+    assert _d_agrees(n, e, d, p, q, nums.dmp1, nums.dmq1) is expected
