@@ -45,6 +45,7 @@ __all__ = [
     "CONTEXT",
     "KEYS_DIR",
     "MESSAGE_LIMIT",
+    "MODP_1024",
     "PASSWORD",
     "Choices",
     "InvariantError",
@@ -53,6 +54,7 @@ __all__ = [
     "check_error",
     "check_uniform_decryption_error",
     "dsa_key",
+    "follows_parse",
     "key_numbers",
     "model_numbers",
     "open_finding",
@@ -71,6 +73,15 @@ KEYS_DIR = ROOT / "vectors" / "keys"
 FUZZ_KEYS_DIR = FUZZ_DIR / "keys"
 #: Longest error message any input may produce.
 MESSAGE_LIMIT = 2048
+#: RFC 2409 §6.2 Oakley group 2 (1024-bit MODP), generator 2: the fixed group
+#: for version-2 DH public blobs, which carry only y.
+MODP_1024 = int(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
+    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
+    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF",
+    16,
+)
 
 with warnings.catch_warnings():
     # cryptography 50 warns on every access to its finite-field DH names.
@@ -219,6 +230,29 @@ def attempt(call: Callable[[], T], size: int) -> Outcome[T]:
 def same_failure(a: bf.BlobError, b: bf.BlobError) -> bool:
     """Whether two errors report the same failure (class, rule and field)."""
     return type(a) is type(b) and a.rule == b.rule and a.field == b.field
+
+
+def follows_parse(
+    parsed: Outcome[object], kind: type[T], outcomes: Sequence[Outcome[object]], what: str
+) -> T | None:
+    """The model an entry point for ``kind`` must go on to check, else ``None``.
+
+    Every entry point parses first: where ``parse`` failed, each outcome must
+    fail the same way; where it gave another kind of model, each must be an
+    ``UnsupportedBlobError``. Only a ``kind`` model leaves checks to the caller.
+    """
+    if parsed.error is not None:
+        for out in outcomes:
+            require(
+                out.error is not None and same_failure(out.error, parsed.error),
+                f"{what}: does not fail as parse does: {out.describe()} vs {parsed.describe()}",
+            )
+        return None
+    if not isinstance(parsed.value, kind):
+        for out in outcomes:
+            require(isinstance(out.error, bf.UnsupportedBlobError), f"{what}: {out.describe()}")
+        return None
+    return parsed.value
 
 
 # -- fixed keys -------------------------------------------------------------------

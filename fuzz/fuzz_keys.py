@@ -34,20 +34,11 @@ import _fuzzboot
 with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
 
-from _fuzzlib import Outcome, attempt, model_numbers, require, same_failure
+from _fuzzlib import MODP_1024, Outcome, attempt, model_numbers, require, same_failure
 from _keycheck import PRIVATE_MODELS, PUBLIC_MODELS, check_key_outcome
 from cryptography.hazmat.primitives.asymmetric import dh
 from cryptography.utils import CryptographyDeprecationWarning
 
-#: RFC 2409 §6.2 Oakley group 2 (1024-bit MODP), generator 2: the fixed group
-#: for version-2 DH public blobs, which carry only y.
-MODP_1024 = int(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF",
-    16,
-)
 FULL_VALIDATION_MAX_BITS = 1100
 
 # Fields that may differ between a blob and the canonical blob of its key

@@ -37,6 +37,7 @@ from _fuzzlib import (
     PASSWORD,
     Outcome,
     attempt,
+    follows_parse,
     key_numbers,
     model_numbers,
     require,
@@ -95,17 +96,8 @@ def check(data: bytes) -> None:
     parsed = attempt(lambda: bf.parse(data), size)
     bare = attempt(lambda: bf.load_pvk(data), size)
     keyed = attempt(lambda: bf.load_pvk(data, PASSWORD), size)
-    if parsed.error is not None:
-        for out in (bare, keyed):
-            require(
-                out.error is not None and same_failure(out.error, parsed.error),
-                f"load_pvk does not fail as parse does: {out.describe()} vs {parsed.describe()}",
-            )
-        return
-    model = parsed.value
-    if not isinstance(model, bf.PVKFile):
-        for out in (bare, keyed):
-            require(isinstance(out.error, bf.UnsupportedBlobError), f"non-PVK: {out.describe()}")
+    model = follows_parse(parsed, bf.PVKFile, (bare, keyed), "load_pvk")
+    if model is None:
         return
     if not model.encrypted:
         _same(bare, keyed, shift=0, what="plain PVK with and without a password")

@@ -25,7 +25,7 @@ with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
 
 import _rsaoracle
-from _fuzzlib import attempt, require, same_failure
+from _fuzzlib import attempt, follows_parse, require
 
 
 def check(data: bytes) -> None:
@@ -34,17 +34,8 @@ def check(data: bytes) -> None:
     parsed = attempt(lambda: bf.parse(data), size)
     salted = attempt(lambda: bf.load_session_key_blob(data), size)
     bare = attempt(lambda: bf.load_session_key_blob(data, no_salt=True), size)
-    if parsed.error is not None:
-        for out in (salted, bare):
-            require(
-                out.error is not None and same_failure(out.error, parsed.error),
-                f"does not fail as parse does: {out.describe()} vs {parsed.describe()}",
-            )
-        return
-    blob = parsed.value
-    if not isinstance(blob, bf.PlaintextKeyBlob):
-        for out in (salted, bare):
-            require(isinstance(out.error, bf.UnsupportedBlobError), f"{out.describe()}")
+    blob = follows_parse(parsed, bf.PlaintextKeyBlob, (salted, bare), "load_session_key_blob")
+    if blob is None:
         return
     allowed = len(blob.key) in _rsaoracle.allowed_lengths(blob.key_alg)
     require(salted.ok == allowed and bare.ok == allowed,

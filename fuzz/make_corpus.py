@@ -43,7 +43,7 @@ import _kworacle
 import _pvkcrypt
 import _rsaoracle
 from _fuzzboot import FUZZ_DIR, ROOT
-from _fuzzlib import PASSWORD, key_numbers, rsa_key
+from _fuzzlib import MODP_1024, PASSWORD, key_numbers, rsa_key
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -59,14 +59,6 @@ MAX_JSON_SEEDS = 60
 PVK_BIG_BITS = 1100
 
 _A = bf.AlgId
-#: RFC 2409 §6.2 Oakley group 2 (1024-bit MODP), generator 2.
-MODP_1024 = int(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF",
-    16,
-)
 
 
 def _stream(label: str, length: int) -> bytes:
