@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from blobformat import _wire
+from blobformat._model_base import _Model
 from blobformat._validate import alg_name, fail
 from blobformat.constants import AlgId, BlobType, PVKKeyType
 from blobformat.errors import (
@@ -49,7 +50,6 @@ from blobformat.models import (
     SimpleBlob,
     SymmetricWrapKeyBlob,
     Tolerance,
-    _Model,
 )
 
 __all__ = [

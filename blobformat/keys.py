@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 
 from blobformat import _der
+from blobformat._model_base import _Model
 from blobformat._parse import as_bytes, parse
 from blobformat._validate import DH_ALGS, DSS_ALGS, RSA_ALGS, alg_name
 from blobformat.constants import AlgId
@@ -42,7 +43,6 @@ from blobformat.models import (
     PVKFile,
     RSAPrivateKeyBlob,
     RSAPublicKeyBlob,
-    _Model,
 )
 
 __all__ = [
