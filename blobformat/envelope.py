@@ -31,33 +31,50 @@ anything is decrypted.
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
-from typing import Final, NoReturn
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from blobformat import _wire
+from blobformat._envelope_decode import (
+    _control_index,
+    _envelope_bytes,
+    _parse,
+    _Parsed,
+    _relocate,
+)
+from blobformat._envelope_format import (
+    _EXPONENT,
+    _HEADER_OFFSETS,
+    _MAX_BITS,
+    _MIN_BITS,
+    _PADDING_OAEP,
+    _PADDING_PKCS1,
+    KEY_ID_CONTEXT,
+    MAX_ENVELOPE_SIZE,
+    MAX_LABEL_BYTES,
+    MAX_RECIPIENTS,
+    SIGNATURE_CONTEXT,
+    SUITE_CAPI_RSA_PKCS1V15_SHA256,
+    VERSION,
+    EnvelopeEntry,
+    Role,
+)
 from blobformat._envelope_schema import ENTRY, HEADER, MAGIC, TRAILER
 from blobformat._parse import as_bytes, parse
-from blobformat.constants import AlgId, BlobType
+from blobformat.constants import AlgId
 from blobformat.errors import (
     BadSignatureError,
-    InvalidFieldError,
     InvalidParameterError,
     NoRecipientError,
     ParseError,
     StaleGenerationError,
-    TrailingDataError,
-    TruncatedError,
     UnknownSignerError,
-    UnsupportedBlobError,
     WeakKeyError,
 )
 from blobformat.keys import dump_public_key
@@ -85,58 +102,6 @@ __all__ = [
     "seal",
     "store_session_key",
 ]
-
-#: The layout version this module reads and writes (SPEC §16.2.1).
-VERSION: Final = 1
-#: Suite 1: RSASSA-PKCS1-v1_5 with SHA-256, signature stored little-endian
-#: as CryptSignHash writes it (SPEC §16.3).
-SUITE_CAPI_RSA_PKCS1V15_SHA256: Final = 1
-#: Domain-separation string of the signature (SPEC §16.5); never stored.
-SIGNATURE_CONTEXT: Final = b"blobformat/envelope/v1"
-#: Domain-separation string of the key id (SPEC §16.4).
-KEY_ID_CONTEXT: Final = b"blobformat/keyid/v1"
-#: No envelope is longer; longer input is rejected before any field is read.
-MAX_ENVELOPE_SIZE: Final = 65536
-#: At most one owner and fifteen backup authorities.
-MAX_RECIPIENTS: Final = 16
-#: The label is at most this many bytes of UTF-8.
-MAX_LABEL_BYTES: Final = 255
-
-# Key policy of suite 1 (SPEC §16.3): the modulus size range and exponent.
-_MIN_BITS: Final = 2048
-_MAX_BITS: Final = 16384
-_EXPONENT: Final = 65537
-# A SIMPLEBLOB for a 2048..16384-bit key is 12 + 256 .. 12 + 2048 bytes.
-_MIN_BLOB: Final = 12 + _MIN_BITS // 8
-_MAX_BLOB: Final = 12 + _MAX_BITS // 8
-_MIN_SIGNATURE: Final = _MIN_BITS // 8
-_MAX_SIGNATURE: Final = _MAX_BITS // 8
-
-_PADDING_PKCS1: Final = 1
-_PADDING_OAEP: Final = 2
-
-# Suite values that are assigned but not implemented here (SPEC §16.3).
-_RESERVED_SUITES: Final = {
-    0x0002: "RSASSA-PSS-SHA256, big-endian",
-    0x0003: "Ed25519",
-    0x00F0: "DSS/SHA-1, legacy",
-    0x0101: "password MAC",
-}
-
-_WHAT: Final = "envelope"
-
-# Fixed offsets of the header fields, for locating verification errors.
-_HEADER_OFFSETS: Final = dict(_wire.prefix_plan(HEADER).offsets())
-
-
-class Role(enum.IntEnum):
-    """Who an envelope entry is for (SPEC §16.2.2)."""
-
-    #: The key pair the session key belongs to (exactly one entry).
-    OWNER = 1
-    #: A backup authority that can recover the key if the owner loses its key pair.
-    BACKUP = 2
-
 
 # -- key id and signed bytes -----------------------------------------------------
 
@@ -219,29 +184,6 @@ class Recipient:
             raise TypeError("Recipient.role must be a Role or None")
         if not isinstance(self.oaep, bool):
             raise TypeError("Recipient.oaep must be a bool")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EnvelopeEntry:
-    """One recipient entry of a verified envelope (SPEC §16.2.2).
-
-    :ivar role: owner or backup authority.
-    :ivar oaep: the SIMPLEBLOB was wrapped with OAEP, else PKCS#1 v1.5.
-    :ivar recipient_key_id: the key id (SPEC §16.4) of the wrapping key.
-    :ivar blob: the parsed SIMPLEBLOB (its ciphertext is not secret).
-    """
-
-    role: Role
-    oaep: bool
-    recipient_key_id: bytes
-    blob: SimpleBlob
-
-    def __repr__(self) -> str:
-        """Role, padding, algorithm and key id; no ciphertext."""
-        return (
-            f"EnvelopeEntry(role={self.role.name}, padding={'OAEP' if self.oaep else 'PKCS1v15'}, "
-            f"key_alg={self.blob.key_alg.name}, recipient_key_id={self.recipient_key_id.hex()})"
-        )
 
 
 # Only open_sealed() creates SealedEnvelope objects: having one means the
@@ -345,358 +287,6 @@ class SealedEnvelope:
             f"generation={self.generation}, signer_key_id={self.signer_key_id.hex()}, "
             f"entries=[{entries}])"
         )
-
-
-# -- parsing ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    """A structurally valid envelope, not yet verified."""
-
-    suite: int
-    generation: int
-    signer_key_id: bytes
-    label: str
-    entries: tuple[EnvelopeEntry, ...]
-    signature_length_offset: int
-    signature_offset: int
-    signature: bytes
-
-
-def _invalid(
-    message: str,
-    *,
-    offset: int,
-    field: str,
-    rule: str,
-    expected: str | None = None,
-    actual: str | None = None,
-) -> NoReturn:
-    raise InvalidFieldError(
-        message, expected=expected, actual=actual, offset=offset, field=field, rule=rule
-    )
-
-
-def _int(values: dict[str, _wire.Value], name: str) -> int:
-    value = values[name]
-    if not isinstance(value, int):  # pragma: no cover - the schema reads ints here
-        raise TypeError(name)
-    return value
-
-
-def _bytes(values: dict[str, _wire.Value], name: str) -> bytes:
-    value = values[name]
-    if not isinstance(value, bytes):  # pragma: no cover - the schema reads bytes here
-        raise TypeError(name)
-    return value
-
-
-def _check_length(
-    p: _wire.Plan, size: int, base: int, prefix: str, *, allow_trailing: bool
-) -> None:
-    """Compare a plan placed at ``base`` with the input, before reading it."""
-    try:
-        _wire.check_length(
-            p, size - base, rule="ENV-1", what=_WHAT, allow_trailing=allow_trailing
-        )
-    except TruncatedError as err:
-        needed = err.needed + base
-        raise TruncatedError(
-            f"{_WHAT}: input ends inside a field ({needed} bytes needed, {size} given)",
-            needed=needed,
-            available=size,
-            offset=(err.offset or 0) + base,
-            field=prefix + (err.field or ""),
-            rule="ENV-1",
-        ) from None
-    except TrailingDataError as err:
-        raise TrailingDataError(
-            f"{_WHAT}: {err.extra} unexpected bytes after the signature",
-            extra=err.extra,
-            offset=(err.offset or 0) + base,
-            rule="ENV-1",
-        ) from None
-
-
-def _relocate(err: ParseError, base: int, path: str) -> ParseError:
-    """Place an error of an inner SIMPLEBLOB within the envelope."""
-    err.offset = None if err.offset is None else err.offset + base
-    err.field = path if err.field is None else f"{path}.{err.field}"
-    err.args = (err._render(),)
-    return err
-
-
-def _sniff(data: bytes) -> str | None:
-    """A hint for input that is not an envelope."""
-    if data.startswith(b"-----BEGIN"):
-        return "the input looks like PEM"
-    if len(data) >= 2 and data[1] == 2 and data[0] == BlobType.SIMPLEBLOB:
-        return "the input looks like a bare SIMPLEBLOB, which is not signed"
-    if len(data) >= 2 and data[1] == 2 and data[0] == BlobType.PLAINTEXTKEYBLOB:
-        return "the input looks like a PLAINTEXTKEYBLOB (a key in clear)"
-    return None
-
-
-def _decode_label(raw: bytes, offset: int) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        _invalid(
-            "label is not valid UTF-8",
-            offset=offset + err.start,
-            field="label",
-            rule="ENV-6",
-        )
-    index = _control_index(text)
-    if index is not None:
-        _invalid(
-            f"label contains control character U+{ord(text[index]):04X}",
-            offset=offset + len(text[:index].encode("utf-8")),
-            field="label",
-            rule="ENV-6",
-        )
-    return text
-
-
-def _control_index(text: str) -> int | None:
-    """Index of the first C0, DEL or C1 control character in ``text``, or None."""
-    for index, ch in enumerate(text):
-        if unicodedata.category(ch) == "Cc":
-            return index
-    return None
-
-
-def _check_size(size: int) -> None:
-    """The total cap of ENV-1, applied before the input is copied or read."""
-    if size > MAX_ENVELOPE_SIZE:
-        raise TrailingDataError(
-            f"{_WHAT}: input of {size} bytes is longer than any envelope "
-            f"({MAX_ENVELOPE_SIZE} bytes at most)",
-            extra=size - MAX_ENVELOPE_SIZE,
-            offset=MAX_ENVELOPE_SIZE,
-            rule="ENV-1",
-        )
-
-
-def _envelope_bytes(data: object) -> bytes:
-    """The input as bytes, refusing oversized input before copying it."""
-    if isinstance(data, bytes | bytearray | memoryview):
-        _check_size(memoryview(data).nbytes)
-    return as_bytes(data)
-
-
-def _parse_header(data: bytes) -> tuple[dict[str, _wire.Value], dict[str, int], int]:
-    size = len(data)
-    _check_size(size)
-    if size >= len(MAGIC) and data[: len(MAGIC)] != MAGIC:
-        raise UnsupportedBlobError(
-            "not a blobformat envelope (bad magic)",
-            offset=0,
-            field="magic",
-            rule="ENV-2",
-            hint=_sniff(data),
-        )
-    prefix = _wire.prefix_plan(HEADER)
-    _check_length(prefix, size, 0, "", allow_trailing=True)
-    values = _wire.read(prefix, data, {}, const_rule="ENV-2")
-    offsets = dict(prefix.offsets())
-    version = _int(values, "version")
-    if version != VERSION:
-        raise UnsupportedBlobError(
-            f"envelope version {version} is not supported (this implementation reads {VERSION})",
-            offset=offsets["version"],
-            field="version",
-            rule="ENV-3",
-        )
-    suite = _int(values, "suite")
-    if suite == 0:
-        _invalid(
-            "suite 0 is reserved as invalid: an envelope is always signed",
-            offset=offsets["suite"],
-            field="suite",
-            rule="ENV-4",
-            expected=str(SUITE_CAPI_RSA_PKCS1V15_SHA256),
-            actual="0",
-        )
-    if suite != SUITE_CAPI_RSA_PKCS1V15_SHA256:
-        known = _RESERVED_SUITES.get(suite)
-        detail = f" ({known}: reserved, not implemented)" if known else " (unassigned)"
-        raise UnsupportedBlobError(
-            f"signature suite 0x{suite:04X}{detail} is not supported",
-            offset=offsets["suite"],
-            field="suite",
-            rule="ENV-5",
-        )
-    count = _int(values, "recipient_count")
-    if not 1 <= count <= MAX_RECIPIENTS:
-        _invalid(
-            "recipient count out of range",
-            offset=offsets["recipient_count"],
-            field="recipient_count",
-            rule="ENV-7",
-            expected=f"1..{MAX_RECIPIENTS}",
-            actual=str(count),
-        )
-    full = _wire.plan(HEADER, {"label_length": _int(values, "label_length")})
-    _check_length(full, size, 0, "", allow_trailing=True)
-    _wire.read(full, data, values)
-    offsets = dict(full.offsets())
-    return values, offsets, full.end
-
-
-def _parse_entry(
-    data: bytes, base: int, index: int, previous: list[EnvelopeEntry]
-) -> tuple[EnvelopeEntry, int]:
-    size = len(data)
-    path = f"entries[{index}]."
-    head = _wire.prefix_plan(ENTRY)
-    _check_length(head, size, base, path, allow_trailing=True)
-    values = _wire.read(head, data[base : base + head.end], {})
-    at = {name: base + off for name, off in head.offsets().items()}
-
-    role = _int(values, "role")
-    if role not in (Role.OWNER, Role.BACKUP):
-        _invalid(
-            "unknown recipient role",
-            offset=at["role"],
-            field=path + "role",
-            rule="ENV-8",
-            expected="1 (owner) or 2 (backup)",
-            actual=str(role),
-        )
-    if index == 0 and role != Role.OWNER:
-        _invalid(
-            "the first entry must be the owner's (exactly one owner entry, first)",
-            offset=at["role"],
-            field=path + "role",
-            rule="ENV-12",
-            expected="1 (owner)",
-            actual=str(role),
-        )
-    if index > 0 and role != Role.BACKUP:
-        _invalid(
-            "only the first entry may be the owner's (exactly one owner entry)",
-            offset=at["role"],
-            field=path + "role",
-            rule="ENV-12",
-            expected="2 (backup)",
-            actual=str(role),
-        )
-    padding_code = _int(values, "padding")
-    if padding_code not in (_PADDING_PKCS1, _PADDING_OAEP):
-        _invalid(
-            "unknown padding mode",
-            offset=at["padding"],
-            field=path + "padding",
-            rule="ENV-9",
-            expected="1 (PKCS#1 v1.5) or 2 (OAEP)",
-            actual=str(padding_code),
-        )
-    blob_length = _int(values, "blob_length")
-    if not _MIN_BLOB <= blob_length <= _MAX_BLOB:
-        _invalid(
-            "SIMPLEBLOB length out of range (an RSA key of 2048..16384 bits)",
-            offset=at["blob_length"],
-            field=path + "blob_length",
-            rule="ENV-10",
-            expected=f"{_MIN_BLOB}..{_MAX_BLOB}",
-            actual=str(blob_length),
-        )
-    key_id = _bytes(values, "recipient_key_id")
-    if any(entry.recipient_key_id == key_id for entry in previous):
-        _invalid(
-            "two entries are wrapped to the same key",
-            offset=at["recipient_key_id"],
-            field=path + "recipient_key_id",
-            rule="ENV-13",
-        )
-    if index >= 2 and key_id < previous[-1].recipient_key_id:
-        _invalid(
-            "backup entries are not in ascending order of recipient_key_id",
-            offset=at["recipient_key_id"],
-            field=path + "recipient_key_id",
-            rule="ENV-13",
-        )
-
-    full = _wire.plan(ENTRY, {"blob_length": blob_length})
-    _check_length(full, size, base, path, allow_trailing=True)
-    blob_at = base + full.offsets()["blob"]
-    blob = data[blob_at : blob_at + blob_length]
-    if blob[0] != BlobType.SIMPLEBLOB:
-        # A PLAINTEXTKEYBLOB or PRIVATEKEYBLOB would put a secret in clear.
-        kind = BlobType(blob[0]).name if blob[0] in _BLOB_TYPES else f"0x{blob[0]:02X}"
-        _invalid(
-            "an envelope entry must hold a SIMPLEBLOB",
-            offset=blob_at,
-            field=path + "blob.header.blob_type",
-            rule="ENV-11",
-            expected="0x01 (SIMPLEBLOB)",
-            actual=kind,
-        )
-    try:
-        model = parse(blob)
-    except ParseError as err:
-        raise _relocate(err, blob_at, path + "blob") from None
-    if not isinstance(model, SimpleBlob):  # pragma: no cover - bType checked above
-        raise TypeError("SIMPLEBLOB expected")
-    if previous and model.key_alg != previous[0].blob.key_alg:
-        _invalid(
-            "entries wrap different session-key algorithms",
-            offset=blob_at + 4,
-            field=path + "blob.header.key_alg",
-            rule="ENV-14",
-            expected=previous[0].blob.key_alg.name,
-            actual=model.key_alg.name,
-        )
-    entry = EnvelopeEntry(
-        role=Role(role),
-        oaep=padding_code == _PADDING_OAEP,
-        recipient_key_id=key_id,
-        blob=model,
-    )
-    return entry, base + full.end
-
-
-_BLOB_TYPES: Final = {int(t) for t in BlobType}
-
-
-def _parse(data: bytes) -> _Parsed:
-    """Strict structural parse (SPEC §16.6.2 steps 1-7); no RSA operation."""
-    values, offsets, pos = _parse_header(data)
-    label = _decode_label(_bytes(values, "label"), offsets["label"])
-    entries: list[EnvelopeEntry] = []
-    for index in range(_int(values, "recipient_count")):
-        entry, pos = _parse_entry(data, pos, index, entries)
-        entries.append(entry)
-
-    size = len(data)
-    head = _wire.prefix_plan(TRAILER)
-    _check_length(head, size, pos, "", allow_trailing=True)
-    trailer = _wire.read(head, data[pos : pos + head.end], {})
-    length = _int(trailer, "signature_length")
-    if not _MIN_SIGNATURE <= length <= _MAX_SIGNATURE:
-        _invalid(
-            "signature length out of range (an RSA key of 2048..16384 bits)",
-            offset=pos,
-            field="signature_length",
-            rule="ENV-15",
-            expected=f"{_MIN_SIGNATURE}..{_MAX_SIGNATURE}",
-            actual=str(length),
-        )
-    full = _wire.plan(TRAILER, {"signature_length": length})
-    _check_length(full, size, pos, "", allow_trailing=False)
-    signature_offset = pos + full.offsets()["signature"]
-    return _Parsed(
-        suite=_int(values, "suite"),
-        generation=_int(values, "generation"),
-        signer_key_id=_bytes(values, "signer_key_id"),
-        label=label,
-        entries=tuple(entries),
-        signature_length_offset=pos,
-        signature_offset=signature_offset,
-        signature=data[signature_offset:],
-    )
 
 
 # -- verification --------------------------------------------------------------------
