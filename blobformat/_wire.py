@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -55,6 +56,8 @@ UINT: Final = 0
 CONST: Final = 1
 BYTES: Final = 2
 REST: Final = 3
+#: struct codes of the unsigned little-endian integers it reads natively.
+_UINT_CODES: Final = {1: "B", 2: "H", 4: "I", 8: "Q"}
 
 Value = int | bytes | None
 
@@ -143,39 +146,61 @@ def _generate(fields: tuple[Field, ...]) -> tuple[Reader, Writer]:
     checks: list[str] = []
     reads: list[str] = []
     writes: list[str] = []
+    # The small fixed-size fields (constants, u8..u64, byte strings) are read by
+    # one struct.unpack_from, which is several times cheaper than a slice and an
+    # int.from_bytes per field; big integers are read on their own.
+    fmt: list[str] = []
+    start = fields[0].offset if fields else 0
+    position = start
     index = 0
     for f in fields:
         lo, hi = f.offset, f.offset + f.size
-        if f.kind == CONST:
-            name = f"_c{len(consts)}"
-            consts[name] = f.const
-            checks.append(f"d[{lo}:{hi}] != {name}")
-            writes.append(name)
-            continue
         if f.absent:
             continue
         if f.kind == REST:
             reads.append(f"d[{lo}:]")
             writes.append(f"v[{index}]")
-        elif f.kind == BYTES:
-            reads.append(f"d[{lo}:{hi}]")
-            writes.append(f"v[{index}]")
-        elif f.size == 1:
-            reads.append(f"d[{lo}]")
-            writes.append(f"v[{index}].to_bytes(1, 'little')")
+            index += 1
+            continue
+        if lo != position:  # pragma: no cover - plans are contiguous
+            raise ValueError("plan fields are not contiguous")
+        position = hi
+        # Index of this field's value in unpack_from's result (pad bytes give none).
+        slot = sum(1 for code in fmt if not code.endswith("x"))
+        if f.kind == CONST:
+            name = f"_c{len(consts)}"
+            consts[name] = f.const
+            fmt.append(f"{f.size}s")
+            checks.append(f"t[{slot}] != {name}")
+            writes.append(name)
+            continue
+        if f.kind == BYTES:
+            fmt.append(f"{f.size}s")
+            reads.append(f"t[{slot}]")
+        elif f.size in _UINT_CODES:
+            fmt.append(_UINT_CODES[f.size])
+            reads.append(f"t[{slot}]")
         else:
+            fmt.append(f"{f.size}x")
             reads.append(f"_f(d[{lo}:{hi}], 'little')")
+        if f.kind == BYTES:
+            writes.append(f"v[{index}]")
+        else:
             writes.append(f"v[{index}].to_bytes({f.size}, 'little')")
         index += 1
+    unpack = any(not code.endswith("x") for code in fmt)
+    body = f"    t = _u(d, {start})\n" if unpack else ""
     guard = f"    if {' or '.join(checks)}:\n        return None\n" if checks else ""
     source = (
-        "def _read(d, _f=int.from_bytes):\n"
+        "def _read(d, _f=int.from_bytes, _u=_unpack):\n"
+        + body
         + guard
         + f"    return ({', '.join(reads)}{',' if len(reads) == 1 else ''})\n"
         + "def _write(v):\n"
         + f"    return b''.join(({', '.join(writes)}{',' if len(writes) == 1 else ''}))\n"
     )
     namespace: dict[str, object] = dict(consts)
+    namespace["_unpack"] = struct.Struct("<" + "".join(fmt)).unpack_from
     exec(compile(source, "<blobformat plan>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
     return namespace["_read"], namespace["_write"]  # type: ignore[return-value]
 
