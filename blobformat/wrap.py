@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from blobformat import _keywrap
 from blobformat._parse import as_bytes, parse
+from blobformat._validate import alg_name
 from blobformat.constants import AlgId
 from blobformat.errors import (
     BlobError,
@@ -310,8 +311,8 @@ def unwrap_symmetric_key(
         if model.key_alg not in _TDES_FAMILY:
             # RFC 3217's Triple-DES wrap carries Triple-DES keys only (as wrapping does).
             raise InvalidParameterError(
-                f"Triple-DES key wrap carries CALG_3DES or CALG_3DES_112 keys, "
-                f"not {model.key_alg.name}",
+                "Triple-DES key wrap carries CALG_3DES or CALG_3DES_112 keys, "
+                f"not {alg_name(model.key_alg)}",
                 rule="KWR-2",
             )
         length = 16 if model.key_alg == AlgId.CALG_3DES_112 else 24
