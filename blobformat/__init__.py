@@ -9,6 +9,9 @@ SPEC.md rule.
 
 from __future__ import annotations
 
+import typing as _typing
+
+from blobformat import keys as _keys
 from blobformat._parse import parse
 from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
 from blobformat.envelope import (
@@ -31,6 +34,7 @@ from blobformat.errors import (
     InvalidFieldError,
     InvalidParameterError,
     KeyConversionError,
+    LegacyKeyWarning,
     NoRecipientError,
     PaddingError,
     ParseError,
@@ -43,11 +47,12 @@ from blobformat.errors import (
     UnsupportedBlobError,
     WeakKeyError,
 )
+from blobformat.export import export_private_key, export_public_key
 from blobformat.keys import (
-    PrivateKey,
-    PublicKey,
     dump_private_key,
     dump_public_key,
+    is_private_key,
+    is_public_key,
     load_private_key,
     load_public_key,
 )
@@ -114,6 +119,7 @@ __all__ = [
     "InvalidParameterError",
     "KeyConversionError",
     "KeyStateBlob",
+    "LegacyKeyWarning",
     "Magic",
     "NoRecipientError",
     "OpaqueKeyBlob",
@@ -149,6 +155,10 @@ __all__ = [
     "dump_pvk",
     "envelope_key_id",
     "envelope_tbs",
+    "export_private_key",
+    "export_public_key",
+    "is_private_key",
+    "is_public_key",
     "load_private_key",
     "load_public_key",
     "load_pvk",
@@ -164,3 +174,22 @@ __all__ = [
     "wrap_session_key",
     "wrap_symmetric_key",
 ]
+
+if _typing.TYPE_CHECKING:
+    from blobformat.keys import PrivateKey, PublicKey
+
+_LAZY = ("PrivateKey", "PublicKey")
+
+
+def __getattr__(name: str) -> _typing.Any:
+    # PublicKey and PrivateKey name cryptography's DSA and DH classes, which
+    # cryptography deprecates: they are built on first use, not at import.
+    if name in _LAZY:
+        value = getattr(_keys, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

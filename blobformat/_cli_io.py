@@ -24,6 +24,7 @@ __all__ = [
     "CLIError",
     "UsageError",
     "hex_bytes",
+    "key_blob",
     "load_key",
     "password",
     "private_key",
@@ -97,17 +98,37 @@ def load_key(
     path: str, password: bytes | None
 ) -> blobformat.PrivateKey | blobformat.PublicKey:
     """Read an RSA, DSA or DH key from PEM, DER, a CryptoAPI blob or a PVK file."""
-    key = _load_any(path, password)
-    if isinstance(key, _KEY_TYPES):
-        return key
+    data = read(path)
+    blob = key_blob(path, data)
+    key = _load_text_or_der(path, data, password) if blob is None else _load_blob(path, blob, password)
+    if blobformat.is_private_key(key) or blobformat.is_public_key(key):
+        return key  # type: ignore[return-value]
     raise CLIError(f"{path}: {type(key).__name__} keys have no CryptoAPI blob form")
 
 
-_KEY_TYPES = (blobformat.PrivateKey, blobformat.PublicKey)
+def key_blob(path: str, data: bytes) -> blobformat.Blob | None:
+    """The parsed blob or PVK file, or None for PEM and DER input."""
+    if data.lstrip().startswith(b"-----BEGIN"):
+        return None
+    try:
+        return blobformat.parse(data)
+    except blobformat.UnsupportedBlobError as err:
+        if err.hint and "DER" in err.hint and not data.startswith(_PVK_MAGIC):
+            return None
+        raise
 
 
-def _load_any(path: str, password: bytes | None) -> object:
-    data = read(path)
+def _load_blob(path: str, blob: blobformat.Blob, password: bytes | None) -> object:
+    if isinstance(blob, blobformat.PVKFile):
+        return blobformat.load_pvk(blob.to_bytes(), password)
+    if blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB:
+        return blobformat.load_public_key(blob)
+    if blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB:
+        return blobformat.load_private_key(blob)
+    raise CLIError(f"{path} holds a {type(blob).KIND} blob, not a key")
+
+
+def _load_text_or_der(path: str, data: bytes, password: bytes | None) -> object:
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
             if b"PRIVATE KEY-----" in data:
@@ -118,23 +139,9 @@ def _load_any(path: str, password: bytes | None) -> object:
                     data, password=password if encrypted else None
                 )
             return serialization.load_pem_public_key(data)
-        if data.startswith(_PVK_MAGIC):
-            return blobformat.load_pvk(data, password)
-        try:
-            blob = blobformat.parse(data)
-        except blobformat.UnsupportedBlobError as err:
-            if err.hint and "DER" in err.hint:
-                return _load_der(data, password)
-            raise
+        return _load_der(data, password)
     except (ValueError, TypeError, UnsupportedAlgorithm) as err:
-        if isinstance(err, blobformat.BlobError):
-            raise
         raise CLIError(f"cannot read the key in {path}: {err}") from None
-    if blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB:
-        return blobformat.load_public_key(blob)
-    if blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB:
-        return blobformat.load_private_key(blob)
-    raise CLIError(f"{path} holds a {type(blob).KIND} blob, not a key")
 
 
 def _load_der(data: bytes, password: bytes | None) -> object:

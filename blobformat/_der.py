@@ -1,17 +1,33 @@
 # SPDX-License-Identifier: Apache-2.0
-"""A minimal DER writer for the PKCS#8 structures key conversion hands to OpenSSL.
+"""A minimal DER writer for the DSA and DH key structures (PKCS#8 and SPKI).
 
-Version-2 DSS and DH private blobs carry x but not y. Computing y = g^x mod p
-with Python's ``pow`` would run a variable-time exponentiation on a secret,
-so :mod:`blobformat.keys` instead wraps (p, q, g, x) in a PKCS#8
-``PrivateKeyInfo`` and lets OpenSSL (through ``cryptography``) load it; OpenSSL
-derives y in constant time. ``cryptography`` offers no way to encode these
-structures from numbers, hence these few lines.
+Two users. :mod:`blobformat.keys` wraps (p, q, g, x) of a version-2 DSS or
+DH private blob, which carries no y, in a PKCS#8 ``PrivateKeyInfo`` and lets
+OpenSSL (through ``cryptography``) load it and derive y in constant time.
+:mod:`blobformat.export` writes DSS and DH keys as PKCS#8 and
+SubjectPublicKeyInfo without cryptography's DSA/DH classes, which
+cryptography deprecates (SPEC §14.4). The encodings are the ones OpenSSL
+writes: RFC 5958 PKCS#8 version 0 without attributes or public key, RFC
+3279 ``Dss-Parms`` (p, q, g), PKCS#3 ``DHParameter`` (p, g) and X9.42
+``DomainParameters`` (p, g, q); the public value is a DER INTEGER in the
+BIT STRING. Only definite-length DER of non-negative INTEGERs is written,
+which is all these structures need; a full ASN.1 library would add a
+dependency for about sixty lines.
 """
 
 from __future__ import annotations
 
-__all__ = ["dh_pkcs8", "dhx_pkcs8", "dsa_pkcs8"]
+import base64
+
+__all__ = [
+    "dh_pkcs8",
+    "dh_spki",
+    "dhx_pkcs8",
+    "dhx_spki",
+    "dsa_pkcs8",
+    "dsa_spki",
+    "pem",
+]
 
 _OID_DSA = "1.2.840.10040.4.1"
 _OID_DH = "1.2.840.113549.1.3.1"
@@ -56,16 +72,58 @@ def _pkcs8(oid: str, params: bytes, x: int) -> bytes:
     return _sequence(_integer(0), algorithm, _tlv(0x04, _integer(x)))
 
 
+def _spki(oid: str, params: bytes, y: int) -> bytes:
+    algorithm = _sequence(_oid(oid), params)
+    # BIT STRING: a leading byte of 0 unused bits, then the DER INTEGER y.
+    return _sequence(algorithm, _tlv(0x03, b"\x00" + _integer(y)))
+
+
+def _dss_parms(p: int, q: int, g: int) -> bytes:
+    return _sequence(_integer(p), _integer(q), _integer(g))
+
+
+def _dh_parameter(p: int, g: int) -> bytes:
+    return _sequence(_integer(p), _integer(g))
+
+
+def _x942_parameters(p: int, g: int, q: int) -> bytes:
+    return _sequence(_integer(p), _integer(g), _integer(q))
+
+
 def dsa_pkcs8(p: int, q: int, g: int, x: int) -> bytes:
     """PKCS#8 DSA private key (RFC 5958, RFC 3279 Dss-Parms)."""
-    return _pkcs8(_OID_DSA, _sequence(_integer(p), _integer(q), _integer(g)), x)
+    return _pkcs8(_OID_DSA, _dss_parms(p, q, g), x)
 
 
 def dh_pkcs8(p: int, g: int, x: int) -> bytes:
     """PKCS#8 PKCS#3 Diffie-Hellman private key (dhKeyAgreement)."""
-    return _pkcs8(_OID_DH, _sequence(_integer(p), _integer(g)), x)
+    return _pkcs8(_OID_DH, _dh_parameter(p, g), x)
 
 
 def dhx_pkcs8(p: int, g: int, q: int, x: int) -> bytes:
     """PKCS#8 X9.42 Diffie-Hellman private key (dhpublicnumber, with q)."""
-    return _pkcs8(_OID_DHX, _sequence(_integer(p), _integer(g), _integer(q)), x)
+    return _pkcs8(_OID_DHX, _x942_parameters(p, g, q), x)
+
+
+def dsa_spki(p: int, q: int, g: int, y: int) -> bytes:
+    """SubjectPublicKeyInfo of a DSA public key (RFC 3279 §2.3.2)."""
+    return _spki(_OID_DSA, _dss_parms(p, q, g), y)
+
+
+def dh_spki(p: int, g: int, y: int) -> bytes:
+    """SubjectPublicKeyInfo of a PKCS#3 Diffie-Hellman public key."""
+    return _spki(_OID_DH, _dh_parameter(p, g), y)
+
+
+def dhx_spki(p: int, g: int, q: int, y: int) -> bytes:
+    """SubjectPublicKeyInfo of an X9.42 Diffie-Hellman public key (RFC 3279 §2.3.3)."""
+    return _spki(_OID_DHX, _x942_parameters(p, g, q), y)
+
+
+def pem(der: bytes, label: str) -> bytes:
+    """RFC 7468 textual encoding: base64 in 64-character lines."""
+    text = base64.b64encode(der)
+    lines = [text[i : i + 64] for i in range(0, len(text), 64)]
+    begin = f"-----BEGIN {label}-----\n".encode("ascii")
+    end = f"-----END {label}-----\n".encode("ascii")
+    return begin + b"\n".join(lines) + b"\n" + end

@@ -21,11 +21,17 @@ Hierarchy::
       SignatureError (ValueError)
         UnknownSignerError, BadSignatureError, WeakKeyError, StaleGenerationError
       NoRecipientError (LookupError)
+
+One warning: :class:`LegacyKeyWarning` (a ``CryptographyDeprecationWarning``)
+when a call hands a DSA or finite-field DH key object across the API while
+cryptography deprecates those families (SPEC §14.4).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
+
+from cryptography.utils import CryptographyDeprecationWarning
 
 __all__ = [
     "BadSignatureError",
@@ -35,6 +41,7 @@ __all__ = [
     "InvalidFieldError",
     "InvalidParameterError",
     "KeyConversionError",
+    "LegacyKeyWarning",
     "NoRecipientError",
     "PaddingError",
     "ParseError",
@@ -292,3 +299,18 @@ class NoRecipientError(BlobError, LookupError):
     """No envelope entry is wrapped to the given private key."""
 
     _abstract = False
+
+
+class LegacyKeyWarning(CryptographyDeprecationWarning):
+    """A call returned or took a DSA or finite-field DH key object of cryptography.
+
+    cryptography deprecates both families (DH since release 50, DSA since 51)
+    and says it will remove them. blobformat silences cryptography's own
+    warnings, which would point into blobformat, and issues this one at the
+    caller's line instead, only with versions of cryptography that deprecate
+    the family. :func:`blobformat.export_private_key` and
+    :func:`blobformat.export_public_key` convert DSS and DH blobs without
+    cryptography's key classes and never warn. Being a subclass of
+    ``CryptographyDeprecationWarning``, it is matched by filters on that
+    category too (SPEC §14.4).
+    """

@@ -12,14 +12,12 @@ key numbers.
 
 from __future__ import annotations
 
-import warnings
-from typing import TYPE_CHECKING, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
-from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from blobformat import _der
+from blobformat import _der, _legacy
 from blobformat._model_base import _Model
 from blobformat._parse import as_bytes, parse
 from blobformat._validate import DH_ALGS, DSS_ALGS, RSA_ALGS, alg_name
@@ -45,34 +43,68 @@ from blobformat.models import (
     RSAPublicKeyBlob,
 )
 
+if TYPE_CHECKING:
+    # cryptography deprecates DSA and finite-field DH and warns on every access
+    # to their names, so they are named only for the type checker; at run time
+    # they are looked up by blobformat._legacy when a DSS/DH key is used.
+    from cryptography.hazmat.primitives.asymmetric import dh, dsa
+
 __all__ = [
     "PrivateKey",
     "PublicKey",
     "dump_private_key",
     "dump_public_key",
+    "is_private_key",
+    "is_public_key",
     "load_private_key",
     "load_public_key",
 ]
 
-with warnings.catch_warnings():
-    # cryptography 50 deprecates finite-field DH and warns on every access to
-    # its names. CryptoAPI's DH blobs need them, so they are looked up once
-    # here, where the warning would otherwise fire on ``import blobformat``.
-    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-    _DHPublicKey = dh.DHPublicKey
-    _DHPrivateKey = dh.DHPrivateKey
-    _DHParameters = dh.DHParameters
-    _DHParameterNumbers = dh.DHParameterNumbers
-    _DHPublicNumbers = dh.DHPublicNumbers
-
 if TYPE_CHECKING:
     PublicKey: TypeAlias = rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey
     PrivateKey: TypeAlias = rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey
-else:
-    PublicKey = rsa.RSAPublicKey | dsa.DSAPublicKey | _DHPublicKey
-    PrivateKey = rsa.RSAPrivateKey | dsa.DSAPrivateKey | _DHPrivateKey
 # PublicKey: a public key load_public_key returns; PrivateKey: a private key
-# load_private_key returns (RSA, DSA or DH).
+# load_private_key returns (RSA, DSA or DH). At run time both are built on
+# first access by __getattr__ below, so that importing blobformat touches no
+# deprecated name; they hold only the families cryptography still provides.
+
+DHParametersInput: TypeAlias = "dh.DHParameters | dh.DHParameterNumbers | tuple[int, ...]"
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("PublicKey", "PrivateKey"):
+        kind = "Public" if name == "PublicKey" else "Private"
+        union: Any = getattr(rsa, f"RSA{kind}Key")
+        for fam, prefix in (("dsa", "DSA"), ("dh", "DH")):
+            cls = _legacy.family(fam).classes.get(f"{prefix}{kind}Key")  # type: ignore[arg-type]
+            if cls is not None:
+                union = union | cls
+        globals()[name] = union
+        return union
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def is_public_key(obj: object) -> bool:
+    """Whether ``obj`` is an RSA, DSA or DH public key of ``cryptography``.
+
+    Unlike ``isinstance(obj, blobformat.PublicKey)``, this looks up the DSA
+    and DH classes only when ``obj`` is not an RSA key.
+    """
+    if isinstance(obj, rsa.RSAPublicKey):
+        return True
+    return _legacy.is_instance(obj, "dsa", "DSAPublicKey") or _legacy.is_instance(
+        obj, "dh", "DHPublicKey"
+    )
+
+
+def is_private_key(obj: object) -> bool:
+    """Whether ``obj`` is an RSA, DSA or DH private key of ``cryptography``."""
+    if isinstance(obj, rsa.RSAPrivateKey):
+        return True
+    return _legacy.is_instance(obj, "dsa", "DSAPrivateKey") or _legacy.is_instance(
+        obj, "dh", "DHPrivateKey"
+    )
+
 
 BlobInput: TypeAlias = bytes | bytearray | memoryview | Blob
 
@@ -246,7 +278,8 @@ def _dh_representable(p: int) -> None:
 def _public_key(numbers: dsa.DSAPublicNumbers | dh.DHPublicNumbers, *, what: str) -> PublicKey:
     """Build a public key; an OpenSSL refusal of the group is KEY-5, not a ValueError."""
     try:
-        return numbers.public_key()
+        with _legacy.quiet():
+            return numbers.public_key()
     except ValueError as err:
         # Recent OpenSSL (cryptography >= 50) refuses a DH group without q
         # unless p is a safe prime.
@@ -257,10 +290,11 @@ def _public_key(numbers: dsa.DSAPublicNumbers | dh.DHPublicNumbers, *, what: str
         ) from err
 
 
-def _derived_private_key(der: bytes, *, what: str) -> PrivateKey:
+def _derived_private_key(der: bytes, *, family: _legacy.Family, what: str) -> PrivateKey:
     """Load a PKCS#8 key so that OpenSSL computes y = g^x mod p in constant time."""
     try:
-        key = serialization.load_der_private_key(der, password=None)
+        with _legacy.quiet():
+            key = serialization.load_der_private_key(der, password=None)
     except (ValueError, TypeError) as err:
         # Recent OpenSSL (cryptography >= 50) refuses a DH group given without q
         # unless p is a safe prime; a version-2 DH blob carries no q.
@@ -269,9 +303,48 @@ def _derived_private_key(der: bytes, *, what: str) -> PrivateKey:
             "group accepted by cryptography",
             "KEY-5",
         ) from err
-    if not isinstance(key, dsa.DSAPrivateKey | _DHPrivateKey):  # pragma: no cover
+    private_class = family.DSAPrivateKey if family.name == "dsa" else family.DHPrivateKey
+    if not isinstance(key, private_class):  # pragma: no cover - OpenSSL's own answer
         raise _fail(f"unexpected {what} key type", "key type", "KEY-5")
-    return key
+    return key  # type: ignore[no-any-return]
+
+
+def dh_group(parameters: DHParametersInput) -> tuple[int, int, int | None]:
+    """(p, g, q) of a DH group given as cryptography parameters or a tuple.
+
+    Accepts ``dh.DHParameters``, ``dh.DHParameterNumbers`` or a tuple
+    ``(p, g)`` / ``(p, g, q)`` of ints (which needs no cryptography DH class).
+    """
+    if isinstance(parameters, tuple):
+        values: tuple[object, ...] = parameters
+        if len(values) not in (2, 3) or any(type(v) is not int for v in values):
+            raise InvalidParameterError(
+                "DH parameters as a tuple are (p, g) or (p, g, q) of ints", rule="KEY-6"
+            )
+        q = parameters[2] if len(parameters) == 3 else None
+        return parameters[0], parameters[1], q
+    with _legacy.quiet():
+        numbers = (
+            parameters.parameter_numbers()
+            if hasattr(parameters, "parameter_numbers")
+            else parameters
+        )
+        try:
+            return int(numbers.p), int(numbers.g), None if numbers.q is None else int(numbers.q)
+        except AttributeError:
+            raise InvalidParameterError(
+                "parameters must be DH parameters or a (p, g[, q]) tuple", rule="KEY-6"
+            ) from None
+
+
+def _check_dh_v2_group(bit_length: int, p: int, g: int, q: int | None) -> None:
+    if p.bit_length() != bit_length:
+        raise _fail(
+            "the DH parameters do not match the blob's bit length",
+            "p has bitlen bits",
+            "KEY-6",
+        )
+    _check_group(p, q, g, None, what="DH")
 
 
 # ---------------------------------------------------------------------------
@@ -281,18 +354,25 @@ def _derived_private_key(der: bytes, *, what: str) -> PrivateKey:
 def load_public_key(
     data: BlobInput,
     *,
-    parameters: dh.DHParameters | dh.DHParameterNumbers | None = None,
+    parameters: DHParametersInput | None = None,
 ) -> PublicKey:
     """Convert a PUBLICKEYBLOB into a ``cryptography`` public key.
 
+    A DSA or DH key comes with a :class:`~blobformat.LegacyKeyWarning` while
+    cryptography deprecates those families, and a ``KeyConversionError``
+    [KEY-5] once it has removed them; :func:`blobformat.export_public_key`
+    converts such blobs without cryptography's key classes (SPEC §14.4).
+
     :param data: the blob bytes, or a parsed public-key model.
-    :param parameters: the DH group (p, g) for a version-2 DH public blob,
-        which carries only y. Ignored otherwise.
+    :param parameters: the DH group for a version-2 DH public blob, which
+        carries only y: ``dh.DHParameters``, ``dh.DHParameterNumbers`` or a
+        ``(p, g)`` / ``(p, g, q)`` tuple. Ignored otherwise.
     :returns: an RSA, DSA or DH public key.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob is not a public key blob.
     :raises InvalidParameterError: if a DH v2 blob comes without ``parameters``.
-    :raises KeyConversionError: naming the relation the numbers break.
+    :raises KeyConversionError: naming the relation the numbers break, or
+        when cryptography cannot represent the key.
     """
     blob = _as_blob(data)
     if isinstance(blob, RSAPublicKeyBlob):
@@ -303,35 +383,32 @@ def load_public_key(
         _check_group(blob.p, blob.q, blob.g, j, what="DSS")
         _check_y(blob.p, blob.q, blob.y, what="DSS")
         _dsa_representable(blob.p, blob.q)
-        params = dsa.DSAParameterNumbers(blob.p, blob.q, blob.g)
-        return _public_key(dsa.DSAPublicNumbers(blob.y, params), what="DSS")
-    if isinstance(blob, DHPublicKeyBlob):
-        if parameters is None:
-            raise InvalidParameterError(
-                "a version-2 DH public blob holds only y: pass the group as parameters=",
-                rule="KEY-6",
-            )
-        numbers = (
-            parameters.parameter_numbers()
-            if isinstance(parameters, _DHParameters)
-            else parameters
-        )
-        if numbers.p.bit_length() != blob.bit_length:
-            raise _fail(
-                "the DH parameters do not match the blob's bit length",
-                "p has bitlen bits",
-                "KEY-6",
-            )
-        _check_group(numbers.p, numbers.q, numbers.g, None, what="DH")
-        _check_y(numbers.p, numbers.q, blob.y, what="DH")
-        _dh_representable(numbers.p)
-        return _public_key(_DHPublicNumbers(blob.y, numbers), what="DH")
-    if isinstance(blob, DHPublicKeyBlobV3):
-        _check_group(blob.p, blob.q, blob.g, blob.j, what="DH")
-        _check_y(blob.p, blob.q, blob.y, what="DH")
-        _dh_representable(blob.p)
-        group = _DHParameterNumbers(blob.p, blob.g, blob.q)
-        return _public_key(_DHPublicNumbers(blob.y, group), what="DH")
+        fam = _legacy.require("dsa", what="DSS")
+        with _legacy.quiet():
+            params = fam.DSAParameterNumbers(blob.p, blob.q, blob.g)
+            key = _public_key(fam.DSAPublicNumbers(blob.y, params), what="DSS")
+        _legacy.warn_caller("dsa", returned=True)
+        return key
+    if isinstance(blob, DHPublicKeyBlob | DHPublicKeyBlobV3):
+        if isinstance(blob, DHPublicKeyBlob):
+            if parameters is None:
+                raise InvalidParameterError(
+                    "a version-2 DH public blob holds only y: pass the group as parameters=",
+                    rule="KEY-6",
+                )
+            p, g, q = dh_group(parameters)
+            _check_dh_v2_group(blob.bit_length, p, g, q)
+        else:
+            p, g, q = blob.p, blob.g, blob.q
+            _check_group(p, q, g, blob.j, what="DH")
+        _check_y(p, q, blob.y, what="DH")
+        _dh_representable(p)
+        fam = _legacy.require("dh", what="DH")
+        with _legacy.quiet():
+            group = fam.DHParameterNumbers(p, g, q)
+            key = _public_key(fam.DHPublicNumbers(blob.y, group), what="DH")
+        _legacy.warn_caller("dh", returned=True)
+        return key
     raise UnsupportedBlobError(
         f"load_public_key needs a PUBLICKEYBLOB, not a {type(blob).KIND} blob"
         " (use load_private_key for private blobs)",
@@ -348,7 +425,11 @@ def load_private_key(
     Every relation between the blob's numbers is checked (SPEC §14.2): for
     RSA n = p*q, e*d = 1 mod lcm(p-1, q-1) and the CRT values; for DSS and
     DH the group and key ranges, and y = g^x mod p where the blob carries y.
-    Version-2 DSS and DH private blobs carry no y: it is computed.
+    Version-2 DSS and DH private blobs carry no y: it is computed. A DSA or
+    DH key comes with a :class:`~blobformat.LegacyKeyWarning` while
+    cryptography deprecates those families, and a ``KeyConversionError``
+    [KEY-5] once it has removed them; :func:`blobformat.export_private_key`
+    converts such blobs without cryptography's key classes (SPEC §14.4).
 
     :param data: the blob bytes, or a parsed private-key model (an
         unencrypted PVK file's inner blob is used).
@@ -359,64 +440,38 @@ def load_private_key(
     :returns: an RSA, DSA or DH private key.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob is not a private key blob.
-    :raises KeyConversionError: naming the relation the numbers break.
+    :raises KeyConversionError: naming the relation the numbers break, or
+        when cryptography cannot represent the key.
     """
     blob = _as_blob(data)
     if isinstance(blob, PVKFile) and blob.blob is not None:
         blob = blob.blob
     if isinstance(blob, RSAPrivateKeyBlob):
-        _check_rsa_public(blob.modulus, blob.public_exponent)
-        numbers = rsa.RSAPrivateNumbers(
-            p=blob.prime1,
-            q=blob.prime2,
-            d=blob.private_exponent,
-            dmp1=blob.exponent1,
-            dmq1=blob.exponent2,
-            iqmp=blob.coefficient,
-            public_numbers=rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus),
-        )
-        try:
-            rsa_key = numbers.private_key(
-                unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation
-            )
-        except ValueError as err:
-            # Name the relation that fails; if every relation holds, what
-            # cryptography refused is the primality of p or q.
-            _check_rsa_private(blob)
-            raise _fail(
-                "cryptography's RSA key check failed (p or q is not prime)",
-                "p and q prime",
-                "KEY-2",
-            ) from err
-        # cryptography has checked n == p*q; the CRT values and d are ours to check
-        # (its own check of them is the one unsafe_skip_rsa_key_validation skips).
-        _check_rsa_private(blob, product_known=True)
-        return rsa_key
+        return _load_rsa_private(blob, unsafe_skip_rsa_key_validation)
     if isinstance(blob, DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
-        j = blob.j if isinstance(blob, DSSPrivateKeyBlobV3) else None
-        _check_group(blob.p, blob.q, blob.g, j, what="DSS")
-        _check_x(blob.p, blob.q, blob.x, what="DSS")
+        check_dss_private(blob)
         _dsa_representable(blob.p, blob.q)
-        key = _derived_private_key(_der.dsa_pkcs8(blob.p, blob.q, blob.g, blob.x), what="DSS")
+        fam = _legacy.require("dsa", what="DSS")
+        key = _derived_private_key(
+            _der.dsa_pkcs8(blob.p, blob.q, blob.g, blob.x), family=fam, what="DSS"
+        )
         if isinstance(blob, DSSPrivateKeyBlobV3):
-            _check_y(blob.p, blob.q, blob.y, what="DSS")
             _check_derived_y(key, blob.y, what="DSS")
+        _legacy.warn_caller("dsa", returned=True)
         return key
     if isinstance(blob, DHPrivateKeyBlob | DHPrivateKeyBlobV3):
-        q = blob.q if isinstance(blob, DHPrivateKeyBlobV3) else None
-        j = blob.j if isinstance(blob, DHPrivateKeyBlobV3) else None
-        _check_group(blob.p, q, blob.g, j, what="DH")
-        _check_x(blob.p, q, blob.x, what="DH")
+        q = check_dh_private(blob)
         _dh_representable(blob.p)
+        fam = _legacy.require("dh", what="DH")
         der = (
             _der.dh_pkcs8(blob.p, blob.g, blob.x)
             if q is None
             else _der.dhx_pkcs8(blob.p, blob.g, q, blob.x)
         )
-        key = _derived_private_key(der, what="DH")
+        key = _derived_private_key(der, family=fam, what="DH")
         if isinstance(blob, DHPrivateKeyBlobV3):
-            _check_y(blob.p, q, blob.y, what="DH")
             _check_derived_y(key, blob.y, what="DH")
+        _legacy.warn_caller("dh", returned=True)
         return key
     raise UnsupportedBlobError(
         f"load_private_key needs a PRIVATEKEYBLOB, not a {type(blob).KIND} blob",
@@ -425,10 +480,67 @@ def load_private_key(
     )
 
 
+def _load_rsa_private(blob: RSAPrivateKeyBlob, skip_validation: bool) -> rsa.RSAPrivateKey:
+    _check_rsa_public(blob.modulus, blob.public_exponent)
+    numbers = rsa.RSAPrivateNumbers(
+        p=blob.prime1,
+        q=blob.prime2,
+        d=blob.private_exponent,
+        dmp1=blob.exponent1,
+        dmq1=blob.exponent2,
+        iqmp=blob.coefficient,
+        public_numbers=rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus),
+    )
+    try:
+        rsa_key = numbers.private_key(unsafe_skip_rsa_key_validation=skip_validation)
+    except ValueError as err:
+        # Name the relation that fails; if every relation holds, what
+        # cryptography refused is the primality of p or q.
+        _check_rsa_private(blob)
+        raise _fail(
+            "cryptography's RSA key check failed (p or q is not prime)",
+            "p and q prime",
+            "KEY-2",
+        ) from err
+    # cryptography has checked n == p*q; the CRT values and d are ours to check
+    # (its own check of them is the one unsafe_skip_rsa_key_validation skips).
+    _check_rsa_private(blob, product_known=True)
+    return rsa_key
+
+
+def check_dss_private(blob: DSSPrivateKeyBlob | DSSPrivateKeyBlobV3) -> None:
+    """The public-value checks of a DSS private blob (SPEC §14.2 KEY-3, KEY-4).
+
+    y = g^x mod p is checked by the caller, which owns the exponentiation.
+    """
+    j = blob.j if isinstance(blob, DSSPrivateKeyBlobV3) else None
+    _check_group(blob.p, blob.q, blob.g, j, what="DSS")
+    _check_x(blob.p, blob.q, blob.x, what="DSS")
+    if isinstance(blob, DSSPrivateKeyBlobV3):
+        _check_y(blob.p, blob.q, blob.y, what="DSS")
+
+
+def check_dh_private(blob: DHPrivateKeyBlob | DHPrivateKeyBlobV3) -> int | None:
+    """The public-value checks of a DH private blob; returns q (None for v2)."""
+    q = blob.q if isinstance(blob, DHPrivateKeyBlobV3) else None
+    j = blob.j if isinstance(blob, DHPrivateKeyBlobV3) else None
+    _check_group(blob.p, q, blob.g, j, what="DH")
+    _check_x(blob.p, q, blob.x, what="DH")
+    if isinstance(blob, DHPrivateKeyBlobV3):
+        _check_y(blob.p, q, blob.y, what="DH")
+    return q
+
+
 def _check_derived_y(key: PrivateKey, y: int, *, what: str) -> None:
-    derived = key.public_key().public_numbers().y  # type: ignore[union-attr]
+    with _legacy.quiet():
+        derived = key.public_key().public_numbers().y  # type: ignore[union-attr]
     if derived != y:
-        raise _fail(f"{what} public value does not match x", "y == g^x mod p", "KEY-4")
+        raise y_mismatch(what)
+
+
+def y_mismatch(what: str) -> KeyConversionError:
+    """The KEY-4 error for a stored y that is not g^x mod p."""
+    return _fail(f"{what} public value does not match x", "y == g^x mod p", "KEY-4")
 
 
 # ---------------------------------------------------------------------------
@@ -583,14 +695,18 @@ def dump_public_key(
         alg = _choose_alg(alg_id, RSA_ALGS, AlgId.CALG_RSA_KEYX, "RSA")
         _choose_version(version, (2,), 2, "RSA")
         return _rsa_public_blob(key, alg)
-    if isinstance(key, dsa.DSAPublicKey):
-        return _dsa_public_blob(
-            key, _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"), version
-        )
-    if isinstance(key, _DHPublicKey):
-        return _dh_public_blob(
-            key, _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH"), version
-        )
+    if _legacy.is_instance(key, "dsa", "DSAPublicKey"):
+        alg = _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS")
+        with _legacy.quiet():
+            out = _dsa_public_blob(key, alg, version)  # type: ignore[arg-type]
+        _legacy.warn_caller("dsa", returned=False)
+        return out
+    if _legacy.is_instance(key, "dh", "DHPublicKey"):
+        alg = _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH")
+        with _legacy.quiet():
+            out = _dh_public_blob(key, alg, version)  # type: ignore[arg-type]
+        _legacy.warn_caller("dh", returned=False)
+        return out
     raise TypeError(f"unsupported key type: {type(key).__name__}")
 
 
@@ -701,12 +817,16 @@ def dump_private_key(
         alg = _choose_alg(alg_id, RSA_ALGS, AlgId.CALG_RSA_KEYX, "RSA")
         _choose_version(version, (2,), 2, "RSA")
         return _rsa_private_blob(key, alg)
-    if isinstance(key, dsa.DSAPrivateKey):
-        return _dsa_private_blob(
-            key, _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"), version
-        )
-    if isinstance(key, _DHPrivateKey):
-        return _dh_private_blob(
-            key, _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH"), version
-        )
+    if _legacy.is_instance(key, "dsa", "DSAPrivateKey"):
+        alg = _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS")
+        with _legacy.quiet():
+            out = _dsa_private_blob(key, alg, version)  # type: ignore[arg-type]
+        _legacy.warn_caller("dsa", returned=False)
+        return out
+    if _legacy.is_instance(key, "dh", "DHPrivateKey"):
+        alg = _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH")
+        with _legacy.quiet():
+            out = _dh_private_blob(key, alg, version)  # type: ignore[arg-type]
+        _legacy.warn_caller("dh", returned=False)
+        return out
     raise TypeError(f"unsupported key type: {type(key).__name__}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
 from cryptography.hazmat.primitives.ciphers import Cipher
@@ -26,8 +27,11 @@ from blobformat.errors import (
     PasswordError,
     UnsupportedBlobError,
 )
-from blobformat.keys import PrivateKey, dump_private_key, load_private_key
+from blobformat.keys import dump_private_key, load_private_key
 from blobformat.models import PVKFile
+
+if TYPE_CHECKING:
+    from blobformat.keys import PrivateKey
 
 __all__ = ["dump_pvk", "load_pvk"]
 
@@ -94,25 +98,36 @@ def load_pvk(data: bytes | bytearray | memoryview, password: bytes | None = None
     :raises UnsupportedBlobError: if the input is not a PVK file.
     :raises KeyConversionError: if the key numbers are inconsistent.
     """
-    pvk = parse(as_bytes(data))
+    return load_private_key(pvk_private_blob(data, password))
+
+
+def pvk_private_blob(
+    data: bytes | bytearray | memoryview | PVKFile, password: bytes | None = None
+) -> PVKFile:
+    """The PVK file with its key blob in the clear (decrypted when encrypted).
+
+    :returns: an unencrypted :class:`PVKFile` whose ``blob`` is the inner
+        PRIVATEKEYBLOB model.
+    :raises: as :func:`load_pvk`, except ``KeyConversionError``.
+    """
+    pvk = data if isinstance(data, PVKFile) else parse(as_bytes(data))
     if not isinstance(pvk, PVKFile):
         raise UnsupportedBlobError(
             f"expected a PVK file, got a {type(pvk).KIND} blob", offset=0, field="header"
         )
     if not pvk.encrypted:
-        return load_private_key(pvk)
+        return pvk
     if password is None:
         raise PasswordError("the PVK file is encrypted: a password is required", rule="PVK-9")
     plain = _decrypt(pvk, password)
     try:
-        blob = PVKFile(key_type=pvk.key_type, encrypted=False, salt=b"", key_data=plain)
+        return PVKFile(key_type=pvk.key_type, encrypted=False, salt=b"", key_data=plain)
     except ParseError as err:
         # The password was right (the magic decrypted) but the body is corrupt.
         if err.offset is not None:
             err.offset += len(pvk.salt)
             err.args = (err._render(),)
         raise
-    return load_private_key(blob)
 
 
 def dump_pvk(

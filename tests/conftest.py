@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import cryptography
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -23,6 +24,10 @@ settings.register_profile("long", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Behaviour that depends on the installed cryptography is tested per version
+# (CI runs the suite on the newest and on the lowest allowed versions).
+CRYPTOGRAPHY_MAJOR = int(cryptography.__version__.split(".")[0])
 
 
 def openssl_path() -> str | None:
