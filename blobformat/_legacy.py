@@ -14,7 +14,7 @@ keeps them working in three tiers (SPEC §14.4):
   instead; it is issued only by versions of cryptography that deprecate the
   family;
 * when cryptography no longer has the family, :func:`family` reports it and
-  the key functions raise ``KeyConversionError`` [KEY-5] pointing to
+  the key functions raise ``KeyConversionError`` [KEY-11] pointing to
   :func:`blobformat.export_private_key`, which needs no key object at all.
 
 Exports :func:`family`, :func:`quiet`, :func:`warn_caller` and
@@ -55,6 +55,8 @@ _NAMES: dict[FamilyName, tuple[str, ...]] = {
         "DHPublicNumbers",
     ),
 }
+# The rule that specifies the warning (SPEC §14.4).
+_WARNING_RULE = "KEY-10"
 _LABEL: dict[FamilyName, str] = {"dsa": "DSA", "dh": "finite-field Diffie-Hellman"}
 
 
@@ -112,7 +114,7 @@ def _look_up(name: FamilyName) -> Family:
 
 
 def require(name: FamilyName, *, what: str) -> Family:
-    """The family, or the KEY-5 refusal when cryptography no longer has it."""
+    """The family, or the KEY-11 refusal when cryptography no longer has it."""
     found = family(name)
     if not found.available:
         raise KeyConversionError(
@@ -121,7 +123,7 @@ def require(name: FamilyName, *, what: str) -> Family:
             "and export_public_key() convert the blob to PKCS#8 / SubjectPublicKeyInfo "
             "without it (relation: key type provided by cryptography)",
             relation="key type provided by cryptography",
-            rule="KEY-5",
+            rule="KEY-11",
         )
     return found
 
@@ -164,7 +166,7 @@ def warn_caller(name: FamilyName, *, returned: bool) -> None:
         f"this call {verb} a {_LABEL[name]} key object: cryptography deprecates "
         f"{_LABEL[name]} and says it will remove it. blobformat.export_private_key() "
         "and export_public_key() convert DSS and DH blobs to PKCS#8 and "
-        "SubjectPublicKeyInfo without cryptography's key classes.",
+        f"SubjectPublicKeyInfo without cryptography's key classes (SPEC {_WARNING_RULE}).",
         LegacyKeyWarning,
         stacklevel=_caller_stacklevel(),
     )

@@ -68,7 +68,9 @@ def _encode(der: bytes, encoding: str, label: str) -> bytes:
 
 def _check_encoding(encoding: object) -> Encoding:
     if encoding not in ("pem", "der"):
-        raise InvalidParameterError(f"encoding must be 'pem' or 'der', not {encoding!r}")
+        raise InvalidParameterError(
+            f"encoding must be 'pem' or 'der', not {encoding!r}", rule="KEY-9"
+        )
     return encoding
 
 

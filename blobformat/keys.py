@@ -360,7 +360,7 @@ def load_public_key(
 
     A DSA or DH key comes with a :class:`~blobformat.LegacyKeyWarning` while
     cryptography deprecates those families, and a ``KeyConversionError``
-    [KEY-5] once it has removed them; :func:`blobformat.export_public_key`
+    [KEY-11] once it has removed them; :func:`blobformat.export_public_key`
     converts such blobs without cryptography's key classes (SPEC §14.4).
 
     :param data: the blob bytes, or a parsed public-key model.
@@ -428,7 +428,7 @@ def load_private_key(
     Version-2 DSS and DH private blobs carry no y: it is computed. A DSA or
     DH key comes with a :class:`~blobformat.LegacyKeyWarning` while
     cryptography deprecates those families, and a ``KeyConversionError``
-    [KEY-5] once it has removed them; :func:`blobformat.export_private_key`
+    [KEY-11] once it has removed them; :func:`blobformat.export_private_key`
     converts such blobs without cryptography's key classes (SPEC §14.4).
 
     :param data: the blob bytes, or a parsed private-key model (an

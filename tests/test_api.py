@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from pathlib import Path
 
 import blobformat
 from blobformat import errors
+from tests.conftest import ROOT
 
 PACKAGE = Path(blobformat.__file__).parent
 
@@ -85,3 +87,21 @@ def test_cli_uses_public_api_only() -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
             assert not node.module.startswith("blobformat."), node.module
+
+
+def test_lowest_constraints_match_pyproject() -> None:
+    """.ci/constraints-lowest.txt pins every direct dependency at pyproject's lower bound."""
+    text = (ROOT / "pyproject.toml").read_text()
+    runtime = re.search(r"^dependencies = \[(.*?)^\]", text, re.M | re.S)
+    test_extra = re.search(r"^test = \[(.*?)\]", text, re.M)
+    assert runtime and test_extra
+    bounds = dict(
+        re.findall(r'"([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)', runtime.group(1) + test_extra.group(1))
+    )
+    pins = dict(
+        re.findall(r"^([A-Za-z0-9_.-]+)==([0-9.]+)$", (ROOT / ".ci/constraints-lowest.txt").read_text(), re.M)
+    )
+    assert set(pins) == set(bounds)
+    for name, low in bounds.items():
+        padded = low + ".0" * (2 - low.count("."))
+        assert pins[name] in (low, padded), (name, low, pins[name])

@@ -282,6 +282,9 @@ def test_export_refusals() -> None:
         bf.export_private_key(blob)
     with pytest.raises(bf.InvalidParameterError):
         bf.export_public_key(blob, encoding="asn1")  # type: ignore[arg-type]
+    with pytest.raises(bf.InvalidParameterError) as info:
+        bf.export_private_key(BLOBS["dss3-private"][1], encoding="PEM")  # type: ignore[arg-type]
+    assert info.value.rule == "KEY-9"
     simple = bf.SimpleBlob(
         key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=bytes(64)
     ).to_bytes()
@@ -395,7 +398,7 @@ print(json.dumps(out))
             assert entry["public"].encode() == bf.export_public_key(blob)
             if "private" in name:
                 assert entry["private"].encode() == bf.export_private_key(blob)
-            assert entry["load"] == ["KEY-5", True]
+            assert entry["load"] == ["KEY-11", True]
             assert (entry["cli"], entry["cli_same"]) == (0, True)
 
 
@@ -430,5 +433,5 @@ def test_family_lookup_reports_removal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not found.available and not found.deprecated
     with pytest.raises(bf.KeyConversionError) as info:
         _legacy.require("dsa", what="DSS")
-    assert info.value.rule == "KEY-5"
+    assert info.value.rule == "KEY-11"
     assert not _legacy.is_instance(object(), "dsa", "DSAPublicKey")
