@@ -27,6 +27,7 @@ from blobformat.errors import (
     UnsupportedBlobError,
 )
 from blobformat.keys import (
+    DEFAULT_MAX_BITS,
     BlobInput,
     DHParametersInput,
     _as_blob,
@@ -122,6 +123,7 @@ def export_public_key(
     encoding: Encoding = "pem",
     parameters: DHParametersInput | None = None,
     password: bytes | None = None,
+    max_bits: int | None = DEFAULT_MAX_BITS,
 ) -> bytes:
     """Write the public key of any key blob as a SubjectPublicKeyInfo.
 
@@ -136,6 +138,9 @@ def export_public_key(
         carries only y (``(p, g)``, ``(p, g, q)`` or cryptography's DH
         parameters); ignored otherwise.
     :param password: the password of an encrypted PVK file.
+    :param max_bits: for an RSA private blob, the largest modulus whose primes
+        are validated (as :func:`load_private_key`); DSS and DH keys cost
+        milliseconds at any size the format holds.
     :returns: the encoded SubjectPublicKeyInfo.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob holds no key.
@@ -151,7 +156,7 @@ def export_public_key(
             _check_rsa_public(blob.modulus, blob.public_exponent)
             public = rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
         else:
-            public = _load_rsa_private(blob, False).public_key()
+            public = _load_rsa_private(blob, False, max_bits).public_key()
         fmt = serialization.Encoding.PEM if enc == "pem" else serialization.Encoding.DER
         return public.public_bytes(fmt, serialization.PublicFormat.SubjectPublicKeyInfo)
     if isinstance(blob, DSSPublicKeyBlob | DSSPublicKeyBlobV3):
@@ -195,6 +200,7 @@ def export_private_key(
     *,
     encoding: Encoding = "pem",
     password: bytes | None = None,
+    max_bits: int | None = DEFAULT_MAX_BITS,
 ) -> bytes:
     """Write a private key blob as an unencrypted PKCS#8 ``PrivateKeyInfo``.
 
@@ -206,6 +212,8 @@ def export_private_key(
     :param data: blob or PVK bytes, or a parsed model.
     :param encoding: ``"pem"`` (``PRIVATE KEY``) or ``"der"``.
     :param password: the password of an encrypted PVK file.
+    :param max_bits: the largest RSA modulus whose primes are validated (as
+        :func:`load_private_key`); DSS and DH keys cost milliseconds.
     :returns: the encoded PKCS#8 key. It holds the private key in the clear.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob is not a private key blob.
@@ -216,7 +224,7 @@ def export_private_key(
     enc = _check_encoding(encoding)
     blob = _key_blob(data, password)
     if isinstance(blob, RSAPrivateKeyBlob):
-        key = _load_rsa_private(blob, False)
+        key = _load_rsa_private(blob, False, max_bits)
         fmt = serialization.Encoding.PEM if enc == "pem" else serialization.Encoding.DER
         return key.private_bytes(
             fmt, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import dh, dsa
 
 __all__ = [
+    "DEFAULT_MAX_BITS",
     "PrivateKey",
     "PublicKey",
     "dump_private_key",
@@ -108,6 +109,11 @@ def is_private_key(obj: object) -> bool:
 
 BlobInput: TypeAlias = bytes | bytearray | memoryview | Blob
 
+#: The largest key (RSA modulus, DH prime) whose expensive validation a load
+#: accepts by default: cryptography's primality checks of RSA primes and of DH
+#: groups grow with about the fourth power of the size (SPEC §14.5, KEY-13).
+DEFAULT_MAX_BITS = 4096
+
 # cryptography's DSA implementation accepts these sizes only.
 _DSA_P_BITS = (1024, 2048, 3072, 4096)
 _DSA_Q_BITS = (160, 224, 256)
@@ -117,6 +123,19 @@ def _fail(message: str, relation: str, rule: str) -> KeyConversionError:
     return KeyConversionError(
         f"{message} (relation: {relation})", relation=relation, rule=rule
     )
+
+
+def check_cost(bits: int, max_bits: int | None, *, what: str) -> None:
+    """Refuse, before any arithmetic, a key whose validation exceeds the caller's bound."""
+    if max_bits is not None and bits > max_bits:
+        raise KeyConversionError(
+            f"validating a {bits}-bit {what} key is refused above max_bits={max_bits} "
+            "(its cost grows with about the fourth power of the size); pass a larger "
+            "max_bits, or max_bits=None, for input whose cost you accept "
+            "(relation: key size <= max_bits)",
+            relation="key size <= max_bits",
+            rule="KEY-13",
+        )
 
 
 def _as_blob(data: BlobInput) -> Blob:
@@ -355,6 +374,7 @@ def load_public_key(
     data: BlobInput,
     *,
     parameters: DHParametersInput | None = None,
+    max_bits: int | None = DEFAULT_MAX_BITS,
 ) -> PublicKey:
     """Convert a PUBLICKEYBLOB into a ``cryptography`` public key.
 
@@ -367,6 +387,9 @@ def load_public_key(
     :param parameters: the DH group for a version-2 DH public blob, which
         carries only y: ``dh.DHParameters``, ``dh.DHParameterNumbers`` or a
         ``(p, g)`` / ``(p, g, q)`` tuple. Ignored otherwise.
+    :param max_bits: the largest DH prime whose group cryptography is asked
+        to validate (seconds for 4096 bits); ``None`` for no bound (SPEC
+        KEY-13). RSA and DSA public keys cost no expensive validation.
     :returns: an RSA, DSA or DH public key.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob is not a public key blob.
@@ -403,6 +426,7 @@ def load_public_key(
             _check_group(p, q, g, blob.j, what="DH")
         _check_y(p, q, blob.y, what="DH")
         _dh_representable(p)
+        check_cost(p.bit_length(), max_bits, what="DH")
         fam = _legacy.require("dh", what="DH")
         with _legacy.quiet():
             group = fam.DHParameterNumbers(p, g, q)
@@ -418,7 +442,10 @@ def load_public_key(
 
 
 def load_private_key(
-    data: BlobInput, *, unsafe_skip_rsa_key_validation: bool = False
+    data: BlobInput,
+    *,
+    unsafe_skip_rsa_key_validation: bool = False,
+    max_bits: int | None = DEFAULT_MAX_BITS,
 ) -> PrivateKey:
     """Convert a PRIVATEKEYBLOB into a ``cryptography`` private key.
 
@@ -437,6 +464,12 @@ def load_private_key(
         check, which also tests p and q for primality (about 27 ms for 2048
         bits). The arithmetic relations above are still checked; what is no
         longer proven is that p and q are prime. Only for keys you trust.
+    :param max_bits: the largest RSA modulus or DH prime whose expensive
+        validation (cryptography's primality checks) this call accepts:
+        0.8 s for a 4096-bit RSA key on a small VM, 30 s for 16384 bits.
+        Larger keys raise ``KeyConversionError`` [KEY-13] before any
+        arithmetic; ``None`` for no bound. Not applied when
+        ``unsafe_skip_rsa_key_validation`` is set (then the cost is small).
     :returns: an RSA, DSA or DH private key.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob is not a private key blob.
@@ -447,7 +480,7 @@ def load_private_key(
     if isinstance(blob, PVKFile) and blob.blob is not None:
         blob = blob.blob
     if isinstance(blob, RSAPrivateKeyBlob):
-        return _load_rsa_private(blob, unsafe_skip_rsa_key_validation)
+        return _load_rsa_private(blob, unsafe_skip_rsa_key_validation, max_bits)
     if isinstance(blob, DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
         check_dss_private(blob)
         _dsa_representable(blob.p, blob.q)
@@ -462,6 +495,7 @@ def load_private_key(
     if isinstance(blob, DHPrivateKeyBlob | DHPrivateKeyBlobV3):
         q = check_dh_private(blob)
         _dh_representable(blob.p)
+        check_cost(blob.p.bit_length(), max_bits, what="DH")
         fam = _legacy.require("dh", what="DH")
         der = (
             _der.dh_pkcs8(blob.p, blob.g, blob.x)
@@ -480,7 +514,11 @@ def load_private_key(
     )
 
 
-def _load_rsa_private(blob: RSAPrivateKeyBlob, skip_validation: bool) -> rsa.RSAPrivateKey:
+def _load_rsa_private(
+    blob: RSAPrivateKeyBlob, skip_validation: bool, max_bits: int | None
+) -> rsa.RSAPrivateKey:
+    if not skip_validation:
+        check_cost(blob.modulus.bit_length(), max_bits, what="RSA")
     _check_rsa_public(blob.modulus, blob.public_exponent)
     numbers = rsa.RSAPrivateNumbers(
         p=blob.prime1,

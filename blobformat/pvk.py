@@ -27,7 +27,7 @@ from blobformat.errors import (
     PasswordError,
     UnsupportedBlobError,
 )
-from blobformat.keys import dump_private_key, load_private_key
+from blobformat.keys import DEFAULT_MAX_BITS, dump_private_key, load_private_key
 from blobformat.models import PVKFile
 
 if TYPE_CHECKING:
@@ -84,12 +84,19 @@ def _encrypt(blob: bytes, key_type: PVKKeyType, password: bytes, *, strength: st
     )
 
 
-def load_pvk(data: bytes | bytearray | memoryview, password: bytes | None = None) -> PrivateKey:
+def load_pvk(
+    data: bytes | bytearray | memoryview,
+    password: bytes | None = None,
+    *,
+    max_bits: int | None = DEFAULT_MAX_BITS,
+) -> PrivateKey:
     """Read a PVK file into a ``cryptography`` private key.
 
     :param data: the file contents.
     :param password: the password of an encrypted file, as bytes (text
         passwords as their UTF-8 or ANSI bytes, as the writing tool used).
+    :param max_bits: the bound on expensive validation, as for
+        :func:`load_private_key` (SPEC KEY-13).
     :returns: an RSA or DSA private key, checked as :func:`load_private_key` does.
     :raises ParseError: if the file or its inner blob is malformed (errors in
         the inner blob are located within the file).
@@ -98,7 +105,7 @@ def load_pvk(data: bytes | bytearray | memoryview, password: bytes | None = None
     :raises UnsupportedBlobError: if the input is not a PVK file.
     :raises KeyConversionError: if the key numbers are inconsistent.
     """
-    return load_private_key(pvk_private_blob(data, password))
+    return load_private_key(pvk_private_blob(data, password), max_bits=max_bits)
 
 
 def pvk_private_blob(
