@@ -114,6 +114,10 @@ def wrap_session_key(
     ).to_bytes()
 
 
+class _Balance(Exception):  # noqa: N818 - never escapes _decrypt_simple
+    """Raised and caught on OAEP success to match the failure path's cost."""
+
+
 def _raw_decrypt(nums: rsa.RSAPrivateNumbers, c: int) -> tuple[int, int]:
     """Return (c^d mod n, 1), or (garbage, 0) if the fault check fails.
 
@@ -178,16 +182,21 @@ def _decrypt_simple(
     size = (private_key.key_size + 7) // 8
     c = int.from_bytes(ciphertext, "big")
     range_ok = int(len(ciphertext) == size) & int(c < n)
-    c %= n
+    # (c + n) % n rather than c % n: CPython returns at once when the
+    # dividend is below the divisor, so c % n would be faster for c < n.
+    c = (c + n) % n
     if oaep:
         plain = b""
         decrypted = 0
         try:
             plain = private_key.decrypt(c.to_bytes(size, "big"), _oaep())
             decrypted = 1
-        except ValueError:
-            # The exception is dropped here; the caller raises its own later,
-            # outside this handler, so no context links the two.
+            # cryptography reports failure with an exception; raise and drop
+            # one here too so both outcomes pay for one (benchmarks show it).
+            raise _Balance
+        except (ValueError, _Balance):
+            # The exception ends here; the caller raises its own later,
+            # outside any handler, so no context links the two.
             pass
         return plain, range_ok & decrypted
     m, fault_ok = _raw_decrypt(nums, c)
