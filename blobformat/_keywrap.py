@@ -10,8 +10,15 @@ Every unwrap failure (length, checksum, parity, RC2 length octet or
 padding) raises :class:`~blobformat.errors.DecryptionError` with one fixed
 message and rule, so the outcome is no oracle for which check failed.
 
+Each check runs on every input and the results are combined without
+branching on them (``open_3des`` and ``open_rc2`` return a result and a
+flag instead of raising), so the public unwrap functions raise that error
+from one place, with no exception context.
+
 Exports :data:`KEY_WRAP_IV`, :func:`cms_key_checksum`, :func:`wrap_3des`,
-:func:`unwrap_3des`, :func:`wrap_rc2` and :func:`unwrap_rc2`.
+:func:`unwrap_3des`, :func:`wrap_rc2` and :func:`unwrap_rc2`, and for the
+SYMMETRICWRAPKEYBLOB codec the non-raising :func:`open_3des` and
+:func:`open_rc2` with the KEK builders :func:`tdes_kek` and :func:`rc2_kek`.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ from .errors import DecryptionError, InvalidParameterError
 __all__ = [
     "KEY_WRAP_IV",
     "cms_key_checksum",
+    "open_3des",
+    "open_rc2",
+    "rc2_kek",
+    "tdes_kek",
     "unwrap_3des",
     "unwrap_rc2",
     "wrap_3des",
@@ -61,6 +72,16 @@ def _fail() -> DecryptionError:
 def unwrap_failed() -> DecryptionError:
     """The error for any key-unwrap failure, for callers that check further."""
     return _fail()
+
+
+def tdes_kek(kek: _BytesLike) -> bytes:
+    """Return the 24-byte Triple-DES KEK :func:`open_3des` takes."""
+    return _tdes_kek(kek)
+
+
+def rc2_kek(kek: _BytesLike, effective_bits: int) -> RC2:
+    """Return the RC2 key-encryption cipher :func:`open_rc2` takes."""
+    return _rc2_kek(kek, effective_bits)
 
 
 def cms_key_checksum(key: bytes) -> bytes:
@@ -202,6 +223,28 @@ def wrap_3des(
     )
 
 
+def open_3des(data: bytes, kek24: bytes, cek_length: int) -> tuple[bytes, int]:
+    """Unwrap without raising: return (CEK, 1) on success, (dummy, 0) on failure.
+
+    Every check runs on every input and the results are combined with ``&``,
+    so the work does not depend on which check fails. A wrapped key of the
+    wrong length is replaced by zeros of the right length and decrypted all
+    the same. ``cek_length`` must already be 16 or 24; the dummy returned on
+    failure has that length.
+    """
+    length_ok = int(len(data) == 40)
+    blob = (bytes(40), data)[length_ok]
+    payload = _unwrap_core(
+        blob, lambda chain, part: _tdes_cbc(kek24, chain, part, decrypt=True)
+    )
+    cek24, icv = payload[:24], payload[24:]
+    checksum_ok = int(hmac.compare_digest(cms_key_checksum(cek24), icv))
+    parity_ok = int(hmac.compare_digest(_odd_parity(cek24), cek24))
+    two_key_ok = int(hmac.compare_digest(cek24[16:], cek24[:8])) | int(cek_length == 24)
+    ok = length_ok & checksum_ok & parity_ok & two_key_ok
+    return (bytes(cek_length), cek24[:cek_length])[ok], ok
+
+
 def unwrap_3des(wrapped: _BytesLike, kek: _BytesLike, *, cek_length: int = 24) -> bytes:
     """Unwrap a Triple-DES key (RFC 3217 §3.2).
 
@@ -213,7 +256,8 @@ def unwrap_3des(wrapped: _BytesLike, kek: _BytesLike, *, cek_length: int = 24) -
     :raises TypeError: if an argument has the wrong type.
     :raises InvalidParameterError: KWR-1 for a bad KEK length, KWR-2 for a
         ``cek_length`` other than 16 or 24.
-    :raises DecryptionError: KWR-4 for any unwrap failure (one message).
+    :raises DecryptionError: KWR-4 for any unwrap failure (one message,
+        raised from one place).
     """
     data = _as_bytes(wrapped, "wrapped")
     kek24 = _tdes_kek(kek)
@@ -224,18 +268,10 @@ def unwrap_3des(wrapped: _BytesLike, kek: _BytesLike, *, cek_length: int = 24) -
             field="cek_length",
             rule="KWR-2",
         )
-    if len(data) != 40:
+    cek, ok = open_3des(data, kek24, cek_length)
+    if not ok:
         raise _fail()
-    payload = _unwrap_core(
-        data, lambda chain, blob: _tdes_cbc(kek24, chain, blob, decrypt=True)
-    )
-    cek24, icv = payload[:24], payload[24:]
-    checksum_ok = hmac.compare_digest(cms_key_checksum(cek24), icv)
-    parity_ok = _odd_parity(cek24) == cek24
-    two_key_ok = cek_length == 24 or cek24[16:] == cek24[:8]
-    if not (checksum_ok and parity_ok and two_key_ok):
-        raise _fail()
-    return cek24[:cek_length]
+    return cek
 
 
 # ---------------------------------------------------------------------------
@@ -311,6 +347,30 @@ def wrap_rc2(
     )
 
 
+def open_rc2(data: bytes, rc2: RC2) -> tuple[bytes, int]:
+    """Unwrap without raising: return (CEK, 1) on success, (dummy, 0) on failure.
+
+    As :func:`open_3des`: every check runs and the results are combined with
+    ``&``. A wrapped key whose length is not a multiple of 8 of at least 24
+    bytes is replaced by 24 zero bytes and decrypted all the same. The dummy
+    returned on failure is 16 zero bytes.
+    """
+    # IV (8) + at least one LCEKPAD block (8) + ICV (8).
+    length_ok = int(len(data) % _BLOCK == 0) & int(len(data) >= 3 * _BLOCK)
+    blob = (bytes(3 * _BLOCK), data)[length_ok]
+    payload = _unwrap_core(
+        blob, lambda chain, part: _rc2_cbc(rc2, chain, part, decrypt=True)
+    )
+    lcekpad, icv = payload[:-_BLOCK], payload[-_BLOCK:]
+    checksum_ok = int(hmac.compare_digest(cms_key_checksum(lcekpad), icv))
+    length = lcekpad[0]
+    pad_length = len(lcekpad) - 1 - length
+    # The length octet must fit, be non-zero, and leave at most 7 pad bytes.
+    shape_ok = int(length >= 1) & int(pad_length >= 0) & int(pad_length <= _BLOCK - 1)
+    ok = length_ok & checksum_ok & shape_ok
+    return (bytes(16), lcekpad[1 : 1 + length])[ok], ok
+
+
 def unwrap_rc2(
     wrapped: _BytesLike, kek: _BytesLike, *, effective_bits: int = 128
 ) -> bytes:
@@ -323,21 +383,12 @@ def unwrap_rc2(
     :raises TypeError: if an argument has the wrong type.
     :raises InvalidParameterError: KWR-1 for a bad KEK length, SYM-5 for an
         effective length outside 1..1024.
-    :raises DecryptionError: KWR-4 for any unwrap failure (one message).
+    :raises DecryptionError: KWR-4 for any unwrap failure (one message,
+        raised from one place).
     """
     data = _as_bytes(wrapped, "wrapped")
     rc2 = _rc2_kek(kek, effective_bits)
-    # IV (8) + at least one LCEKPAD block (8) + ICV (8).
-    if len(data) % _BLOCK or len(data) < 3 * _BLOCK:
+    cek, ok = open_rc2(data, rc2)
+    if not ok:
         raise _fail()
-    payload = _unwrap_core(
-        data, lambda chain, blob: _rc2_cbc(rc2, chain, blob, decrypt=True)
-    )
-    lcekpad, icv = payload[:-_BLOCK], payload[-_BLOCK:]
-    checksum_ok = hmac.compare_digest(cms_key_checksum(lcekpad), icv)
-    length = lcekpad[0]
-    pad_length = len(lcekpad) - 1 - length
-    # The length octet must fit, be non-zero, and leave at most 7 pad bytes.
-    if not (checksum_ok and length >= 1 and 0 <= pad_length <= _BLOCK - 1):
-        raise _fail()
-    return lcekpad[1 : 1 + length]
+    return cek

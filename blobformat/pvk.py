@@ -60,17 +60,24 @@ def _password(password: object) -> bytes:
 def _decrypt(pvk: PVKFile, password: bytes) -> bytes:
     """Decrypt an encrypted PVK's key blob.
 
+    Both keys are always tried and the result is picked without an early
+    return, so a wrong password, a corrupted magic and a weak file all do
+    the same work; the one PasswordError is raised from one place, with no
+    exception context.
+
     :returns: the plain PRIVATEKEYBLOB bytes.
     :raises PasswordError: if neither the strong nor the weak key yields a
         private-key magic (a wrong password; a corrupt magic looks the same).
     """
     secret = _password(password)
     body = pvk.key_data[8:]
-    for strength in _STRENGTHS:
-        plain = _rc4(_rc4_key(pvk.salt, secret, strength), body)
-        if plain[:4] in _PRIVATE_MAGICS:
-            return pvk.key_data[:8] + plain
-    raise PasswordError("wrong password for the PVK file", rule="PVK-9")
+    strong, weak = (_rc4(_rc4_key(pvk.salt, secret, strength), body) for strength in _STRENGTHS)
+    strong_ok = int(strong[:4] in _PRIVATE_MAGICS)
+    weak_ok = int(weak[:4] in _PRIVATE_MAGICS)
+    plain = (weak, strong)[strong_ok]
+    if not strong_ok | weak_ok:
+        raise PasswordError("wrong password for the PVK file", rule="PVK-9")
+    return pvk.key_data[:8] + plain
 
 
 def _encrypt(blob: bytes, key_type: PVKKeyType, password: bytes, *, strength: str, salt: bytes) -> PVKFile:

@@ -9,24 +9,33 @@ Unwrapping a PKCS#1 v1.5 SIMPLEBLOB needs the raw RSA result, because
 *implicit rejection*: a pseudo-random "plaintext" instead of an error, so a
 wrong key would be indistinguishable from a right one. The private
 operation is therefore computed here with RSA blinding and a fault check,
-and the padding is checked afterwards; every failure raises the same
-:class:`~blobformat.errors.DecryptionError` (SPEC §18 discusses the oracle
-trade-off). OAEP unwrapping uses ``cryptography`` directly.
+and the padding is checked afterwards. OAEP unwrapping uses ``cryptography``
+directly.
+
+Unwrapping is no oracle for *which* check failed: every check (ciphertext
+range, fault check, padding, key length for the algorithm) yields a 0/1
+flag instead of raising, the flags are combined with ``&``, the same work
+runs on every path (a ciphertext out of range is reduced and decrypted
+anyway; a session key is built from the real bytes or from a dummy of a
+valid length), and the one :class:`~blobformat.errors.DecryptionError` is
+raised from a single place with no exception context. Python's big integers
+are not constant-time; SPEC §18 states what remains.
 """
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from blobformat import _keywrap
+from blobformat._keylengths import WRAP_ONLY_ALGS, blob_key_sizes
 from blobformat._parse import as_bytes, parse
 from blobformat._validate import alg_name
 from blobformat.constants import AlgId
 from blobformat.errors import (
-    BlobError,
     DecryptionError,
     InvalidParameterError,
     UnsupportedBlobError,
@@ -105,9 +114,16 @@ def wrap_session_key(
     ).to_bytes()
 
 
-def _raw_decrypt(private_key: rsa.RSAPrivateKey, c: int) -> int:
-    """M = c^d mod n with base blinding and a fault check (no padding)."""
-    nums = private_key.private_numbers()
+class _Balance(Exception):  # noqa: N818 - never escapes _decrypt_simple
+    """Raised and caught on OAEP success to match the failure path's cost."""
+
+
+def _raw_decrypt(nums: rsa.RSAPrivateNumbers, c: int) -> tuple[int, int]:
+    """Return (c^d mod n, 1), or (garbage, 0) if the fault check fails.
+
+    Base blinding and CRT, then a check that m^e = c; nothing here raises
+    or branches on the result.
+    """
     pub = nums.public_numbers
     n, e = pub.n, pub.e
     # Blinding: the exponentiations see c*r^e, not the attacker's c.
@@ -123,21 +139,100 @@ def _raw_decrypt(private_key: rsa.RSAPrivateKey, c: int) -> int:
     m2 = pow(blinded, nums.dmq1, nums.q)
     h = (nums.iqmp * (m1 - m2)) % nums.p
     m = ((m2 + h * nums.q) * r_inv) % n
-    if pow(m, e, n) != c:
-        raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2")
-    return m
+    size = (n.bit_length() + 7) // 8
+    check = hmac.compare_digest(pow(m, e, n).to_bytes(size, "big"), c.to_bytes(size, "big"))
+    return m, int(check)
 
 
-def _unpad_pkcs1(em: bytes) -> bytes | None:
-    """Return M from EM = 00 02 PS 00 M, or None; no early exit on the PS scan."""
+def _is_zero(byte: int) -> int:
+    """1 if ``byte`` (0..255) is zero, else 0, by arithmetic instead of a branch."""
+    return ((byte - 1) >> 8) & 1
+
+
+def _unpad_pkcs1(em: bytes) -> tuple[bytes, int]:
+    """Split EM = 00 02 PS 00 M: return (M, 1), or (some suffix of EM, 0).
+
+    Every byte is visited and the flags are combined with integer
+    arithmetic, so neither the loop nor the result branches on where the
+    separator is or which check fails.
+    """
+    found = 0  # 1 once the separator has been seen
     separator = 0
     for index in range(2, len(em)):
-        # Find the first zero after the header without branching on where it is.
-        is_zero = em[index] == 0
-        take = is_zero and separator == 0
-        separator = index if take else separator
-    good = em[0] == 0 and em[1] == 2 and separator >= 2 + _MIN_PADDING
-    return em[separator + 1 :] if good else None
+        take = _is_zero(em[index]) & (found ^ 1)
+        separator |= -take & index
+        found |= take
+    # separator >= 2 + 8: at least _MIN_PADDING non-zero bytes before it.
+    long_enough = ((separator - 2 - _MIN_PADDING) >> 31) & 1 ^ 1
+    good = _is_zero(em[0]) & _is_zero(em[1] ^ 2) & found & long_enough
+    return em[separator + 1 :], good
+
+
+def _decrypt_simple(
+    ciphertext: bytes, private_key: rsa.RSAPrivateKey, *, oaep: bool
+) -> tuple[bytes, int]:
+    """Decrypt a SIMPLEBLOB ciphertext without raising: (M, 1) or (junk, 0).
+
+    A ciphertext of the wrong length, or not below n, is reduced mod n and
+    decrypted all the same, so every failure class runs the private-key
+    operation once.
+    """
+    nums = private_key.private_numbers()
+    n = nums.public_numbers.n
+    size = (private_key.key_size + 7) // 8
+    c = int.from_bytes(ciphertext, "big")
+    range_ok = int(len(ciphertext) == size) & int(c < n)
+    # (c + n) % n rather than c % n: CPython returns at once when the
+    # dividend is below the divisor, so c % n would be faster for c < n.
+    c = (c + n) % n
+    if oaep:
+        plain = b""
+        decrypted = 0
+        try:
+            plain = private_key.decrypt(c.to_bytes(size, "big"), _oaep())
+            decrypted = 1
+            # cryptography reports failure with an exception; raise and drop
+            # one here too so both outcomes pay for one (benchmarks show it).
+            raise _Balance
+        except (ValueError, _Balance):
+            # The exception ends here; the caller raises its own later,
+            # outside any handler, so no context links the two.
+            pass
+        return plain, range_ok & decrypted
+    m, fault_ok = _raw_decrypt(nums, c)
+    message, padding_ok = _unpad_pkcs1(m.to_bytes(size, "big"))
+    return message, range_ok & fault_ok & padding_ok
+
+
+def _key_sizes(alg: AlgId) -> frozenset[int]:
+    """The key lengths in bytes a session key of ``alg`` may have (SPEC §15.1)."""
+    if alg in WRAP_ONLY_ALGS:
+        return _MASTER_SIZES
+    return blob_key_sizes(alg)
+
+
+_MASTER_SIZES = frozenset({48})
+# Stand-in algorithm for building the dummy key when aiKeyAlg has no session
+# key (the alg is public, so this branch tells nothing about the ciphertext).
+_FALLBACK_ALG = AlgId.CALG_AES_128
+
+
+def _finish_unwrap(
+    alg: AlgId, key: bytes, ok: int, *, no_salt: bool
+) -> tuple[SessionKey, int]:
+    """Build the session key from ``key`` or a dummy, whichever is valid.
+
+    The key length check is a set lookup, and a SessionKey is built on
+    every path (from the real bytes or from zeros of a valid length), so a
+    wrong key length costs what a good key costs and raises nothing.
+    """
+    sizes = _key_sizes(alg)
+    alg_ok = int(bool(sizes))
+    build_alg = (_FALLBACK_ALG, alg)[alg_ok]
+    dummy = bytes(max(sizes) if sizes else 16)
+    ok = ok & alg_ok & int(len(key) in sizes)
+    session = _imported(build_alg, (dummy, key)[ok], no_salt=no_salt)
+    return session, ok
 
 
 def unwrap_session_key(
@@ -160,7 +255,8 @@ def unwrap_session_key(
     :raises UnsupportedBlobError: if the blob is another kind.
     :raises DecryptionError: for every failure of the decryption itself —
         ciphertext length or value, padding, key length for the algorithm —
-        with one fixed message and no location (SPEC §15.2).
+        with one fixed message, no location and no exception context, raised
+        from one place after the same work on every path (SPEC §15.2).
     """
     model = parse(as_bytes(blob))
     if not isinstance(model, SimpleBlob):
@@ -169,32 +265,12 @@ def unwrap_session_key(
         )
     if not isinstance(private_key, rsa.RSAPrivateKey):
         raise TypeError(f"private_key must be an RSA private key, not {type(private_key).__name__}")
-    size = (private_key.key_size + 7) // 8
-    ciphertext = model.encrypted_key[::-1]
-    plain: bytes | None = None
-    if len(ciphertext) == size:
-        c = int.from_bytes(ciphertext, "big")
-        n = private_key.public_key().public_numbers().n
-        if c < n:
-            if oaep:
-                try:
-                    plain = private_key.decrypt(ciphertext, _oaep())
-                except ValueError:
-                    plain = None
-            else:
-                try:
-                    em = _raw_decrypt(private_key, c).to_bytes(size, "big")
-                except DecryptionError:
-                    em = bytes(size)
-                plain = _unpad_pkcs1(em)
-    if plain is None:
+    plain, ok = _decrypt_simple(model.encrypted_key[::-1], private_key, oaep=oaep)
+    session, ok = _finish_unwrap(model.key_alg, plain, ok, no_salt=no_salt)
+    if not ok:
+        # The only raise for a decryption failure (SES-2); no handler is active.
         raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2")
-    try:
-        return _imported(model.key_alg, plain, no_salt=no_salt)
-    except BlobError:
-        # A wrong key length for the algorithm is a decryption failure too:
-        # reporting it separately would tell an attacker the padding was right.
-        raise DecryptionError(_DECRYPTION_FAILED, rule="SES-2") from None
+    return session
 
 
 def _imported(alg_id: AlgId, key: bytes, *, no_salt: bool) -> SessionKey:
@@ -316,12 +392,15 @@ def unwrap_symmetric_key(
                 rule="KWR-2",
             )
         length = 16 if model.key_alg == AlgId.CALG_3DES_112 else 24
-        plain = _keywrap.unwrap_3des(model.wrapped_key, kek.key, cek_length=length)
-    else:
-        plain = _keywrap.unwrap_rc2(
-            model.wrapped_key, kek.key, effective_bits=_kek_rc2_bits(kek)
+        plain, ok = _keywrap.open_3des(
+            model.wrapped_key, _keywrap.tdes_kek(kek.key), length
         )
-    try:
-        return _imported(model.key_alg, plain, no_salt=no_salt)
-    except BlobError:
-        raise _keywrap.unwrap_failed() from None
+    else:
+        plain, ok = _keywrap.open_rc2(
+            model.wrapped_key, _keywrap.rc2_kek(kek.key, _kek_rc2_bits(kek))
+        )
+    session, ok = _finish_unwrap(model.key_alg, plain, ok, no_salt=no_salt)
+    if not ok:
+        # The only raise for an unwrap failure (KWR-4); no handler is active.
+        raise _keywrap.unwrap_failed()
+    return session
