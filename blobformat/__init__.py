@@ -10,6 +10,7 @@ SPEC.md rule.
 from __future__ import annotations
 
 from blobformat._parse import parse
+from blobformat._rsacheck import check_rsa_public_key
 from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
 from blobformat.envelope import (
     EnvelopeEntry,
@@ -142,6 +143,7 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
     "__version__",
+    "check_rsa_public_key",
     "derive_key",
     "derive_key_from_password",
     "dump_private_key",

@@ -69,10 +69,12 @@ from blobformat._envelope_format import (
 )
 from blobformat._envelope_schema import ENTRY, HEADER, MAGIC, TRAILER
 from blobformat._parse import as_bytes, parse
+from blobformat._rsacheck import check_rsa_public_key
 from blobformat.constants import AlgId
 from blobformat.errors import (
     BadSignatureError,
     InvalidParameterError,
+    KeyConversionError,
     NoRecipientError,
     ParseError,
     StaleGenerationError,
@@ -366,7 +368,7 @@ class SealedEnvelope(_WeakReferable):
 
 
 def _check_key_policy(key: rsa.RSAPublicKey, *, what: str, in_envelope: bool) -> None:
-    """Suite 1's key policy: 2048..16384-bit modulus, exponent 65537 (ENV-17)."""
+    """Suite 1's key policy: 2048..16384-bit modulus, exponent 65537, KEY-9 (ENV-17)."""
     # When verifying, the error points at the signer_key_id that selected the key.
     offset = _HEADER_OFFSETS["signer_key_id"] if in_envelope else None
     field = "signer_key_id" if in_envelope else None
@@ -386,6 +388,17 @@ def _check_key_policy(key: rsa.RSAPublicKey, *, what: str, in_envelope: bool) ->
             field=field,
             rule="ENV-17",
         )
+    try:
+        check_rsa_public_key(key)
+    except KeyConversionError as err:
+        # A modulus anyone can factor lets anyone sign (KEY-9).
+        raise WeakKeyError(
+            f"{what} fails the public-key sanity check of KEY-9 ({err.relation} "
+            "does not hold): anyone could sign with it",
+            offset=offset,
+            field=field,
+            rule="ENV-17",
+        ) from None
 
 
 def _trusted_keys(
