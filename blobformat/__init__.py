@@ -13,6 +13,7 @@ import typing as _typing
 
 from blobformat import keys as _keys
 from blobformat._parse import parse
+from blobformat._rsacheck import check_rsa_public_key
 from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
 from blobformat.envelope import (
     EnvelopeEntry,
@@ -148,6 +149,7 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
     "__version__",
+    "check_rsa_public_key",
     "derive_key",
     "derive_key_from_password",
     "dump_private_key",

@@ -252,7 +252,14 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _write_key(args: argparse.Namespace, out: bytes, *, secret: bool) -> None:
-    cio.write(args.output, out, secret=secret, what=f"{args.to} key data", binary=args.to != "pem")
+    cio.write(
+        args.output,
+        out,
+        secret=secret,
+        what=f"{args.to} key data",
+        binary=args.to != "pem",
+        force=args.force,
+    )
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -284,6 +291,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("input", help="input file ('-' for stdin)")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
+    cio.add_force(p)
     p.add_argument("--to", required=True, choices=["pem", "der", "blob", "pvk"])
     p.add_argument("--public", action="store_true", help="write the public key only")
     p.add_argument(

@@ -207,18 +207,25 @@ def _open(args: argparse.Namespace) -> int:
         min_generation=args.min_generation,
     )
     if args.format == "hex":
-        _write_hex(args.output, session_key.key.hex())
+        _write_hex(args.output, session_key.key.hex(), force=args.force)
         return 0
     blob = blobformat.PlaintextKeyBlob(key_alg=session_key.alg_id, key=session_key.key)
-    cio.write(args.output, blob.to_bytes(), secret=True, what="a binary PLAINTEXTKEYBLOB")
+    cio.write(
+        args.output,
+        blob.to_bytes(),
+        secret=True,
+        what="a binary PLAINTEXTKEYBLOB",
+        force=args.force,
+    )
     return 0
 
 
-def _write_hex(path: str | None, text: str) -> None:
+def _write_hex(path: str | None, text: str, *, force: bool) -> None:
     if path is None or path == "-":
         print(text)
         return
-    cio.write(path, (text + "\n").encode("ascii"), secret=True, what="the key")
+    data = (text + "\n").encode("ascii")
+    cio.write(path, data, secret=True, what="the key", binary=False, force=force)
 
 
 # -- registration ----------------------------------------------------------------
@@ -342,8 +349,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(default); hex: the key bytes in hex",
     )
     p.add_argument(
-        "-o", "--output", metavar="FILE", help="output file, created mode 0600 (default: stdout)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="output file, created mode 0600, never through a symbolic link (default: stdout)",
     )
+    cio.add_force(p)
     _add_verify_options(p)
     _add_common(p)
     p.set_defaults(func=run_open)

@@ -3,14 +3,18 @@
 
 Keys are accepted as PEM, DER, CryptoAPI blobs or PVK files, detected from
 their bytes; binary output never goes to a terminal; recovered secrets are
-written to files readable by their owner only.
+written to new files readable by their owner only, never through a
+symbolic link, and never over an existing file without ``--force``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import Final
 
@@ -23,9 +27,12 @@ import blobformat
 __all__ = [
     "CLIError",
     "UsageError",
+    "add_force",
     "hex_bytes",
+    "hex_file",
     "key_blob",
     "load_key",
+    "one_stdin",
     "password",
     "private_key",
     "public_key",
@@ -55,9 +62,20 @@ def read(path: str) -> bytes:
 
 
 def write(
-    path: str | None, data: bytes, *, secret: bool, what: str, binary: bool = True
+    path: str | None,
+    data: bytes,
+    *,
+    secret: bool,
+    what: str,
+    binary: bool = True,
+    force: bool = False,
 ) -> None:
-    """Write to a file (mode 0600 for secrets) or to stdout, never binary to a terminal."""
+    """Write to a file or to stdout, never binary to a terminal.
+
+    Secret data goes to a new file created mode 0600 that is never reached
+    through a symbolic link; an existing file is replaced (atomically, by a
+    renamed 0600 temporary file) only with ``force``.
+    """
     if path is None or path == "-":
         if binary and sys.stdout.isatty():
             raise CLIError(f"refusing to write {what} to a terminal; use -o FILE")
@@ -65,12 +83,65 @@ def write(
         sys.stdout.buffer.flush()
         return
     try:
-        # A recovered key is created readable by its owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if secret else 0o644)
+        if secret:
+            _write_secret(path, data, force=force)
+            return
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
     except OSError as err:
         raise CLIError(f"cannot write {path}: {err.strerror}") from None
+
+
+def _write_secret(path: str, data: bytes, *, force: bool) -> None:
+    """Create ``path`` mode 0600 without following a symlink."""
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        # A link could point the secret at a file someone else can read.
+        raise CLIError(f"refusing to write a secret to {path}: it is a symbolic link")
+    if info is None:
+        # O_EXCL fails on any existing name, a dangling link included, so a
+        # file or link created since the check above is never written through.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            raise CLIError(f"{path} appeared while writing; not overwritten") from None
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return
+    if not force:
+        raise CLIError(f"{path} exists; use --force to replace it")
+    if not stat.S_ISREG(info.st_mode):
+        raise CLIError(f"refusing to replace {path}: not a regular file")
+    # A fresh 0600 file renamed over the old one: the old file's mode and
+    # links do not carry over, and rename() replaces the name, never a target.
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(prefix=".blobformat-", dir=directory)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def add_force(p: argparse.ArgumentParser) -> None:
+    """Add ``--force``: the only way to write secret output over an existing file."""
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing -o file holding secret output (a new mode 0600 file "
+        "is renamed over it); without it such output is only written to a new file",
+    )
 
 
 def password(path: str | None) -> bytes | None:
@@ -89,6 +160,26 @@ def hex_bytes(text: str) -> bytes:
         return bytes.fromhex(text)
     except ValueError:
         raise argparse.ArgumentTypeError("not an even number of hex digits") from None
+
+
+def hex_file(path: str, what: str) -> bytes:
+    """Bytes given as hex text in a file or on stdin (``-``); whitespace is ignored.
+
+    Key material never goes on the command line, where other users can read
+    it in ``/proc/PID/cmdline`` and ``ps`` output.
+    """
+    raw = read(path)
+    try:
+        return bytes.fromhex("".join(raw.decode("ascii").split()))
+    except (UnicodeDecodeError, ValueError):
+        # The message names the file, never its contents (a key).
+        raise CLIError(f"{path}: {what} must be hex text (an even number of hex digits)") from None
+
+
+def one_stdin(*paths: str | None) -> None:
+    """Refuse reading two inputs from stdin (``-``)."""
+    if sum(1 for path in paths if path == "-") > 1:
+        raise UsageError("only one input can be read from stdin ('-')")
 
 
 # -- keys ----------------------------------------------------------------------------

@@ -4,6 +4,10 @@
 The analyst's workflow: recover a session key from a SIMPLEBLOB with the
 private key (``unwrap``) or from a password (``derive``), then decrypt data
 the way ``CryptDecrypt`` would (``decrypt``). Built on the public API only.
+
+Key material is read from files (``--key-file``, ``--salt-file``,
+``--hash-file``, ``--password-file``; ``-`` is stdin), never from the
+command line, where ``ps`` and ``/proc/PID/cmdline`` show it to others.
 """
 
 from __future__ import annotations
@@ -32,11 +36,12 @@ def alg_id(name: str) -> blobformat.AlgId:
     raise argparse.ArgumentTypeError(f"unknown algorithm {name!r}")
 
 
-def _emit_key(key: blobformat.SessionKey, fmt: str, output: str | None) -> None:
+def _emit_key(key: blobformat.SessionKey, fmt: str, output: str | None, *, force: bool) -> None:
     if fmt == "blob":
-        cio.write(output, blobformat.plaintext_key_blob(key), secret=True, what="a PLAINTEXTKEYBLOB")
+        blob = blobformat.plaintext_key_blob(key)
+        cio.write(output, blob, secret=True, what="a PLAINTEXTKEYBLOB", force=force)
     elif fmt == "raw":
-        cio.write(output, key.key, secret=True, what="raw key bytes")
+        cio.write(output, key.key, secret=True, what="raw key bytes", force=force)
     else:
         doc = {
             "alg_id": key.alg_id.name,
@@ -49,7 +54,8 @@ def _emit_key(key: blobformat.SessionKey, fmt: str, output: str | None) -> None:
             f"{key.alg_id.name} {8 * len(key.key)}-bit key: {key.key.hex()}"
             + (f"\nsalt ({len(key.salt)} bytes): {key.salt.hex()}" if key.salt else "")
         )
-        cio.write(output, (text + "\n").encode(), secret=True, what="the key", binary=False)
+        data = (text + "\n").encode()
+        cio.write(output, data, secret=True, what="the key", binary=False, force=force)
 
 
 def _cmd_unwrap(args: argparse.Namespace) -> int:
@@ -58,7 +64,7 @@ def _cmd_unwrap(args: argparse.Namespace) -> int:
     key = blobformat.unwrap_session_key(
         cio.read(args.blob), private, oaep=args.oaep, no_salt=args.no_salt
     )
-    _emit_key(key, args.to, args.output)
+    _emit_key(key, args.to, args.output, force=args.force)
     return 0
 
 
@@ -68,20 +74,27 @@ def _cmd_derive(args: argparse.Namespace) -> int:
         "create_salt": args.create_salt,
         "provider": args.provider,
     }
-    if args.hash_value is not None:
-        key = blobformat.derive_key(
-            args.hash_value, args.alg, hash_alg=args.hash, **common
-        )
+    cio.one_stdin(args.password_file, args.hash_file)
+    if args.hash_file is not None:
+        if args.password_file is not None:
+            raise cio.UsageError("give --password-file or --hash-file, not both")
+        hash_value = cio.hex_file(args.hash_file, "the hash value")
+        key = blobformat.derive_key(hash_value, args.alg, hash_alg=args.hash, **common)
     else:
         if args.password_file is None:
-            raise cio.CLIError("give --password-file or --hash-value")
+            raise cio.CLIError("give --password-file or --hash-file")
         secret = cio.password(args.password_file) or b""
         key = blobformat.derive_key_from_password(secret, args.alg, hash_alg=args.hash, **common)
-    _emit_key(key, args.to, args.output)
+    _emit_key(key, args.to, args.output, force=args.force)
     return 0
 
 
 def _session_key(args: argparse.Namespace) -> blobformat.SessionKey:
+    cio.one_stdin(
+        args.input, args.key_blob, args.key, args.password_file, args.key_file, args.salt_file
+    )
+    if args.key_blob is not None and args.key_file is not None:
+        raise cio.UsageError("give --key-blob or --key-file, not both")
     if args.key_blob is not None:
         data = cio.read(args.key_blob)
         blob = blobformat.parse(data)
@@ -98,15 +111,16 @@ def _session_key(args: argparse.Namespace) -> blobformat.SessionKey:
             raise cio.CLIError(
                 f"--key-blob must be a PLAINTEXTKEYBLOB or SIMPLEBLOB, not a {type(blob).KIND}"
             )
-    elif args.key_hex is not None:
+    elif args.key_file is not None:
         if args.alg is None:
-            raise cio.CLIError("--key-hex needs --alg")
-        key = blobformat.SessionKey(alg_id=args.alg, key=args.key_hex)
+            raise cio.CLIError("--key-file needs --alg")
+        raw = cio.hex_file(args.key_file, "the key")
+        key = blobformat.SessionKey(alg_id=args.alg, key=raw)
     else:
-        raise cio.CLIError("give --key-blob or --key-hex")
+        raise cio.CLIError("give --key-blob or --key-file")
     changes: dict[str, Any] = {}
-    if args.salt_hex is not None:
-        changes["salt"] = args.salt_hex
+    if args.salt_file is not None:
+        changes["salt"] = cio.hex_file(args.salt_file, "the salt")
     if args.effective_bits is not None:
         changes["effective_bits"] = args.effective_bits
     if changes:
@@ -125,6 +139,7 @@ def _crypt(args: argparse.Namespace, *, decrypt: bool) -> int:
         run(data, mode=args.mode, iv=args.iv, final=not args.no_final),
         secret=decrypt,
         what="binary data",
+        force=args.force,
     )
     return 0
 
@@ -142,15 +157,24 @@ def _key_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--key", help="RSA private key (blob, PVK, PEM, DER) for a SIMPLEBLOB")
     p.add_argument("--password-file", help="password of an encrypted PVK/PEM --key")
     p.add_argument("--oaep", action="store_true", help="the SIMPLEBLOB uses OAEP")
-    p.add_argument("--key-hex", type=cio.hex_bytes, help="raw key bytes in hex (with --alg)")
-    p.add_argument("--alg", type=alg_id, help="algorithm of --key-hex, e.g. CALG_AES_128")
-    p.add_argument("--salt-hex", type=cio.hex_bytes, help="salt for an RC2/RC4 key")
+    p.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="file holding the raw key bytes as hex text ('-' for stdin; with --alg)",
+    )
+    p.add_argument("--alg", type=alg_id, help="algorithm of --key-file, e.g. CALG_AES_128")
+    p.add_argument(
+        "--salt-file",
+        metavar="FILE",
+        help="file holding the salt of an RC2/RC4 key as hex text ('-' for stdin)",
+    )
     p.add_argument("--no-salt", action="store_true", help="as CRYPT_NO_SALT on import")
     p.add_argument("--effective-bits", type=int, help="RC2 effective key length")
     p.add_argument("--mode", choices=["cbc", "ecb", "cfb"], default="cbc")
     p.add_argument("--iv", type=cio.hex_bytes, help="IV in hex (default: all zero)")
     p.add_argument("--no-final", action="store_true", help="not the final block (no padding)")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
+    cio.add_force(p)
 
 
 Handler = Callable[[argparse.Namespace], int]
@@ -181,6 +205,7 @@ def register(sub: Any) -> None:
     p.add_argument("--to", choices=["hex", "json", "blob", "raw"], default="hex",
                    help="hex/json summary, PLAINTEXTKEYBLOB, or the raw key bytes")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
+    cio.add_force(p)
     p.set_defaults(func=_guard(_cmd_unwrap))
 
     p = sub.add_parser("derive", help="CryptDeriveKey from a password or a hash value")
@@ -188,12 +213,17 @@ def register(sub: Any) -> None:
                    help="hash algorithm (MD2, MD4, MD5, SHA1, SHA_256, SHA_384, SHA_512)")
     p.add_argument("--alg", type=alg_id, required=True, help="key algorithm, e.g. CALG_RC4")
     p.add_argument("--password-file", help="file holding the password bytes")
-    p.add_argument("--hash-value", type=cio.hex_bytes, help="the hash object's value, in hex")
+    p.add_argument(
+        "--hash-file",
+        metavar="FILE",
+        help="file holding the hash object's value as hex text ('-' for stdin)",
+    )
     p.add_argument("--key-bits", type=int, help="key length (upper 16 bits of dwFlags)")
     p.add_argument("--create-salt", action="store_true", help="CRYPT_CREATE_SALT")
     p.add_argument("--provider", default="aes", choices=["base", "strong", "enhanced", "aes"])
     p.add_argument("--to", choices=["hex", "json", "blob", "raw"], default="hex")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
+    cio.add_force(p)
     p.set_defaults(func=_guard(_cmd_derive))
 
     for name, handler in (("decrypt", _cmd_decrypt), ("encrypt", _cmd_encrypt)):

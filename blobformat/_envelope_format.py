@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, NoReturn
 
 from blobformat import _wire
 from blobformat._envelope_schema import HEADER
@@ -94,9 +94,32 @@ class EnvelopeEntry:
     recipient_key_id: bytes
     blob: SimpleBlob
 
+    def __copy__(self) -> NoReturn:
+        """Refuse: entries come from a verified envelope only (SPEC ENV-22)."""
+        _no_copy(self)
+
+    def __deepcopy__(self, memo: object) -> NoReturn:
+        """Refuse, as :meth:`__copy__`."""
+        _no_copy(self)
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        """Refuse pickling, under every protocol."""
+        _no_copy(self)
+
+    def __setstate__(self, state: object) -> NoReturn:
+        """Refuse unpickling a crafted pickle."""
+        _no_copy(self)
+
     def __repr__(self) -> str:
         """Role, padding, algorithm and key id; no ciphertext."""
         return (
             f"EnvelopeEntry(role={self.role.name}, padding={'OAEP' if self.oaep else 'PKCS1v15'}, "
             f"key_alg={self.blob.key_alg.name}, recipient_key_id={self.recipient_key_id.hex()})"
         )
+
+
+def _no_copy(obj: object) -> NoReturn:
+    raise TypeError(
+        f"{type(obj).__name__} objects cannot be copied or pickled: entries come from "
+        "open_sealed(), after the signature is verified (SPEC ENV-22); store the envelope bytes"
+    )

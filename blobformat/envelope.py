@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
+from typing import Any, NoReturn
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -67,10 +69,12 @@ from blobformat._envelope_format import (
 )
 from blobformat._envelope_schema import ENTRY, HEADER, MAGIC, TRAILER
 from blobformat._parse import as_bytes, parse
+from blobformat._rsacheck import check_rsa_public_key
 from blobformat.constants import AlgId
 from blobformat.errors import (
     BadSignatureError,
     InvalidParameterError,
+    KeyConversionError,
     NoRecipientError,
     ParseError,
     StaleGenerationError,
@@ -192,14 +196,48 @@ class Recipient:
 # copy it onto altered contents.
 _OPENING = threading.local()
 
+# What open_sealed() verified, by object identity: (key id, OAEP, SIMPLEBLOB
+# bytes) per entry. unwrap() checks it, so an instance made with
+# object.__new__, or a verified one altered with object.__setattr__, is refused.
+_Snapshot = tuple[tuple[bytes, bool, bytes], ...]
+_VERIFIED: dict[int, tuple[weakref.ref[SealedEnvelope], _Snapshot]] = {}
+
+
+def _snapshot(entries: object) -> _Snapshot:
+    if not isinstance(entries, tuple) or not all(isinstance(e, EnvelopeEntry) for e in entries):
+        return ()
+    return tuple((e.recipient_key_id, e.oaep, e.blob.to_bytes()) for e in entries)
+
+
+def _register(opened: SealedEnvelope) -> None:
+    key = id(opened)
+    # The weakref callback runs when the object dies, before its id can be reused.
+    ref = weakref.ref(opened, lambda _ref: _VERIFIED.pop(key, None))
+    _VERIFIED[key] = (ref, _snapshot(opened.entries))
+
+
+def _no_copy(obj: object) -> NoReturn:
+    raise TypeError(
+        f"{type(obj).__name__} objects cannot be copied or pickled: only open_sealed() "
+        "makes them, after verifying the signature (SPEC ENV-22); store the envelope bytes"
+    )
+
+
+class _WeakReferable:
+    """Gives a slotted dataclass a ``__weakref__`` slot (``weakref_slot`` needs 3.11)."""
+
+    __slots__ = ("__weakref__",)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class SealedEnvelope:
+class SealedEnvelope(_WeakReferable):
     """A verified envelope, as :func:`open_sealed` returns it.
 
     Objects of this class exist only after verification: constructing one
-    directly (or with ``dataclasses.replace``) raises, so an entry can only
-    be unwrapped after the signature was checked.
+    directly (or with ``dataclasses.replace``) raises, copying or pickling
+    one raises ``TypeError``, and :meth:`unwrap` refuses an object that
+    :func:`open_sealed` did not return or whose entries changed since, so an
+    entry can only be unwrapped after the signature was checked.
 
     :ivar suite: the signature suite (1).
     :ivar label: the signed label (safe to show as trusted text).
@@ -223,6 +261,22 @@ class SealedEnvelope:
                 "an envelope must be verified before its entries are used",
                 rule="ENV-22",
             )
+
+    def __copy__(self) -> NoReturn:
+        """Refuse: a copy would be a verified envelope nobody verified."""
+        _no_copy(self)
+
+    def __deepcopy__(self, memo: object) -> NoReturn:
+        """Refuse, as :meth:`__copy__`."""
+        _no_copy(self)
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        """Refuse pickling, under every protocol."""
+        _no_copy(self)
+
+    def __setstate__(self, state: object) -> NoReturn:
+        """Refuse unpickling a crafted pickle into a verified-looking object."""
+        _no_copy(self)
 
     @property
     def blobs(self) -> tuple[SimpleBlob, ...]:
@@ -276,8 +330,29 @@ class SealedEnvelope:
             raise TypeError(
                 f"private_key must be an RSA private key, not {type(private_key).__name__}"
             )
-        entry = self.entry_for(private_key)
-        return unwrap_session_key(entry.blob.to_bytes(), private_key, oaep=entry.oaep)
+        verified = self._verified_entries()
+        wanted = self.entry_for(private_key).recipient_key_id
+        for key_id, oaep, blob in verified:
+            if key_id == wanted:
+                return unwrap_session_key(blob, private_key, oaep=oaep)
+        raise AssertionError("unreachable: entry_for found the id in the verified entries")
+
+    def _verified_entries(self) -> _Snapshot:
+        """The entries open_sealed() verified for this very object, else raise."""
+        record = _VERIFIED.get(id(self))
+        if record is None or record[0]() is not self:
+            raise InvalidParameterError(
+                "this SealedEnvelope was not returned by open_sealed() (made with "
+                "object.__new__ or copied): it was never verified and is not unwrapped",
+                rule="ENV-22",
+            )
+        if _snapshot(self.entries) != record[1]:
+            raise InvalidParameterError(
+                "this SealedEnvelope's entries changed after open_sealed() verified it; "
+                "it is not unwrapped",
+                rule="ENV-22",
+            )
+        return record[1]
 
     def __repr__(self) -> str:
         """Label, generation, signer key id and entries; no key material."""
@@ -293,7 +368,7 @@ class SealedEnvelope:
 
 
 def _check_key_policy(key: rsa.RSAPublicKey, *, what: str, in_envelope: bool) -> None:
-    """Suite 1's key policy: 2048..16384-bit modulus, exponent 65537 (ENV-17)."""
+    """Suite 1's key policy: 2048..16384-bit modulus, exponent 65537, KEY-12 (ENV-17)."""
     # When verifying, the error points at the signer_key_id that selected the key.
     offset = _HEADER_OFFSETS["signer_key_id"] if in_envelope else None
     field = "signer_key_id" if in_envelope else None
@@ -313,6 +388,17 @@ def _check_key_policy(key: rsa.RSAPublicKey, *, what: str, in_envelope: bool) ->
             field=field,
             rule="ENV-17",
         )
+    try:
+        check_rsa_public_key(key)
+    except KeyConversionError as err:
+        # A modulus anyone can factor lets anyone sign (KEY-12).
+        raise WeakKeyError(
+            f"{what} fails the public-key sanity check of KEY-12 ({err.relation} "
+            "does not hold): anyone could sign with it",
+            offset=offset,
+            field=field,
+            rule="ENV-17",
+        ) from None
 
 
 def _trusted_keys(
@@ -443,7 +529,7 @@ def open_sealed(
         )
     _OPENING.active = True
     try:
-        return SealedEnvelope(
+        opened = SealedEnvelope(
             suite=parsed.suite,
             label=parsed.label,
             generation=parsed.generation,
@@ -452,6 +538,8 @@ def open_sealed(
         )
     finally:
         _OPENING.active = False
+    _register(opened)
+    return opened
 
 
 def envelope_tbs(data: bytes | bytearray | memoryview, *, context: bytes = b"") -> bytes:

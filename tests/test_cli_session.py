@@ -61,8 +61,9 @@ def test_derive_matches_api(files: dict[str, Path], capsys: pytest.CaptureFixtur
     expected = bf.derive_key_from_password(b"1134-kelp", bf.AlgId.CALG_RC4, hash_alg=bf.AlgId.CALG_MD5, provider="base")
     assert doc["key"] == expected.key.hex()
     assert doc["salt"] == expected.salt.hex()
-    hashed = __import__("hashlib").md5(b"1134-kelp").hexdigest()
-    assert main(["derive", "--hash", "md5", "--alg", "CALG_RC4", "--provider", "base", "--hash-value", hashed, "--to", "json"]) == 0
+    hashed = files["password"].parent / "hash.hex"
+    hashed.write_text(__import__("hashlib").md5(b"1134-kelp").hexdigest() + "\n")
+    assert main(["derive", "--hash", "md5", "--alg", "CALG_RC4", "--provider", "base", "--hash-file", str(hashed), "--to", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == doc
     assert main(["derive", "--alg", "rc4"]) == 1
     assert "--password-file" in capsys.readouterr().err
@@ -72,9 +73,12 @@ def test_decrypt_with_plaintext_blob_and_simpleblob(files: dict[str, Path], tmp_
     out = tmp_path / "plain"
     assert main(["decrypt", str(files["data"]), "--key-blob", str(files["ptk"]), "-o", str(out)]) == 0
     assert out.read_bytes() == b"attack at dawn, bring the blobs"
-    assert main(["decrypt", str(files["data"]), "--key-blob", str(files["simple"]), "--key", str(files["blobkey"]), "-o", str(out)]) == 0
+    assert main(["decrypt", str(files["data"]), "--key-blob", str(files["simple"]), "--key", str(files["blobkey"]), "-o", str(out), "--force"]) == 0
     assert out.read_bytes() == b"attack at dawn, bring the blobs"
-    assert main(["decrypt", str(files["data"]), "--key-hex", AES.key.hex(), "--alg", "AES_128", "-o", str(out)]) == 0
+    key_file = tmp_path / "key.hex"
+    key_file.write_text(AES.key.hex())
+    out.unlink()
+    assert main(["decrypt", str(files["data"]), "--key-file", str(key_file), "--alg", "AES_128", "-o", str(out)]) == 0
     assert out.read_bytes() == b"attack at dawn, bring the blobs"
 
 
@@ -101,4 +105,4 @@ def test_decrypt_errors(files: dict[str, Path], capsys: pytest.CaptureFixture[st
     assert main(["decrypt", str(bad), "--key-blob", str(files["ptk"])]) == 1
     assert "PaddingError" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        main(["derive", "--alg", "NOPE", "--hash-value", "00"])
+        main(["derive", "--alg", "NOPE", "--hash-file", "-"])

@@ -7,10 +7,13 @@ the conformance tests compare two implementations of the text.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
+import pickle
 import re
 import struct
 import tracemalloc
@@ -475,6 +478,99 @@ def test_verified_envelope_cannot_be_forged_by_construction() -> None:
     with pytest.raises(InvalidParameterError) as info:
         dataclasses.replace(opened, entries=opened.entries[:1])
     assert info.value.rule == "ENV-22"
+
+
+# -- ENV-22 against copying: only open_sealed() makes an unwrappable envelope ----------
+
+
+def attacker_entries() -> tuple[envelope.EnvelopeEntry, ...]:
+    """Entries of an envelope the attacker signed: an attacker key wrapped to the owner."""
+    attacker_session = SessionKey(alg_id=AES, key=bytes(32))
+    made = envelope.seal(
+        [envelope.Recipient(wrap_session_key(attacker_session, pub("owner")), pub("owner"), role=envelope.Role.OWNER)],
+        key("attacker"),
+    )
+    return envelope.open_sealed(made, pub("attacker")).entries
+
+
+def test_copy_and_deepcopy_are_refused() -> None:
+    opened = open_base(base())
+    for route in (copy.copy, copy.deepcopy):
+        with pytest.raises(TypeError, match="ENV-22"):
+            route(opened)
+        with pytest.raises(TypeError, match="ENV-22"):
+            route(opened.entries[0])
+    # A container holding one cannot be deep-copied either.
+    with pytest.raises(TypeError, match="ENV-22"):
+        copy.deepcopy({"slot": opened})
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_is_refused(protocol: int) -> None:
+    opened = open_base(base())
+    with pytest.raises(TypeError, match="ENV-22"):
+        pickle.dumps(opened, protocol=protocol)
+    with pytest.raises(TypeError, match="ENV-22"):
+        pickle.dumps(opened.entries[0], protocol=protocol)
+
+
+class _Crafted:
+    """Pickles as a SealedEnvelope (or entry) built from chosen state, as an attacker would."""
+
+    def __init__(self, cls: type, state: object) -> None:
+        self.cls = cls
+        self.state = state
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (object.__new__, (self.cls,), self.state)
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_crafted_pickle_is_refused(protocol: int) -> None:
+    blob = attacker_entries()[0].blob
+    state = (1, "", 0, bytes(32), ())
+    payload = pickle.dumps(_Crafted(envelope.SealedEnvelope, state), protocol=protocol)
+    with pytest.raises(TypeError, match="ENV-22"):
+        pickle.loads(payload)
+    entry_state = (envelope.Role.OWNER, False, bytes(32), blob)
+    payload = pickle.dumps(_Crafted(envelope.EnvelopeEntry, entry_state), protocol=protocol)
+    with pytest.raises(TypeError, match="ENV-22"):
+        pickle.loads(payload)
+
+
+def test_instance_built_with_object_new_does_not_unwrap() -> None:
+    entries = attacker_entries()
+    forged = object.__new__(envelope.SealedEnvelope)
+    values = {"suite": 1, "label": "", "generation": 0, "signer_key_id": spec_key_id(pub("owner")), "entries": entries}
+    for name, value in values.items():
+        object.__setattr__(forged, name, value)
+    with pytest.raises(InvalidParameterError, match="not returned by open_sealed") as info:
+        forged.unwrap(key("owner"))
+    assert info.value.rule == "ENV-22"
+
+
+def test_verified_envelope_altered_in_place_does_not_unwrap() -> None:
+    opened = open_base(single())
+    object.__setattr__(opened, "entries", attacker_entries())
+    with pytest.raises(InvalidParameterError, match="changed after") as info:
+        opened.unwrap(key("owner"))
+    assert info.value.rule == "ENV-22"
+    # The same through an entry's SIMPLEBLOB, the envelope itself untouched.
+    again = open_base(single())
+    object.__setattr__(again.entries[0], "blob", attacker_entries()[0].blob)
+    with pytest.raises(InvalidParameterError, match="changed after"):
+        again.unwrap(key("owner"))
+    # A fresh verification of the same bytes still unwraps.
+    assert open_base(single()).unwrap(key("owner")).key == SESSION
+
+
+def test_verified_record_does_not_outlive_the_envelope() -> None:
+    gc.collect()
+    before = len(envelope._VERIFIED)
+    for _ in range(20):
+        assert open_base(single()).unwrap(key("owner")).key == SESSION
+    gc.collect()
+    assert len(envelope._VERIFIED) <= before
 
 
 def test_unwrap_from_a_verified_envelope() -> None:

@@ -346,7 +346,7 @@ def test_password_file_newline_handling(
     for content in (b"s3cret", b"s3cret\r\n"):
         files["password"].write_bytes(content)
         out = tmp_path / "k.hex"
-        argv = ["open", env, "--key", files["owner.pvk"], "--password-file", files["password"], "--context", "slot A", "--format", "hex", "-o", out]
+        argv = ["open", env, "--key", files["owner.pvk"], "--password-file", files["password"], "--context", "slot A", "--format", "hex", "-o", out, "--force"]
         assert run(argv) == 0
         assert out.read_text().strip() == SESSION.hex()
     assert os.path.exists(out)

@@ -212,7 +212,47 @@ def envelope_file() -> VectorFile:
     _verify_failures(verify, example, three)
     _open_cases(opening, example, three, aes)
     _seal_cases(seal, example, three, owner, backup_a, backup_b, aes)
+    # Appended last, so that the tcIds of the released cases do not move.
+    _factorable_signers(f.group("EnvelopeVerify", "Verification with a trusted key anyone can factor (KEY-12): refused by the key policy.", prefix="verify"), example)
     return f
+
+
+# A 2048-bit prime (`openssl prime -generate -bits 2048 -hex`): as a modulus, anyone
+# can compute d = e^-1 mod (n - 1) and sign.
+PRIME_2048 = int(
+    "DD944BCD0AFE78E8F54D5FEBD60A3A84942709B706A2BA0BD92A602E1D944D61D0F4B8D593336E70C10947D69B6BDADC"
+    "D4D16BEAFD31DA71094F5E333A106A5E4E2E05F3315764FA89CC8764796F583F7258A7967E26379C71491A8C043EC268"
+    "B653CC7E68D80C2FE44044A08BA6B289CC5D5387E9677944A5689D55727D9F0B557C86994C7270D99A799A7ADCAAC263"
+    "6A8816A44ED5DABA7B9CE60BF39588F422C41F1F12E440B21950B4686280B13B959DC3B26E36ED22B4151B9861B436CA"
+    "5DE333B3973E37C68E0FEA41F89C32158BCF04E668661B9E4E48FC1C377BD76B6CD67200417E9CE71A14A02E2A997917"
+    "8BE8CBAA2B50621F6C456D44C3E5D7F7",
+    16,
+)
+
+
+def _factorable_signers(verify: Group, example: Envelope) -> None:
+    n = rsa_key("rsa-2048").public_key().public_numbers().n
+    moduli = (
+        ("prime-modulus", "a 2048-bit prime modulus", PRIME_2048),
+        ("even-modulus", "the modulus of rsa-2048 plus one (even)", n + 1),
+        ("small-factor", "3 times the modulus of rsa-2048 (2050 bits)", 3 * n),
+    )
+    for name, comment, modulus in moduli:
+        key = rsa.RSAPublicNumbers(65537, modulus).public_key()
+        k = (key.key_size + 7) // 8
+        weak = replace(example, signer_id=key_id(key), signature_length=k, signature=bytes(k))
+        verify.add(
+            invalid(
+                f"factorable-signer-{name}",
+                f"{comment}: passes the size and exponent policy, refused before the signature is checked",
+                ["SignatureFailure", "FactorableKey"],
+                error("WeakKeyError", "ENV-17", offset=20, field="signer_key_id"),
+                envelope=hx(weak.encode()),
+                trustedKeys=[spki(key)],
+                context=hx(example.context),
+                minGeneration=None,
+            )
+        )
 
 
 def _verify_case(name: str, comment: str, flags: list[str], data: bytes, cls: str, rule: str, offset: int | None, field_path: str | None, *, trusted: tuple[str, ...] = ("rsa-2048",), context: bytes = b"ctx", min_generation: int | None = None, hint: str | None = None) -> Case:

@@ -326,6 +326,12 @@ NOTES: dict[str, Json] = {
         "recipients 2048..16384 bits.",
         ["ENV-10", "ENV-17", "ENV-23"],
     ),
+    "FactorableKey": note(
+        "WEAK_PARAMS",
+        "A trusted signer key whose modulus anyone can factor (prime, even, or with a prime "
+        "factor below 2^16) fails the suite-1 key policy.",
+        ["ENV-17", "KEY-12"],
+    ),
     "SignatureFailure": note(
         "AUTH_BYPASS",
         "The signer is unknown, or the signature does not verify over the TBS bytes with the "
