@@ -406,6 +406,8 @@ def _build(
 def _canonicalise(values: dict[str, _wire.Value], err: InvalidFieldError) -> Tolerance | None:
     """Rewrite the value ``err`` objects to; ``None`` if there is no canonical form."""
     offset = err.offset or 0
+    if err.field not in ("bit_length", "p", "seed.counter"):
+        return None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
     if err.rule == "DSS-7":
         counter = values["seed.counter"]
         values["seed.counter"] = DSSSeed.NO_SEED_COUNTER

@@ -34,7 +34,7 @@ import _fuzzboot
 with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
 
-from _fuzzlib import MODP_1024, Outcome, attempt, model_numbers, require, same_failure
+from _fuzzlib import MODP_1024, Outcome, attempt, model_numbers, open_finding, require, same_failure
 from _keycheck import PRIVATE_MODELS, PUBLIC_MODELS, check_key_outcome
 from cryptography.hazmat.primitives.asymmetric import dh
 from cryptography.utils import CryptographyDeprecationWarning
@@ -64,6 +64,15 @@ def _numbers_for_relations(model: object, group: dh.DHParameterNumbers | None) -
 def _check_redump(key: object, model: bf.Blob) -> None:
     version = model.header.version
     alg = model.header.key_alg
+    dump = bf.dump_public_key if isinstance(model, PUBLIC_MODELS) else bf.dump_private_key
+    try:
+        dump(key, alg_id=alg, version=version)  # type: ignore[arg-type]
+    except bf.InvalidFieldError as err:
+        open_finding("F5", err.rule != "RSA-5", "dump_*_key wrote a bitlen RSA-5 refuses")
+        if err.rule == "RSA-5":
+            return
+    except bf.BlobError:
+        pass  # checked below
     if isinstance(model, PUBLIC_MODELS):
         redo = attempt(lambda: bf.dump_public_key(key, alg_id=alg, version=version), 0)  # type: ignore[arg-type]
     else:
