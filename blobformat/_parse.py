@@ -410,6 +410,8 @@ def _canonicalise(values: dict[str, _wire.Value], err: InvalidFieldError) -> Tol
         return None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
     if err.rule == "DSS-7":
         counter = values["seed.counter"]
+        if not isinstance(counter, int):  # pragma: no cover - read as a u32
+            raise TypeError("seed.counter")
         values["seed.counter"] = DSSSeed.NO_SEED_COUNTER
         return Tolerance(
             "ambiguous-seed-counter",
@@ -435,7 +437,7 @@ def _canonicalise(values: dict[str, _wire.Value], err: InvalidFieldError) -> Tol
         "non-canonical-bit-length",
         offset,
         f"bit length {declared} for a {bits}-bit {what}; rewritten as {canonical}",
-        err.rule,
+        err.rule or "RSA-5",
     )
 
 
