@@ -25,10 +25,10 @@ __all__ = [
     "check_alg",
     "check_bit_length",
     "check_fits",
-    "check_seed_counter",
-    "check_whole_bytes",
     "check_plaintext_key_size",
+    "check_seed_counter",
     "check_session_alg",
+    "check_whole_bytes",
     "fail",
 ]
 
