@@ -29,7 +29,11 @@ _M = TypeVar("_M", bound="_Model")
 class Tolerance:
     """One deviation that ``parse(..., lenient=True)`` accepted and recorded.
 
-    :ivar kind: ``"trailing-data"`` or ``"short-private-exponent"``.
+    :ivar kind: ``"trailing-data"``, ``"short-private-exponent"``,
+        ``"non-canonical-bit-length"`` (RSA-5, DSS-6, DH-6: the bit length is
+        rewritten to the one the number's size gives) or
+        ``"ambiguous-seed-counter"`` (DSS-7: a counter with its high bit set is
+        rewritten to "no seed").
     :ivar offset: where the deviation starts in the input.
     :ivar detail: what exactly was tolerated (sizes only, never key bytes).
     :ivar rule: the SPEC rule that strict parsing would have enforced.

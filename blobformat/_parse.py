@@ -40,6 +40,7 @@ from blobformat.models import (
     DSSPrivateKeyBlobV3,
     DSSPublicKeyBlob,
     DSSPublicKeyBlobV3,
+    DSSSeed,
     KeyStateBlob,
     OpaqueKeyBlob,
     PlaintextKeyBlob,
@@ -353,7 +354,7 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
                     cls.RULE,
                 )
             )
-            return cls._from_wire(values, tuple(tolerated))
+            return _build(cls, values, tolerated, lenient=True)
     extra = _wire.check_length(
         full, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=lenient
     )
@@ -363,7 +364,81 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
         )
         data = data[: full.end]
     _wire.read(full, data, values, const_rule="HDR-5")
-    return cls._from_wire(values, tuple(tolerated))
+    return _build(cls, values, tolerated, lenient=lenient)
+
+
+#: Rules whose violations lenient decoding rewrites to the canonical form (SPEC §13).
+_CANONICALISED = frozenset({"RSA-5", "DSS-6", "DH-6", "DSS-7"})
+
+
+def _build(
+    cls: type[_M], values: dict[str, _wire.Value], tolerated: list[Tolerance], *, lenient: bool
+) -> _M:
+    """Make the model; in lenient mode, rewrite non-canonical sizes and seed counters.
+
+    Each rewrite is recorded; if the rewritten values break any rule (a CRT
+    component longer than the canonical field, say), the strict error stands.
+    """
+    try:
+        return cls._from_wire(values, tuple(tolerated))
+    except InvalidFieldError as first:
+        if not lenient or first.rule not in _CANONICALISED:
+            raise
+        original = first
+    fixed = dict(values)
+    notes = list(tolerated)
+    err: InvalidFieldError = original
+    # Each rule is rewritten at most once: DSS-6/DH-6 and DSS-7 can both apply.
+    for _ in range(len(_CANONICALISED)):
+        note = _canonicalise(fixed, err)
+        if note is None:
+            raise original
+        notes.append(note)
+        try:
+            return cls._from_wire(fixed, tuple(notes))
+        except InvalidFieldError as again:
+            if again.rule not in _CANONICALISED or again.rule == err.rule:
+                raise original from None
+            err = again
+    raise original  # pragma: no cover - every rule rewrites once at most
+
+
+def _canonicalise(values: dict[str, _wire.Value], err: InvalidFieldError) -> Tolerance | None:
+    """Rewrite the value ``err`` objects to; ``None`` if there is no canonical form."""
+    offset = err.offset or 0
+    if err.field not in ("bit_length", "p", "seed.counter"):
+        return None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
+    if err.rule == "DSS-7":
+        counter = values["seed.counter"]
+        if not isinstance(counter, int):  # pragma: no cover - read as a u32
+            raise TypeError("seed.counter")
+        values["seed.counter"] = DSSSeed.NO_SEED_COUNTER
+        return Tolerance(
+            "ambiguous-seed-counter",
+            offset,
+            f"DSSSEED counter 0x{counter:08X} read as no seed (0xFFFFFFFF)",
+            "DSS-7",
+        )
+    if err.rule == "RSA-5":
+        name, number, step, low, high = "bit_length", values["modulus"], 8, 384, 16384
+    else:
+        name = "bit_length" if "bit_length" in values else "bit_length_p"
+        number, step, low, high = values["p"], 64, 512, 4096
+    declared = values[name]
+    if not (isinstance(number, int) and isinstance(declared, int)):  # pragma: no cover
+        raise TypeError("numbers")
+    bits = number.bit_length()
+    canonical = max(low, -(-bits // step) * step)
+    if canonical == declared or canonical > high or bits <= canonical - 8:
+        return None
+    values[name] = canonical
+    what = "modulus" if err.rule == "RSA-5" else "p"
+    return Tolerance(
+        "non-canonical-bit-length",
+        offset,
+        f"bit length {declared} for a {bits}-bit {what}; rewritten as {canonical}",
+        err.rule or "RSA-5",
+    )
 
 
 def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blob:
@@ -373,9 +448,11 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     SPEC.md accepts, so ``parse(data).to_bytes() == data``.
 
     :param data: the bytes.
-    :param lenient: forensic mode: also accept trailing bytes and RSA
+    :param lenient: forensic mode: also accept trailing bytes, RSA
         private blobs whose private exponent is cut short (as Windows
-        imports them). What was tolerated is recorded in the model's
+        imports them), bit lengths that are not the canonical one for the
+        modulus (RSA-5, DSS-6, DH-6) and DSSSEED counters with the high bit
+        set (DSS-7), rewritten to their canonical form. What was tolerated is recorded in the model's
         ``tolerated`` field, and ``to_bytes()`` then gives the canonical form.
     :returns: a frozen model (see :data:`blobformat.Blob`).
     :raises TypeError: if ``data`` is not bytes-like.

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Sanity checks on an RSA public key before it is trusted (SPEC §14.6, KEY-12).
+"""Sanity checks on an RSA public key before it is trusted (SPEC §14.5, KEY-12).
 
 A public key says nothing about how its modulus was made. A modulus that is
 prime, even, or has a small factor can be factored by anyone, who can then

@@ -26,7 +26,9 @@ __all__ = [
     "check_bit_length",
     "check_fits",
     "check_plaintext_key_size",
+    "check_seed_counter",
     "check_session_alg",
+    "check_whole_bytes",
     "fail",
 ]
 
@@ -170,6 +172,62 @@ def check_fits(
             expected=f"at most {bits} bits",
             actual=f"{value.bit_length()} bits",
         )
+
+
+def check_whole_bytes(
+    number_bits: int,
+    declared: int,
+    *,
+    what: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+) -> None:
+    """Check that a modulus fills its field: ``declared == 8 * ceil(number_bits / 8)``.
+
+    That is, ``declared`` is a multiple of 8 and the number's most significant
+    byte in the field is non-zero (RSA-5, DSS-6, DH-6), so that one number has
+    one bit length. RSA names ``bit_length`` (the value that must change); DSS
+    and DH name ``p``, whose bit length is fixed to multiples of 64.
+    """
+    if declared % 8 == 0 and number_bits > declared - 8:
+        return
+    if what == "modulus":
+        canonical = (number_bits + 7) // 8 * 8
+        fail(
+            "RSA bitlen must be the modulus' byte length times 8",
+            field="bit_length",
+            offsets=offsets,
+            rule=rule,
+            expected=f"{canonical} (a {number_bits}-bit modulus)",
+            actual=str(declared),
+        )
+    fail(
+        f"{what} must fill its field: its most significant byte is zero",
+        field=what,
+        offsets=offsets,
+        rule=rule,
+        expected=f"{declared - 7}..{declared} bits",
+        actual=f"{number_bits} bits",
+    )
+
+
+#: DSSSEED counters at or above this are negative to a signed reader (.NET's
+#: version-2 import reads "no seed" there); only 0xFFFFFFFF is "no seed" here.
+SEED_COUNTER_LIMIT = 0x80000000
+
+
+def check_seed_counter(counter: int, *, offsets: Mapping[str, int] | None) -> None:
+    """DSS-7: a DSSSEED counter is below 2^31 or exactly 0xFFFFFFFF ("no seed")."""
+    if counter < SEED_COUNTER_LIMIT or counter == 0xFFFFFFFF:
+        return
+    fail(
+        "DSSSEED counter has its high bit set but is not 0xFFFFFFFF",
+        field="seed.counter",
+        offsets=offsets,
+        rule="DSS-7",
+        expected="0..0x7FFFFFFF, or 0xFFFFFFFF for no seed",
+        actual=f"0x{counter:08X}",
+    )
 
 
 def check_plaintext_key_size(

@@ -113,9 +113,10 @@ __all__ = [
 def envelope_key_id(key: rsa.RSAPublicKey | rsa.RSAPrivateKey) -> bytes:
     """The 32-byte key id of an RSA key (SPEC §16.4).
 
-    ``SHA-256("blobformat/keyid/v1" || 0x00 || body)``, where ``body`` is the
-    key's canonical PUBLICKEYBLOB without its 8-byte BLOBHEADER, so the id
-    does not depend on CALG_RSA_KEYX versus CALG_RSA_SIGN.
+    ``SHA-256("blobformat/keyid/v1" || 0x00 || body)``, where ``body`` is
+    ``"RSA1" || u32 bits(n) || u32 e || modulus``: a PUBLICKEYBLOB without its
+    8-byte BLOBHEADER and with the exact bit length, so the id does not
+    depend on CALG_RSA_KEYX versus CALG_RSA_SIGN.
 
     :param key: an RSA public key, or a private key (its public half is used).
     :returns: 32 bytes.
@@ -127,7 +128,18 @@ def envelope_key_id(key: rsa.RSAPublicKey | rsa.RSAPrivateKey) -> bytes:
         key = key.public_key()
     if not isinstance(key, rsa.RSAPublicKey):
         raise TypeError(f"expected an RSA key, not {type(key).__name__}")
-    body = dump_public_key(key)[8:]
+    dump_public_key(key)  # the same refusals as a PUBLICKEYBLOB (KEY-8)
+    # SPEC §16.4 fixes bitlen in the id as the modulus' exact bit length, as
+    # released in v1. A blob's bitlen is 8*ceil(bits/8) since RSA-5, so the two
+    # differ for a modulus that is not a whole number of bytes; ids must not.
+    numbers = key.public_numbers()
+    k = (numbers.n.bit_length() + 7) // 8
+    body = (
+        b"RSA1"
+        + numbers.n.bit_length().to_bytes(4, "little")
+        + numbers.e.to_bytes(4, "little")
+        + numbers.n.to_bytes(k, "little")
+    )
     return hashlib.sha256(KEY_ID_CONTEXT + b"\x00" + body).digest()
 
 

@@ -111,7 +111,7 @@ BlobInput: TypeAlias = bytes | bytearray | memoryview | Blob
 
 #: The largest key (RSA modulus, DH prime) whose expensive validation a load
 #: accepts by default: cryptography's primality checks of RSA primes and of DH
-#: groups grow with about the fourth power of the size (SPEC §14.5, KEY-13).
+#: groups grow with about the fourth power of the size (SPEC §14.6, KEY-13).
 DEFAULT_MAX_BITS = 4096
 
 # cryptography's DSA implementation accepts these sizes only.
@@ -625,7 +625,9 @@ def _rsa_public_fields(numbers: rsa.RSAPublicNumbers) -> tuple[int, int, int]:
             "384 <= bitlen <= 16384",
             "KEY-8",
         )
-    return bits, e, n
+    # RSA-5: bitlen is the modulus' byte length times 8, what Windows writes and
+    # imports (OpenSSL writes bits(n), which Windows refuses when not a multiple of 8).
+    return (bits + 7) // 8 * 8, e, n
 
 
 def _dsa_version(p: int, q: int, version: int | None) -> int:

@@ -62,6 +62,14 @@ _DSS_V2_BITS = frozenset(range(512, 1025, 64))
 _DH_V2_BITS = frozenset(range(512, 4097, 64))
 
 
+def _check_p_and_seed(
+    p: int, bits: int, seed: DSSSeed, offsets: Mapping[str, int] | None, rule: str
+) -> None:
+    """DSS-6/DH-6 (p fills its field) and DSS-7 (the seed counter is unambiguous)."""
+    _validate.check_whole_bytes(p.bit_length(), bits, what="p", offsets=offsets, rule=rule)
+    _validate.check_seed_counter(seed.counter, offsets=offsets)
+
+
 # ---------------------------------------------------------------------------
 # RSA -- SPEC §5
 
@@ -80,11 +88,6 @@ class _RSABase(_Model):
             and e > 2  # type: ignore[operator]
             and e & 1  # type: ignore[operator]
         )
-
-    @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        # Whole-byte bit lengths make "fits bitlen" a property of the field size.
-        return params[0] % 8 == 0
 
     @classmethod
     def _check_prefix(
@@ -124,6 +127,10 @@ class _RSABase(_Model):
             _validate.check_fits(
                 getattr(self, name), bits, field=name, offsets=offsets, rule="RSA-4"
             )
+        modulus: int = getattr(self, "modulus")  # noqa: B009
+        _validate.check_whole_bytes(
+            modulus.bit_length(), bits, what="modulus", offsets=offsets, rule="RSA-5"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -217,10 +224,6 @@ class _DSSV2Base(_Model):
         return head[cls._ALG] == AlgId.CALG_DSS_SIGN and head[cls._BITS] in _DSS_V2_BITS
 
     @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        return True  # p, g, y are whole bytes (multiples of 64 bits); q and x 20 bytes.
-
-    @classmethod
     def _check_prefix(
         cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
     ) -> None:
@@ -273,6 +276,7 @@ class DSSPublicKeyBlob(_DSSV2Base):
                 getattr(self, name), self.bit_length, field=name, offsets=offsets, rule="DSS-5"
             )
         _validate.check_fits(self.q, 160, field="q", offsets=offsets, rule="DSS-5")
+        _check_p_and_seed(self.p, self.bit_length, self.seed, offsets, "DSS-6")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -309,6 +313,7 @@ class DSSPrivateKeyBlob(_DSSV2Base):
             _validate.check_fits(
                 getattr(self, name), 160, field=name, offsets=offsets, rule="DSS-5"
             )
+        _check_p_and_seed(self.p, self.bit_length, self.seed, offsets, "DSS-6")
 
 
 class _V3Base(_Model):
@@ -319,12 +324,9 @@ class _V3Base(_Model):
     _P_MAX: ClassVar[int]
     _BITS_RULE: ClassVar[str]
     _FIT_RULE: ClassVar[str]
+    _P_RULE: ClassVar[str]
     _Q_REQUIRED: ClassVar[bool]
     _OPTIONAL_FIELDS = frozenset({"q", "j"})
-
-    @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        return all(bits % 8 == 0 for bits in params)
 
     @classmethod
     def _check_prefix(
@@ -417,6 +419,13 @@ class _V3Base(_Model):
             _validate.check_fits(
                 getattr(self, name), bits, field=name, offsets=offsets, rule=self._FIT_RULE
             )
+        _check_p_and_seed(
+            getattr(self, "p"),  # noqa: B009
+            bits_p,
+            getattr(self, "seed"),  # noqa: B009
+            offsets,
+            self._P_RULE,
+        )
 
 
 class _DSSV3(_V3Base):
@@ -426,6 +435,7 @@ class _DSSV3(_V3Base):
     _P_MAX = 3072
     _BITS_RULE = "DSS-3"
     _FIT_RULE = "DSS-5"
+    _P_RULE = "DSS-6"
     _Q_REQUIRED = True
     _OPTIONAL_FIELDS = frozenset({"j"})
 
@@ -500,7 +510,9 @@ class _DHV2Base(_Model):
 
     @classmethod
     def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        return True  # every number is bitlen/8 bytes with bitlen a multiple of 64.
+        # Every number is bitlen/8 bytes with bitlen a multiple of 64; only the
+        # private blob carries p, whose top byte DH-6 checks.
+        return not hasattr(cls, "p")
 
     @classmethod
     def _check_prefix(
@@ -531,6 +543,9 @@ class _DHV2Base(_Model):
                 _validate.check_fits(
                     getattr(self, name), bits, field=name, offsets=offsets, rule="DH-5"
                 )
+        if hasattr(self, "p"):
+            p: int = getattr(self, "p")  # noqa: B009
+            _validate.check_whole_bytes(p.bit_length(), bits, what="p", offsets=offsets, rule="DH-6")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -577,6 +592,7 @@ class _DHV3(_V3Base):
     _P_MAX = 4096
     _BITS_RULE = "DH-3"
     _FIT_RULE = "DH-5"
+    _P_RULE = "DH-6"
     _Q_REQUIRED = False
 
 

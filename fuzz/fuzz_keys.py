@@ -34,7 +34,14 @@ import _fuzzboot
 with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
 
-from _fuzzlib import MODP_1024, Outcome, attempt, model_numbers, require, same_failure
+from _fuzzlib import (
+    MODP_1024,
+    Outcome,
+    attempt,
+    model_numbers,
+    require,
+    same_failure,
+)
 from _keycheck import PRIVATE_MODELS, PUBLIC_MODELS, check_key_outcome
 from cryptography.hazmat.primitives.asymmetric import dh
 from cryptography.utils import CryptographyDeprecationWarning

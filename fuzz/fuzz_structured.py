@@ -141,7 +141,7 @@ def _check_loaded(data: bytes, model: object, private: bool) -> None:
 
 
 def _rsa_expected(w: _craft.RSA) -> list[str]:
-    """SPEC §4.3 order: HDR-3, HDR-2, HDR-4, RSA-1, RSA-3, then RSA-4."""
+    """SPEC §4.3 order: HDR-3, HDR-2, HDR-4, RSA-1, RSA-3, then RSA-4 and RSA-5."""
     out = []
     if w.key_alg not in (_A.CALG_RSA_KEYX, _A.CALG_RSA_SIGN):
         out.append("HDR-4")
@@ -154,7 +154,19 @@ def _rsa_expected(w: _craft.RSA) -> list[str]:
     for name in ("n", "d") if w.private else ("n",):
         if w.numbers[name] % (1 << (8 * sizes[name])) >> w.bit_length:
             out.append("RSA-4")
+    n_bits = (w.numbers["n"] % (1 << (8 * sizes["n"]))).bit_length()
+    if w.bit_length % 8 or n_bits <= w.bit_length - 8:
+        out.append("RSA-5")
     return out
+
+
+def _p_and_seed(w: _craft.DSSV2 | _craft.DSSV3, bits: int, size: int, out: list[str]) -> None:
+    """DSS-6 (p fills its field), then DSS-7 (the seed counter), after DSS-5."""
+    if (w.numbers["p"] % (1 << (8 * size))).bit_length() <= bits - 8:
+        out.append("DSS-6")
+    counter = int.from_bytes(w.seed[:4], "little")
+    if 0x80000000 <= counter < 0xFFFFFFFF:
+        out.append("DSS-7")
 
 
 def target_rsa(c: Choices) -> None:
@@ -198,6 +210,7 @@ def _dss_expected_v2(w: _craft.DSSV2) -> list[str]:
     names = ("p", "g") if w.private else ("p", "g", "y")
     if any((w.numbers[k] % (1 << (8 * n))) >> w.bit_length for k in names):
         out.append("DSS-5")
+    _p_and_seed(w, w.bit_length, n, out)
     return out
 
 
@@ -219,6 +232,7 @@ def _dss_expected_v3(w: _craft.DSSV3) -> list[str]:
     size = {name: (min(bits, _craft.LAYOUT_CAP_BITS) + 7) // 8 for name, bits in b.items()}
     if any((w.numbers.get(k, 0) % (1 << (8 * size[s]))) >> b[s] for k, s in checks):
         out.append("DSS-5")
+    _p_and_seed(w, b["p"], size["p"], out)
     return out
 
 

@@ -164,6 +164,24 @@ def _above_bitlen(case: Case) -> bool:
     return any(case.openssl.get(name, 0) >> bits for name in ("n", "d"))
 
 
+def _canonical_rsa_bitlen(case: Case) -> bytes | None:
+    """bitlen rounded up to a multiple of 8 when that keeps every field size (SPEC §5.4)."""
+    bits = _declared_bits(case)
+    canonical = -(-bits // 8) * 8
+    n = case.openssl.get("n", 0)
+    if canonical == bits or not n.bit_length() > canonical - 8:
+        return None  # a bitlen wider than the modulus: the fields would shrink
+    return _set(case.data, case.base + 12, canonical.to_bytes(4, "little"))
+
+
+def _no_seed_counter(case: Case) -> bytes | None:
+    """The DSSSEED counter set to 0xFFFFFFFF, which OpenSSL does not read either."""
+    offset = case.offset
+    if offset is None or offset + 4 > len(case.data):
+        return None
+    return _set(case.data, offset, b"\xff\xff\xff\xff")
+
+
 def _relations_only(case: Case) -> bool:
     if case.ours_ok or not case.openssl_ok or case.error != "KeyConversionError":
         return False
@@ -310,6 +328,35 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         direction="ours-rejects",
         rules=("RSA-4",),
         applies=lambda c: _ours_rejects(c, "RSA-4") and _above_bitlen(c),
+    ),
+    KnownDifference(
+        id="rsa-bitlen-not-canonical",
+        spec_row="RSA bitlen not a multiple of 8",
+        ours="rejected: bitlen = 8·ceil(bits(n)/8) [RSA-5]",
+        openssl="accepted (bitlen only sizes the fields)",
+        direction="ours-rejects",
+        rules=("RSA-5",),
+        applies=lambda c: _ours_rejects(c, "RSA-5") and _canonical_rsa_bitlen(c) is not None,
+        repair=_canonical_rsa_bitlen,
+    ),
+    KnownDifference(
+        id="rsa-bitlen-wider-than-modulus",
+        spec_row="RSA bitlen wider than the modulus",
+        ours="rejected: the modulus' top byte is non-zero [RSA-5]",
+        openssl="accepted (bitlen only sizes the fields)",
+        direction="ours-rejects",
+        rules=("RSA-5",),
+        applies=lambda c: _ours_rejects(c, "RSA-5") and _canonical_rsa_bitlen(c) is None,
+    ),
+    KnownDifference(
+        id="dssseed-counter-high-bit",
+        spec_row="DSSSEED counter with the high bit set",
+        ours="rejected [DSS-7]",
+        openssl="not read",
+        direction="ours-rejects",
+        rules=("DSS-7",),
+        applies=lambda c: _ours_rejects(c, "DSS-7"),
+        repair=_no_seed_counter,
     ),
     KnownDifference(
         id="rsa-exponent-not-below-modulus",

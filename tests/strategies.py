@@ -7,19 +7,29 @@ from hypothesis import strategies as st
 import blobformat as bf
 from blobformat.constants import AlgClass
 
-RSA_SIZES = [384, 512, 520, 1000, 1024, 1028, 1032, 1536, 2048, 2056]
+RSA_SIZES = [384, 512, 520, 1000, 1024, 1032, 1536, 2048, 2056]
 
 
 def below_bits(bits: int) -> st.SearchStrategy[int]:
     return st.integers(min_value=0, max_value=(1 << bits) - 1)
 
 
+def filling(bits: int) -> st.SearchStrategy[int]:
+    """A number whose most significant byte in a bits/8-byte field is non-zero (RSA-5, DSS-6, DH-6)."""
+    return st.integers(min_value=1 << (bits - 8), max_value=(1 << bits) - 1)
+
+
+def rsa_bits() -> st.SearchStrategy[int]:
+    return st.sampled_from(RSA_SIZES) | st.integers(48, 137).map(lambda k: 8 * k)
+
+
 def seeds() -> st.SearchStrategy[bf.DSSSeed]:
+    # DSS-7: a counter is below 2^31, or 0xFFFFFFFF ("no seed").
     return st.one_of(
         st.just(bf.DSSSeed.none()),
         st.builds(
             lambda c, s: bf.DSSSeed(counter=c, seed=s),
-            st.integers(0, 0xFFFFFFFF),
+            st.integers(0, 0x7FFFFFFF) | st.just(0xFFFFFFFF),
             st.binary(min_size=20, max_size=20),
         ),
     )
@@ -27,24 +37,24 @@ def seeds() -> st.SearchStrategy[bf.DSSSeed]:
 
 @st.composite
 def rsa_public(draw: st.DrawFn) -> bf.RSAPublicKeyBlob:
-    bits = draw(st.sampled_from(RSA_SIZES) | st.integers(384, 1100))
+    bits = draw(rsa_bits())
     return bf.RSAPublicKeyBlob(
         key_alg=draw(st.sampled_from([bf.AlgId.CALG_RSA_KEYX, bf.AlgId.CALG_RSA_SIGN])),
         bit_length=bits,
         public_exponent=draw(st.integers(1, 0x7FFFFFFF)) * 2 + 1,
-        modulus=draw(below_bits(bits)),
+        modulus=draw(filling(bits)),
     )
 
 
 @st.composite
 def rsa_private(draw: st.DrawFn) -> bf.RSAPrivateKeyBlob:
-    bits = draw(st.sampled_from(RSA_SIZES) | st.integers(384, 1100))
+    bits = draw(rsa_bits())
     half = (bits + 15) // 16 * 8
     return bf.RSAPrivateKeyBlob(
         key_alg=draw(st.sampled_from([bf.AlgId.CALG_RSA_KEYX, bf.AlgId.CALG_RSA_SIGN])),
         bit_length=bits,
         public_exponent=draw(st.sampled_from([3, 65537, 0xFFFFFFFF])),
-        modulus=draw(below_bits(bits)),
+        modulus=draw(filling(bits)),
         prime1=draw(below_bits(half)),
         prime2=draw(below_bits(half)),
         exponent1=draw(below_bits(half)),
@@ -60,7 +70,7 @@ def dss_v2(draw: st.DrawFn) -> bf.DSSPublicKeyBlob | bf.DSSPrivateKeyBlob:
     common = dict(
         key_alg=bf.AlgId.CALG_DSS_SIGN,
         bit_length=bits,
-        p=draw(below_bits(bits)),
+        p=draw(filling(bits)),
         q=draw(below_bits(160)),
         g=draw(below_bits(bits)),
         seed=draw(seeds()),
@@ -81,7 +91,7 @@ def dss_v3(draw: st.DrawFn) -> bf.DSSPublicKeyBlobV3 | bf.DSSPrivateKeyBlobV3:
         bit_length_q=bits_q,
         bit_length_j=bits_j,
         seed=draw(seeds()),
-        p=draw(below_bits(bits_p)),
+        p=draw(filling(bits_p)),
         q=draw(below_bits(bits_q)),
         g=draw(below_bits(bits_p)),
         j=None if bits_j == 0 else draw(below_bits(bits_j)),
@@ -107,7 +117,7 @@ def dh_v2(draw: st.DrawFn) -> bf.DHPublicKeyBlob | bf.DHPrivateKeyBlob:
     return bf.DHPrivateKeyBlob(
         key_alg=alg,
         bit_length=bits,
-        p=draw(below_bits(bits)),
+        p=draw(filling(bits)),
         g=draw(below_bits(bits)),
         x=draw(below_bits(bits)),
     )
@@ -124,7 +134,7 @@ def dh_v3(draw: st.DrawFn) -> bf.DHPublicKeyBlobV3 | bf.DHPrivateKeyBlobV3:
         bit_length_q=bits_q,
         bit_length_j=bits_j,
         seed=draw(seeds()),
-        p=draw(below_bits(bits_p)),
+        p=draw(filling(bits_p)),
         q=None if bits_q == 0 else draw(below_bits(bits_q)),
         g=draw(below_bits(bits_p)),
         j=None if bits_j == 0 else draw(below_bits(bits_j)),

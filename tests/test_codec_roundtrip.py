@@ -66,7 +66,7 @@ def test_layout_matches_encoding(model: bf.Blob, data: st.DataObject) -> None:
 
 def test_header_property() -> None:
     blob = bf.RSAPublicKeyBlob(
-        key_alg=bf.AlgId.CALG_RSA_SIGN, bit_length=512, public_exponent=3, modulus=7
+        key_alg=bf.AlgId.CALG_RSA_SIGN, bit_length=512, public_exponent=3, modulus=(1 << 511) | 7
     )
     assert blob.header == bf.BlobHeader(
         blob_type=bf.BlobType.PUBLICKEYBLOB, version=2, key_alg=bf.AlgId.CALG_RSA_SIGN

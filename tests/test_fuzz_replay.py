@@ -167,8 +167,20 @@ def corpus_input(harness_name: str, name: str) -> bytes:
 def test_open_findings_have_reproducers() -> None:
     import _fuzzlib
 
-    tested: set[str] = set()  # none open: add the id with its xfail test below
+    tested: set[str] = set()
     assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
+
+
+def test_fixed_finding_f5_dump_writes_canonical_rsa_bitlen() -> None:
+    # F5 (fixed with RSA-5): dump wrote bitlen = bits(n); SPEC §14.3 writes a 1028-bit
+    # modulus with bitlen 1032 (same field sizes), which parses strictly.
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(
+        (ROOT / "vectors" / "keys" / "rsa-1028.pem").read_bytes(), password=None
+    )
+    blob = bf.parse(bf.dump_public_key(key.public_key()))  # type: ignore[arg-type]
+    assert isinstance(blob, bf.RSAPublicKeyBlob) and blob.bit_length == 1032
 
 
 def relation_fails(data: bytes, load: object) -> bool | None:
@@ -220,7 +232,11 @@ def test_fixed_finding_f2_inspect_hides_pvk_key_data(
 def test_fixed_finding_f3_modulus_below_exponent(name: str, load: object) -> None:
     # F3 (fixed in 8551c15): a modulus below the exponent let cryptography's
     # ValueError escape load_public_key and was blamed on "p and q prime".
-    assert relation_fails(corpus_input("keys", name), load) is True
+    # Since RSA-5 such a modulus cannot fill a 384-bit field: the codec refuses it.
+    data = corpus_input("keys", name)
+    with pytest.raises(bf.InvalidFieldError) as info:
+        load(data)  # type: ignore[operator]
+    assert (info.value.rule, info.value.field, info.value.offset) == ("RSA-5", "bit_length", 12)
 
 
 def test_fixed_finding_f4_dh_public_group_refused() -> None:

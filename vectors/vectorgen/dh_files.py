@@ -135,6 +135,7 @@ def dh_file() -> VectorFile:
         invalid("version-1", "DH blobs have versions 2 and 3", ["WrongVersion"], error("InvalidParameterError", "KEY-7"), keyDer=safe.public_der(), kind="public", algId=None, version=1),
     )
     _invalid(decode, v2_pub.data, v2_priv.data, x_priv.data, v3_priv.data)
+    _canonical(f, safe)
     return f
 
 
@@ -213,3 +214,14 @@ def _invalid(decode: Group, v2_pub: bytes, v2_priv: bytes, x_priv: bytes, safe_v
             "x",
         ),
     )
+
+
+def _canonical(f: VectorFile, safe: Dh) -> None:
+    """DH-6 (p fills its field) and DSS-7 on \\0DH3: security issue item 7."""
+    decode = f.group("BlobDecode", "DH-6 and DSS-7; lenient decoding rewrites the bit length or the counter.", prefix="canonical")
+    padded = dh_v2_private(safe.p, safe.g, safe.x, bits=1024).data
+    canonical = dh_v2_private(safe.p, safe.g, safe.x).data
+    decode.add(bad("v2-p-512-in-1024", "\\0DH2: a 512-bit p zero-padded into bitlen 1024's fields", ["NonCanonicalBitLength"], padded, "InvalidFieldError", "DH-6", 16, "p", lenient=tolerated(canonical, "non-canonical-bit-length", 16, "DH-6")))
+    seeded = dh_v3(safe.p, None, safe.g, safe.y, seed=(0x80000000, bytes(20))).data
+    fixed = dh_v3(safe.p, None, safe.g, safe.y, seed=(0xFFFFFFFF, bytes(20))).data
+    decode.add(bad("v3-seed-counter-0x80000000", "\\0DH3 with DSSSEED counter 0x80000000", ["AmbiguousSeedCounter"], seeded, "InvalidFieldError", "DSS-7", 24, "seed.counter", lenient=tolerated(fixed, "ambiguous-seed-counter", 24, "DSS-7")))

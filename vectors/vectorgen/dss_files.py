@@ -31,7 +31,7 @@ from vectorgen.common import (
     spki,
     valid,
 )
-from vectorgen.decode import bad, ok, tolerated
+from vectorgen.decode import bad, ok, still_invalid, tolerated
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,7 @@ def v2_file() -> VectorFile:
         invalid("alg-rsa-keyx", "a DSA key cannot be written with CALG_RSA_KEYX", ["WrongAlgorithm"], error("InvalidParameterError", "KEY-7"), keyDer=pkcs8(key.private_key()), kind="private", algId=ALG["CALG_RSA_KEYX"], version=None),
         invalid("version-4", "DSS blobs have versions 2 and 3", ["WrongVersion"], error("InvalidParameterError", "KEY-7"), keyDer=spki(key.private_key().public_key()), kind="public", algId=None, version=4),
     )
+    _canonical_v2(f, key)
     return f
 
 
@@ -340,3 +341,21 @@ def _v3_invalid(decode: Group, key: Dsa) -> None:
             "j",
         ),
     )
+
+
+def _canonical_v2(f: VectorFile, key: Dsa) -> None:
+    """DSS-6 (p fills its field) and DSS-7 (unambiguous seed counters): security issue item 7."""
+    decode = f.group("BlobDecode", "DSS-6 and DSS-7; lenient decoding rewrites the bit length or the counter.", prefix="canonical")
+    flags = ["AmbiguousSeedCounter", "DssSeed"]
+    for counter in (0x80000000, 0xFFFFFFFE):
+        blob = dss_v2(key.p, key.q, key.g, y=key.y, seed=(counter, b"\x5a" * 20)).data
+        fixed = dss_v2(key.p, key.q, key.g, y=key.y, seed=(0xFFFFFFFF, b"\x5a" * 20)).data
+        decode.add(bad(f"seed-counter-{counter:#x}", f"counter {counter:#x}: a seed to Microsoft's page, 'no seed' to .NET's signed read", flags, blob, "InvalidFieldError", "DSS-7", 420, "seed.counter", lenient=tolerated(fixed, "ambiguous-seed-counter", 420, "DSS-7")))
+    private = dss_v2(key.p, key.q, key.g, x=key.x, seed=(0x80000000, bytes(20))).data
+    decode.add(bad("seed-counter-0x80000000-private", "DSS2 with counter 0x80000000", flags, private, "InvalidFieldError", "DSS-7", 312, "seed.counter", lenient=tolerated(dss_v2(key.p, key.q, key.g, x=key.x, seed=(0xFFFFFFFF, bytes(20))).data, "ambiguous-seed-counter", 312, "DSS-7")))
+    decode.add(ok("seed-counter-0x7fffffff", "counter 2^31 - 1: positive to every reader", dss_v2(key.p, key.q, key.g, y=key.y, seed=(0x7FFFFFFF, b"\x5a" * 20)), ["DssSeed"]))
+    small = dsa_512()
+    padded = dss_v2(small.p, small.q, small.g, y=small.y, bits=1024).data
+    decode.add(bad("p-512-in-1024", "a 512-bit p zero-padded into bitlen 1024's fields (a second encoding of the key)", ["NonCanonicalBitLength"], padded, "InvalidFieldError", "DSS-6", 16, "p", lenient=tolerated(dss_v2(small.p, small.q, small.g, y=small.y).data, "non-canonical-bit-length", 16, "DSS-6")))
+    short = key.p >> 8
+    decode.add(bad("p-top-byte-zero", "p with a zero top byte and no smaller allowed bitlen (1016 bits in 1024): refused in both modes", ["NonCanonicalBitLength"], dss_v2(short, key.q, key.g, y=key.y, bits=1024).data, "InvalidFieldError", "DSS-6", 16, "p", lenient=still_invalid("InvalidFieldError", "DSS-6", 16, "p")))

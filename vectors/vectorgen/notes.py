@@ -56,6 +56,23 @@ NOTES: dict[str, Json] = {
         "(SPEC §5.3, RSA-4).",
     ),
     "BitLengthBound": note("EDGE_CASE", "bitlen at the bound of its allowed range."),
+    "NonCanonicalBitLength": note(
+        "MALFORMED",
+        "A bit length other than the one the number's size gives: RSA bitlen must be "
+        "8*ceil(bits(n)/8), a DSS or DH p must have a non-zero top byte. Readers that round "
+        "bitlen/8 differently read different keys from such a blob, and a wider bitlen is "
+        "a second encoding of the same key. Lenient decoding rewrites it.",
+        spec_refs=["RSA-5", "DSS-6", "DH-6"],
+        links=[f"{PEERS} item 5"],
+    ),
+    "AmbiguousSeedCounter": note(
+        "MALFORMED",
+        "A DSSSEED counter with the high bit set other than 0xFFFFFFFF: a seed to readers "
+        "that follow Microsoft's page, 'no seed' to .NET's signed read. Lenient decoding "
+        "rewrites it to 0xFFFFFFFF.",
+        spec_refs=["DSS-7"],
+        links=[f"{PEERS} item 16"],
+    ),
     "DssSeed": note(
         "EDGE_CASE",
         "A DSSSEED other than the usual 'no seed' (counter 0xFFFFFFFF, seed 0xFF x 20): "

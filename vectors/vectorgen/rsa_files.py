@@ -347,7 +347,39 @@ def public_file() -> VectorFile:
             version=None,
         ),
     )
+    _canonical_public(f)
     return f
+
+
+def _set_bitlen(data: bytes, bits: int) -> bytes:
+    return patch_u32(data, 12, bits)
+
+
+def _canonical_public(f: VectorFile) -> None:
+    """RSA-5 (security issue item 7): one bitlen per modulus; lenient rewrites it."""
+    decode = f.group("BlobDecode", "RSA-5: bitlen = 8*ceil(bits(n)/8); lenient decoding rewrites it.", prefix="canonical")
+    imports = f.group("KeyImport", "RSA-5: the bitlen writers use for a modulus that is not whole bytes.", prefix="canonical-import")
+    flags = ["NonCanonicalBitLength"]
+    big2048 = numbers("rsa-2048")
+    canonical = rsa_public(big2048.n, big2048.e).data
+    wide = rsa_public(big2048.n, big2048.e, bits=2056).data
+    n1028 = numbers("rsa-1028")
+    openssl_1028 = rsa_public(n1028.n, n1028.e).data
+    fixed_1028 = rsa_public(n1028.n, n1028.e, bits=1032)
+    ones = int.from_bytes(b"\x11" * 64, "little")
+    wine = rsa_public(ones, 65537, bits=512).data
+    decode.add(
+        bad("bitlen-2052-over-2048", "bitlen 2052 over a 2048-bit modulus: ceil reads 257 bytes, .NET's floor 256, Windows refuses it", [*flags, "BitLengthNotMultipleOf8"], _set_bitlen(canonical + b"\x00", 2052), "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
+        bad("bitlen-16384-over-2048", "bitlen 16384: a 2048-bit modulus zero-padded to 2048 bytes (a second encoding of the key)", flags, _set_bitlen(canonical + bytes(2048 - 256), 16384), "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
+        bad("bitlen-2056-over-2048", "bitlen 2056 (a multiple of 8) with the modulus' top byte zero", flags, wide, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
+        bad("bitlen-1028-openssl", "a 1028-bit key as OpenSSL writes it (bitlen 1028); lenient decoding gives bitlen 1032, the same fields", [*flags, "BitLengthNotMultipleOf8"], openssl_1028, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(fixed_1028.data, "non-canonical-bit-length", 12, "RSA-5")),
+        ok("bitlen-1032-over-1028", "a 1028-bit modulus with bitlen 1032: its top byte is non-zero (SPEC §14.3: what writers write)", fixed_1028, ["OddBitLength", "ModulusShorterThanBitLength"]),
+        bad("bitlen-520-over-509", "Wine's abPlainPublicKey modulus (509 bits) declared as 520 bits: the top byte is zero", [*flags, "WineTestData"], _set_bitlen(wine[:20] + wine[20:] + b"\x00", 520), "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(wine, "non-canonical-bit-length", 12, "RSA-5")),
+        bad("modulus-one-384", "modulus 1 in a 384-bit field: no canonical bitlen is in range", flags, rsa_public(1, 3, bits=384).data, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=still_invalid("InvalidFieldError", "RSA-5", 12, "bit_length")),
+    )
+    imports.add(
+        valid("rsa-1028-bitlen-1032", "a 1028-bit key with bitlen 1032 converts", ["OddBitLength"], blob=hx(fixed_1028.data), kind="public", keyDer=spki(rsa_key("rsa-1028").public_key()), keyNumbers=n1028.public_json()),
+    )
 
 
 def _public_invalid(decode: Group) -> None:
@@ -637,6 +669,7 @@ def private_file() -> VectorFile:
 
     _private_invalid(decode)
     _private_conversions(imports, exports)
+    _canonical_private(f)
     return f
 
 
@@ -815,4 +848,24 @@ def _private_conversions(imports: Group, exports: Group) -> None:
             algId=None,
             version=None,
         ),
+    )
+
+
+def _canonical_private(f: VectorFile) -> None:
+    """RSA-5 on private blobs; lenient decoding re-lays the fields out."""
+    decode = f.group("BlobDecode", "RSA-5: bitlen = 8*ceil(bits(n)/8); lenient decoding rewrites it.", prefix="canonical")
+    imports = f.group("KeyImport", "RSA-5: the bitlen writers use for a modulus that is not whole bytes.", prefix="canonical-import")
+    flags = ["NonCanonicalBitLength"]
+    k = numbers("rsa-2048")
+    canonical = rsa_private(k).data
+    odd = rsa_private(k, bits=2052).data
+    n1028 = numbers("rsa-1028")
+    fixed_1028 = rsa_private(n1028, bits=1032)
+    decode.add(
+        bad("bitlen-2052-over-2048", "an RSA2 blob with bitlen 2052 over a 2048-bit modulus (fields of 257 and 129 bytes)", [*flags, "BitLengthNotMultipleOf8"], odd, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
+        bad("bitlen-1028-openssl", "a 1028-bit key as OpenSSL writes it; lenient decoding gives bitlen 1032", [*flags, "BitLengthNotMultipleOf8"], rsa_private(n1028).data, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(fixed_1028.data, "non-canonical-bit-length", 12, "RSA-5")),
+        ok("bitlen-1032-over-1028", "a 1028-bit key with bitlen 1032 (SPEC §14.3)", fixed_1028, ["OddBitLength", "ModulusShorterThanBitLength"]),
+    )
+    imports.add(
+        valid("rsa-1028-bitlen-1032", "a 1028-bit key with bitlen 1032 converts", ["OddBitLength"], blob=hx(fixed_1028.data), kind="private", keyDer=pkcs8(rsa_key("rsa-1028")), keyNumbers=n1028.private_json()),
     )
