@@ -327,3 +327,63 @@ def test_d_agrees_is_the_definition(name: str, data: st.DataObject) -> None:
     )
     expected = d % (p - 1) == nums.dmp1 and d % (q - 1) == nums.dmq1
     assert _d_agrees(n, e, d, p, q, nums.dmp1, nums.dmq1) is expected
+
+
+# -- KEY-13: the caller's bound on expensive validation (SPEC §14.6) -----------------
+
+
+def test_max_bits_refuses_before_validating() -> None:
+    key = kf.rsa_key(1024)
+    blob = bf.dump_private_key(key)
+    with pytest.raises(bf.KeyConversionError) as info:
+        bf.load_private_key(blob, max_bits=1000)
+    assert (info.value.rule, info.value.relation) == ("KEY-13", "key size <= max_bits")
+    assert "max_bits=1000" in str(info.value)
+    for call in (bf.export_private_key, bf.export_public_key):
+        with pytest.raises(bf.KeyConversionError) as info:
+            call(blob, max_bits=1000)
+        assert info.value.rule == "KEY-13"
+    pvk = bf.dump_pvk(key, b"pw")
+    with pytest.raises(bf.KeyConversionError) as info:
+        bf.load_pvk(pvk, b"pw", max_bits=1000)
+    assert info.value.rule == "KEY-13"
+    # At the bound, without a bound, and without cryptography's validation: loaded.
+    for kwargs in ({"max_bits": 1024}, {"max_bits": None}):
+        assert bf.load_private_key(blob, **kwargs).private_numbers() == key.private_numbers()  # type: ignore[arg-type,union-attr]
+    skip = bf.load_private_key(blob, max_bits=512, unsafe_skip_rsa_key_validation=True)
+    assert skip.private_numbers() == key.private_numbers()  # type: ignore[union-attr]
+    # Public RSA keys cost no expensive validation and are not bounded.
+    assert bf.load_public_key(bf.dump_public_key(key.public_key()), max_bits=512)
+
+
+def test_default_bound_is_4096_bits() -> None:
+    assert bf.keys.DEFAULT_MAX_BITS == 4096
+    # Numbers of the right sizes but no key: the bound is checked before any of them.
+    half = 1 << 2050
+    blob = bf.RSAPrivateKeyBlob(
+        key_alg=bf.AlgId.CALG_RSA_KEYX, bit_length=4104, public_exponent=65537,
+        modulus=(1 << 4103) | 1, prime1=half | 1, prime2=half | 3, exponent1=5,
+        exponent2=7, coefficient=9, private_exponent=11,
+    ).to_bytes()
+    with pytest.raises(bf.KeyConversionError) as info:
+        bf.load_private_key(blob)
+    assert info.value.rule == "KEY-13"
+    with pytest.raises(bf.KeyConversionError) as info:
+        bf.load_private_key(blob, unsafe_skip_rsa_key_validation=True)
+    assert info.value.rule == "KEY-2"
+
+
+def test_max_bits_bounds_dh_key_objects_not_exports() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        key = kf.dh_key(True)
+        blob = bf.dump_private_key(key, version=3)
+        public = bf.dump_public_key(key.public_key(), version=3)
+    for data, load in ((blob, bf.load_private_key), (public, bf.load_public_key)):
+        with pytest.raises(bf.KeyConversionError) as info:
+            load(data, max_bits=512)  # type: ignore[operator]
+        assert info.value.rule == "KEY-13"
+    # The encodings of §14.4 cost milliseconds: not bounded.
+    assert bf.export_private_key(blob, max_bits=512).startswith(b"-----BEGIN PRIVATE KEY")
