@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Fuzz ``load_public_key`` and ``load_private_key`` (SPEC §14).
+"""Fuzz ``load_public_key``, ``load_private_key`` and ``export_*`` (SPEC §14).
 
 Invariant. For any bytes ``b``:
 
@@ -16,6 +16,13 @@ Invariant. For any bytes ``b``:
 - version-2 DH public blobs are loaded with a fixed 1024-bit group when
   their bit length fits it (SPEC §14.2 [KEY-6]), and without one they fail
   with ``InvalidParameterError``;
+- ``export_public_key`` / ``export_private_key`` (SPEC §14.4) fail as parse
+  does on unparsable bytes, refuse a blob of the other kind, and otherwise
+  agree with the loader: for a key the loader accepts, the export equals
+  cryptography's SubjectPublicKeyInfo / PKCS#8 of that key (RSA private
+  blobs are exported with cryptography's primality check, so there the
+  export may refuse with ``p and q prime`` where the unsafe load passed);
+  a refused load (other than [KEY-5], a key-library limit) is a refused export;
 - memory stays within the replay test's bound and the campaign RSS limit.
 
 RSA keys are loaded with ``unsafe_skip_rsa_key_validation=True`` (the
@@ -43,6 +50,7 @@ from _fuzzlib import (
     same_failure,
 )
 from _keycheck import PRIVATE_MODELS, PUBLIC_MODELS, check_key_outcome
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh
 from cryptography.utils import CryptographyDeprecationWarning
 
@@ -106,6 +114,48 @@ def _load(data: bytes, model: object, private: bool) -> Outcome[object]:
     return attempt(lambda: bf.load_public_key(data), size)
 
 
+def _export(data: bytes, model: object, private: bool) -> Outcome[bytes]:
+    size = len(data)
+    if private:
+        return attempt(lambda: bf.export_private_key(data, encoding="der"), size)
+    group = None
+    if isinstance(model, bf.DHPublicKeyBlob):
+        numbers = _group()
+        group = (numbers.p, numbers.g)
+    return attempt(lambda: bf.export_public_key(data, encoding="der", parameters=group), size)
+
+
+def _check_export(data: bytes, model: object, private: bool, loaded: Outcome[object]) -> None:
+    exported = _export(data, model, private)
+    if not loaded.ok:
+        if isinstance(loaded.error, bf.KeyConversionError) and loaded.error.rule == "KEY-5":
+            return  # the key library's limit, not the blob's
+        require(not exported.ok, f"export accepted what load refused: {loaded.describe()}")
+        return
+    if not exported.ok:
+        require(
+            private and isinstance(model, bf.RSAPrivateKeyBlob | bf.PVKFile)
+            and isinstance(exported.error, bf.KeyConversionError)
+            and exported.error.relation in ("p and q prime", "key size <= max_bits"),
+            f"export refused what load accepted: {exported.describe()}",
+        )
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        key = loaded.value
+        if private:
+            expected = key.private_bytes(  # type: ignore[union-attr]
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        else:
+            expected = key.public_bytes(  # type: ignore[union-attr]
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+    require(exported.value == expected, "export differs from cryptography's encoding")
+
+
 def check(data: bytes) -> None:
     """Check the invariant above for one input."""
     size = len(data)
@@ -113,12 +163,12 @@ def check(data: bytes) -> None:
     if parsed.value is None:
         assert parsed.error is not None
         for private in (False, True):
-            out = _load(data, None, private)
-            require(
-                out.error is not None and same_failure(out.error, parsed.error),
-                f"load ({'private' if private else 'public'}) does not fail as parse does: "
-                f"{out.describe()} vs {parsed.describe()}",
-            )
+            for out in (_load(data, None, private), _export(data, None, private)):
+                require(
+                    out.error is not None and same_failure(out.error, parsed.error),
+                    f"load/export ({'private' if private else 'public'}) does not fail as "
+                    f"parse does: {out.describe()} vs {parsed.describe()}",
+                )
         return
     model: bf.Blob = parsed.value
     inner = model.blob if isinstance(model, bf.PVKFile) else model
@@ -131,7 +181,16 @@ def check(data: bytes) -> None:
                 f"{type(model).__name__} loaded as {'private' if private else 'public'}: "
                 f"{out.describe()}",
             )
+            if private:
+                # A public key blob has no PKCS#8 form; an encrypted PVK file needs
+                # its password first.
+                refused = _export(data, model, private)
+                encrypted = isinstance(model, bf.PVKFile) and model.encrypted
+                expected = bf.PasswordError if encrypted else bf.UnsupportedBlobError
+                require(isinstance(refused.error, expected),
+                        f"{type(model).__name__} exported as private: {refused.describe()}")
             continue
+        _check_export(data, model, private, out)
         group = _group() if isinstance(inner, bf.DHPublicKeyBlob) else None
         numbers = _numbers_for_relations(inner, group)
         check_key_outcome(inner, out, numbers)
