@@ -349,6 +349,15 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         applies=lambda c: _ours_rejects(c, "RSA-5") and _canonical_rsa_bitlen(c) is None,
     ),
     KnownDifference(
+        id="p-top-byte-zero",
+        spec_row="DSS or DH p with a zero top byte",
+        ours="rejected: p's top byte is non-zero [DSS-6, DH-6]",
+        openssl="accepted (bitlen only sizes the fields)",
+        direction="ours-rejects",
+        rules=("DSS-6", "DH-6"),
+        applies=lambda c: _ours_rejects(c, "DSS-6", "DH-6"),
+    ),
+    KnownDifference(
         id="dssseed-counter-high-bit",
         spec_row="DSSSEED counter with the high bit set",
         ours="rejected [DSS-7]",
