@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import importlib.util
+import itertools
 import json
 import re
 import subprocess
@@ -64,42 +66,14 @@ LAYOUTS: dict[str, type[Any]] = {
 # fix makes the test fail until the entry is removed.
 KNOWN_LIBRARY_BUGS: dict[tuple[str, str], str] = {}
 
-# Released vectors that SPEC's RSA-5 and DSS-7 (security issue item 7) contradict.
-# They stay in v1/ unchanged until the lead retires them (vectors/README.md,
-# "Versioning"); here each runs with the outcome the SPEC now gives, and new
-# vectors with new tcIds cover the rules themselves.
-_RSA5 = {"result": "invalid", "error": "InvalidFieldError", "rule": "RSA-5", "offset": 12, "field": "bit_length"}
-SUPERSEDED: dict[tuple[str, str], Json] = {
-    ("rsa_public_key_blob_test.json", "rsa-1028-keyx"): _RSA5,
-    ("rsa_private_key_blob_test.json", "rsa-1028-keyx"): _RSA5,
-    ("rsa_public_key_blob_test.json", "import-rsa-1028-keyx"): _RSA5,
-    ("rsa_private_key_blob_test.json", "import-rsa-1028-keyx"): _RSA5,
-    ("rsa_public_key_blob_test.json", "import-modulus-one"): _RSA5,
-    ("rsa_public_key_blob_test.json", "import-modulus-below-exponent"): _RSA5,
-    ("rsa_private_key_blob_test.json", "import-modulus-below-exponent"): _RSA5,
-    ("rsa_private_key_blob_test.json", "import-composite-prime"): _RSA5,
-    ("dss_v2_key_blob_test.json", "seed-counter-negative"): {
-        "result": "invalid", "error": "InvalidFieldError", "rule": "DSS-7",
-        "offset": 420, "field": "seed.counter",
-    },
-    # SPEC §14.3: a 1028-bit modulus is written with bitlen 1032 (0x408), same fields.
-    ("rsa_public_key_blob_test.json", "export-rsa-1028-default"): {"bitlen": 1032},
-    ("rsa_private_key_blob_test.json", "export-rsa-1028-default"): {"bitlen": 1032},
-}
-
-
-def superseded(filename: str, test: Json) -> tuple[Json, list[Any]]:
-    """The case with the outcome SPEC now gives, and its marks."""
-    change = SUPERSEDED.get((filename, test["name"]))
-    if change is None:
-        return test, []
-    if "bitlen" in change:
-        blob = bytes.fromhex(test["blob"])
-        fixed = blob[:12] + change["bitlen"].to_bytes(4, "little") + blob[16:]
-        return {**test, "blob": fixed.hex()}, []
-    dropped = ("keyDer", "keyNumbers", "layout", "fields", "lenient", "relation")
-    base = {k: v for k, v in test.items() if k not in dropped}
-    return {**base, **change}, []
+# The retired cases (vectors/README.md, "Versioning"): the generator's table is
+# the source, read on its own (it imports nothing from the generator).
+_spec = importlib.util.spec_from_file_location("vectorgen_retired", VECTORS / "vectorgen" / "retired.py")
+assert _spec is not None and _spec.loader is not None
+_retired = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = _retired  # dataclasses look their module up there
+_spec.loader.exec_module(_retired)
+RETIRED: dict[tuple[str, str], Any] = _retired.RETIRED
 
 
 # -- loading -------------------------------------------------------------------------
@@ -122,8 +96,8 @@ def cases(group_type: str) -> list[Any]:
         for group in document["testGroups"]:
             if group["type"] != group_type:
                 continue
-            for original in group["tests"]:
-                test, marks = superseded(filename, original)
+            for test in group["tests"]:
+                marks: list[Any] = []
                 reason = KNOWN_LIBRARY_BUGS.get((filename, test["name"]))
                 if reason is not None:
                     marks.append(pytest.mark.xfail(strict=True, reason=reason))
@@ -625,13 +599,27 @@ def test_ids_counts_and_notes() -> None:
     for name, document in vector_files().items():
         tests = [t for g in document["testGroups"] for t in g["tests"]]
         assert document["numberOfTests"] == len(tests), name
-        assert [t["tcId"] for t in tests] == list(range(1, len(tests) + 1)), name
+        ids = [t["tcId"] for t in tests]
+        assert ids[0] >= 1 and all(a < b for a, b in itertools.pairwise(ids)), f"{name}: tcIds not strictly increasing"
         assert len({t["name"] for t in tests}) == len(tests), name
+        retired = {entry.tc_id: case for (file, case), entry in RETIRED.items() if file == name}
+        # Every id up to the last is either a written case or a retired one, never both.
+        assert sorted([*ids, *retired]) == list(range(1, max([*ids, *retired]) + 1)), f"{name}: a gap that is not retired, or a retired tcId reused"
+        assert not set(retired.values()) & {t["name"] for t in tests}, f"{name}: a retired name is back"
         used = {flag for t in tests for flag in t["flags"]}
         assert used == set(document["notes"]), f"{name}: flags and notes differ"
         spec_ids = set(RULE_DEF.findall((ROOT / "SPEC.md").read_text()))
         for note in document["notes"].values():
             assert set(note.get("specRefs", [])) <= spec_ids
+
+
+def test_retired_cases_name_published_files() -> None:
+    assert RETIRED, "retired cases never leave the table (their tcIds stay reserved)"
+    for (file, case), entry in RETIRED.items():
+        assert file in vector_files(), file
+        assert entry.reason and entry.tc_id >= 1, case
+        names = {t["name"] for g in vector_files()[file]["testGroups"] for t in g["tests"]}
+        assert set(entry.covered_by) <= names, f"{file}: {case} is covered by missing cases"
 
 
 def test_regenerating_changes_nothing(tmp_path: Path) -> None:

@@ -247,8 +247,19 @@ def test_key_conversion_matches_openssl(ossl: OpenSsl) -> None:
             assert as_pkcs8_or_spki(out, public) == test["keyDer"], test["name"]
 
 
+def openssl_bitlen_only(written: bytes, expected: bytes) -> bool:
+    """OpenSSL wrote ``expected`` except for bitlen: the modulus' bit length, not
+    the multiple of 8 RSA-5 requires (SPEC §17, "RSA bitlen not a multiple of 8")."""
+    if len(written) != len(expected) or written[:12] + written[16:] != expected[:12] + expected[16:]:
+        return False
+    theirs = int.from_bytes(written[12:16], "little")
+    ours = int.from_bytes(expected[12:16], "little")
+    return theirs % 8 != 0 and ours == 8 * ((theirs + 7) // 8)
+
+
 def test_openssl_writes_the_same_blobs(ossl: OpenSsl) -> None:
     written = 0
+    bitlen_differs = 0
     for name, test in vector_cases(("rsa_public_key_blob_test.json", "rsa_private_key_blob_test.json", "dss_v2_key_blob_test.json"), "KeyExport"):
         alg = test["algId"]
         if test["result"] != "valid" or test["version"] not in (None, 2) or alg not in (None, 0xA400, 0x2200):
@@ -259,9 +270,16 @@ def test_openssl_writes_the_same_blobs(ossl: OpenSsl) -> None:
         if public:
             args[1:1] = ["-pubin"]
             args.append("-pubout")
-        assert ossl.run(*args).hex() == test["blob"], test["name"]
+        out = ossl.run(*args)
+        if out.hex() != test["blob"] and openssl_bitlen_only(out, bytes.fromhex(test["blob"])):
+            bitlen_differs += 1
+            continue
+        assert out.hex() == test["blob"], test["name"]
         written += 1
     assert written >= 20
+    # The two canonical-export-rsa-1028-default cases; when OpenSSL writes canonical
+    # bitlens this fails, and SPEC §17's row and this exception go.
+    assert bitlen_differs == 2
 
 
 # -- PVK -------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ reproduces the committed files byte for byte.
 
 Released vectors never change: add new cases at the end of a file's last
 group (or in a new group at its end) so that existing tcIds keep their
-meaning, and never reuse a retired tcId.
+meaning. To retire a released case, list it in vectorgen/retired.py (its
+tcId stays reserved; the generator keeps building it and leaves it out).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from vectorgen import (  # noqa: E402 - after the path set-up
 )
 from vectorgen.common import SCHEMA_NAME, VectorFile, dumps  # noqa: E402
 from vectorgen.notes import NOTES  # noqa: E402
+from vectorgen.retired import RETIRED, retired_in  # noqa: E402
 from vectorgen.schema import build_schema  # noqa: E402
 
 FILES: tuple[Callable[[], VectorFile], ...] = (
@@ -77,10 +79,15 @@ def generate() -> dict[str, str]:
     added = openssl_flags()
     for make in FILES:
         vector_file = make()
-        document = vector_file.to_json(NOTES, added.pop(vector_file.filename, {}))
+        document = vector_file.to_json(
+            NOTES, added.pop(vector_file.filename, {}), retired_in(vector_file.filename)
+        )
         out[f"v1/{vector_file.filename}"] = dumps(document)
     if added:
         raise ValueError(f"openssl-differences.json names unknown files: {sorted(added)}")
+    unknown = {file for file, _ in RETIRED} - {name.removeprefix("v1/") for name in out}
+    if unknown:
+        raise ValueError(f"vectorgen/retired.py names unknown files: {sorted(unknown)}")
     return out
 
 

@@ -17,13 +17,15 @@ import hashlib
 import json
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
+
+from vectorgen.retired import Retired
 
 Json = dict[str, Any]
 
@@ -409,7 +411,8 @@ class Group:
 class VectorFile:
     """One published file. Test ids are assigned in order: append new cases
     at the end of the last group (or in a new group) so that released ids
-    never change."""
+    never change. A retired case (``vectorgen/retired.py``) is still built
+    where it was released, keeps its tcId reserved and is not written."""
 
     filename: str
     algorithm: str
@@ -421,11 +424,20 @@ class VectorFile:
         self.groups.append(g)
         return g
 
-    def to_json(self, notes: dict[str, Json], added_flags: dict[str, str] | None = None) -> Json:
+    def to_json(
+        self,
+        notes: dict[str, Json],
+        added_flags: dict[str, str] | None = None,
+        retired: Mapping[str, Retired] | None = None,
+    ) -> Json:
         """The file's JSON; ``added_flags`` maps case names to one more flag each
-        (the OpenSSL differences list)."""
+        (the OpenSSL differences list); ``retired`` names the retired cases, which
+        are left out while their tcIds stay reserved."""
         added = dict(added_flags or {})
+        table = dict(retired or {})
+        pending = dict(table)
         tc = 0
+        written = 0
         names: set[str] = set()
         used: set[str] = set()
         groups: list[Json] = []
@@ -436,6 +448,14 @@ class VectorFile:
                 if case.name in names:
                     raise ValueError(f"{self.filename}: duplicate case name {case.name}")
                 names.add(case.name)
+                gone = pending.pop(case.name, None)
+                if gone is not None:
+                    # The id check keeps the table and the code in step: a deleted or
+                    # moved case would shift every later tcId.
+                    if gone.tc_id != tc:
+                        raise ValueError(f"{self.filename}: retired case {case.name} is built at tcId {tc}, retired as {gone.tc_id}")
+                    continue
+                written += 1
                 flags = list(case.flags)
                 extra_flag = added.pop(case.name, None)
                 if extra_flag is not None:
@@ -454,6 +474,13 @@ class VectorFile:
             groups.append({"type": g.type, "comment": g.comment, **g.extra, "tests": tests})
         if added:
             raise ValueError(f"{self.filename}: listed cases that do not exist: {sorted(added)}")
+        if pending:
+            raise ValueError(f"{self.filename}: retired cases the generator no longer builds: {sorted(pending)}")
+        emitted = {t["name"] for g in groups for t in g["tests"]}
+        for name, entry in table.items():
+            missing_cover = set(entry.covered_by) - emitted
+            if missing_cover:
+                raise ValueError(f"{self.filename}: {name} is covered by cases that do not exist: {sorted(missing_cover)}")
         missing = used - notes.keys()
         if missing:
             raise ValueError(f"{self.filename}: flags without a note: {sorted(missing)}")
@@ -463,7 +490,7 @@ class VectorFile:
             "specVersion": SPEC_VERSION,
             "generator": "vectors/generate.py",
             "algorithm": self.algorithm,
-            "numberOfTests": tc,
+            "numberOfTests": written,
             "header": self.header,
             "notes": {name: notes[name] for name in sorted(used)},
             "testGroups": groups,

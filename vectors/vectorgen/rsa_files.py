@@ -380,6 +380,11 @@ def _canonical_public(f: VectorFile) -> None:
     imports.add(
         valid("rsa-1028-bitlen-1032", "a 1028-bit key with bitlen 1032 converts", ["OddBitLength"], blob=hx(fixed_1028.data), kind="public", keyDer=spki(rsa_key("rsa-1028").public_key()), keyNumbers=n1028.public_json()),
     )
+    # Replaces the retired export-rsa-1028-default (vectorgen/retired.py).
+    exports = f.group("KeyExport", "RSA-5, SPEC §14.3: writers write bitlen 8*ceil(bits(n)/8).", prefix="canonical-export")
+    exports.add(
+        valid("rsa-1028-default", "a 1028-bit key is written with bitlen 1032 (OpenSSL writes 1028, which RSA-5 refuses); the default algorithm is CALG_RSA_KEYX", ["OddBitLength"], keyDer=spki(rsa_key("rsa-1028").public_key()), kind="public", algId=None, version=None, blob=hx(fixed_1028.data)),
+    )
 
 
 def _public_invalid(decode: Group) -> None:
@@ -868,4 +873,23 @@ def _canonical_private(f: VectorFile) -> None:
     )
     imports.add(
         valid("rsa-1028-bitlen-1032", "a 1028-bit key with bitlen 1032 converts", ["OddBitLength"], blob=hx(fixed_1028.data), kind="private", keyDer=pkcs8(rsa_key("rsa-1028")), keyNumbers=n1028.private_json()),
+    )
+    # Replacements of retired cases (vectorgen/retired.py), at the end of the file.
+    composite = composite_prime_key()
+    composite_bits = 8 * nbytes(composite.n.bit_length())
+    require(composite_bits == 1040, "the composite-prime modulus has 1036 bits")
+    imports.add(
+        acceptable(
+            "composite-prime",
+            "p is the product of two primes and every relation holds (a 1036-bit modulus, bitlen 1040): "
+            "SPEC §14.2 says a converter SHOULD establish that p and q are prime (the reference does)",
+            ["CompositePrime"],
+            error("KeyConversionError", "KEY-2", relation="p and q prime"),
+            blob=hx(rsa_private(composite, bits=composite_bits).data),
+            kind="private",
+        )
+    )
+    exports = f.group("KeyExport", "RSA-5, SPEC §14.3: writers write bitlen 8*ceil(bits(n)/8).", prefix="canonical-export")
+    exports.add(
+        valid("rsa-1028-default", "a 1028-bit key is written with bitlen 1032 (OpenSSL writes 1028, which RSA-5 refuses); the default algorithm is CALG_RSA_KEYX", ["OddBitLength"], keyDer=pkcs8(rsa_key("rsa-1028")), kind="private", algId=None, version=None, blob=hx(fixed_1028.data)),
     )
