@@ -31,14 +31,13 @@ from blobformat.keys import (
     BlobInput,
     DHParametersInput,
     _as_blob,
-    _check_dh_v2_group,
     _check_group,
     _check_rsa_public,
     _check_y,
     _load_rsa_private,
     check_dh_private,
+    check_dh_public,
     check_dss_private,
-    dh_group,
     y_mismatch,
 )
 from blobformat.models import (
@@ -168,18 +167,7 @@ def export_public_key(
         check_dss_private(blob)
         der = _der.dsa_spki(blob.p, blob.q, blob.g, _dss_or_dh_y(blob, "DSS"))
     elif isinstance(blob, DHPublicKeyBlob | DHPublicKeyBlobV3):
-        if isinstance(blob, DHPublicKeyBlob):
-            if parameters is None:
-                raise InvalidParameterError(
-                    "a version-2 DH public blob holds only y: pass the group as parameters=",
-                    rule="KEY-6",
-                )
-            p, g, q = dh_group(parameters)
-            _check_dh_v2_group(blob.bit_length, p, g, q)
-        else:
-            p, g, q = blob.p, blob.g, blob.q
-            _check_group(p, q, g, blob.j, what="DH")
-        _check_y(p, q, blob.y, what="DH")
+        p, g, q = check_dh_public(blob, parameters)
         der = _dh_spki(p, g, q, blob.y)
     elif isinstance(blob, DHPrivateKeyBlob | DHPrivateKeyBlobV3):
         q = check_dh_private(blob)

@@ -356,6 +356,25 @@ def dh_group(parameters: DHParametersInput) -> tuple[int, int, int | None]:
             ) from None
 
 
+def check_dh_public(
+    blob: DHPublicKeyBlob | DHPublicKeyBlobV3, parameters: DHParametersInput | None
+) -> tuple[int, int, int | None]:
+    """The checks of a DH public blob (KEY-3, KEY-6); returns its group (p, g, q)."""
+    if isinstance(blob, DHPublicKeyBlob):
+        if parameters is None:
+            raise InvalidParameterError(
+                "a version-2 DH public blob holds only y: pass the group as parameters=",
+                rule="KEY-6",
+            )
+        p, g, q = dh_group(parameters)
+        _check_dh_v2_group(blob.bit_length, p, g, q)
+    else:
+        p, g, q = blob.p, blob.g, blob.q
+        _check_group(p, q, g, blob.j, what="DH")
+    _check_y(p, q, blob.y, what="DH")
+    return p, g, q
+
+
 def _check_dh_v2_group(bit_length: int, p: int, g: int, q: int | None) -> None:
     if p.bit_length() != bit_length:
         raise _fail(
@@ -413,18 +432,7 @@ def load_public_key(
         _legacy.warn_caller("dsa", returned=True)
         return key
     if isinstance(blob, DHPublicKeyBlob | DHPublicKeyBlobV3):
-        if isinstance(blob, DHPublicKeyBlob):
-            if parameters is None:
-                raise InvalidParameterError(
-                    "a version-2 DH public blob holds only y: pass the group as parameters=",
-                    rule="KEY-6",
-                )
-            p, g, q = dh_group(parameters)
-            _check_dh_v2_group(blob.bit_length, p, g, q)
-        else:
-            p, g, q = blob.p, blob.g, blob.q
-            _check_group(p, q, g, blob.j, what="DH")
-        _check_y(p, q, blob.y, what="DH")
+        p, g, q = check_dh_public(blob, parameters)
         _dh_representable(p)
         check_cost(p.bit_length(), max_bits, what="DH")
         fam = _legacy.require("dh", what="DH")
