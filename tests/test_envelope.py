@@ -602,7 +602,10 @@ def test_row1a_attacker_claims_the_owner_key_id() -> None:
     forged = sign_body(body, key("attacker"), b"")
     with pytest.raises(BadSignatureError) as info:
         envelope.load_session_key(forged, key("owner"))
-    assert info.value.rule == "ENV-19"
+    # The keys are random: when the attacker's signature, as an integer, is not below
+    # the owner's modulus, the value check (ENV-18) refuses it before verification
+    # (ENV-19). Either way it is a BadSignatureError before any decryption.
+    assert info.value.rule in ("ENV-18", "ENV-19")
 
 
 def test_row1b_unsigned_substitutes() -> None:
