@@ -80,13 +80,10 @@ def _check_lenient(data: bytes, model: bf.Blob) -> None:
     unknown = set(kinds) - rewritten.keys() - {"trailing-data", "short-private-exponent"}
     require(not unknown, f"unknown tolerance kind {sorted(unknown)!r}")
     if len(kinds) > 1 or kinds[0] in rewritten:
-        if "short-private-exponent" in kinds:
-            # Open point (CI smoke run, 2026-12-06): lenient mode can combine a
-            # shortened d with a bitlen rewrite; the byte-level diff below does not
-            # model that yet, so the combination is only required to re-parse.
-            return
         allowed = set().union(*(rewritten.get(kind, set()) for kind in kinds))
-        _check_rewrite(data, model, allowed, "trailing-data" in kinds)
+        _check_rewrite(
+            data, model, allowed, "trailing-data" in kinds, "short-private-exponent" in kinds
+        )
         return
     tolerance = model.tolerated[0]
     if tolerance.kind == "trailing-data":
@@ -105,11 +102,25 @@ def _check_lenient(data: bytes, model: bf.Blob) -> None:
         )
 
 
-def _check_rewrite(data: bytes, model: bf.Blob, allowed: set[str], trailing: bool) -> None:
-    """Read ``data`` by its own bit lengths; only ``allowed`` fields may differ from ``model``."""
+def _check_rewrite(
+    data: bytes, model: bf.Blob, allowed: set[str], trailing: bool, short_d: bool
+) -> None:
+    """Read ``data`` by its own bit lengths; only ``allowed`` fields may differ from ``model``.
+
+    ``short_d``: the input also ends inside the RSA private exponent (the last
+    field), which lenient mode recomputes; the missing bytes are read as zeros
+    and the exponent may differ, nothing else.
+    """
     layout = type(model).LAYOUT
     head = _wire.read(_wire.prefix_plan(layout), data, {}, skip_rest=True)
     full = _wire.plan(layout, {k: head[k] for k in layout.params})  # type: ignore[misc]
+    if short_d:
+        require(
+            isinstance(model, bf.RSAPrivateKeyBlob) and len(data) < full.end,
+            "short-private-exponent with a rewrite: the input is not short",
+        )
+        data = data + bytes(full.end - len(data))
+        allowed = allowed | {"private_exponent"}
     require(
         full.end == len(data) or (trailing and full.end < len(data)),
         "rewritten blob: the input is not one blob (plus trailing bytes)",
