@@ -25,6 +25,7 @@ __all__ = [
     "VERSION",
     "EnvelopeEntry",
     "Role",
+    "Uncopyable",
 ]
 
 #: The layout version this module reads and writes (SPEC §16.2.1).
@@ -79,8 +80,34 @@ class Role(enum.IntEnum):
     BACKUP = 2
 
 
+class Uncopyable:
+    """Refuses ``copy``, ``deepcopy`` and pickling (SPEC ENV-22).
+
+    A copy of a verified envelope or entry would be a verified object nobody
+    verified; the envelope's bytes are what is stored.
+    """
+
+    __slots__ = ()
+
+    def __copy__(self) -> NoReturn:
+        """Refuse: such objects come from a verified envelope only."""
+        _no_copy(self)
+
+    def __deepcopy__(self, memo: object) -> NoReturn:
+        """Refuse, as :meth:`__copy__`."""
+        _no_copy(self)
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        """Refuse pickling, under every protocol."""
+        _no_copy(self)
+
+    def __setstate__(self, state: object) -> NoReturn:
+        """Refuse unpickling a crafted pickle into a verified-looking object."""
+        _no_copy(self)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class EnvelopeEntry:
+class EnvelopeEntry(Uncopyable):
     """One recipient entry of a verified envelope (SPEC §16.2.2).
 
     :ivar role: owner or backup authority.
@@ -94,21 +121,8 @@ class EnvelopeEntry:
     recipient_key_id: bytes
     blob: SimpleBlob
 
-    def __copy__(self) -> NoReturn:
-        """Refuse: entries come from a verified envelope only (SPEC ENV-22)."""
-        _no_copy(self)
-
-    def __deepcopy__(self, memo: object) -> NoReturn:
-        """Refuse, as :meth:`__copy__`."""
-        _no_copy(self)
-
-    def __reduce_ex__(self, protocol: Any) -> NoReturn:
-        """Refuse pickling, under every protocol."""
-        _no_copy(self)
-
-    def __setstate__(self, state: object) -> NoReturn:
-        """Refuse unpickling a crafted pickle."""
-        _no_copy(self)
+    # A frozen slotted dataclass gets its own __setstate__ unless its body names one.
+    __setstate__ = Uncopyable.__setstate__
 
     def __repr__(self) -> str:
         """Role, padding, algorithm and key id; no ciphertext."""
@@ -120,6 +134,6 @@ class EnvelopeEntry:
 
 def _no_copy(obj: object) -> NoReturn:
     raise TypeError(
-        f"{type(obj).__name__} objects cannot be copied or pickled: entries come from "
-        "open_sealed(), after the signature is verified (SPEC ENV-22); store the envelope bytes"
+        f"{type(obj).__name__} objects cannot be copied or pickled: only open_sealed() "
+        "makes them, after verifying the signature (SPEC ENV-22); store the envelope bytes"
     )

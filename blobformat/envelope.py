@@ -36,7 +36,6 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
-from typing import Any, NoReturn
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -66,6 +65,7 @@ from blobformat._envelope_format import (
     VERSION,
     EnvelopeEntry,
     Role,
+    Uncopyable,
 )
 from blobformat._envelope_schema import ENTRY, HEADER, MAGIC, TRAILER
 from blobformat._parse import as_bytes, parse
@@ -228,14 +228,7 @@ def _register(opened: SealedEnvelope) -> None:
     _VERIFIED[key] = (ref, _snapshot(opened.entries))
 
 
-def _no_copy(obj: object) -> NoReturn:
-    raise TypeError(
-        f"{type(obj).__name__} objects cannot be copied or pickled: only open_sealed() "
-        "makes them, after verifying the signature (SPEC ENV-22); store the envelope bytes"
-    )
-
-
-class _WeakReferable:
+class _WeakReferable(Uncopyable):
     """Gives a slotted dataclass a ``__weakref__`` slot (``weakref_slot`` needs 3.11)."""
 
     __slots__ = ("__weakref__",)
@@ -265,6 +258,9 @@ class SealedEnvelope(_WeakReferable):
     signer_key_id: bytes
     entries: tuple[EnvelopeEntry, ...]
 
+    # A frozen slotted dataclass gets its own __setstate__ unless its body names one.
+    __setstate__ = Uncopyable.__setstate__
+
     def __post_init__(self) -> None:
         """Refuse construction outside :func:`open_sealed`."""
         if not getattr(_OPENING, "active", False):
@@ -273,22 +269,6 @@ class SealedEnvelope(_WeakReferable):
                 "an envelope must be verified before its entries are used",
                 rule="ENV-22",
             )
-
-    def __copy__(self) -> NoReturn:
-        """Refuse: a copy would be a verified envelope nobody verified."""
-        _no_copy(self)
-
-    def __deepcopy__(self, memo: object) -> NoReturn:
-        """Refuse, as :meth:`__copy__`."""
-        _no_copy(self)
-
-    def __reduce_ex__(self, protocol: Any) -> NoReturn:
-        """Refuse pickling, under every protocol."""
-        _no_copy(self)
-
-    def __setstate__(self, state: object) -> NoReturn:
-        """Refuse unpickling a crafted pickle into a verified-looking object."""
-        _no_copy(self)
 
     @property
     def blobs(self) -> tuple[SimpleBlob, ...]:
