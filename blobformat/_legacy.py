@@ -36,7 +36,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 
 from blobformat.errors import KeyConversionError, LegacyKeyWarning
 
-__all__ = ["Family", "family", "is_instance", "quiet", "require", "warn_caller"]
+__all__ = ["Family", "FamilyName", "family", "is_instance", "quiet", "require", "warn_caller"]
 
 FamilyName = Literal["dsa", "dh"]
 

@@ -739,23 +739,7 @@ def dump_public_key(
     :raises InvalidParameterError: for an ``alg_id`` or ``version`` the key type does not have.
     :raises TypeError: for other key types.
     """
-    if isinstance(key, rsa.RSAPublicKey):
-        alg = _choose_alg(alg_id, RSA_ALGS, AlgId.CALG_RSA_KEYX, "RSA")
-        _choose_version(version, (2,), 2, "RSA")
-        return _rsa_public_blob(key, alg)
-    if _legacy.is_instance(key, "dsa", "DSAPublicKey"):
-        alg = _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS")
-        with _legacy.quiet():
-            out = _dsa_public_blob(key, alg, version)  # type: ignore[arg-type]
-        _legacy.warn_caller("dsa", returned=False)
-        return out
-    if _legacy.is_instance(key, "dh", "DHPublicKey"):
-        alg = _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH")
-        with _legacy.quiet():
-            out = _dh_public_blob(key, alg, version)  # type: ignore[arg-type]
-        _legacy.warn_caller("dh", returned=False)
-        return out
-    raise TypeError(f"unsupported key type: {type(key).__name__}")
+    return _dump(key, alg_id, version, private=False)
 
 
 def _rsa_private_blob(key: rsa.RSAPrivateKey, alg: AlgId) -> bytes:
@@ -861,20 +845,39 @@ def dump_private_key(
     :raises InvalidParameterError: for an ``alg_id`` or ``version`` the key type does not have.
     :raises TypeError: for other key types.
     """
-    if isinstance(key, rsa.RSAPrivateKey):
+    return _dump(key, alg_id, version, private=True)
+
+
+def _dump(key: object, alg_id: AlgId | None, version: int | None, *, private: bool) -> bytes:
+    """Write a key as its blob; DSA and DH keys go through cryptography's deprecated API."""
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey) and private == isinstance(
+        key, rsa.RSAPrivateKey
+    ):
         alg = _choose_alg(alg_id, RSA_ALGS, AlgId.CALG_RSA_KEYX, "RSA")
         _choose_version(version, (2,), 2, "RSA")
-        return _rsa_private_blob(key, alg)
-    if _legacy.is_instance(key, "dsa", "DSAPrivateKey"):
-        alg = _choose_alg(alg_id, DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS")
-        with _legacy.quiet():
-            out = _dsa_private_blob(key, alg, version)  # type: ignore[arg-type]
-        _legacy.warn_caller("dsa", returned=False)
-        return out
-    if _legacy.is_instance(key, "dh", "DHPrivateKey"):
-        alg = _choose_alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH")
-        with _legacy.quiet():
-            out = _dh_private_blob(key, alg, version)  # type: ignore[arg-type]
-        _legacy.warn_caller("dh", returned=False)
-        return out
+        if isinstance(key, rsa.RSAPrivateKey):
+            return _rsa_private_blob(key, alg)
+        return _rsa_public_blob(key, alg)
+    kind = "Private" if private else "Public"
+    for family, prefix, algs, default, what in _LEGACY_DUMPS:
+        if _legacy.is_instance(key, family, f"{prefix}{kind}Key"):
+            alg = _choose_alg(alg_id, algs, default, what)
+            writer: Any = _LEGACY_WRITERS[family, private]
+            with _legacy.quiet():
+                out: bytes = writer(key, alg, version)
+            _legacy.warn_caller(family, returned=False)
+            return out
     raise TypeError(f"unsupported key type: {type(key).__name__}")
+
+
+# family, class-name prefix, allowed aiKeyAlg, default aiKeyAlg, blob name (SPEC §14.3).
+_LEGACY_DUMPS: tuple[tuple[_legacy.FamilyName, str, frozenset[AlgId], AlgId, str], ...] = (
+    ("dsa", "DSA", DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"),
+    ("dh", "DH", DH_ALGS, AlgId.CALG_DH_SF, "DH"),
+)
+_LEGACY_WRITERS: dict[tuple[_legacy.FamilyName, bool], object] = {
+    ("dsa", False): _dsa_public_blob,
+    ("dsa", True): _dsa_private_blob,
+    ("dh", False): _dh_public_blob,
+    ("dh", True): _dh_private_blob,
+}
