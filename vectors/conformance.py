@@ -35,6 +35,7 @@ blobformat.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import queue
@@ -227,10 +228,8 @@ class _Decoder:
         except OSError as err:  # BrokenPipeError: the decoder stopped reading
             self.write_error = f"writing to the decoder failed: {err.strerror or err}"
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 stdin.close()
-            except OSError:
-                pass
 
     def _read(self) -> None:
         stdout = self.process.stdout
@@ -321,7 +320,7 @@ def compare(cases: Sequence[Case], answers: Sequence[Answer]) -> tuple[dict[str,
     rows: dict[str, Row] = {}
     verdict_diffs: list[str] = []
     detail_diffs: list[str] = []
-    for case, answer in zip(cases, answers):
+    for case, answer in zip(cases, answers, strict=True):
         row = rows.setdefault(case.file, Row())
         row.cases += 1
         expected = _describe(case.result, case.rule, case.offset, case.field)
@@ -371,7 +370,7 @@ def _table(rows: dict[str, Row]) -> list[str]:
     for number, cells in enumerate([header, *body]):
         if number == len(body):  # a rule above the total
             lines.append("  ".join("-" * w for w in widths))
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))))
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
     return lines
 
 
