@@ -249,15 +249,41 @@ def test_every_layout_is_covered() -> None:
     }
 
 
-def test_valid_checks_reject_broken_fixed_fields(parsers: dict[str, Any]) -> None:
-    capi = parsers["capi-plain"]
-    good = bytes.fromhex("0602000000a40000525341310002000001000100") + bytes(63) + b"\x80"
-    capi.from_bytes(good)
-    for offset, byte in ((2, 1), (1, 3), (0, 0x05), (8, ord("X")), (13, 0x01), (16, 0x02)):
-        broken = bytearray(good)
-        broken[offset] = byte
+# The rules the .ksy files check with `valid:` (their docs name them).
+CHECKED_BY_VALID = {
+    "HDR-1", "HDR-2", "HDR-3", "HDR-4", "HDR-5", "RSA-1", "RSA-3", "DSS-1", "DSS-3", "DSS-7",
+    "DH-1", "DH-3", "SMP-1", "SMP-2", "SMP-3", "PTK-1", "SWK-1", "SWK-2", "SWK-3",
+    "PVK-1", "PVK-2", "PVK-3", "PVK-4", "PVK-5",
+}
+
+
+def invalid_blob_vectors() -> list[Any]:
+    params = []
+    for path in sorted((ROOT / "vectors" / "v1").glob("*.json")):
+        for group in json.loads(path.read_text())["testGroups"]:
+            if group["type"] != "BlobDecode":
+                continue
+            params += [
+                pytest.param(t, id=f"{path.name.removesuffix('_test.json')}:{t['tcId']}:{t['rule']}")
+                for t in group["tests"]
+                if t["result"] == "invalid" and (t["error"] == "TruncatedError" or t["rule"] in CHECKED_BY_VALID)
+            ]
+    return params
+
+
+def test_the_ksy_files_name_the_rules_they_check() -> None:
+    text = "".join(path.read_text() for path in KSY)
+    assert {rule for rule in CHECKED_BY_VALID if f"[{rule}]" not in text} == set()
+
+
+@pytest.mark.parametrize("test", invalid_blob_vectors())
+def test_kaitai_rejects_what_its_valid_rules_forbid_and_truncated_input(parsers: dict[str, Any], test: Json) -> None:
+    data = bytes.fromhex(test["blob"])
+    parser = parsers["pvk-plain" if data[:4] == bytes.fromhex("1ef1b5b0") else "capi-plain"]
+    if test["error"] == "TruncatedError":
+        # Kaitai reads field by field: it may meet a bad value before the end.
+        with pytest.raises((EOFError, ValidationFailedError)):
+            parser.from_bytes(data)
+    else:
         with pytest.raises(ValidationFailedError):
-            capi.from_bytes(bytes(broken))
-    private_magic_in_public_blob = good[:11] + b"2" + good[12:]
-    with pytest.raises(ValidationFailedError):
-        capi.from_bytes(private_magic_in_public_blob)
+            parser.from_bytes(data)

@@ -82,10 +82,45 @@ types:
         -orig-id: aiKeyAlg
         type: u4
         enum: alg_id
+        valid:
+          expr: >-
+            (blob_type == blob_type::publickeyblob or blob_type == blob_type::privatekeyblob)
+            ? is_key_pair_alg
+            : blob_type == blob_type::simpleblob
+            ? (is_data_encrypt_alg or is_msg_encrypt_alg)
+            : (blob_type == blob_type::plaintextkeyblob or blob_type == blob_type::symmetricwrapkeyblob)
+            ? is_data_encrypt_alg
+            : true
         doc: |
-          The key's algorithm [HDR-4]: for key blobs one the magic allows; for
-          SIMPLEBLOB, PLAINTEXTKEYBLOB and SYMMETRICWRAPKEYBLOB the session key's.
-          AT_KEYEXCHANGE (1) and AT_SIGNATURE (2) are not ALG_IDs.
+          The key's algorithm. Key blobs: an RSA, DSS or DH algorithm, the one the
+          magic allows [HDR-4] (checked at key_blob.magic). SIMPLEBLOB: the session
+          key's, a DATA_ENCRYPT or MSG_ENCRYPT algorithm of SPEC §3.3 [SMP-2].
+          PLAINTEXTKEYBLOB and SYMMETRICWRAPKEYBLOB: a DATA_ENCRYPT algorithm [PTK-1],
+          [SWK-2]. Kept as found in the opaque kinds. AT_KEYEXCHANGE (1) and
+          AT_SIGNATURE (2) are not ALG_IDs.
+    instances:
+      is_key_pair_alg:
+        value: >-
+          key_alg == alg_id::rsa_keyx or key_alg == alg_id::rsa_sign
+          or key_alg == alg_id::dss_sign or key_alg == alg_id::dh_sf
+          or key_alg == alg_id::dh_ephem
+      is_data_encrypt_alg:
+        value: >-
+          key_alg == alg_id::des or key_alg == alg_id::rc2 or key_alg == alg_id::triple_des
+          or key_alg == alg_id::desx or key_alg == alg_id::triple_des_112
+          or key_alg == alg_id::skipjack or key_alg == alg_id::tek
+          or key_alg == alg_id::cylink_mek or key_alg == alg_id::rc5
+          or key_alg == alg_id::aes_128 or key_alg == alg_id::aes_192
+          or key_alg == alg_id::aes_256 or key_alg == alg_id::aes
+          or key_alg == alg_id::rc4 or key_alg == alg_id::seal
+        doc: A DATA_ENCRYPT identifier of SPEC §3.3 (class 0x6000).
+      is_msg_encrypt_alg:
+        value: >-
+          key_alg == alg_id::ssl3_master or key_alg == alg_id::schannel_master_hash
+          or key_alg == alg_id::schannel_mac_key or key_alg == alg_id::pct1_master
+          or key_alg == alg_id::ssl2_master or key_alg == alg_id::tls1_master
+          or key_alg == alg_id::schannel_enc_key
+        doc: A MSG_ENCRYPT identifier of SPEC §3.3 (class 0x4000).
 
   key_blob:
     doc: |
@@ -103,9 +138,16 @@ types:
             (is_private_magic or is_public_magic)
             and is_private_magic == (_parent.header.blob_type == blob_type::privatekeyblob)
             and is_version3_magic == (_parent.header.version == 3)
+            and (is_rsa_magic
+                 ? (_parent.header.key_alg == alg_id::rsa_keyx or _parent.header.key_alg == alg_id::rsa_sign)
+                 : is_dss_magic
+                 ? _parent.header.key_alg == alg_id::dss_sign
+                 : (_parent.header.key_alg == alg_id::dh_sf or _parent.header.key_alg == alg_id::dh_ephem))
         doc: |
           Four ASCII bytes in file order ("RSA1" is 52 53 41 31), read as a u32: a
-          magic of SPEC §3.2 [HDR-1], matching bType [HDR-5] and bVersion [HDR-2].
+          magic of SPEC §3.2 [HDR-1], matching bType [HDR-5], bVersion [HDR-2] and
+          aiKeyAlg (RSA: CALG_RSA_KEYX or CALG_RSA_SIGN; DSS: CALG_DSS_SIGN; DH:
+          CALG_DH_SF or CALG_DH_EPHEM) [HDR-4].
       - id: key
         type:
           switch-on: magic
@@ -129,6 +171,12 @@ types:
         value: >-
           magic == key_magic::rsa2 or magic == key_magic::dss2 or magic == key_magic::dss4
           or magic == key_magic::dh2 or magic == key_magic::dh4
+      is_rsa_magic:
+        value: magic == key_magic::rsa1 or magic == key_magic::rsa2
+      is_dss_magic:
+        value: >-
+          magic == key_magic::dss1 or magic == key_magic::dss2 or magic == key_magic::dss3
+          or magic == key_magic::dss4
       is_version3_magic:
         value: >-
           magic == key_magic::dss3 or magic == key_magic::dss4
