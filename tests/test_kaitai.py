@@ -16,6 +16,7 @@ import importlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -269,6 +270,21 @@ def invalid_blob_vectors() -> list[Any]:
                 if t["result"] == "invalid" and (t["error"] == "TruncatedError" or t["rule"] in CHECKED_BY_VALID)
             ]
     return params
+
+
+def test_section_references_exist() -> None:
+    """Every `SPEC.md §N` a .ksy cites (ranges included) is a heading of SPEC.md, so
+    a renumbered SPEC breaks here and not in a reader's Web IDE."""
+    spec = (ROOT / "SPEC.md").read_text()
+    headings = set(re.findall(r"^#{2,4} (\d+(?:\.\d+)*)\.? ", spec, re.M))
+    cited = {
+        ref
+        for path in KSY
+        for refs in re.findall(r"SPEC(?:\.md)? (§[\d.§, -]+)", path.read_text())
+        for ref in re.findall(r"§(\d+(?:\.\d+)*)", refs)
+    }
+    assert cited, "no SPEC references found"
+    assert cited - headings == set()
 
 
 def test_the_ksy_files_name_the_rules_they_check() -> None:
