@@ -28,8 +28,8 @@ the decoder broke the protocol (died, hung, printed something that is not an
 answer, answered another id), 2 when the runner cannot run (no vectors, the
 command does not start).
 
-Standard library only: it runs with a plain ``python3`` and needs nothing of
-blobformat.
+Standard library only: it runs with a plain ``python3`` (3.8 or later) and
+needs nothing of blobformat.
 """
 
 from __future__ import annotations
@@ -320,7 +320,9 @@ def compare(cases: Sequence[Case], answers: Sequence[Answer]) -> tuple[dict[str,
     rows: dict[str, Row] = {}
     verdict_diffs: list[str] = []
     detail_diffs: list[str] = []
-    for case, answer in zip(cases, answers, strict=True):
+    # Indexing, not zip(strict=True): the runner also works on Python 3.8 and 3.9.
+    for index, case in enumerate(cases):
+        answer = answers[index]
         row = rows.setdefault(case.file, Row())
         row.cases += 1
         expected = _describe(case.result, case.rule, case.offset, case.field)
@@ -370,7 +372,7 @@ def _table(rows: dict[str, Row]) -> list[str]:
     for number, cells in enumerate([header, *body]):
         if number == len(body):  # a rule above the total
             lines.append("  ".join("-" * w for w in widths))
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
+        lines.append("  ".join(cells[i].ljust(w) if i == 0 else cells[i].rjust(w) for i, w in enumerate(widths)))
     return lines
 
 
