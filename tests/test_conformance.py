@@ -69,7 +69,8 @@ def test_blobformat_agrees_with_every_decoding_vector() -> None:
     rows = table_rows(done.stdout)
     cases = decoding_cases()
     total = len(cases)
-    invalid_located = sum(1 for t in cases.values() if t["result"] == "invalid" and t.get("error") not in (
+    # Invalid and acceptable cases (the reference fails those as recorded) are compared in detail.
+    invalid_located = sum(1 for t in cases.values() if t["result"] != "valid" and t.get("error") not in (
         "UnknownSignerError", "BadSignatureError", "WeakKeyError", "StaleGenerationError"))
     assert rows["total"] == [str(total), f"{total}/{total}", *[f"{invalid_located}/{invalid_located}"] * 3]
     # Every file with a decoding vector has its row, and the envelope's are in it.
