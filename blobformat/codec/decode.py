@@ -263,12 +263,13 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
     if prefix.open_ended:
         # SPEC §4.3 step 6: the rest's length is checked before the rest is copied.
         cls._check_rest(len(data) - prefix.fields[-1].offset, prefix.offsets())
-    full = _wire.plan_for(layout, tuple([_int(values[name]) for name in layout.params]))
+    params = tuple([_int(values[name]) for name in layout.params])
     tolerated: list[Tolerance] = []
     short = cls._SHORT_TAIL
-    if lenient and short and len(data) < full.end:
+    if lenient and short:
+        full = _wire.plan_for(layout, params)
         last = full.fields[-1]
-        if last.path == short and len(data) >= last.offset:
+        if len(data) < full.end and last.path == short and len(data) >= last.offset:
             # Windows imports private blobs whose d is cut short (SPEC §13).
             head = _wire.Plan(full.fields[:-1], last.offset, False, (), {}, {})
             _wire.check_length(head, last.offset, rule=cls.RULE, what=cls.KIND)
@@ -285,9 +286,12 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
                 )
             )
             return _build(cls, values, tolerated, lenient=True)
-    extra = _wire.check_length(
-        full, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=lenient
+    # The whole length the parameters imply is compared with the input before a
+    # plan is made or any number is read (SPEC §4.3).
+    extra = _wire.require(
+        layout, params, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=lenient
     )
+    full = _wire.plan_for(layout, params)
     if extra:
         tolerated.append(
             Tolerance("trailing-data", full.end, f"{extra} bytes after the blob", cls.RULE)

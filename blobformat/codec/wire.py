@@ -65,6 +65,7 @@ __all__ = [
     "prefix_plan",
     "read",
     "reference_plan",
+    "require",
     "template",
 ]
 
@@ -462,6 +463,51 @@ def reference_plan(layout: Layout, params: Mapping[str, int]) -> tuple[tuple[str
 
     walk(layout.struct, ctx, "", 0)
     return tuple(out)
+
+
+def require(
+    layout: Layout,
+    params: tuple[int, ...],
+    available: int,
+    *,
+    rule: str,
+    what: str,
+    allow_trailing: bool = False,
+) -> int:
+    """:func:`check_length` for the full layout, from the sizes alone.
+
+    Computes the length the parameters imply and compares it with the input
+    before any plan is made, so an input that cannot be a blob (a truncated
+    header with any bit length) costs a few arithmetic operations.
+
+    :returns: the number of trailing bytes (0 unless ``allow_trailing``).
+    :raises TruncatedError: naming the first field that does not fit.
+    :raises TrailingDataError: if bytes follow a closed layout.
+    """
+    t = template(layout)
+    offset = 0
+    for s, size in zip(t.slots, t.sizer(*params), strict=True):
+        if s.kind == REST:
+            return 0
+        if offset + size > available:
+            raise TruncatedError(
+                f"{what}: input ends inside a field ({offset + size} bytes needed, {available} given)",
+                needed=offset + size,
+                available=available,
+                offset=offset,
+                field=s.path,
+                rule=rule,
+            )
+        offset += size
+    extra = available - offset
+    if extra and not allow_trailing:
+        raise TrailingDataError(
+            f"{what}: {extra} unexpected bytes after the last field",
+            extra=extra,
+            offset=offset,
+            rule=rule,
+        )
+    return extra
 
 
 def check_length(
