@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
-from blobformat import _parse
+from blobformat.codec import decode as _parse
 from tests import strategies as s
 
 

@@ -17,8 +17,9 @@ from typing import Any
 from cryptography.utils import CryptographyDeprecationWarning
 
 import blobformat
-from blobformat import _cli_envelope, _cli_session
-from blobformat import _cli_io as cio
+from blobformat.cli import envelope as _cli_envelope
+from blobformat.cli import io as cio
+from blobformat.cli import session as _cli_session
 
 __all__ = ["main"]
 
@@ -262,7 +263,8 @@ def _write_key(args: argparse.Namespace, out: bytes, *, secret: bool) -> None:
     )
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """Build the ``blobformat`` argument parser (also used by the docs' CLI reference)."""
     parser = argparse.ArgumentParser(
         prog="blobformat",
         description="Inspect and convert Windows CryptoAPI key BLOBs and PVK files.",
@@ -315,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     :param argv: arguments without the program name (default: ``sys.argv[1:]``).
     """
-    parser = _build_parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
