@@ -119,7 +119,7 @@ def _make_plan(fields: tuple[Field, ...], end: int, tail_from: int = 0) -> Plan:
     open_ended = bool(fields) and fields[-1].kind == REST
     names = tuple(f.path for f in fields if f.kind != CONST and not f.absent)
     reader, writer = _generate(fields)
-    # The tail reader decodes only what the prefix reader has not (SPEC §4.3 step 7).
+    # The tail reader decodes only what the prefix reader has not (SPEC §4.3 step 10).
     tail, _ = _generate(tuple(f for f in fields if f.offset >= tail_from))
     return Plan(
         fields=fields,
