@@ -10,6 +10,7 @@ model that can be encoded. Messages show values only for non-secret fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import NoReturn
 
 from blobformat.constants import AlgClass, AlgId
@@ -21,6 +22,7 @@ __all__ = [
     "DSS_ALGS",
     "RSA_ALGS",
     "SESSION_ALG_VALUES",
+    "BitRange",
     "alg_name",
     "check_alg",
     "check_bit_length",
@@ -118,6 +120,40 @@ def check_session_alg(
         expected="an ALG_ID of class " + " or ".join(sorted(c.name for c in classes)),
         actual=alg_name(value),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BitRange:
+    """The bit lengths a layout allows: ``low..high`` in steps of ``step``.
+
+    Declared once per kind (on its model class) and used by the decoder's
+    rules, lenient canonicalisation and key conversion alike.
+    """
+
+    low: int
+    high: int
+    step: int = 1
+
+    def __contains__(self, value: object) -> bool:
+        """Whether ``value`` is an allowed bit length."""
+        return (
+            type(value) is int and self.low <= value <= self.high and value % self.step == 0
+        )
+
+    def check(
+        self, value: int, *, field: str, offsets: Mapping[str, int] | None, rule: str
+    ) -> None:
+        """Raise :class:`InvalidFieldError` if ``value`` is not in the range."""
+        if value not in self:
+            check_bit_length(
+                value,
+                low=self.low,
+                high=self.high,
+                step=self.step,
+                field=field,
+                offsets=offsets,
+                rule=rule,
+            )
 
 
 def check_bit_length(
