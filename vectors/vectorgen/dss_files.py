@@ -346,6 +346,17 @@ def _order_v3(f: VectorFile, key: Dsa) -> None:
         bad("bitlen-x-and-seed-counter", "bitlenX 0 and DSSSEED counter 0x80000000: the bit lengths are checked before the DSSSEED", [*flags, "BadBitLength"], patch_u32(counter, 24, 0), "InvalidFieldError", "DSS-3", 24, "bit_length_x"),
         bad("seed-counter-and-truncated", "DSSSEED counter 0x80000000 and the input ends inside p: the size is checked before DSS-7", [*flags, "Truncated"], counter[:100], "TruncatedError", "DSS-4", 52, "p"),
     )
+    j_size = (((key.p - 1) // key.q).bit_length() + 7) // 8
+    j_at = 52 + 128 + 20 + 128
+    x_at = j_at + j_size + 128
+    # j's top byte set to 0xFF, and bitlenX one below x's length (same field sizes):
+    # both numbers exceed their bit lengths.
+    both_high = patch(patch_u32(priv, 24, key.x.bit_length() - 1), j_at + j_size - 1, b"\xff")
+    p_top_zero = patch(patch_u32(priv, 24, key.x.bit_length() - 1), 52 + 127, b"\x00")
+    decode.add(
+        bad("j-and-x-above-bit-lengths", "j and x each one bit longer than bitlenJ and bitlenX: DSS-5 checks j before x", [*flags, "ValueTooLarge"], both_high, "InvalidFieldError", "DSS-5", j_at, "j"),
+        bad("x-above-bit-length-and-p-top-byte-zero", "x longer than bitlenX and p's top byte zero: DSS-5 before DSS-6", [*flags, "ValueTooLarge"], p_top_zero, "InvalidFieldError", "DSS-5", x_at, "x"),
+    )
     small = dsa_512()
     library = f.group("KeyImport", "SPEC 1.1 §19: KEY-5 for converters to cryptography key objects.", prefix="library")
     library.add(
