@@ -17,6 +17,7 @@ Decoding order (SPEC §4.3), which decides which error is reported first:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from blobformat.codec import registry as _registry
@@ -60,6 +61,9 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=_Model)
 _NO_KIND: dict[int, _registry.Kind] = {}
+_BY_TYPE = _registry.BY_TYPE
+_BY_MAGIC = _registry.BY_MAGIC
+_BY_LEAD = _registry.BY_LEADING_MAGIC
 
 
 def as_bytes(data: object) -> bytes:
@@ -215,18 +219,39 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
     valid blob. The reader compares the whole length the parameters imply
     with the input before it slices any number.
     """
+    return _fast_decoder(cls, framed=False)(data)  # type: ignore[return-value] # it builds a cls
+
+
+def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Model | None]:
+    """The fast strict decoder of ``cls``; ``framed`` adds the BLOBHEADER's checks."""
     gen = _generated(cls)
-    rest_max = cls._REST_MAX
-    if rest_max is not None and len(data) - gen.template.prefix_end > rest_max:
-        return None  # The generic path reports it without copying the rest.
-    row = gen.template.reader(data)
-    if row is None:
-        return None
-    try:
-        cls._check_prefix(row, None)
-        return gen.assemble(row)  # type: ignore[return-value] # assemble builds a cls
-    except BlobError:
-        return None
+    read, check, assemble = gen.template.reader, cls._check_prefix, gen.assemble
+    rest_max, prefix_end = cls._REST_MAX, gen.template.prefix_end
+    version = cls.VERSION
+
+    def fast(data: bytes) -> _Model | None:
+        if rest_max is not None and len(data) - prefix_end > rest_max:
+            return None  # The generic path reports it without copying the rest.
+        row = read(data)
+        # A framed blob's row starts with bType, bVersion, reserved (HDR-2, HDR-3).
+        if row is None or (framed and (row[2] or (version is not None and row[1] != version))):
+            return None
+        try:
+            check(row, None)
+            return assemble(row)
+        except BlobError:
+            return None
+
+    return fast
+
+
+def _fast(kind: _registry.Kind) -> Callable[[bytes], Blob | None]:
+    if kind.fast is not None:
+        return kind.fast
+    # The kind's model is a Blob, so its decoder returns one.
+    fast: Callable[[bytes], Blob | None] = _fast_decoder(kind.model, framed=kind.framed)  # type: ignore[assignment]
+    object.__setattr__(kind, "fast", fast)
+    return fast
 
 
 def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
@@ -377,21 +402,17 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     :raises UnsupportedBlobError: if the input is not a kind SPEC.md covers.
     """
     buf = data if type(data) is bytes else as_bytes(data)
-    lead = _registry.BY_LEADING_MAGIC.get(buf[:4])
-    if lead is not None:
-        if not lenient:
-            fast = _decode_fast(lead.model, buf)
-            if fast is not None:
-                return fast
-        return _decode(lead.model, buf, lenient=lenient)
     if not lenient and len(buf) >= 12:
-        # The common case first: a known kind with a well-formed header.
+        # The common case first: a known kind, decoded by its generated reader.
         bt = buf[0]
-        kind = _registry.BY_TYPE.get(bt) or _registry.BY_MAGIC.get(buf[8:12], _NO_KIND).get(bt)
-        if kind is not None and buf[1] == kind.model.VERSION and buf[2:4] == b"\x00\x00":
-            fast = _decode_fast(kind.model, buf)
-            if fast is not None:
-                return fast
+        kind = _BY_TYPE.get(bt) or _BY_MAGIC.get(buf[8:12], _NO_KIND).get(bt) or _BY_LEAD.get(buf[:4])
+        if kind is not None:
+            found = (kind.fast or _fast(kind))(buf)
+            if found is not None:
+                return found
+    lead = _BY_LEAD.get(buf[:4])
+    if lead is not None:
+        return _decode(lead.model, buf, lenient=lenient)
     header = header_values(buf)
     cls = _select(buf, header)
     _check_header(cls, header)

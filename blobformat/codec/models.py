@@ -113,6 +113,9 @@ class _RSABase(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        bits, e, rng = row[cls._BITS], row[cls._EXP], cls.BITS
+        if row[cls._ALG] in RSA_ALGS and rng.low <= bits <= rng.high and e > 2 and e & 1:
+            return  # The common case: every rule below holds.
         _validate.check_alg(
             row[cls._ALG],
             RSA_ALGS,
@@ -121,8 +124,7 @@ class _RSABase(_Blob):
             offsets=offsets,
             rule="HDR-4",
         )
-        cls.BITS.check(row[cls._BITS], field="bit_length", offsets=offsets, rule="RSA-1")
-        e = row[cls._EXP]
+        rng.check(bits, field="bit_length", offsets=offsets, rule="RSA-1")
         if e < 3 or not e & 1:
             _validate.fail(
                 "RSA public exponent must be odd and at least 3",
@@ -134,6 +136,7 @@ class _RSABase(_Blob):
             )
 
     def _check_numbers(self, names: tuple[str, ...], offsets: Mapping[str, int] | None) -> None:
+        """RSA-4 for ``names`` and RSA-5 for the modulus (raises on the first failure)."""
         bits = getattr(self, "bit_length")  # noqa: B009
         for name in names:
             _validate.check_fits(
@@ -167,6 +170,9 @@ class RSAPublicKeyBlob(_RSABase):
     tolerated: tuple[Tolerance, ...] = ()
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
+        bits = self.bit_length
+        if not bits & 7 and self.modulus >> (bits - 8) and not self.modulus >> bits:
+            return  # RSA-4 and RSA-5 hold: the modulus fills exactly its bytes.
         self._check_numbers(("modulus",), offsets)
 
 
@@ -205,8 +211,17 @@ class RSAPrivateKeyBlob(_RSABase):
     tolerated: tuple[Tolerance, ...] = ()
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
+        bits = self.bit_length
+        half = (bits + 15) // 16 * 8
+        crt = self.prime1 | self.prime2 | self.exponent1 | self.exponent2 | self.coefficient
+        if (
+            not bits & 7
+            and self.modulus >> (bits - 8)
+            and not (self.modulus | self.private_exponent) >> bits
+            and not crt >> half
+        ):
+            return  # RSA-4 and RSA-5 hold (a decoded blob's sizes give most of it).
         self._check_numbers(("modulus", "private_exponent"), offsets)
-        half = (self.bit_length + 15) // 16 * 8
         for name in ("prime1", "prime2", "exponent1", "exponent2", "coefficient"):
             _validate.check_fits(
                 getattr(self, name), half, field=name, offsets=offsets, rule="RSA-4"
@@ -265,6 +280,8 @@ class _DSSV2Base(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in DSS_ALGS and row[cls._BITS] in cls.BITS:
+            return
         _validate.check_alg(
             row[cls._ALG],
             DSS_ALGS,
@@ -535,6 +552,8 @@ class _DHV2Base(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in DH_ALGS and row[cls._BITS] in cls.BITS:
+            return
         _validate.check_alg(
             row[cls._ALG],
             DH_ALGS,
@@ -689,6 +708,8 @@ class SimpleBlob(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in _validate.SESSION_ALG_VALUES and row[cls._WRAP] == AlgId.CALG_RSA_KEYX:
+            return
         _validate.check_session_alg(
             row[cls._ALG],
             what="a SIMPLEBLOB's aiKeyAlg",
@@ -712,7 +733,7 @@ class SimpleBlob(_Blob):
 
     @classmethod
     def _check_rest(cls, size: int, offsets: Mapping[str, int] | None) -> None:
-        if not 48 <= size <= 2048:
+        if not 48 <= size <= cls._REST_MAX:
             _validate.fail(
                 "encrypted key length is not an RSA modulus size",
                 field="encrypted_key",
@@ -751,6 +772,8 @@ class PlaintextKeyBlob(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._SIZE] in _validate.PLAINTEXT_KEY_SIZES.get(row[cls._ALG], ()):
+            return  # PTK-1 and PTK-3: only data-encryption algorithms have sizes here.
         alg = _validate.check_session_alg(
             row[cls._ALG],
             what="a PLAINTEXTKEYBLOB's aiKeyAlg",
@@ -788,6 +811,8 @@ class SymmetricWrapKeyBlob(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in _validate.DATA_ALG_VALUES and row[cls._WRAP] in _KEY_WRAP_ALGS:
+            return
         _validate.check_session_alg(
             row[cls._ALG],
             what="a SYMMETRICWRAPKEYBLOB's aiKeyAlg",

@@ -11,8 +11,9 @@ model's schema and class variables, never from a second table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from blobformat.codec import wire as _wire
 
@@ -56,6 +57,10 @@ class Kind:
     opaque: bool = False
     magic: bytes = field(init=False, default=b"")
     magic_offset: int = field(init=False, default=-1)
+    #: The strict fast decoder the dispatcher made for this kind (on first use).
+    fast: Optional[Callable[[bytes], Blob | None]] = field(  # noqa: UP045 - evaluated at run time on 3.10
+        init=False, default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         """Read the magic from the schema."""
