@@ -1,6 +1,6 @@
 """Hostile lengths and huge inputs are refused quickly and in small memory (SPEC §4.3, §12.2, §16.6.2, §18).
 
-Every length in these formats comes from the input. SPEC §4.3 step 6 and
+Every length in these formats comes from the input. SPEC §4.3 step 9 and
 §16.6.2 step 7 require a decoder to bound each length field and compare the
 size it implies with the input before reading further, so that "no length
 field can make a decoder allocate, loop or wait beyond the size of its

@@ -58,3 +58,30 @@ def test_paths_in_readme_exist() -> None:
         assert (ROOT / rel).exists(), rel
 
 
+
+
+def test_rule_ids_are_defined_in_order() -> None:
+    # An independent reader meets HDR-1 before HDR-2: within a prefix, definitions ascend.
+    seen: dict[str, int] = {}
+    for prefix, number in re.findall(r"^- \*\*\[([A-Z]+)-(\d+)\]\*\*", SPEC, re.M):
+        assert int(number) > seen.get(prefix, 0), f"{prefix}-{number} is defined after {prefix}-{seen[prefix]}"
+        seen[prefix] = int(number)
+
+
+def test_contents_lists_every_section_and_subsection() -> None:
+    contents, body = SPEC.split("## Contents\n", 1)[1].split("\n# Part I.", 1)
+    headings = re.findall(r"^#{1,3} (.+)$", "# Part I." + body, re.M)
+    for title in headings:
+        assert title.strip() in contents, f"the contents do not list {title!r}"
+    listed = re.findall(r"^(?:\d+\. |\s+- |- )(.+)$", contents, re.M)
+    assert len(listed) == len([h for h in headings if not h.startswith(("Part ", "Appendices"))])
+
+
+def test_spec_cites_only_shipped_files() -> None:
+    cited = set(re.findall(r"`([\w./-]+\.(?:md|py|json|pem|blob))`", SPEC))
+    assert cited, "the pattern finds nothing"
+    for name in sorted(cited):
+        path = ROOT / name if "/" in name else ROOT / "vectors" / "v1" / name
+        assert path.exists(), f"SPEC.md cites {name}, which is not in the repository"
+    for unshipped in ("FORMATS", "ENVELOPE.md", "PEERS", "shared/reference"):
+        assert unshipped not in SPEC, f"SPEC.md cites the unshipped {unshipped}"

@@ -8,7 +8,9 @@ Decoding order (SPEC §4.3), which decides which error is reported first:
 3. the 8-byte BLOBHEADER (and, for key blobs, the 4-byte magic) is present;
 4. ``bType`` and the magic select the kind, else ``UnsupportedBlobError``;
 5. ``reserved`` and ``bVersion`` are checked;
-6. the fields that size the body are read and checked (ALG_ID, bit lengths);
+6. the fixed part (every field before the first variable-size one) must be
+   complete before any of its values is checked (SPEC §4.3 step 7); then
+   its values are checked (ALG_ID, bit lengths);
 7. the full length the body needs is compared with the input, before any
    number is read; then the body is read and its numbers checked.
 """
@@ -261,7 +263,7 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
     values = _wire.read(prefix, data, {}, const_rule="HDR-5", skip_rest=True)
     cls._check_prefix(tuple([values.get(name) for name in template.names]), prefix.offsets())
     if prefix.open_ended:
-        # SPEC §4.3 step 6: the rest's length is checked before the rest is copied.
+        # SPEC §4.3 step 9: the rest's length is checked before the rest is copied.
         cls._check_rest(len(data) - prefix.fields[-1].offset, prefix.offsets())
     params = tuple([_int(values[name]) for name in layout.params])
     tolerated: list[Tolerance] = []
