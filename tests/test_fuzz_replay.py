@@ -33,6 +33,7 @@ import pytest
 
 import blobformat as bf
 from blobformat.cli import app as _cli
+from tests import keyfiles
 from tests.conftest import CRYPTOGRAPHY_MAJOR, ROOT
 
 FUZZ = ROOT / "fuzz"
@@ -174,12 +175,8 @@ def test_open_findings_have_reproducers() -> None:
 def test_fixed_finding_f5_dump_writes_canonical_rsa_bitlen() -> None:
     # F5 (fixed with RSA-5): dump wrote bitlen = bits(n); SPEC §14.3 writes a 1028-bit
     # modulus with bitlen 1032 (same field sizes), which parses strictly.
-    from cryptography.hazmat.primitives import serialization
-
-    key = serialization.load_pem_private_key(
-        (ROOT / "vectors" / "keys" / "rsa-1028.pem").read_bytes(), password=None
-    )
-    blob = bf.parse(bf.dump_public_key(key.public_key()))  # type: ignore[arg-type]
+    key = keyfiles.rsa_key("rsa-1028")
+    blob = bf.parse(bf.dump_public_key(key.public_key()))
     assert isinstance(blob, bf.RSAPublicKeyBlob) and blob.bit_length == 1032
 
 
