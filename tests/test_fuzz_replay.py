@@ -23,7 +23,6 @@ import contextlib
 import importlib
 import io
 import json
-import re
 import sys
 import tracemalloc
 from pathlib import Path
@@ -35,6 +34,7 @@ import blobformat as bf
 from blobformat.cli import app as _cli
 from tests import keyfiles
 from tests.conftest import CRYPTOGRAPHY_MAJOR, ROOT
+from tests.spectext import spec_17_topics
 
 FUZZ = ROOT / "fuzz"
 CORPUS = FUZZ / "corpus"
@@ -127,19 +127,6 @@ def test_differential_oracle() -> None:
 
 
 # -- the known differences mirror SPEC §17 ------------------------------------------------
-
-
-def spec_17_topics() -> set[str]:
-    text = (ROOT / "SPEC.md").read_text(encoding="utf-8")
-    section = text.split("## 17.", 1)[1].split("\n## ", 1)[0]
-    topics = set()
-    for line in section.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if line.startswith("|") and cells and cells[0] not in ("topic", "") and not re.fullmatch(
-            r"-+", cells[0]
-        ):
-            topics.add(cells[0])
-    return topics
 
 
 def test_known_differences_mirror_spec_17() -> None:

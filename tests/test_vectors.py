@@ -33,6 +33,7 @@ import blobformat as bf
 from blobformat.capi import keywrap as _keywrap
 from blobformat.capi.hashes import digest
 from tests.conftest import ROOT
+from tests.spectext import spec_17_topics
 
 VECTORS = ROOT / "vectors"
 V1 = VECTORS / "v1"
@@ -691,12 +692,6 @@ def test_every_requirement_has_an_invalid_vector() -> None:
     assert named <= spec_ids, f"vectors name unknown rules: {sorted(named - spec_ids)}"
     assert by_flag - invalid_rules >= COVERED_BY_FLAG_ONLY
     assert acceptable_rules - invalid_rules >= COVERED_BY_ACCEPTABLE_ONLY
-
-
-def spec_17_topics() -> set[str]:
-    text = (ROOT / "SPEC.md").read_text()
-    section = text.split("## 17.", 1)[1].split("\n## ", 1)[0]
-    return {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and not line.startswith("| topic")}
 
 
 def test_openssl_flags_match_the_differences_list() -> None:
