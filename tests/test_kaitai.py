@@ -30,7 +30,7 @@ from kaitaistruct import KaitaiStream, KaitaiStruct, ValidationFailedError
 
 import blobformat as bf
 from tests.conftest import ROOT
-from tests.test_vectors import fields_of
+from tests.vectorfields import fields_of
 
 KAITAI = ROOT / "vectors" / "kaitai"
 KSY = [KAITAI / "ms_capi_blob.ksy", KAITAI / "ms_pvk.ksy"]

@@ -35,27 +35,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 import blobformat as bf
 from blobformat.cli import app as _cli
-from tests.conftest import ROOT
+from tests.keyfiles import rsa_key
 
 MEMORY_BOUND = 256 * 1024
 TIME_LIMIT = 1.0
 FOUR_MIB = 4 * 1024 * 1024
 
 A = bf.AlgId
-
-
-@functools.cache
-def rsa_key(name: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(
-        (ROOT / "vectors" / "keys" / f"{name}.pem").read_bytes(), password=None
-    )
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
 
 
 def u32(value: int) -> bytes:

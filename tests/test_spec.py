@@ -7,6 +7,7 @@ from pathlib import Path
 
 import blobformat
 from tests.conftest import ROOT
+from tests.spectext import spec_17_topics
 
 PACKAGE = Path(blobformat.__file__).resolve().parent
 SPEC = (ROOT / "SPEC.md").read_text()
@@ -85,3 +86,16 @@ def test_spec_cites_only_shipped_files() -> None:
         assert path.exists(), f"SPEC.md cites {name}, which is not in the repository"
     for unshipped in ("FORMATS", "ENVELOPE.md", "PEERS", "shared/reference"):
         assert unshipped not in SPEC, f"SPEC.md cites the unshipped {unshipped}"
+
+
+def test_spec_17_topics_are_the_first_column_of_its_table() -> None:
+    # Both lists checked against §17 (fuzz/known_differences.py, vectors'
+    # openssl differences) rely on this reader: rows in, header and rule out.
+    topics = spec_17_topics()
+    assert "trailing bytes after a blob" in topics
+    assert "RSA bitlen range" in topics
+    assert not {"topic", ""} & topics
+    assert not any(set(topic) <= set("-:") for topic in topics)
+    section = SPEC.split("## 17.", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    assert len(topics) == len(rows) - 1  # every row but the header, no duplicates

@@ -33,14 +33,14 @@ import blobformat as bf
 from blobformat.capi import keywrap as _keywrap
 from blobformat.capi.hashes import digest
 from tests.conftest import ROOT
+from tests.spectext import spec_17_topics
+from tests.vectorfields import Json, big, fields_of
 
 VECTORS = ROOT / "vectors"
 V1 = VECTORS / "v1"
 SCHEMA_PATH = VECTORS / "schema" / "vectors.v1.schema.json"
 DIFFERENCES_PATH = VECTORS / "openssl-differences.json"
 RULE_DEF = re.compile(r"\*\*\[([A-Z]+-\d+)\]\*\*")
-
-Json = dict[str, Any]
 
 LAYOUTS: dict[str, type[Any]] = {
     "RSA1": bf.RSAPublicKeyBlob,
@@ -122,10 +122,6 @@ def unhex(text: str) -> bytes:
     return bytes.fromhex(text)
 
 
-def big(value: int) -> str:
-    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big").hex()
-
-
 def alg(value: int) -> bf.AlgId:
     return bf.AlgId(value)
 
@@ -163,32 +159,6 @@ def run(test: Json, action: Callable[[], Any], check: Callable[[Any], None], out
     assert test["result"] == "acceptable", f"expected {test['error']} [{test['rule']}]"
     if output in test:
         check(outcome)
-
-
-_ATTRIBUTE = {"key": "key_data"}
-
-
-def fields_of(model: Any) -> list[Json]:
-    """The decoded fields in the vectors' form, from blobformat's layout."""
-    out = []
-    for span in model.layout():
-        value = span.value
-        if value is None:
-            name = span.path.rsplit(".", 1)[-1]
-            # A PVK's layout field "key" is its model attribute key_data.
-            if not hasattr(model, name):
-                name = _ATTRIBUTE.get(name, name)
-            value = getattr(model, name, None)
-            if value is None:
-                assert span.size == 0, span
-                continue
-        if isinstance(value, bytes):
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": "bytes", "value": value.hex()})
-        else:
-            number = int(value)
-            shown: Any = number if span.size <= 4 else big(number)
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": "uint", "value": shown})
-    return out
 
 
 def key_numbers(key: Any) -> Json:
@@ -726,12 +696,6 @@ def test_check_order_vectors_cover_the_issue_14_orders() -> None:
         if CHECK_ORDER_FLAG in test["flags"] and test["result"] == "invalid"
     }
     assert wanted <= found, sorted(wanted - found)
-
-
-def spec_17_topics() -> set[str]:
-    text = (ROOT / "SPEC.md").read_text()
-    section = text.split("## 17.", 1)[1].split("\n## ", 1)[0]
-    return {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and not line.startswith("| topic")}
 
 
 def test_openssl_flags_match_the_differences_list() -> None:

@@ -27,6 +27,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 import blobformat as bf
+from tests import keyfiles
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.interop
@@ -332,7 +333,7 @@ def vector(name: str, file: str = "pvk_test.json") -> Json:
 
 @pytest.mark.parametrize(("tool", "key", "plain"), [("rsa", "rsa-520", "plain-rsa"), ("dsa", "dsa-1024", "plain-dss2")])
 def test_pvk_files_openssl_writes(ossl: OpenSsl, tool: str, key: str, plain: str) -> None:
-    pem = str(ROOT / "vectors" / "keys" / f"{key}.pem")
+    pem = str(keyfiles.pem_path(key))
     unencrypted = ossl.run(tool, "-in", pem, "-outform", "PVK", "-pvk-none", *LEGACY)
     assert unencrypted.hex() == vector(plain)["blob"]
     expected = bf.load_pvk(unencrypted)
