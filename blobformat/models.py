@@ -167,9 +167,12 @@ class RSAPrivateKeyBlob(_RSABase):
     The numbers are not checked against each other here: that is
     :func:`blobformat.load_private_key`'s job.
 
-    :ivar prime1: p.  :ivar prime2: q.
-    :ivar exponent1: d mod (p-1).  :ivar exponent2: d mod (q-1).
-    :ivar coefficient: q^-1 mod p.  :ivar private_exponent: d.
+    :ivar prime1: p.
+    :ivar prime2: q.
+    :ivar exponent1: d mod (p-1).
+    :ivar exponent2: d mod (q-1).
+    :ivar coefficient: q^-1 mod p.
+    :ivar private_exponent: d.
     """
 
     KIND = "RSA private key"
@@ -251,8 +254,10 @@ class DSSPublicKeyBlob(_DSSV2Base):
     """PUBLICKEYBLOB with a DSS1 body, version 2 (SPEC §6.1).
 
     :ivar bit_length: ``DSSPUBKEY.bitlen``, the size of p in bits.
-    :ivar p: prime modulus.  :ivar q: 160-bit prime divisor of p-1.
-    :ivar g: generator.  :ivar y: public value g^x mod p.
+    :ivar p: prime modulus.
+    :ivar q: 160-bit prime divisor of p-1.
+    :ivar g: generator.
+    :ivar y: public value g^x mod p.
     :ivar seed: DSSSEED.
     """
 
@@ -444,7 +449,8 @@ class _DSSV3(_V3Base):
 class DSSPublicKeyBlobV3(_DSSV3):
     """PUBLICKEYBLOB with a DSS3 body, version 3 (SPEC §6.3).
 
-    :ivar bit_length_p: bitlenP.  :ivar bit_length_q: bitlenQ.
+    :ivar bit_length_p: bitlenP.
+    :ivar bit_length_q: bitlenQ.
     :ivar bit_length_j: bitlenJ (0 when J is absent).
     :ivar j: (p-1)/q, or ``None`` when absent.
     """
@@ -471,7 +477,8 @@ class DSSPublicKeyBlobV3(_DSSV3):
 class DSSPrivateKeyBlobV3(_DSSV3):
     """PRIVATEKEYBLOB with a DSS4 body, version 3 (SPEC §6.3).
 
-    :ivar bit_length_x: bitlenX.  :ivar x: private value.
+    :ivar bit_length_x: bitlenX.
+    :ivar x: private value.
     """
 
     KIND = "DSS private key"
@@ -862,7 +869,8 @@ class _OpaqueBase(_Model):
 class OpaqueKeyBlob(_OpaqueBase):
     """OPAQUEKEYBLOB: provider-private, kept as bytes (SPEC §11).
 
-    :ivar version: ``bVersion`` as found.  :ivar key_alg: ``aiKeyAlg`` as found.
+    :ivar version: ``bVersion`` as found.
+    :ivar key_alg: ``aiKeyAlg`` as found.
     :ivar body: everything after the header.
     """
 
