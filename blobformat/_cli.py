@@ -20,7 +20,7 @@ import blobformat
 from blobformat import _cli_envelope, _cli_session
 from blobformat import _cli_io as cio
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 _HEX_WIDTH = 64
 
@@ -262,7 +262,8 @@ def _write_key(args: argparse.Namespace, out: bytes, *, secret: bool) -> None:
     )
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The ``blobformat`` command line's parser (the docs' CLI reference is generated from it)."""
     parser = argparse.ArgumentParser(
         prog="blobformat",
         description="Inspect and convert Windows CryptoAPI key BLOBs and PVK files.",
@@ -315,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     :param argv: arguments without the program name (default: ``sys.argv[1:]``).
     """
-    parser = _build_parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:

@@ -54,7 +54,7 @@ MIN_SECRET_BYTES = 8
 
 @functools.cache
 def _parser() -> object:
-    return _cli._build_parser()
+    return _cli.build_parser()
 
 
 @functools.cache
