@@ -37,10 +37,12 @@ from collections.abc import Callable  # noqa: E402
 
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 
-from blobformat import _rsacheck, _wire, envelope  # noqa: E402
-from blobformat._envelope_schema import ENTRY, HEADER, TRAILER  # noqa: E402
+from blobformat import envelope  # noqa: E402
+from blobformat.codec import wire as _wire  # noqa: E402
+from blobformat.codec.models import SimpleBlob  # noqa: E402
 from blobformat.constants import AlgId  # noqa: E402
-from blobformat.models import SimpleBlob  # noqa: E402
+from blobformat.envelope.schema import ENTRY, HEADER, TRAILER  # noqa: E402
+from blobformat.keys import rsacheck as _rsacheck  # noqa: E402
 
 
 def factorless_modulus(bits: int, rng: random.Random) -> int:

@@ -141,7 +141,7 @@ def _cases(oaep: bool) -> dict[str, list[Callable[[], object]]]:
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     import blobformat as bf
-    from blobformat.wrap import unwrap_session_key
+    from blobformat.capi.wrap import unwrap_session_key
 
     key = serialization.load_pem_private_key(
         (ROOT / "vectors" / "keys" / "rsa-2048.pem").read_bytes(), password=None

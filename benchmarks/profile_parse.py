@@ -95,7 +95,8 @@ def profile(
 
 def stages(kind: str, data: bytes, calls: int) -> list[tuple[str, float | None]]:
     """Time the steps of ``parse`` separately (best effort, internals may move)."""
-    from blobformat import _parse, _wire
+    from blobformat.codec import decode as _parse
+    from blobformat.codec import wire as _wire
 
     out: list[tuple[str, float | None]] = []
 
@@ -200,7 +201,8 @@ def _fast_stages(
     add: Callable[[str, Callable[[], Callable[[], object]]], None],
 ) -> None:
     """The steps of the generated fast decoder (``_parse._decode_fast``)."""
-    from blobformat import _parse, _wire
+    from blobformat.codec import decode as _parse
+    from blobformat.codec import wire as _wire
 
     layout = cls.LAYOUT
     add(
@@ -259,7 +261,7 @@ def _fast_stages(
 
 def stages_to_bytes(data: bytes, calls: int) -> list[tuple[str, float | None]]:
     """Time the steps of ``to_bytes`` separately (best effort)."""
-    from blobformat import _wire
+    from blobformat.codec import wire as _wire
 
     model: Any = blobformat.parse(data)
     out: list[tuple[str, float | None]] = []

@@ -249,7 +249,7 @@ def parse_section(
             )
         elif kind == KINDS[0]:
             notes.append(
-                "blobformat._wire.parse_interpreted not found: construct-interpreted rows skipped"
+                "blobformat.codec.wire.parse_interpreted not found: construct-interpreted rows skipped"
             )
         if layout is not None:
             try:
@@ -550,7 +550,7 @@ def scaling_section() -> Section:
 
 def _wire_module() -> Any:
     try:
-        from blobformat import _wire
+        from blobformat.codec import wire as _wire
     except ImportError:
         return None
     return _wire

@@ -11,53 +11,17 @@ from __future__ import annotations
 
 import typing as _typing
 
-from blobformat import keys as _keys
-from blobformat._parse import parse
-from blobformat._rsacheck import check_rsa_public_key
-from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
-from blobformat.envelope import (
-    EnvelopeEntry,
-    Recipient,
-    SealedEnvelope,
-    envelope_key_id,
-    envelope_tbs,
-    load_session_key,
-    open_sealed,
-    seal,
-    store_session_key,
+from blobformat.capi.sessionkey import SessionKey, derive_key, derive_key_from_password
+from blobformat.capi.wrap import (
+    load_session_key_blob,
+    plaintext_key_blob,
+    unwrap_session_key,
+    unwrap_symmetric_key,
+    wrap_session_key,
+    wrap_symmetric_key,
 )
-from blobformat.envelope import Role as EnvelopeRole
-from blobformat.errors import (
-    BadSignatureError,
-    BlobError,
-    DecryptionError,
-    EncodeError,
-    InvalidFieldError,
-    InvalidParameterError,
-    KeyConversionError,
-    LegacyKeyWarning,
-    NoRecipientError,
-    PaddingError,
-    ParseError,
-    PasswordError,
-    SignatureError,
-    StaleGenerationError,
-    TrailingDataError,
-    TruncatedError,
-    UnknownSignerError,
-    UnsupportedBlobError,
-    WeakKeyError,
-)
-from blobformat.export import export_private_key, export_public_key
-from blobformat.keys import (
-    dump_private_key,
-    dump_public_key,
-    is_private_key,
-    is_public_key,
-    load_private_key,
-    load_public_key,
-)
-from blobformat.models import (
+from blobformat.codec.decode import parse
+from blobformat.codec.models import (
     Blob,
     BlobHeader,
     DHPrivateKeyBlob,
@@ -81,16 +45,52 @@ from blobformat.models import (
     SymmetricWrapKeyBlob,
     Tolerance,
 )
-from blobformat.pvk import dump_pvk, load_pvk
-from blobformat.sessionkey import SessionKey, derive_key, derive_key_from_password
-from blobformat.wrap import (
-    load_session_key_blob,
-    plaintext_key_blob,
-    unwrap_session_key,
-    unwrap_symmetric_key,
-    wrap_session_key,
-    wrap_symmetric_key,
+from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
+from blobformat.envelope.store import (
+    EnvelopeEntry,
+    Recipient,
+    SealedEnvelope,
+    envelope_key_id,
+    envelope_tbs,
+    load_session_key,
+    open_sealed,
+    seal,
+    store_session_key,
 )
+from blobformat.envelope.store import Role as EnvelopeRole
+from blobformat.errors import (
+    BadSignatureError,
+    BlobError,
+    DecryptionError,
+    EncodeError,
+    InvalidFieldError,
+    InvalidParameterError,
+    KeyConversionError,
+    LegacyKeyWarning,
+    NoRecipientError,
+    PaddingError,
+    ParseError,
+    PasswordError,
+    SignatureError,
+    StaleGenerationError,
+    TrailingDataError,
+    TruncatedError,
+    UnknownSignerError,
+    UnsupportedBlobError,
+    WeakKeyError,
+)
+from blobformat.keys import convert as _keys
+from blobformat.keys.convert import (
+    dump_private_key,
+    dump_public_key,
+    is_private_key,
+    is_public_key,
+    load_private_key,
+    load_public_key,
+)
+from blobformat.keys.export import export_private_key, export_public_key
+from blobformat.keys.pvk import dump_pvk, load_pvk
+from blobformat.keys.rsacheck import check_rsa_public_key
 
 __version__ = "0.1.0"
 
@@ -178,7 +178,7 @@ __all__ = [
 ]
 
 if _typing.TYPE_CHECKING:
-    from blobformat.keys import PrivateKey, PublicKey
+    from blobformat.keys.convert import PrivateKey, PublicKey
 
 _LAZY = ("PrivateKey", "PublicKey")
 

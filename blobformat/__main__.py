@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from blobformat._cli import main
+from blobformat.cli.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

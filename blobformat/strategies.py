@@ -40,9 +40,9 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
     ) from exc
 
 import blobformat as bf
-from blobformat import pvk as _pvkfile
-from blobformat._keylengths import blob_key_sizes
+from blobformat.codec.keylengths import blob_key_sizes
 from blobformat.constants import AlgClass
+from blobformat.keys import pvk as _pvkfile
 
 __all__ = [
     "PVK_PASSWORD",

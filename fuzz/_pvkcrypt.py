@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""PVK encryption written from SPEC §12.3 for the harnesses (independent of blobformat.pvk).
+"""PVK encryption written from SPEC §12.3 for the harnesses (independent of blobformat.keys.pvk).
 
 ``h = SHA-1(salt || password)``; strong files use RC4 with ``h[0:16]``, weak
 ones with ``h[0:5] || 00 * 11``. Only the bytes after the inner blob's

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """SIMPLEBLOB wrapping and unwrapping written from SPEC §15.1-§15.2 (for the harnesses).
 
-An oracle independent of ``blobformat.wrap``: textbook RSA with the test
+An oracle independent of ``blobformat.capi.wrap``: textbook RSA with the test
 key's numbers, RSAES-PKCS1-v1_5 type-2 and RSAES-OAEP (SHA-1, MGF1-SHA-1,
 empty label) encoding and decoding, and the session-key lengths SPEC §15.1
 allows. :func:`expected_unwrap` says what ``unwrap_session_key`` must

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Fuzz the CLI's ``inspect`` command (README "Forensic mode", SPEC §18 secrets).
 
-:func:`run_inspect` mirrors ``blobformat._cli.main(["inspect", *options,
+:func:`run_inspect` mirrors ``blobformat.cli.app.main(["inspect", *options,
 path])`` without a subprocess: it builds the CLI's own argument parser once,
 dispatches to the command function it selects and handles errors as
 ``main`` does for ``inspect`` (a ``BlobError`` is one line on stderr and
@@ -38,7 +38,7 @@ import _fuzzboot
 
 with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
-    from blobformat import _cli
+    from blobformat.cli import app as _cli
 
 from _fuzzlib import MESSAGE_LIMIT, attempt, require
 

@@ -31,7 +31,7 @@ import _fuzzboot
 
 with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
-    from blobformat import _wire
+    from blobformat.codec import wire as _wire
 
 from _fuzzlib import attempt, require
 

@@ -17,11 +17,11 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from blobformat._ciphers import MODES, CryptContext, _PyRC4, block_size
-from blobformat._rc2 import RC2
+from blobformat.capi.ciphers import MODES, CryptContext, _PyRC4, block_size
+from blobformat.capi.rc2 import RC2
+from blobformat.capi.sessionkey import SessionKey
 from blobformat.constants import AlgId
 from blobformat.errors import InvalidParameterError, PaddingError
-from blobformat.sessionkey import SessionKey
 
 A = AlgId
 

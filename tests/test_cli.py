@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import blobformat as bf
-from blobformat._cli import main
+from blobformat.cli.app import main
 from tests.test_codec_errors import DSS3_PRIV, PVK, RSA_PRIV, RSA_PUB
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import blobformat as bf
-from blobformat import _cli_io as cio
-from blobformat._cli import main
+from blobformat.cli import io as cio
+from blobformat.cli.app import main
 from tests import keyfactory as kf
 
 AES = bf.SessionKey(alg_id=bf.AlgId.CALG_AES_128, key=bytes(range(16)))

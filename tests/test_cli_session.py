@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import blobformat as bf
-from blobformat._cli import main
+from blobformat.cli.app import main
 from tests import keyfactory as kf
 
 AES = bf.SessionKey(alg_id=bf.AlgId.CALG_AES_128, key=bytes(range(16)))

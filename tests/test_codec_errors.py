@@ -416,8 +416,8 @@ def test_from_bytes_wrong_kind() -> None:
 @given(st.data())
 def test_quick_prefix_test_is_conservative(data: st.DataObject) -> None:
     """_prefix_ok(head) may only say True when the full prefix rules pass."""
-    from blobformat import _wire
-    from blobformat._model_base import _Model
+    from blobformat.codec import wire as _wire
+    from blobformat.codec.model_base import _Model
 
     classes = [c for c in (bf.RSAPublicKeyBlob, bf.RSAPrivateKeyBlob, bf.DSSPublicKeyBlob, bf.DHPrivateKeyBlob, bf.SimpleBlob) if issubclass(c, _Model)]
     cls = data.draw(st.sampled_from(classes))

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
-from blobformat import _parse
 from blobformat import strategies as bst
+from blobformat.codec import decode as _parse
 
 
 @given(bst.blobs(real_keys=False))

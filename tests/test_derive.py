@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blobformat._derive import derive, extend_hash, needs_extension
-from blobformat._hashes import digest
+from blobformat.capi.derive import derive, extend_hash, needs_extension
+from blobformat.capi.hashes import digest
+from blobformat.capi.sessionkey import SessionKey, derive_key, derive_key_from_password
 from blobformat.constants import AlgId
 from blobformat.errors import InvalidParameterError
-from blobformat.sessionkey import SessionKey, derive_key, derive_key_from_password
 from tests.conftest import ROOT
 
 if str(ROOT / "vectors") not in sys.path:
@@ -519,7 +519,7 @@ def test_derived_key_repr_hides_material() -> None:
 
 
 def test_check_key_length_with_a_provider() -> None:
-    from blobformat._keylengths import check_key_length, key_length_range
+    from blobformat.codec.keylengths import check_key_length, key_length_range
 
     check_key_length(A.CALG_RC4, 7, provider="base")
     with pytest.raises(InvalidParameterError) as info:

@@ -32,7 +32,7 @@ from types import ModuleType
 import pytest
 
 import blobformat as bf
-from blobformat import _cli
+from blobformat.cli import app as _cli
 from tests.conftest import CRYPTOGRAPHY_MAJOR, ROOT
 
 FUZZ = ROOT / "fuzz"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blobformat._hashes import _MD2_S, HASH_ALGS, digest, digest_size, new_hash
+from blobformat.capi.hashes import _MD2_S, HASH_ALGS, digest, digest_size, new_hash
 from blobformat.constants import AlgId
 from blobformat.errors import InvalidParameterError
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blobformat._keywrap import (
+from blobformat.capi.keywrap import (
     KEY_WRAP_IV,
     cms_key_checksum,
     unwrap_3des,
@@ -15,7 +15,7 @@ from blobformat._keywrap import (
     wrap_3des,
     wrap_rc2,
 )
-from blobformat._rc2 import RC2
+from blobformat.capi.rc2 import RC2
 from blobformat.errors import DecryptionError, InvalidParameterError
 
 # RFC 3217 §3.3 (Triple-DES key wrap example).
@@ -159,7 +159,7 @@ def test_triple_des_bad_parity_is_an_unwrap_failure(
 ) -> None:
     # A wrapper that skipped step 1 (odd parity) produces a valid checksum
     # over even-parity bytes; step 8 of the unwrap rejects it.
-    from blobformat import _keywrap
+    from blobformat.capi import keywrap as _keywrap
 
     with monkeypatch.context() as patch:
         patch.setattr(_keywrap, "_odd_parity", lambda key: key)

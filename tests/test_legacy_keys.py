@@ -23,8 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
-from blobformat import _legacy
-from blobformat.export import g_pow_x
+from blobformat.keys import legacy as _legacy
+from blobformat.keys.export import g_pow_x
 from tests import keyfactory
 from tests.conftest import CRYPTOGRAPHY_MAJOR, ROOT
 
@@ -84,7 +84,7 @@ key = blobformat.load_private_key(data)
 blobformat.dump_private_key(key)
 blobformat.export_private_key(data)
 blobformat.is_private_key(key)
-from blobformat import _legacy
+from blobformat.keys import legacy as _legacy
 assert not _legacy._cache, _legacy._cache
 print("ok")
 """
@@ -362,7 +362,7 @@ def test_without_cryptographys_dsa_and_dh(tmp_path: Path) -> None:
     code = _HIDE + """
 import json, pathlib, sys, warnings
 import blobformat
-from blobformat import _cli
+from blobformat.cli import app as _cli
 out = {}
 folder = pathlib.Path(sys.argv[1])
 for path in sorted(folder.glob("*.blob")):

@@ -18,11 +18,15 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 import blobformat as bf
-from blobformat import _keywrap
-from blobformat._rc2 import RC2
-from blobformat.envelope import load_session_key, seal
-from blobformat.sessionkey import SessionKey
-from blobformat.wrap import unwrap_session_key, unwrap_symmetric_key, wrap_session_key
+from blobformat.capi import keywrap as _keywrap
+from blobformat.capi.rc2 import RC2
+from blobformat.capi.sessionkey import SessionKey
+from blobformat.capi.wrap import (
+    unwrap_session_key,
+    unwrap_symmetric_key,
+    wrap_session_key,
+)
+from blobformat.envelope.store import load_session_key, seal
 from tests import keyfactory as kf
 
 AES = SessionKey(alg_id=bf.AlgId.CALG_AES_256, key=bytes(range(32)))

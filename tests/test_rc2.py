@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, modes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blobformat._rc2 import _PITABLE, RC2
+from blobformat.capi.rc2 import _PITABLE, RC2
 from blobformat.errors import InvalidParameterError
 
 # RFC 2268 §5: key, effective key bits T1, plaintext, ciphertext.

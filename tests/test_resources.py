@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import blobformat as bf
-from blobformat import _cli
+from blobformat.cli import app as _cli
 from tests.conftest import ROOT
 
 MEMORY_BOUND = 256 * 1024

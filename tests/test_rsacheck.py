@@ -10,9 +10,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import blobformat
-from blobformat import _rsacheck, envelope
+from blobformat.capi.wrap import wrap_session_key
+from blobformat.envelope import store as envelope
 from blobformat.errors import KeyConversionError, WeakKeyError
-from blobformat.wrap import wrap_session_key
+from blobformat.keys import rsacheck as _rsacheck
 from tests.test_envelope import (
     AES,
     DIGEST_INFO_SHA256,

@@ -9,20 +9,20 @@ from collections.abc import Callable
 
 import pytest
 
-from blobformat.constants import AlgId
-from blobformat.errors import BlobError, InvalidParameterError, PaddingError
-from blobformat.sessionkey import (
+from blobformat.capi.sessionkey import (
     SessionKey,
     default_salt,
     derive_key,
     derive_key_from_password,
 )
+from blobformat.constants import AlgId
+from blobformat.errors import BlobError, InvalidParameterError, PaddingError
 
 A = AlgId
 
 
 def test_public_names() -> None:
-    import blobformat.sessionkey as module
+    import blobformat.capi.sessionkey as module
 
     assert set(module.__all__) == {
         "SessionKey",
@@ -270,7 +270,7 @@ def test_argument_types() -> None:
 
 
 def test_password_derivation_uses_sha1_by_default() -> None:
-    from blobformat._hashes import digest
+    from blobformat.capi.hashes import digest
 
     via_password = derive_key_from_password(b"pw", A.CALG_AES_256)
     via_hash = derive_key(

@@ -22,7 +22,7 @@ def spec_rules() -> set[str]:
 
 def code_rules() -> set[str]:
     found: set[str] = set()
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         found.update(RULE_USE.findall(path.read_text()))
     return found
 
@@ -39,7 +39,7 @@ def test_every_specified_rule_is_enforced() -> None:
 
 def test_section_references_exist() -> None:
     headings = set(re.findall(r"^#{2,4} (\d+(?:\.\d+)*)\.? ", SPEC, re.M))
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         for ref in re.findall(r"SPEC §(\d+(?:\.\d+)*)", path.read_text()):
             assert ref.rstrip(".") in headings, f"{path.name} cites SPEC §{ref}, not a heading"
 

@@ -30,8 +30,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, padding, rsa
 
 import blobformat as bf
-from blobformat import _keywrap
-from blobformat._hashes import digest
+from blobformat.capi import keywrap as _keywrap
+from blobformat.capi.hashes import digest
 from tests.conftest import ROOT
 
 VECTORS = ROOT / "vectors"

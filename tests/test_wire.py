@@ -6,8 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
-from blobformat import _schema, _wire
 from blobformat import strategies as bst
+from blobformat.codec import schema as _schema
+from blobformat.codec import wire as _wire
 from tests.test_codec_errors import ALL_VALID
 
 
@@ -106,7 +107,7 @@ def _outcome(data: bytes) -> object:
 @given(st.sampled_from(ALL_VALID) | bst.blobs(real_keys=False).map(lambda m: m.to_bytes()), st.data())
 def test_compiled_path_equals_generic_path(base: bytes, data: st.DataObject) -> None:
     """The generated readers give the same model, or defer to the same error."""
-    from blobformat import _parse
+    from blobformat.codec import decode as _parse
 
     mutated = bytearray(base)
     for _ in range(data.draw(st.integers(0, 3))):

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import blobformat as bf
-from blobformat.sessionkey import SessionKey
-from blobformat.wrap import (
+from blobformat.capi.sessionkey import SessionKey
+from blobformat.capi.wrap import (
     load_session_key_blob,
     plaintext_key_blob,
     unwrap_session_key,
@@ -202,7 +202,7 @@ def test_load_session_key_blob_wrong_kind() -> None:
 
 
 def test_symmetric_wrap_3des_roundtrip() -> None:
-    from blobformat.wrap import unwrap_symmetric_key, wrap_symmetric_key
+    from blobformat.capi.wrap import unwrap_symmetric_key, wrap_symmetric_key
 
     kek = SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(1, 25)))
     for cek in (
@@ -221,7 +221,7 @@ def test_symmetric_wrap_3des_roundtrip() -> None:
 
 
 def test_symmetric_wrap_rc2_roundtrip() -> None:
-    from blobformat.wrap import unwrap_symmetric_key, wrap_symmetric_key
+    from blobformat.capi.wrap import unwrap_symmetric_key, wrap_symmetric_key
 
     kek = SessionKey(alg_id=bf.AlgId.CALG_RC2, key=bytes(16))
     cek = SessionKey(alg_id=bf.AlgId.CALG_AES_128, key=bytes(range(16)))
@@ -230,7 +230,7 @@ def test_symmetric_wrap_rc2_roundtrip() -> None:
 
 
 def test_symmetric_unwrap_failures() -> None:
-    from blobformat.wrap import unwrap_symmetric_key, wrap_symmetric_key
+    from blobformat.capi.wrap import unwrap_symmetric_key, wrap_symmetric_key
 
     kek = SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(1, 25)))
     blob = bytearray(wrap_symmetric_key(SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek))
@@ -252,7 +252,7 @@ def test_symmetric_unwrap_failures() -> None:
 
 
 def test_symmetric_unwrap_refuses_non_tdes_key_under_tdes_wrap() -> None:
-    from blobformat.wrap import unwrap_symmetric_key, wrap_symmetric_key
+    from blobformat.capi.wrap import unwrap_symmetric_key, wrap_symmetric_key
 
     kek = SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(1, 25)))
     blob = bf.parse(wrap_symmetric_key(SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from blobformat._hashes import digest as library_digest
+from blobformat.capi.hashes import digest as library_digest
 from blobformat.constants import AlgId
 from vectorgen import public
 from vectorgen.ciphers import encrypt

@@ -55,6 +55,7 @@ class UsageError(Exception):
 
 
 def read(path: str) -> bytes:
+    """Read an input file, or standard input for ``-``."""
     try:
         return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as err:
@@ -145,6 +146,7 @@ def add_force(p: argparse.ArgumentParser) -> None:
 
 
 def password(path: str | None) -> bytes | None:
+    """The password held in ``path`` (one trailing newline removed), or ``None``."""
     if path is None:
         return None
     raw = read(path)
@@ -156,6 +158,7 @@ def password(path: str | None) -> bytes | None:
 
 
 def hex_bytes(text: str) -> bytes:
+    """Decode a hexadecimal command-line value."""
     try:
         return bytes.fromhex(text)
     except ValueError:
@@ -245,6 +248,7 @@ def _load_der(data: bytes, password: bytes | None) -> object:
 
 
 def private_key(path: str, password: bytes | None) -> rsa.RSAPrivateKey:
+    """Load an RSA private key from a blob, PVK, PEM or DER file."""
     key = load_key(path, password)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise CLIError(f"{path}: an RSA private key is needed here")
@@ -252,6 +256,7 @@ def private_key(path: str, password: bytes | None) -> rsa.RSAPrivateKey:
 
 
 def public_key(path: str, password: bytes | None) -> rsa.RSAPublicKey:
+    """Load an RSA public key from a blob, PVK, PEM or DER file."""
     key = load_key(path, password)
     if isinstance(key, rsa.RSAPrivateKey):
         return key.public_key()

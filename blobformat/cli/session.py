@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import blobformat
-from blobformat import _cli_io as cio
+from blobformat.cli import io as cio
 
 __all__ = ["register"]
 

@@ -7,15 +7,15 @@ effective key length separately (``KP_EFFECTIVE_KEYLEN``). The RC2 in
 bits, so this module implements the whole cipher: any key of 1..128 bytes,
 any effective length of 1..1024 bits, one 8-byte block at a time.
 
-Exports :class:`RC2`. Modes of operation live in :mod:`blobformat._ciphers`.
+Exports :class:`RC2`. Modes of operation live in :mod:`blobformat.capi.ciphers`.
 """
 
 from __future__ import annotations
 
 import struct
 
-from ._keylengths import require_int
-from .errors import InvalidParameterError
+from blobformat.codec.keylengths import require_int
+from blobformat.errors import InvalidParameterError
 
 __all__ = ["BLOCK_SIZE", "RC2"]
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The signed envelope's format constants and entry model (SPEC §16.2-§16.4).
 
-Shared by the decoder (:mod:`blobformat._envelope_decode`) and the public API
+Shared by the decoder (:mod:`blobformat.envelope.decode`) and the public API
 (:mod:`blobformat.envelope`, which re-exports the public names).
 """
 
@@ -11,9 +11,9 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-from blobformat import _wire
-from blobformat._envelope_schema import HEADER
-from blobformat.models import SimpleBlob
+from blobformat.codec import wire as _wire
+from blobformat.codec.models import SimpleBlob
+from blobformat.envelope.schema import HEADER
 
 __all__ = [
     "KEY_ID_CONTEXT",

@@ -17,17 +17,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from blobformat import _der, _legacy
-from blobformat._model_base import _Model
-from blobformat._parse import as_bytes, parse
-from blobformat._validate import DH_ALGS, DSS_ALGS, RSA_ALGS, alg_name
-from blobformat.constants import AlgId
-from blobformat.errors import (
-    InvalidParameterError,
-    KeyConversionError,
-    UnsupportedBlobError,
-)
-from blobformat.models import (
+from blobformat.codec.decode import as_bytes, parse
+from blobformat.codec.model_base import _Model
+from blobformat.codec.models import (
     Blob,
     DHPrivateKeyBlob,
     DHPrivateKeyBlobV3,
@@ -42,11 +34,20 @@ from blobformat.models import (
     RSAPrivateKeyBlob,
     RSAPublicKeyBlob,
 )
+from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS, alg_name
+from blobformat.constants import AlgId
+from blobformat.errors import (
+    InvalidParameterError,
+    KeyConversionError,
+    UnsupportedBlobError,
+)
+from blobformat.keys import der as _der
+from blobformat.keys import legacy as _legacy
 
 if TYPE_CHECKING:
     # cryptography deprecates DSA and finite-field DH and warns on every access
     # to their names, so they are named only for the type checker; at run time
-    # they are looked up by blobformat._legacy when a DSS/DH key is used.
+    # they are looked up by blobformat.keys.legacy when a DSS/DH key is used.
     from cryptography.hazmat.primitives.asymmetric import dh, dsa
 
 __all__ = [

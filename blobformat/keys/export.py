@@ -7,7 +7,7 @@ These turn any key blob into the encodings every other tool reads, with the
 same relation checks as :func:`~blobformat.load_private_key`. DSS and DH keys
 never become ``cryptography`` key objects here: cryptography deprecates DSA
 and finite-field DH and says it will remove them, so their structures are
-written by :mod:`blobformat._der`, byte-identical to what ``openssl pkey``
+written by :mod:`blobformat.keys.der`, byte-identical to what ``openssl pkey``
 writes back after reading them. RSA keys go through cryptography, which
 keeps RSA.
 """
@@ -20,27 +20,7 @@ from typing import Literal
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from blobformat import _der
-from blobformat.errors import (
-    InvalidParameterError,
-    KeyConversionError,
-    UnsupportedBlobError,
-)
-from blobformat.keys import (
-    DEFAULT_MAX_BITS,
-    BlobInput,
-    DHParametersInput,
-    _as_blob,
-    _check_group,
-    _check_rsa_public,
-    _check_y,
-    _load_rsa_private,
-    check_dh_private,
-    check_dh_public,
-    check_dss_private,
-    y_mismatch,
-)
-from blobformat.models import (
+from blobformat.codec.models import (
     Blob,
     DHPrivateKeyBlob,
     DHPrivateKeyBlobV3,
@@ -54,7 +34,27 @@ from blobformat.models import (
     RSAPrivateKeyBlob,
     RSAPublicKeyBlob,
 )
-from blobformat.pvk import pvk_private_blob
+from blobformat.errors import (
+    InvalidParameterError,
+    KeyConversionError,
+    UnsupportedBlobError,
+)
+from blobformat.keys import der as _der
+from blobformat.keys.convert import (
+    DEFAULT_MAX_BITS,
+    BlobInput,
+    DHParametersInput,
+    _as_blob,
+    _check_group,
+    _check_rsa_public,
+    _check_y,
+    _load_rsa_private,
+    check_dh_private,
+    check_dh_public,
+    check_dss_private,
+    y_mismatch,
+)
+from blobformat.keys.pvk import pvk_private_blob
 
 __all__ = ["export_private_key", "export_public_key"]
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .constants import AlgId
-from .errors import InvalidParameterError
+from blobformat.constants import AlgId
+from blobformat.errors import InvalidParameterError
 
 __all__ = [
     "BLOCK_CIPHERS",

@@ -31,9 +31,9 @@ from collections.abc import Callable
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
-from ._keylengths import require_int
-from ._rc2 import RC2
-from .errors import DecryptionError, InvalidParameterError
+from blobformat.capi.rc2 import RC2
+from blobformat.codec.keylengths import require_int
+from blobformat.errors import DecryptionError, InvalidParameterError
 
 __all__ = [
     "KEY_WRAP_IV",

@@ -5,7 +5,7 @@
 :func:`blobformat.parse` applies, generates its fast decoder and encoder from
 the construct schemas, and gives ``layout()``, ``to_bytes()`` and a ``repr``
 that hides secret fields. The kinds themselves live in
-:mod:`blobformat.models`.
+:mod:`blobformat.codec.models`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
-from blobformat import _schema, _wire
-from blobformat._schema import Layout
+from blobformat.codec import schema as _schema
+from blobformat.codec import wire as _wire
+from blobformat.codec.schema import Layout
 from blobformat.constants import AlgId, BlobType
 
 __all__ = ["BlobHeader", "DSSSeed", "FieldSpan", "Tolerance"]
@@ -430,7 +431,7 @@ class _Model:
         :raises ParseError: as :func:`blobformat.parse` does.
         :raises UnsupportedBlobError: if the bytes are another kind.
         """
-        from blobformat._parse import parse_as
+        from blobformat.codec.decode import parse_as
 
         return parse_as(cls, data, lenient=lenient)
 

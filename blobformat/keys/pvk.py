@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
 from cryptography.hazmat.primitives.ciphers import Cipher
 
-from blobformat._parse import as_bytes, parse
+from blobformat.codec.decode import as_bytes, parse
+from blobformat.codec.models import PVKFile
 from blobformat.constants import AlgId, PVKKeyType
 from blobformat.errors import (
     InvalidParameterError,
@@ -27,11 +28,10 @@ from blobformat.errors import (
     PasswordError,
     UnsupportedBlobError,
 )
-from blobformat.keys import DEFAULT_MAX_BITS, dump_private_key, load_private_key
-from blobformat.models import PVKFile
+from blobformat.keys.convert import DEFAULT_MAX_BITS, dump_private_key, load_private_key
 
 if TYPE_CHECKING:
-    from blobformat.keys import PrivateKey
+    from blobformat.keys.convert import PrivateKey
 
 __all__ = ["dump_pvk", "load_pvk"]
 

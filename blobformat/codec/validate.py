@@ -237,7 +237,7 @@ def check_plaintext_key_size(
 
     Runs before the key bytes are read, so a huge ``dwKeySize`` fails here.
     """
-    from blobformat import _keylengths
+    from blobformat.codec import keylengths as _keylengths
 
     allowed = _keylengths.blob_key_sizes(alg)
     if size in allowed:

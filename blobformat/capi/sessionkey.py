@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._ciphers import CryptContext
-from ._derive import derive
-from ._hashes import new_hash
-from ._keylengths import (
+from blobformat.capi.ciphers import CryptContext
+from blobformat.capi.derive import derive
+from blobformat.capi.hashes import new_hash
+from blobformat.codec.keylengths import (
     check_effective_bits,
     check_key_alg,
     check_key_length,
@@ -32,7 +32,7 @@ from ._keylengths import (
     require_int,
     salt_length,
 )
-from .constants import AlgId
+from blobformat.constants import AlgId
 
 __all__ = ["SessionKey", "default_salt", "derive_key", "derive_key_from_password"]
 

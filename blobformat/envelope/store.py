@@ -41,15 +41,20 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from blobformat import _wire
-from blobformat._envelope_decode import (
+from blobformat.capi.sessionkey import SessionKey, default_salt
+from blobformat.capi.wrap import unwrap_session_key, wrap_session_key
+from blobformat.codec import wire as _wire
+from blobformat.codec.decode import as_bytes, parse
+from blobformat.codec.models import SimpleBlob
+from blobformat.constants import AlgId
+from blobformat.envelope.decode import (
     _control_index,
     _envelope_bytes,
     _parse,
     _Parsed,
     _relocate,
 )
-from blobformat._envelope_format import (
+from blobformat.envelope.format import (
     _EXPONENT,
     _HEADER_OFFSETS,
     _MAX_BITS,
@@ -67,10 +72,7 @@ from blobformat._envelope_format import (
     Role,
     Uncopyable,
 )
-from blobformat._envelope_schema import ENTRY, HEADER, MAGIC, TRAILER
-from blobformat._parse import as_bytes, parse
-from blobformat._rsacheck import check_rsa_public_key
-from blobformat.constants import AlgId
+from blobformat.envelope.schema import ENTRY, HEADER, MAGIC, TRAILER
 from blobformat.errors import (
     BadSignatureError,
     InvalidParameterError,
@@ -81,10 +83,8 @@ from blobformat.errors import (
     UnknownSignerError,
     WeakKeyError,
 )
-from blobformat.keys import dump_public_key
-from blobformat.models import SimpleBlob
-from blobformat.sessionkey import SessionKey, default_salt
-from blobformat.wrap import unwrap_session_key, wrap_session_key
+from blobformat.keys.convert import dump_public_key
+from blobformat.keys.rsacheck import check_rsa_public_key
 
 __all__ = [
     "KEY_ID_CONTEXT",

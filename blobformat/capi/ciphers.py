@@ -11,7 +11,7 @@ length (not counting salt); RC4 keyed with key ‖ salt; DES as raw 8 bytes
 ``cryptography`` does the work where it can: AES, (Triple)DES, RC4 with the
 key sizes OpenSSL accepts, and RC2 in CBC mode when the keying material is
 16 bytes with 128 effective bits (the only RC2 form OpenSSL exposes). Everything else
-falls back to :mod:`blobformat._rc2` and a small pure-Python RC4. CFB-8 is
+falls back to :mod:`blobformat.capi.rc2` and a small pure-Python RC4. CFB-8 is
 driven from Python over the forward block function (needs only
 ``cryptography.hazmat.decrepit``, cryptography 43 or later).
 
@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives.ciphers import (
     modes,
 )
 
-from ._keylengths import (
+from blobformat.capi.rc2 import RC2
+from blobformat.codec.keylengths import (
     BLOCK_CIPHERS,
     SESSION_KEY_ALGS,
     alg_name,
@@ -42,9 +43,8 @@ from ._keylengths import (
     check_key_length,
     check_salt,
 )
-from ._rc2 import RC2
-from .constants import AlgId
-from .errors import InvalidParameterError, PaddingError
+from blobformat.constants import AlgId
+from blobformat.errors import InvalidParameterError, PaddingError
 
 __all__ = ["MODES", "CryptContext", "block_size"]
 

@@ -28,9 +28,9 @@ from typing import Final
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import blobformat
-from blobformat import _cli_io as cio
 from blobformat import envelope
-from blobformat._cli_io import (
+from blobformat.cli import io as cio
+from blobformat.cli.io import (
     CLIError,
     UsageError,
     hex_bytes,

@@ -30,18 +30,18 @@ import secrets
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from blobformat import _keywrap
-from blobformat._keylengths import WRAP_ONLY_ALGS, blob_key_sizes
-from blobformat._parse import as_bytes, parse
-from blobformat._validate import alg_name
+from blobformat.capi import keywrap as _keywrap
+from blobformat.capi.sessionkey import SessionKey, default_salt
+from blobformat.codec.decode import as_bytes, parse
+from blobformat.codec.keylengths import WRAP_ONLY_ALGS, blob_key_sizes
+from blobformat.codec.models import PlaintextKeyBlob, SimpleBlob, SymmetricWrapKeyBlob
+from blobformat.codec.validate import alg_name
 from blobformat.constants import AlgId
 from blobformat.errors import (
     DecryptionError,
     InvalidParameterError,
     UnsupportedBlobError,
 )
-from blobformat.models import PlaintextKeyBlob, SimpleBlob, SymmetricWrapKeyBlob
-from blobformat.sessionkey import SessionKey, default_salt
 
 __all__ = [
     "load_session_key_blob",

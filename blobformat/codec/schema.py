@@ -3,9 +3,9 @@
 
 Declarations only: each ``construct`` struct below is the byte table of the
 SPEC.md section named beside it, field for field. Field names are the
-snake_case names used by :mod:`blobformat.models`; the wincrypt.h name is in
+snake_case names used by :mod:`blobformat.codec.models`; the wincrypt.h name is in
 the comment beside each field. Nothing here validates values: semantic rules
-live in :mod:`blobformat._validate`, and only :mod:`blobformat._wire` runs
+live in :mod:`blobformat.codec.validate`, and only :mod:`blobformat.codec.wire` runs
 these structs.
 
 Length conventions (SPEC §2.3): a number declared with ``bitlen`` bits

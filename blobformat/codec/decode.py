@@ -19,17 +19,9 @@ import copy
 from collections.abc import Mapping
 from typing import TypeVar
 
-from blobformat import _wire
-from blobformat._model_base import _Model
-from blobformat._validate import alg_name, fail
-from blobformat.constants import AlgId, BlobType, PVKKeyType
-from blobformat.errors import (
-    InvalidFieldError,
-    ParseError,
-    TruncatedError,
-    UnsupportedBlobError,
-)
-from blobformat.models import (
+from blobformat.codec import wire as _wire
+from blobformat.codec.model_base import _Model
+from blobformat.codec.models import (
     Blob,
     BlobHeader,
     DHPrivateKeyBlob,
@@ -51,6 +43,14 @@ from blobformat.models import (
     SimpleBlob,
     SymmetricWrapKeyBlob,
     Tolerance,
+)
+from blobformat.codec.validate import alg_name, fail
+from blobformat.constants import AlgId, BlobType, PVKKeyType
+from blobformat.errors import (
+    InvalidFieldError,
+    ParseError,
+    TruncatedError,
+    UnsupportedBlobError,
 )
 
 __all__ = [

@@ -14,8 +14,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, NoReturn
 
-from blobformat import _wire
-from blobformat._envelope_format import (
+from blobformat.codec import wire as _wire
+from blobformat.codec.decode import as_bytes, parse
+from blobformat.codec.models import SimpleBlob
+from blobformat.constants import BlobType
+from blobformat.envelope.format import (
     _MAX_BLOB,
     _MAX_SIGNATURE,
     _MIN_BLOB,
@@ -31,9 +34,7 @@ from blobformat._envelope_format import (
     EnvelopeEntry,
     Role,
 )
-from blobformat._envelope_schema import ENTRY, HEADER, MAGIC, TRAILER
-from blobformat._parse import as_bytes, parse
-from blobformat.constants import BlobType
+from blobformat.envelope.schema import ENTRY, HEADER, MAGIC, TRAILER
 from blobformat.errors import (
     InvalidFieldError,
     ParseError,
@@ -41,7 +42,6 @@ from blobformat.errors import (
     TruncatedError,
     UnsupportedBlobError,
 )
-from blobformat.models import SimpleBlob
 
 # -- parsing ---------------------------------------------------------------------------
 

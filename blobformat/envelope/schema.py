@@ -2,7 +2,7 @@
 """Wire layout of the signed envelope, BFE v1 (SPEC §16.2).
 
 Declarations only: each ``construct`` struct below is one byte table of
-SPEC §16.2, field for field, and only :mod:`blobformat._wire` runs them.
+SPEC §16.2, field for field, and only :mod:`blobformat.codec.wire` runs them.
 An envelope is a header, ``recipient_count`` entries and a trailer; the
 entries are declared once and laid end to end by
 :mod:`blobformat.envelope`, because the number of entries is data.
@@ -18,7 +18,7 @@ from __future__ import annotations
 import construct as cs
 from construct import this
 
-from blobformat._schema import Layout
+from blobformat.codec.schema import Layout
 
 __all__ = [
     "ENTRY",

@@ -4,7 +4,7 @@
 Two users. :mod:`blobformat.keys` wraps (p, q, g, x) of a version-2 DSS or
 DH private blob, which carries no y, in a PKCS#8 ``PrivateKeyInfo`` and lets
 OpenSSL (through ``cryptography``) load it and derive y in constant time.
-:mod:`blobformat.export` writes DSS and DH keys as PKCS#8 and
+:mod:`blobformat.keys.export` writes DSS and DH keys as PKCS#8 and
 SubjectPublicKeyInfo without cryptography's DSA/DH classes, which
 cryptography deprecates (SPEC §14.4). The encodings are the ones OpenSSL
 writes: RFC 5958 PKCS#8 version 0 without attributes or public key, RFC

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The one boundary between blobformat and ``construct`` (SPEC §2.4).
 
-The declarative schemas in :mod:`blobformat._schema` are the single source
+The declarative schemas in :mod:`blobformat.codec.schema` are the single source
 of every layout. This module turns a schema into a *plan*: the flat list of
 fields with their byte offsets and sizes for given length parameters
 (``bit_length`` and friends). Plans are cached, so decoding a blob is a
@@ -26,7 +26,7 @@ from typing import Final
 
 import construct as cs
 
-from blobformat._schema import Layout
+from blobformat.codec.schema import Layout
 from blobformat.errors import (
     EncodeError,
     InvalidFieldError,
@@ -102,7 +102,7 @@ class Plan:
     read_tail: Reader = field(default=lambda data: None)
     write_fast: Writer = field(default=lambda values: b"")
     extras: dict[object, object] = field(default_factory=dict)
-    #: Generated per-model-class constructors and encoders (see blobformat.models).
+    #: Generated per-model-class constructors and encoders (see blobformat.codec.models).
     assemblers: dict[type, Callable[..., object]] = field(default_factory=dict)
     encoders: dict[type, Callable[..., bytes]] = field(default_factory=dict)
     #: For a prefix plan: where its layout's length parameters sit in ``names``.

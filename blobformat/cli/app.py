@@ -17,8 +17,9 @@ from typing import Any
 from cryptography.utils import CryptographyDeprecationWarning
 
 import blobformat
-from blobformat import _cli_envelope, _cli_session
-from blobformat import _cli_io as cio
+from blobformat.cli import envelope as _cli_envelope
+from blobformat.cli import io as cio
+from blobformat.cli import session as _cli_session
 
 __all__ = ["build_parser", "main"]
 
@@ -263,7 +264,7 @@ def _write_key(args: argparse.Namespace, out: bytes, *, secret: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``blobformat`` command line's parser (the docs' CLI reference is generated from it)."""
+    """Build the ``blobformat`` argument parser (also used by the docs' CLI reference)."""
     parser = argparse.ArgumentParser(
         prog="blobformat",
         description="Inspect and convert Windows CryptoAPI key BLOBs and PVK files.",

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._hashes import digest, digest_size
-from ._keylengths import check_provider, resolve_key_bytes, salt_length
-from .constants import AlgId
-from .errors import InvalidParameterError
+from blobformat.capi.hashes import digest, digest_size
+from blobformat.codec.keylengths import check_provider, resolve_key_bytes, salt_length
+from blobformat.constants import AlgId
+from blobformat.errors import InvalidParameterError
 
 __all__ = ["DerivedKey", "derive", "extend_hash", "needs_extension"]
 

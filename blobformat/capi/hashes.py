@@ -17,9 +17,9 @@ import hashlib
 import struct
 from typing import Protocol
 
-from ._keylengths import require_int
-from .constants import AlgId
-from .errors import InvalidParameterError
+from blobformat.codec.keylengths import require_int
+from blobformat.constants import AlgId
+from blobformat.errors import InvalidParameterError
 
 __all__ = ["HASH_ALGS", "Hasher", "digest", "digest_size", "new_hash"]
 

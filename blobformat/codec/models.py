@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeAlias
 
-from blobformat import _schema, _validate, _wire
-from blobformat._model_base import (
+from blobformat.codec import schema as _schema
+from blobformat.codec import validate as _validate
+from blobformat.codec import wire as _wire
+from blobformat.codec.model_base import (
     BlobHeader,
     DSSSeed,
     FieldSpan,
@@ -28,7 +30,7 @@ from blobformat._model_base import (
     _Model,
     _prefix_index,
 )
-from blobformat._validate import DH_ALGS, DSS_ALGS, RSA_ALGS
+from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS
 from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType
 
 __all__ = [
@@ -995,7 +997,7 @@ class PVKFile(_Model):
     @property
     def header(self) -> BlobHeader:
         """The clear BLOBHEADER of the inner key blob."""
-        from blobformat._parse import read_header
+        from blobformat.codec.decode import read_header
 
         return read_header(self.key_data, base=24 + len(self.salt))
 
@@ -1026,12 +1028,12 @@ class PVKFile(_Model):
     def _check_prefix(
         cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
     ) -> None:
-        from blobformat._parse import check_pvk_header
+        from blobformat.codec.decode import check_pvk_header
 
         check_pvk_header(values, offsets)
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        from blobformat._parse import check_pvk_key
+        from blobformat.codec.decode import check_pvk_key
 
         object.__setattr__(self, "blob", check_pvk_key(self, offsets))
 
