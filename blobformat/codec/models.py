@@ -142,7 +142,7 @@ class RSAPublicKeyBlob(_RSABase):
     :ivar key_alg: ``aiKeyAlg``: CALG_RSA_KEYX or CALG_RSA_SIGN.
     :ivar bit_length: ``RSAPUBKEY.bitlen``, the declared modulus size in bits.
     :ivar public_exponent: ``RSAPUBKEY.pubexp``.
-    :ivar modulus: n.
+    :ivar modulus: the modulus n.
     """
 
     KIND = "RSA public key"
@@ -169,12 +169,12 @@ class RSAPrivateKeyBlob(_RSABase):
     The numbers are not checked against each other here: that is
     :func:`blobformat.load_private_key`'s job.
 
-    :ivar prime1: p.
-    :ivar prime2: q.
+    :ivar prime1: the prime p.
+    :ivar prime2: the prime q.
     :ivar exponent1: d mod (p-1).
     :ivar exponent2: d mod (q-1).
     :ivar coefficient: q^-1 mod p.
-    :ivar private_exponent: d.
+    :ivar private_exponent: the private exponent d.
     """
 
     KIND = "RSA private key"
