@@ -92,6 +92,8 @@ def test_ivars_one_per_line() -> None:
     for path in sources:
         for number, line in enumerate(path.read_text().splitlines(), 1):
             assert line.count(":ivar ") <= 1, f"{path.name}:{number}"
+            # "p." alone is an enumerated-list marker to docutils: the field renders empty.
+            assert not re.search(r":ivar \w+: [A-Za-z]\.$", line), f"{path.name}:{number}"
 
 
 def test_strategies_page_example_runs() -> None:
