@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 try:
     from hypothesis import strategies as st
     from hypothesis.errors import InvalidArgument
@@ -57,6 +59,7 @@ __all__ = [
     "pvk_files",
     "rsa_private_blobs",
     "rsa_public_blobs",
+    "session_keys",
     "simple_blobs",
     "symmetric_wrap_key_blobs",
 ]
@@ -496,18 +499,64 @@ def dh_private_blobs(
 
 # -- session-key blobs and the opaque kinds ---------------------------------------------
 
-def simple_blobs() -> st.SearchStrategy[bf.SimpleBlob]:
-    """SIMPLEBLOBs (SPEC §8): any session algorithm, a ciphertext of 48..300 bytes.
+@st.composite
+def _session_key(draw: st.DrawFn, max_bytes: int | None) -> bf.SessionKey:
+    algs = [a for a in _PLAINTEXT_ALGS if max_bytes is None or min(blob_key_sizes(a)) <= max_bytes]
+    alg = draw(st.sampled_from(algs))
+    sizes = sorted(n for n in blob_key_sizes(alg) if max_bytes is None or n <= max_bytes)
+    size = draw(st.sampled_from(sizes))
+    return bf.SessionKey(alg_id=alg, key=draw(st.binary(min_size=size, max_size=size)))
 
-    The ciphertext is arbitrary bytes: to get one that unwraps, use
-    :func:`blobformat.wrap_session_key` with a key of your own.
+
+def session_keys() -> st.SearchStrategy[bf.SessionKey]:
+    """Session keys (SPEC §15.1) with random key bytes and no salt.
+
+    Every algorithm that encrypts data, with every key length it allows.
     """
+    return _session_key(None)
+
+
+@st.composite
+def _wrapped(
+    draw: st.DrawFn, public_key: rsa.RSAPublicKey, oaep: bool | None
+) -> bf.SimpleBlob:
+    use_oaep = draw(_choice(oaep, (False, True)))
+    # PKCS#1 v1.5 needs 11 bytes of the modulus, OAEP with SHA-1 42 (SPEC SES-1).
+    room = (public_key.key_size + 7) // 8 - (42 if use_oaep else 11)
+    if room < 5:
+        raise InvalidArgument(f"a {public_key.key_size}-bit key has no room for a session key")
+    session = draw(_session_key(room))
+    blob = bf.parse(bf.wrap_session_key(session, public_key, oaep=use_oaep))
+    if not isinstance(blob, bf.SimpleBlob):  # pragma: no cover - wrap writes SIMPLEBLOBs
+        raise TypeError(type(blob).__name__)
+    return blob
+
+
+def simple_blobs(
+    wrapped_for: rsa.RSAPublicKey | None = None, *, oaep: bool | None = None
+) -> st.SearchStrategy[bf.SimpleBlob]:
+    """SIMPLEBLOBs (SPEC §8).
+
+    :param wrapped_for: an RSA public key: the blobs then hold a session key
+        (from :func:`session_keys`) really encrypted to it by
+        :func:`blobformat.wrap_session_key`, which the private key unwraps. The
+        padding comes from ``cryptography`` and is random, so a replayed example
+        has another ciphertext for the same session key. Without a key: any
+        session algorithm and an arbitrary ciphertext of 48..300 bytes.
+    :param oaep: with ``wrapped_for``: OAEP (``True``), PKCS#1 v1.5 (``False``)
+        or either (``None``).
+    """
+    if wrapped_for is not None:
+        if not isinstance(wrapped_for, rsa.RSAPublicKey):
+            raise InvalidArgument("wrapped_for must be an RSA public key")
+        return _wrapped(wrapped_for, oaep)
     return st.builds(
         bf.SimpleBlob,
         key_alg=st.sampled_from(_SESSION_ALGS),
         wrap_alg=st.just(bf.AlgId.CALG_RSA_KEYX),
         encrypted_key=st.binary(min_size=48, max_size=300),
     )
+
 
 @st.composite
 def _plaintext(draw: st.DrawFn) -> bf.PlaintextKeyBlob:

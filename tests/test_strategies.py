@@ -13,6 +13,7 @@ from hypothesis.errors import InvalidArgument
 
 import blobformat as bf
 from blobformat import strategies as bst
+from tests import keyfactory as kf
 
 KINDS = {
     "rsa_public_blobs": bf.RSAPublicKeyBlob,
@@ -93,6 +94,47 @@ def test_encrypted_pvk_needs_its_password(pvk: bf.PVKFile) -> None:
     with pytest.raises(bf.PasswordError):
         bf.load_pvk(pvk.to_bytes(), bst.PVK_PASSWORD)
     bf.load_pvk(pvk.to_bytes(), b"other")
+
+
+@pytest.mark.parametrize("oaep", [False, True])
+@settings(max_examples=25)
+@given(data=st.data())
+def test_simple_blobs_wrapped_for_a_key_unwrap(oaep: bool, data: st.DataObject) -> None:
+    owner = kf.rsa_key(1024)
+    blob = data.draw(bst.simple_blobs(wrapped_for=owner.public_key(), oaep=oaep))
+    assert isinstance(blob, bf.SimpleBlob)
+    key = bf.unwrap_session_key(blob.to_bytes(), owner, oaep=oaep)
+    assert key.alg_id == blob.key_alg
+
+
+def test_simple_blobs_refuse_a_non_rsa_key() -> None:
+    with pytest.raises(InvalidArgument):
+        bst.simple_blobs(wrapped_for=b"not a key")  # type: ignore[arg-type]
+
+
+@given(bst.session_keys())
+def test_session_keys_round_trip_as_plaintext_blobs(key: bf.SessionKey) -> None:
+    # A 40-bit RC2/RC4 key imports with CryptoAPI's 11-byte zero salt (SPEC §15.1).
+    again = bf.load_session_key_blob(bf.plaintext_key_blob(key))
+    assert (again.alg_id, again.key) == (key.alg_id, key.key)
+
+
+@settings(max_examples=300)
+@given(bst.mutated(bst.blobs()))
+def test_mutated_real_keys_fail_only_with_blob_errors(hostile: bytes) -> None:
+    """Strict acceptance means canonical bytes; the key loaders fail only with BlobError."""
+    try:
+        model = bf.parse(hostile)
+    except bf.BlobError:
+        model = None
+    if model is not None:
+        assert model.to_bytes() == hostile
+    for load in (bf.load_private_key, bf.load_public_key, bf.export_public_key,
+                 bf.export_private_key):
+        with contextlib.suppress(bf.BlobError):
+            load(hostile)
+    with contextlib.suppress(bf.BlobError):
+        bf.load_pvk(hostile, bst.PVK_PASSWORD)
 
 
 @settings(max_examples=300)
