@@ -58,6 +58,17 @@ def test_every_requirement_gets_its_anchor() -> None:
     assert re.sub(r"- \(req-[a-z0-9-]+\)=\n *", "- ", rendered) == spec
 
 
+def test_references_link_to_their_anchor() -> None:
+    text = "see [RSA-4] and **[RSA-5]**, not `[RSA-4]` nor [ABC-9] nor [RSA-4](x)\n"
+    out = docs_text.linked_references(text, {"RSA-4", "RSA-5"})
+    assert out == ("see [\\[RSA-4\\]](#req-rsa-4) and **[\\[RSA-5\\]](#req-rsa-5)**, "
+                   "not `[RSA-4]` nor [ABC-9] nor [RSA-4](x)\n")
+    spec = (ROOT / "SPEC.md").read_text()
+    rendered = docs_text.rendered_spec(spec)
+    unlinked = re.sub(r"\[\\\[([A-Z0-9-]+)\\\]\]\(#req-[a-z0-9-]+\)", r"[\1]", rendered)
+    assert unlinked == docs_text.anchored_spec(spec)
+
+
 def test_spec_url_points_at_the_anchor() -> None:
     with pytest.raises(blobformat.BlobError) as info:
         blobformat.parse(bytes.fromhex("0602010000a40000") + b"RSA1")

@@ -24,7 +24,7 @@ from sphinxarg.ext import ArgParseDirective
 def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if docname == "spec":
         app.env.note_dependency(str(docs_text.SPEC))
-        source[0] = docs_text.anchored_spec(docs_text.SPEC.read_text(encoding="utf-8"))
+        source[0] = docs_text.rendered_spec(docs_text.SPEC.read_text(encoding="utf-8"))
 
 
 def _include_read(

@@ -46,6 +46,39 @@ def anchored_spec(text: str) -> str:
     return REQUIREMENT_BULLET.sub(target, text)
 
 
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_REFERENCE = re.compile(r"(?<![\[\\])\[(?P<id>[A-Z][A-Z0-9]*-\d+)\](?![(\[])")
+
+
+def linked_references(text: str, defined: set[str]) -> str:
+    """Each ``[RSA-4]`` outside code spans becomes a link to the requirement's anchor.
+
+    IDs SPEC.md does not define are left as they are.
+    """
+
+    def link(match: re.Match[str]) -> str:
+        rule = match["id"]
+        if rule not in defined:
+            return match[0]
+        return f"[\\[{rule}\\]](#{spec_anchor(rule)})"
+
+    out = []
+    for line in text.splitlines(keepends=True):
+        parts, last = [], 0
+        for code in _CODE_SPAN.finditer(line):
+            parts.append(_REFERENCE.sub(link, line[last : code.start()]))
+            parts.append(code[0])
+            last = code.end()
+        parts.append(_REFERENCE.sub(link, line[last:]))
+        out.append("".join(parts))
+    return "".join(out)
+
+
+def rendered_spec(text: str) -> str:
+    """SPEC.md as the site renders it: anchors on definitions, links on references."""
+    return linked_references(anchored_spec(text), set(defined_requirements(text)))
+
+
 def defined_requirements(text: str) -> list[str]:
     """The requirement IDs SPEC.md defines, in order."""
     return [m["id"] for m in REQUIREMENT_BULLET.finditer(text)]
