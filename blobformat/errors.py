@@ -29,7 +29,8 @@ cryptography deprecates those families (SPEC §14.4).
 
 from __future__ import annotations
 
-from typing import ClassVar
+import copy
+from typing import ClassVar, TypeVar
 
 from cryptography.utils import CryptographyDeprecationWarning
 
@@ -69,6 +70,9 @@ def spec_anchor(rule: str) -> str:
     anchor on the bullet of SPEC.md that defines the ID.
     """
     return f"req-{rule.lower()}"
+
+
+_E = TypeVar("_E", bound="BlobError")
 
 
 class BlobError(Exception):
@@ -114,6 +118,19 @@ class BlobError(Exception):
 
     def _details(self) -> str:
         return ""
+
+    def relocated(self: _E, base: int, path: str = "") -> _E:
+        """A copy of this error placed inside an enclosing structure.
+
+        The offset moves by ``base`` (an error without one points at
+        ``base``, the inner structure's start); ``path`` prefixes the field.
+        """
+        moved = copy.copy(self)
+        moved.offset = base + (self.offset or 0)
+        if path:
+            moved.field = f"{path}.{self.field}" if self.field else path
+        moved.args = (moved._render(),)
+        return moved
 
     def _render(self) -> str:
         text = self.message
