@@ -83,8 +83,10 @@ _SESSION_ALGS = tuple(
 _DATA_ALGS = tuple(a for a in bf.AlgId if a.alg_class == AlgClass.DATA_ENCRYPT)
 _PLAINTEXT_ALGS = tuple(a for a in _DATA_ALGS if blob_key_sizes(a))
 
+
 def _hex(text: str) -> int:
     return int(text, 16)
+
 
 @dataclass(frozen=True)
 class _Group:
@@ -93,6 +95,7 @@ class _Group:
     p: int
     q: int
     g: int
+
 
 # Made once with `openssl genpkey -genparam -algorithm DSA` (512/160, 1024/160, 2048/256).
 _DSA_512 = _Group(
@@ -163,12 +166,15 @@ _DH_X942_GROUPS = (_DSA_512, _DSA_1024)
 
 # -- helpers ------------------------------------------------------------------------
 
+
 def _below_bits(bits: int) -> st.SearchStrategy[int]:
     return st.integers(min_value=0, max_value=(1 << bits) - 1)
+
 
 def _filling(bits: int) -> st.SearchStrategy[int]:
     """A number whose top byte in a bits/8-byte field is non-zero (RSA-5, DSS-6, DH-6)."""
     return st.integers(min_value=1 << (bits - 8), max_value=(1 << bits) - 1)
+
 
 def _seeds() -> st.SearchStrategy[bf.DSSSeed]:
     # DSS-7: a counter is below 2^31, or 0xFFFFFFFF ("no seed").
@@ -181,17 +187,21 @@ def _seeds() -> st.SearchStrategy[bf.DSSSeed]:
         ),
     )
 
+
 def _choice(value: _T | None, default: Sequence[_T]) -> st.SearchStrategy[_T]:
     return st.just(value) if value is not None else st.sampled_from(default)
+
 
 def _check_version(version: int | None) -> None:
     if version not in (None, 2, 3):
         raise InvalidArgument(f"version must be 2, 3 or None, not {version!r}")
 
+
 def _check_rsa_bits(bits: int | None) -> None:
     # RSA-1 and RSA-5: 384..16384, a whole number of bytes.
     if bits is not None and not (384 <= bits <= 16384 and bits % 8 == 0):
         raise InvalidArgument(f"bits must be a multiple of 8 in 384..16384, not {bits!r}")
+
 
 def _is_probable_prime(n: int) -> bool:
     """Miller-Rabin with 32 bases drawn from ``n`` itself (deterministic)."""
@@ -216,6 +226,7 @@ def _is_probable_prime(n: int) -> bool:
             return False
     return True
 
+
 def _prime(bits: int, seed: str, e: int) -> int:
     """A prime of exactly ``bits`` bits, top two bits set, with gcd(e, p-1) = 1."""
     rng = random.Random(seed)  # noqa: S311 - test keys, reproducible by design
@@ -224,6 +235,7 @@ def _prime(bits: int, seed: str, e: int) -> int:
         candidate = rng.getrandbits(bits) | top | 1
         if math.gcd(e, candidate - 1) == 1 and _is_probable_prime(candidate):
             return candidate
+
 
 @functools.lru_cache(maxsize=512)
 def _rsa_numbers(bits: int, e: int, seed: int) -> tuple[int, int, int]:
@@ -239,6 +251,7 @@ def _rsa_numbers(bits: int, e: int, seed: int) -> tuple[int, int, int]:
     return p, q, d
 
 # -- RSA ------------------------------------------------------------------------------
+
 
 @st.composite
 def _real_rsa(draw: st.DrawFn, bits: int | None) -> bf.RSAPrivateKeyBlob:
@@ -258,10 +271,12 @@ def _real_rsa(draw: st.DrawFn, bits: int | None) -> bf.RSAPrivateKeyBlob:
         private_exponent=d,
     )
 
+
 def _any_rsa_bits(bits: int | None) -> st.SearchStrategy[int]:
     if bits is not None:
         return st.just(bits)
     return st.sampled_from(_ANY_RSA_BITS) | st.integers(48, 137).map(lambda k: 8 * k)
+
 
 @st.composite
 def _any_rsa_public(draw: st.DrawFn, bits: int | None) -> bf.RSAPublicKeyBlob:
@@ -272,6 +287,7 @@ def _any_rsa_public(draw: st.DrawFn, bits: int | None) -> bf.RSAPublicKeyBlob:
         public_exponent=draw(st.integers(1, 0x7FFFFFFF)) * 2 + 1,
         modulus=draw(_filling(size)),
     )
+
 
 @st.composite
 def _any_rsa_private(draw: st.DrawFn, bits: int | None) -> bf.RSAPrivateKeyBlob:
@@ -290,6 +306,7 @@ def _any_rsa_private(draw: st.DrawFn, bits: int | None) -> bf.RSAPrivateKeyBlob:
         private_exponent=draw(_below_bits(size)),
     )
 
+
 def rsa_public_blobs(
     bits: int | None = None, *, real_keys: bool = True
 ) -> st.SearchStrategy[bf.RSAPublicKeyBlob]:
@@ -307,6 +324,7 @@ def rsa_public_blobs(
         return _real_rsa(bits).map(lambda b: b.public_blob())
     return _any_rsa_public(bits)
 
+
 def rsa_private_blobs(
     bits: int | None = None, *, real_keys: bool = True
 ) -> st.SearchStrategy[bf.RSAPrivateKeyBlob]:
@@ -322,8 +340,10 @@ def rsa_private_blobs(
 
 # -- DSS ------------------------------------------------------------------------------
 
+
 _DSSPublic = bf.DSSPublicKeyBlob | bf.DSSPublicKeyBlobV3
 _DSSPrivate = bf.DSSPrivateKeyBlob | bf.DSSPrivateKeyBlobV3
+
 
 @st.composite
 def _real_dss(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
@@ -351,6 +371,7 @@ def _real_dss(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
         )
     return bf.DSSPublicKeyBlobV3(**common3)  # type: ignore[arg-type]
 
+
 @st.composite
 def _any_dss_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
     bits = draw(st.sampled_from(range(512, 1025, 64)))
@@ -360,6 +381,7 @@ def _any_dss_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
     if private:
         return bf.DSSPrivateKeyBlob(x=draw(_below_bits(160)), **common)  # type: ignore[arg-type]
     return bf.DSSPublicKeyBlob(y=draw(_below_bits(bits)), **common)  # type: ignore[arg-type]
+
 
 @st.composite
 def _any_dss_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
@@ -379,12 +401,14 @@ def _any_dss_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
         bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common  # type: ignore[arg-type]
     )
 
+
 def _dss(version: int | None, real_keys: bool, private: bool) -> st.SearchStrategy[bf.Blob]:
     _check_version(version)
     if real_keys:
         return _real_dss(version, private)
     choices = {2: _any_dss_v2(private), 3: _any_dss_v3(private)}
     return choices[version] if version is not None else st.one_of(*choices.values())
+
 
 def dss_public_blobs(
     version: int | None = None, *, real_keys: bool = True
@@ -398,6 +422,7 @@ def dss_public_blobs(
     """
     return _dss(version, real_keys, private=False)  # type: ignore[return-value]
 
+
 def dss_private_blobs(
     version: int | None = None, *, real_keys: bool = True
 ) -> st.SearchStrategy[bf.DSSPrivateKeyBlob | bf.DSSPrivateKeyBlobV3]:
@@ -409,6 +434,7 @@ def dss_private_blobs(
     return _dss(version, real_keys, private=True)  # type: ignore[return-value]
 
 # -- Diffie-Hellman ---------------------------------------------------------------------
+
 
 @st.composite
 def _real_dh(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
@@ -435,6 +461,7 @@ def _real_dh(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
         return bf.DHPrivateKeyBlobV3(bit_length_x=bits_x, x=x, **common)  # type: ignore[arg-type]
     return bf.DHPublicKeyBlobV3(**common)  # type: ignore[arg-type]
 
+
 @st.composite
 def _any_dh_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
     bits = draw(st.sampled_from(range(512, 2049, 64)))
@@ -448,6 +475,7 @@ def _any_dh_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
         g=draw(_below_bits(bits)),
         x=draw(_below_bits(bits)),
     )
+
 
 @st.composite
 def _any_dh_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
@@ -468,12 +496,14 @@ def _any_dh_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
         bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common  # type: ignore[arg-type]
     )
 
+
 def _dh(version: int | None, real_keys: bool, private: bool) -> st.SearchStrategy[bf.Blob]:
     _check_version(version)
     if real_keys:
         return _real_dh(version, private)
     choices = {2: _any_dh_v2(private), 3: _any_dh_v3(private)}
     return choices[version] if version is not None else st.one_of(*choices.values())
+
 
 def dh_public_blobs(
     version: int | None = None, *, real_keys: bool = True
@@ -487,6 +517,7 @@ def dh_public_blobs(
     """
     return _dh(version, real_keys, private=False)  # type: ignore[return-value]
 
+
 def dh_private_blobs(
     version: int | None = None, *, real_keys: bool = True
 ) -> st.SearchStrategy[bf.DHPrivateKeyBlob | bf.DHPrivateKeyBlobV3]:
@@ -498,6 +529,7 @@ def dh_private_blobs(
     return _dh(version, real_keys, private=True)  # type: ignore[return-value]
 
 # -- session-key blobs and the opaque kinds ---------------------------------------------
+
 
 @st.composite
 def _session_key(draw: st.DrawFn, max_bytes: int | None) -> bf.SessionKey:
@@ -564,9 +596,11 @@ def _plaintext(draw: st.DrawFn) -> bf.PlaintextKeyBlob:
     size = draw(st.sampled_from(sorted(blob_key_sizes(alg))))
     return bf.PlaintextKeyBlob(key_alg=alg, key=draw(st.binary(min_size=size, max_size=size)))
 
+
 def plaintext_key_blobs() -> st.SearchStrategy[bf.PlaintextKeyBlob]:
     """PLAINTEXTKEYBLOBs (SPEC §9): a random key of a length its algorithm allows."""
     return _plaintext()
+
 
 @st.composite
 def _symmetric_wrap(draw: st.DrawFn) -> bf.SymmetricWrapKeyBlob:
@@ -577,9 +611,11 @@ def _symmetric_wrap(draw: st.DrawFn) -> bf.SymmetricWrapKeyBlob:
         wrapped_key=draw(st.binary(min_size=8 * blocks, max_size=8 * blocks)),
     )
 
+
 def symmetric_wrap_key_blobs() -> st.SearchStrategy[bf.SymmetricWrapKeyBlob]:
     """SYMMETRICWRAPKEYBLOBs (SPEC §10): a wrap of 24..272 bytes (arbitrary content)."""
     return _symmetric_wrap()
+
 
 def _opaque_kind(cls: type[_T]) -> st.SearchStrategy[_T]:
     return st.builds(
@@ -599,6 +635,7 @@ def opaque_blobs() -> st.SearchStrategy[bf.OpaqueKeyBlob | bf.PublicKeyBlobEx | 
     )
 
 # -- PVK files --------------------------------------------------------------------------
+
 
 @st.composite
 def _pvk(
@@ -624,6 +661,7 @@ def _pvk(
         salt=draw(st.binary(min_size=16, max_size=16)),
     )
 
+
 def pvk_files(
     encrypted: bool | None = None,
     *,
@@ -640,6 +678,7 @@ def pvk_files(
     if not isinstance(password, bytes):
         raise InvalidArgument("password must be bytes")
     return _pvk(encrypted, password, real_keys)
+
 
 def blobs(*, real_keys: bool = True) -> st.SearchStrategy[bf.Blob]:
     """Any blob kind blobformat parses, PVK files included.
@@ -660,6 +699,7 @@ def blobs(*, real_keys: bool = True) -> st.SearchStrategy[bf.Blob]:
         pvk_files(real_keys=real_keys),
     )
 
+
 # -- near-valid hostile variants -------------------------------------------------------
 
 # Declared lengths that lie: the SPEC's limits, one past them, and absurd values.
@@ -667,6 +707,7 @@ _LYING_LENGTHS = (0, 1, 8, 16, 24, 160, 383, 384, 511, 512, 513, 1023, 1024, 102
                   3072, 3073, 4096, 4097, 16384, 16385, 0x7FFFFFFF, 0x80000000,
                   0xFFFFFFF8, 0xFFFFFFFF)
 _LENGTH_WORDS = ("bit_length", "length", "size")
+
 
 def _spans(data: bytes, original: object) -> tuple[bf.FieldSpan, ...]:
     if isinstance(original, bf.Blob):
@@ -676,8 +717,10 @@ def _spans(data: bytes, original: object) -> tuple[bf.FieldSpan, ...]:
     except bf.BlobError:
         return ()
 
+
 def _le(value: int, size: int) -> bytes:
     return (value % (1 << (8 * size))).to_bytes(size, "little")
+
 
 @st.composite
 def _new_field_value(draw: st.DrawFn, old: bytes, lying: bool) -> bytes:
@@ -697,6 +740,7 @@ def _new_field_value(draw: st.DrawFn, old: bytes, lying: bool) -> bytes:
     else:
         return draw(st.binary(min_size=size, max_size=size))
     return _le(value, size)
+
 
 @st.composite
 def _mutate(draw: st.DrawFn, source: st.SearchStrategy[bf.Blob | bytes]) -> bytes:
@@ -734,6 +778,7 @@ def _mutate(draw: st.DrawFn, source: st.SearchStrategy[bf.Blob | bytes]) -> byte
     if out == data:  # a step of zero or a random draw equal to the original
         out = data + b"\x00"
     return out
+
 
 def mutated(
     blobs: st.SearchStrategy[bf.Blob] | st.SearchStrategy[bytes]
