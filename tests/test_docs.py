@@ -129,3 +129,11 @@ def test_about_page_example_prints_the_link(capsys: pytest.CaptureFixture[str]) 
     expected = re.search(r"# (HDR-3 \S+)", block)
     assert expected is not None
     assert capsys.readouterr().out.strip() == expected[1]
+
+
+def test_getting_started_example_runs(monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (block,) = _python_blocks(DOCS / "getting-started.md")
+    monkeypatch.chdir(ROOT)  # the sample path is relative to a checkout
+    exec(compile(block, "docs/getting-started.md", "exec"), {})  # noqa: S102
+    assert capsys.readouterr().out.startswith("RSAPublicKeyBlob(")
