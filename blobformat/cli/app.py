@@ -99,7 +99,7 @@ def _summary(blob: blobformat.Blob, size: int) -> str:
     kind = type(blob)
     parts = [f"{kind.KIND} ({kind.__name__})", f"{size} bytes"]
     if not isinstance(blob, blobformat.PVKFile):
-        parts.insert(1, header.blob_type.name)
+        parts.insert(1, kind.BLOB_TYPE.name)
         parts.insert(2, f"version {header.version}")
         alg = header.key_alg
         parts.insert(

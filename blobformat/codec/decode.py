@@ -16,7 +16,7 @@ Decoding order (SPEC §4.3), which decides which error is reported first:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from blobformat.codec import registry as _registry
 from blobformat.codec import wire as _wire
@@ -131,7 +131,7 @@ def read_header(data: bytes, *, base: int = 0) -> BlobHeader:
     except TruncatedError as err:
         raise err.relocated(base) from None
     return BlobHeader(
-        blob_type=_BLOB_TYPES.get(blob_type, blob_type),  # type: ignore[arg-type] # unknown bTypes are kept as ints
+        blob_type=_BLOB_TYPES.get(blob_type, blob_type),
         version=version,
         key_alg=_ALGS.get(key_alg, key_alg),
         reserved=reserved,
@@ -217,7 +217,7 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
     valid blob. The reader compares the whole length the parameters imply
     with the input before it slices any number.
     """
-    return _fast_decoder(cls, framed=False)(data)  # type: ignore[return-value] # it builds a cls
+    return cast("_M | None", _fast_decoder(cls, framed=False)(data))
 
 
 def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Model | None]:
@@ -247,7 +247,7 @@ def _fast(kind: _registry.Kind) -> Callable[[bytes], Blob | None]:
     if kind.fast is not None:
         return kind.fast
     # The kind's model is a Blob, so its decoder returns one.
-    fast: Callable[[bytes], Blob | None] = _fast_decoder(kind.model, framed=kind.framed)  # type: ignore[assignment]
+    fast = cast("Callable[[bytes], Blob | None]", _fast_decoder(kind.model, framed=kind.framed))
     object.__setattr__(kind, "fast", fast)
     return fast
 

@@ -14,7 +14,7 @@ import dataclasses
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from blobformat.codec import wire as _wire
 from blobformat.codec.schema import Layout
@@ -50,14 +50,15 @@ class Tolerance:
 class BlobHeader:
     """BLOBHEADER / PUBLICKEYSTRUC (SPEC §4.1).
 
-    :ivar blob_type: ``bType``.
+    :ivar blob_type: ``bType``: a :class:`BlobType` when known, else the raw
+        value (a PVK file's encrypted key blob is not checked further).
     :ivar version: ``bVersion`` (2, or 3 for DSS/DH version-3 blobs).
     :ivar key_alg: ``aiKeyAlg``: an :class:`AlgId` when known, else the raw value
         (only opaque kinds may carry unknown values).
     :ivar reserved: ``reserved``; always 0 in an accepted blob.
     """
 
-    blob_type: BlobType
+    blob_type: BlobType | int
     version: int
     key_alg: AlgId | int
     reserved: int = 0
@@ -422,6 +423,9 @@ class Generated:
 
 
 _GENERATED: dict[type, Generated] = {}
+_RowFn = Callable[[_Model], _wire.Row]
+_AssembleFn = Callable[[_wire.Row], _Model]
+_EncodeFn = Callable[[_Model], bytes]
 
 
 def _generated(cls: type[_Model]) -> Generated:
@@ -444,8 +448,8 @@ def _generate(cls: type[_Model]) -> Generated:
     row_src = f"def _fn(o):\n    return ({', '.join(exprs[n] for n in t.names)},)\n"
     row = _exec(row_src, f"{cls.__name__} row", {})
 
-    if cls._from_row.__func__ is not _Model._from_row.__func__:  # type: ignore[attr-defined]
-        return Generated(t, row, cls._from_row, _encoder(cls, t, exprs))  # type: ignore[arg-type]
+    if getattr(cls._from_row, "__func__", None) is not getattr(_Model._from_row, "__func__", None):
+        return Generated(t, cast("_RowFn", row), cls._from_row, _encoder(cls, t, exprs))
     index = {name: i for i, name in enumerate(t.names)}
     # Slot descriptors set a frozen dataclass's fields about twice as fast as
     # object.__setattr__.
@@ -476,10 +480,10 @@ def _generate(cls: type[_Model]) -> Generated:
         lines.append("    o._check_body(None)")
     lines.append("    return o")
     assemble = _exec("\n".join(lines) + "\n", f"{cls.__name__} decoder", namespace)
-    return Generated(t, row, assemble, _encoder(cls, t, exprs))  # type: ignore[arg-type]
+    return Generated(t, cast("_RowFn", row), cast("_AssembleFn", assemble), _encoder(cls, t, exprs))
 
 
-def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> object:
+def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> _EncodeFn:
     """Generate the encoder of ``cls``.
 
     Constants are folded; sizes are computed from the model's own length
@@ -509,9 +513,9 @@ def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> 
         parts.append(part)
     if pending:
         parts.append(repr(pending))
-    return _exec(
+    return cast("_EncodeFn", _exec(
         "def _fn(o):\n" + "".join(line + "\n" for line in body)
         + f"    return b''.join(({', '.join(parts)},))\n",
         f"{cls.__name__} encoder",
         {},
-    )
+    ))

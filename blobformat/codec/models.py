@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeAlias, TypeVar
@@ -965,6 +966,8 @@ class PVKFile(_Blob):
 
     MAX_SALT: ClassVar[int] = 10240
     MAX_KEY: ClassVar[int] = 102400
+    #: The key blobs a PVK file may hold (PVK-7).
+    KEY_KINDS: ClassVar[tuple[type[PrivateKeyBlob], ...]]
 
     _WIRE_EXPR: ClassVar[Mapping[str, str]] = {
         "header.reserved": "0",
@@ -1138,7 +1141,7 @@ class PVKFile(_Blob):
             blob = parse(self.key_data)
         except ParseError as err:
             raise err.relocated(base, "key") from None
-        if not isinstance(blob, RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
+        if not isinstance(blob, PrivateKeyBlob):
             _validate.fail(
                 "a PVK file must hold an RSA or DSS private key blob",
                 field="key.magic",
@@ -1148,6 +1151,9 @@ class PVKFile(_Blob):
                 actual=type(blob).__name__,
             )
         return blob
+
+
+PVKFile.KEY_KINDS = typing.get_args(PrivateKeyBlob)
 
 
 Blob: TypeAlias = (

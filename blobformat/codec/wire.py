@@ -32,7 +32,7 @@ import re
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import construct as cs
 
@@ -362,7 +362,11 @@ def _generate(
     source = "\n".join(lines) + "\n"
     # Generated once per layout from our own schemas, never from input values.
     exec(compile(source, f"<blobformat {layout.name} reader>", "exec"), namespace)  # noqa: S102
-    return namespace["_read"], namespace["_sizes"], namespace["_present"]  # type: ignore[return-value]
+    return (
+        cast("Callable[[bytes], Row | None]", namespace["_read"]),
+        cast("Callable[..., tuple[int, ...]]", namespace["_sizes"]),
+        cast("Callable[..., tuple[bool, ...]]", namespace["_present"]),
+    )
 
 
 def _struct_index(fmt: list[str], slots: tuple[Slot, ...], layout: Layout, path: str) -> int:
