@@ -21,7 +21,7 @@ from blobformat.cli import envelope as _cli_envelope
 from blobformat.cli import io as cio
 from blobformat.cli import session as _cli_session
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 _HEX_WIDTH = 64
 
