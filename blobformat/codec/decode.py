@@ -30,8 +30,8 @@ from blobformat.codec.model_base import (
     _generated,
     _Model,
 )
-from blobformat.codec.validate import alg_name, fail
-from blobformat.constants import AlgId, BlobType
+from blobformat.codec.validate import fail
+from blobformat.constants import AlgId, BlobType, alg_name
 from blobformat.errors import (
     BlobError,
     InvalidFieldError,

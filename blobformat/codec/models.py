@@ -41,7 +41,7 @@ from blobformat.codec.model_base import (
     row_index,
 )
 from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS, BitRange
-from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType
+from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType, alg_name
 from blobformat.errors import InvalidFieldError, ParseError
 
 __all__ = [
@@ -1127,7 +1127,7 @@ class PVKFile(_Blob):
                 rule="PVK-8",
                 expected=" or ".join(sorted(a.name for a in allowed))
                 + f" for key type {self.key_type.name}",
-                actual=_validate.alg_name(key_alg),
+                actual=alg_name(key_alg),
             )
         if self.encrypted:
             # Only the BLOBHEADER is in clear; the body is checked after decryption.
