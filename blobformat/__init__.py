@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as _typing
 
 from blobformat.capi.sessionkey import SessionKey, derive_key, derive_key_from_password
+from blobformat.capi.sign import sign_hash, verify_signature
 from blobformat.capi.wrap import (
     load_session_key_blob,
     plaintext_key_blob,
@@ -170,9 +171,11 @@ __all__ = [
     "parse",
     "plaintext_key_blob",
     "seal",
+    "sign_hash",
     "store_session_key",
     "unwrap_session_key",
     "unwrap_symmetric_key",
+    "verify_signature",
     "wrap_session_key",
     "wrap_symmetric_key",
 ]

@@ -274,7 +274,7 @@ class PaddingError(BlobError, ValueError):
 
 
 class SignatureError(BlobError, ValueError):
-    """A signed envelope failed verification (SPEC §16)."""
+    """A signature or a signed envelope failed verification (SPEC §15.8, §16)."""
 
     _abstract = False
 
@@ -284,7 +284,7 @@ class UnknownSignerError(SignatureError):
 
 
 class BadSignatureError(SignatureError):
-    """The signature does not verify over the envelope and context."""
+    """The signature does not verify (over the data, or the envelope and context)."""
 
 
 class WeakKeyError(SignatureError):
