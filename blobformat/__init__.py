@@ -67,6 +67,7 @@ from blobformat.errors import (
     InvalidFieldError,
     InvalidParameterError,
     KeyConversionError,
+    KeyMismatchError,
     LegacyKeyWarning,
     NoRecipientError,
     PaddingError,
@@ -90,6 +91,7 @@ from blobformat.keys.convert import (
     load_public_key,
 )
 from blobformat.keys.export import export_private_key, export_public_key
+from blobformat.keys.pfx import certs_to_spc, pfx_to_pvk, pvk_to_pfx
 from blobformat.keys.pvk import dump_pvk, load_pvk
 from blobformat.keys.rsacheck import check_rsa_public_key
 
@@ -120,6 +122,7 @@ __all__ = [
     "InvalidFieldError",
     "InvalidParameterError",
     "KeyConversionError",
+    "KeyMismatchError",
     "KeyStateBlob",
     "LegacyKeyWarning",
     "Magic",
@@ -150,6 +153,7 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
     "__version__",
+    "certs_to_spc",
     "check_rsa_public_key",
     "derive_key",
     "derive_key_from_password",
@@ -169,7 +173,9 @@ __all__ = [
     "load_session_key_blob",
     "open_sealed",
     "parse",
+    "pfx_to_pvk",
     "plaintext_key_blob",
+    "pvk_to_pfx",
     "seal",
     "sign_hash",
     "store_session_key",

@@ -14,6 +14,7 @@ Hierarchy::
         TruncatedError, TrailingDataError, InvalidFieldError, UnsupportedBlobError
       EncodeError (ValueError)
       InvalidParameterError (ValueError)
+        KeyMismatchError
       KeyConversionError (ValueError)
       PasswordError (ValueError)
       DecryptionError (ValueError)
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidFieldError",
     "InvalidParameterError",
     "KeyConversionError",
+    "KeyMismatchError",
     "LegacyKeyWarning",
     "NoRecipientError",
     "PaddingError",
@@ -226,6 +228,13 @@ class InvalidParameterError(BlobError, ValueError):
     """An argument value is outside what the operation supports."""
 
     _abstract = False
+
+
+class KeyMismatchError(InvalidParameterError):
+    """A private key and the certificates given for it do not belong together.
+
+    No certificate carries the key's public key (SPEC §14.7, PFX-1).
+    """
 
 
 class KeyConversionError(BlobError, ValueError):
