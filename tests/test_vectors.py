@@ -569,6 +569,36 @@ def test_envelope_seal(test: Json) -> None:
     run(test, action, lambda envelope: assert_equal(envelope.hex(), test["envelope"]), "envelope")
 
 
+@pytest.mark.parametrize("test", cases("SignatureSign"))
+def test_signature_sign(test: Json) -> None:
+    key = load_private_der(test["privateKeyDer"])
+    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    run(
+        test,
+        lambda: bf.sign_hash(key, unhex(test["message"]), **options),
+        lambda signature: assert_equal(signature.hex(), test["signature"]),
+        "signature",
+    )
+    steps = test.get("intermediates")
+    if steps is not None:
+        assert unhex(steps["signatureBigEndian"])[::-1].hex() == test["signature"]
+        # The same signature verifies, and the blob form of the key signs alike.
+        bf.verify_signature(key.public_key(), unhex(test["message"]), unhex(test["signature"]), **options)
+        assert bf.sign_hash(bf.dump_private_key(key), unhex(test["message"]), **options).hex() == test["signature"]
+
+
+@pytest.mark.parametrize("test", cases("SignatureVerify"))
+def test_signature_verify(test: Json) -> None:
+    key = load_public_der(test["publicKeyDer"])
+    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    run(
+        test,
+        lambda: bf.verify_signature(key, unhex(test["message"]), unhex(test["signature"]), **options),
+        lambda result: assert_equal(result, None),
+        "none",
+    )
+
+
 # -- the files themselves ---------------------------------------------------------------
 
 

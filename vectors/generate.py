@@ -41,6 +41,7 @@ from vectorgen import (  # noqa: E402 - after the path set-up
     pvk_files,
     rsa_files,
     session_files,
+    signature_files,
 )
 from vectorgen.common import SCHEMA_NAME, VectorFile, dumps  # noqa: E402
 from vectorgen.notes import NOTES  # noqa: E402
@@ -61,6 +62,7 @@ FILES: tuple[Callable[[], VectorFile], ...] = (
     derive_files.derive_file,
     derive_files.cipher_file,
     envelope_files.envelope_file,
+    signature_files.signature_file,
 )
 
 
