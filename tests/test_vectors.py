@@ -27,6 +27,7 @@ from typing import Any
 import jsonschema
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, padding, rsa
 
 import blobformat as bf
@@ -596,6 +597,51 @@ def test_signature_verify(test: Json) -> None:
         lambda: bf.verify_signature(key, unhex(test["message"]), unhex(test["signature"]), **options),
         lambda result: assert_equal(result, None),
         "none",
+    )
+
+
+@pytest.mark.parametrize("test", cases("PfxImport"))
+def test_pfx_import(test: Json) -> None:
+    def check(result: tuple[bytes, list[Any]]) -> None:
+        pvk, certs = result
+        assert pvk.hex() == test["pvk"]
+        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in certs] == test["certificates"]
+
+    run(test, lambda: bf.pfx_to_pvk(unhex(test["pfx"]), unhex(test["password"])), check, "pvk")
+
+
+@pytest.mark.parametrize("test", cases("PfxExport"))
+def test_pfx_export(test: Json) -> None:
+    password = unhex(test["pfxPassword"])
+
+    def action() -> bytes:
+        return bf.pvk_to_pfx(
+            unhex(test["pvk"]),
+            [unhex(c) for c in test["certificates"]],
+            pvk_password=None if test["pvkPassword"] is None else unhex(test["pvkPassword"]),
+            pfx_password=password,
+            friendly_name=test["friendlyName"],
+            encryption=test["encryption"],
+        )
+
+    def check(pfx: bytes) -> None:
+        # What any PKCS #12 reader finds in it (cryptography's, here).
+        loaded = pkcs12.load_pkcs12(pfx, password)
+        assert loaded.key is not None and key_der(loaded.key) == test["keyDer"]
+        assert loaded.cert is not None and loaded.cert.friendly_name == test["friendlyName"].encode()
+        held = [loaded.cert.certificate, *(c.certificate for c in loaded.additional_certs)]
+        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in held] == test["pfxCertificates"]
+
+    run(test, action, check, "keyDer")
+
+
+@pytest.mark.parametrize("test", cases("CertsToSpc"))
+def test_certs_to_spc(test: Json) -> None:
+    run(
+        test,
+        lambda: bf.certs_to_spc([unhex(c) for c in test["certificates"]]),
+        lambda spc: assert_equal(spc.hex(), test["spc"]),
+        "spc",
     )
 
 

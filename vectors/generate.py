@@ -38,6 +38,7 @@ from vectorgen import (  # noqa: E402 - after the path set-up
     dss_files,
     envelope_files,
     header_files,
+    pfx_files,
     pvk_files,
     rsa_files,
     session_files,
@@ -63,6 +64,7 @@ FILES: tuple[Callable[[], VectorFile], ...] = (
     derive_files.cipher_file,
     envelope_files.envelope_file,
     signature_files.signature_file,
+    pfx_files.pfx_file,
 )
 
 

@@ -414,7 +414,7 @@ DEFS: dict[str, Json] = {
             "friendlyName": nullable(TEXT),
             "encryption": TEXT,
         },
-        valid_out={"keyDer": HEX, "certificates": array(HEX)},
+        valid_out={"keyDer": HEX, "pfxCertificates": array(HEX)},
         error_extra={"field": nullable(TEXT)},
     ),
     "certsToSpcTest": test_schema(
