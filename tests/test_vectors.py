@@ -27,8 +27,8 @@ from typing import Any
 import jsonschema
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 import blobformat as bf
 from blobformat.capi import keywrap as _keywrap

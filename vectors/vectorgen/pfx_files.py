@@ -157,8 +157,8 @@ def pfx_file() -> VectorFile:
         }
         if expected is not None:
             return invalid(name, comment, flags, expected, **data)
-        require(holds is not None, f"{name}: a valid case says what the PFX holds")
-        assert holds is not None
+        if holds is None:
+            raise AssertionError(f"{name}: a valid case says what the PFX holds")
         return valid(name, comment, flags, **data, keyDer=key_der, pfxCertificates=[der(c) for c in holds])
 
     spc_bytes = pkcs7.serialize_certificates([signer, ca], DER)

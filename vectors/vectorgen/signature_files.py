@@ -78,6 +78,14 @@ def rsa_sign_le(name: str, t: bytes) -> bytes | None:
     return pow(int.from_bytes(em, "big"), d, n).to_bytes(k, "little")
 
 
+def signed(name: str, t: bytes) -> bytes:
+    """As rsa_sign_le, for payloads the key holds."""
+    signature = rsa_sign_le(name, t)
+    if signature is None:
+        raise AssertionError(f"{name} cannot sign a {len(t)}-byte payload")
+    return signature
+
+
 def dss_sign_le(name: str, value: bytes, label: str) -> bytes:
     """r || s, each 20 bytes little-endian, with a nonce from the PRNG for ``label``."""
     key = committed(name)
@@ -116,9 +124,7 @@ def signature_file() -> VectorFile:
             return invalid(name, comment, flags or [], expected, **data)
         value = message if prehashed else hash_value(alg, message)
         t = payload(alg, value, no_oid)
-        signature = rsa_sign_le(key, t)
-        require(signature is not None, f"{name}: the key holds the payload")
-        assert signature is not None
+        signature = signed(key, t)
         case_flags = list(flags or [])
         wine = WINE_SIGNATURES.get((key, alg, int(no_oid)))
         if wine is not None and (message == MESSAGE or (prehashed and message == hash_value(alg, MESSAGE))):
@@ -187,9 +193,8 @@ def signature_file() -> VectorFile:
     key = rsa_key("rsa-2048")
     pub = spki(key.public_key())
     value = hash_value("CALG_SHA_256", MESSAGE)
-    good = rsa_sign_le("rsa-2048", payload("CALG_SHA_256", value, False))
-    no_oid = rsa_sign_le("rsa-2048", value)
-    assert good is not None and no_oid is not None
+    good = signed("rsa-2048", payload("CALG_SHA_256", value, False))
+    no_oid = signed("rsa-2048", value)
     require(key.sign(MESSAGE, padding.PKCS1v15(), hashes.SHA256())[::-1] == good, "cryptography agrees")
     k = len(good)
     n2 = key.public_key().public_numbers().n
@@ -198,7 +203,7 @@ def signature_file() -> VectorFile:
     bad: list[tuple[str, str, bytes, dict[str, Any], list[str]]] = [
         ("big-endian", "the signature in I2OSP order (not reversed)", good[::-1], {}, ["BigEndianSignature"]),
         ("bit-flipped", "the last byte changed", good[:-1] + bytes([good[-1] ^ 1]), {}, ["ModifiedSignature"]),
-        ("other-message", "the signature of another message", rsa_sign_le("rsa-2048", payload("CALG_SHA_256", hash_value("CALG_SHA_256", MESSAGE + b"."), False)) or b"", {}, ["ModifiedSignature"]),
+        ("other-message", "the signature of another message", signed("rsa-2048", payload("CALG_SHA_256", hash_value("CALG_SHA_256", MESSAGE + b"."), False)), {}, ["ModifiedSignature"]),
         ("short", "one byte short (k - 1 bytes)", good[:-1], {}, ["WrongLength"]),
         ("long", "one zero byte more (k + 1 bytes, the same integer)", good + b"\x00", {}, ["WrongLength"]),
         ("empty", "no signature", b"", {}, ["WrongLength"]),
