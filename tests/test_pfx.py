@@ -7,6 +7,7 @@ chose), and a PFX OpenSSL writes must convert to a PVK that loads to the same ke
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import subprocess
@@ -20,6 +21,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from cryptography.x509.oid import NameOID
+from hypothesis import given
+from hypothesis import strategies as st
 
 import blobformat as bf
 from tests.conftest import ROOT, openssl_path
@@ -293,3 +296,28 @@ def test_openssl_reads_our_spc(rsa_material: tuple[rsa.RSAPrivateKey, x509.Certi
     (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(PEM))
     made = openssl("crl2pkcs7", "-nocrl", "-certfile", str(tmp_path / "leaf.pem"), "-outform", "DER")
     assert bf.certs_to_spc(made) == bf.certs_to_spc([leaf])
+
+
+@given(st.binary(max_size=300))
+def test_hostile_bytes_give_blob_errors_only(data: bytes) -> None:
+    for attempt in (lambda: bf.pfx_to_pvk(data, PASSWORD), lambda: bf.certs_to_spc(data)):
+        with contextlib.suppress(bf.BlobError):
+            attempt()
+
+
+@given(st.binary(min_size=1, max_size=40), st.integers(min_value=0))
+def test_mutated_pfx_gives_blob_errors_only(patch: bytes, where: int) -> None:
+    pfx = _SAMPLE_PFX
+    at = where % len(pfx)
+    mutated = pfx[:at] + patch + pfx[at + len(patch):]
+    with contextlib.suppress(bf.BlobError):
+        bf.pfx_to_pvk(mutated, PASSWORD)
+
+
+def _sample_pfx() -> bytes:
+    key = pem_key("rsa-1024-e3")
+    cert = certificate(key, "sample")
+    return pkcs12.serialize_key_and_certificates(None, key, cert, None, serialization.BestAvailableEncryption(PASSWORD))  # type: ignore[arg-type]
+
+
+_SAMPLE_PFX = _sample_pfx()

@@ -12,14 +12,15 @@ belongs to a certificate, and picks the PFX encryption.
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Sequence
-from typing import Any, Final, Literal, TypeAlias
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
-from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from blobformat.errors import (
     InvalidParameterError,
@@ -30,6 +31,9 @@ from blobformat.errors import (
 )
 from blobformat.keys import legacy as _legacy
 from blobformat.keys.pvk import dump_pvk, load_pvk
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = [
     "PFX_ENCRYPTIONS",
@@ -54,6 +58,27 @@ PFX_ENCRYPTIONS: Final = ("aes256", "3des")
 PFX_KDF_ROUNDS: Final[dict[str, int]] = {"aes256": 100_000, "3des": 2000}
 
 _PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
+
+
+def _module(name: str) -> ModuleType:
+    """Import one of cryptography's x509, pkcs7 and pkcs12 modules on first use.
+
+    They import cryptography's DSA and DH classes, which ``import blobformat``
+    must not touch (SPEC §14.4).
+    """
+    return importlib.import_module(name)
+
+
+def _x509() -> Any:
+    return _module("cryptography.x509")
+
+
+def _pkcs7() -> Any:
+    return _module("cryptography.hazmat.primitives.serialization.pkcs7")
+
+
+def _pkcs12() -> Any:
+    return _module("cryptography.hazmat.primitives.serialization.pkcs12")
 _MAX_CERTIFICATES = 64
 
 
@@ -61,25 +86,34 @@ _MAX_CERTIFICATES = 64
 
 
 def _certificates_from_bytes(data: bytes, where: str) -> list[x509.Certificate]:
-    stripped = data.lstrip()
-    try:
-        if stripped.startswith(b"-----BEGIN PKCS7-----"):
-            return pkcs7.load_pem_pkcs7_certificates(data)
-        if stripped.startswith(_PEM_CERTIFICATE):
-            return x509.load_pem_x509_certificates(data)
-        if data[:1] == b"\x30":
-            try:
-                return [x509.load_der_x509_certificate(data)]
-            except ValueError:
-                return pkcs7.load_der_pkcs7_certificates(data)
-    except ValueError:
-        pass
+    found = _parse_certificates(data)
+    if found:
+        return found
     raise UnsupportedBlobError(
         f"{where} is not an X.509 certificate (DER or PEM) or a PKCS #7 certificate "
         "bundle (.spc, .p7b) with at least one certificate",
         field=where,
         rule="PFX-4",
     )
+
+
+def _parse_certificates(data: bytes) -> list[x509.Certificate]:
+    """The certificates in ``data``, or an empty list."""
+    stripped = data.lstrip()
+    found: list[x509.Certificate] = []
+    try:
+        if stripped.startswith(b"-----BEGIN PKCS7-----"):
+            found = list(_pkcs7().load_pem_pkcs7_certificates(data))
+        elif stripped.startswith(_PEM_CERTIFICATE):
+            found = list(_x509().load_pem_x509_certificates(data))
+        elif data[:1] == b"\x30":
+            try:
+                found = [_x509().load_der_x509_certificate(data)]
+            except ValueError:
+                found = list(_pkcs7().load_der_pkcs7_certificates(data))
+    except (ValueError, UnsupportedAlgorithm):
+        return []
+    return found
 
 
 def load_certificates(
@@ -96,7 +130,8 @@ def load_certificates(
     :raises TypeError: for a source of another type.
     """
     given: object = certificates
-    if isinstance(given, x509.Certificate | bytes | bytearray | memoryview):
+    certificate_class = _x509().Certificate
+    if isinstance(given, certificate_class | bytes | bytearray | memoryview):
         sources: list[object] = [given]
     elif isinstance(given, str) or not isinstance(given, Sequence):
         raise TypeError("certificates must be bytes or x509.Certificate objects (or a sequence)")
@@ -105,7 +140,7 @@ def load_certificates(
     found: list[x509.Certificate] = []
     for index, source in enumerate(sources):
         where = f"certificates[{index}]"
-        if isinstance(source, x509.Certificate):
+        if isinstance(source, certificate_class):
             found.append(source)
         elif isinstance(source, bytes | bytearray | memoryview):
             found.extend(_certificates_from_bytes(bytes(source), where))
@@ -135,9 +170,10 @@ def certs_to_spc(certificates: CertificateInput | Sequence[CertificateInput]) ->
         order given is not kept and equal sets give equal bytes.
     :raises: as :func:`load_certificates`.
     """
-    return pkcs7.serialize_certificates(
+    spc: bytes = _pkcs7().serialize_certificates(
         load_certificates(certificates), serialization.Encoding.DER
     )
+    return spc
 
 
 # -- keys --------------------------------------------------------------------------
@@ -186,12 +222,12 @@ def _encryption(password: bytes, encryption: str) -> serialization.KeySerializat
     )
     if encryption == "aes256":
         builder = builder.key_cert_algorithm(
-            pkcs12.PBES.PBESv2SHA256AndAES256CBC
+            _pkcs12().PBES.PBESv2SHA256AndAES256CBC
         ).hmac_hash(hashes.SHA256())
     else:
         # What Windows 7 (and XP) read: PBES1 with SHA-1 and 3DES, an SHA-1 MAC.
         builder = builder.key_cert_algorithm(
-            pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
+            _pkcs12().PBES.PBESv1SHA1And3KeyTripleDESCBC
         ).hmac_hash(hashes.SHA1())  # noqa: S303 - the legacy format's MAC
     return builder.build(password)
 
@@ -255,9 +291,10 @@ def pvk_to_pfx(
     ordered = _order(key, certs)
     name = None if friendly_name is None else friendly_name.encode("utf-8")
     with _legacy.quiet():
-        return pkcs12.serialize_key_and_certificates(
+        pfx: bytes = _pkcs12().serialize_key_and_certificates(
             name, key, ordered[0], ordered[1:] or None, _encryption(password, encryption)
         )
+    return pfx
 
 
 def pfx_to_pvk(
@@ -294,7 +331,13 @@ def pfx_to_pvk(
         )
     try:
         with _legacy.quiet():
-            loaded = pkcs12.load_key_and_certificates(data, password)
+            loaded = _pkcs12().load_key_and_certificates(data, password)
+    except UnsupportedAlgorithm:
+        raise UnsupportedBlobError(
+            "the PFX uses an encryption or MAC algorithm that cannot be read",
+            field="pfx",
+            rule="PFX-3",
+        ) from None
     except ValueError:
         # cryptography reports a wrong password and a malformed file alike.
         raise PasswordError(
