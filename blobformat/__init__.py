@@ -46,7 +46,14 @@ from blobformat.codec.models import (
     SymmetricWrapKeyBlob,
     Tolerance,
 )
-from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
+from blobformat.constants import (
+    PVK_FILE_MAGIC,
+    AlgClass,
+    AlgId,
+    BlobType,
+    Magic,
+    PVKKeyType,
+)
 from blobformat.envelope.store import (
     EnvelopeEntry,
     Recipient,
@@ -98,6 +105,7 @@ from blobformat.keys.rsacheck import check_rsa_public_key
 __version__ = "0.1.0"
 
 __all__ = [
+    "PVK_FILE_MAGIC",
     "AlgClass",
     "AlgId",
     "BadSignatureError",

@@ -30,7 +30,8 @@ cryptography deprecates those families (SPEC §14.4).
 
 from __future__ import annotations
 
-from typing import ClassVar
+import copy
+from typing import ClassVar, TypeVar
 
 from cryptography.utils import CryptographyDeprecationWarning
 
@@ -56,6 +57,9 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
 ]
+
+
+_E = TypeVar("_E", bound="BlobError")
 
 
 class BlobError(Exception):
@@ -92,6 +96,19 @@ class BlobError(Exception):
 
     def _details(self) -> str:
         return ""
+
+    def relocated(self: _E, base: int, path: str = "") -> _E:
+        """A copy of this error placed inside an enclosing structure.
+
+        The offset moves by ``base`` (an error without one points at
+        ``base``, the inner structure's start); ``path`` prefixes the field.
+        """
+        moved = copy.copy(self)
+        moved.offset = base + (self.offset or 0)
+        if path:
+            moved.field = f"{path}.{self.field}" if self.field else path
+        moved.args = (moved._render(),)
+        return moved
 
     def _render(self) -> str:
         text = self.message
@@ -233,7 +250,7 @@ class InvalidParameterError(BlobError, ValueError):
 class KeyMismatchError(InvalidParameterError):
     """A private key and the certificates given for it do not belong together.
 
-    No certificate carries the key's public key (SPEC §14.7, PFX-1).
+    No certificate carries the key's public key (SPEC §14.8, PFX-1).
     """
 
 
@@ -283,7 +300,7 @@ class PaddingError(BlobError, ValueError):
 
 
 class SignatureError(BlobError, ValueError):
-    """A signature or a signed envelope failed verification (SPEC §15.8, §16)."""
+    """A signature or a signed envelope failed verification (SPEC §15.9, §16)."""
 
     _abstract = False
 

@@ -19,16 +19,13 @@ from cryptography.x509.oid import NameOID
 
 import blobformat as bf
 from blobformat.cli.app import main
-from tests.conftest import ROOT
+from tests import keyfiles
 
-KEYS = ROOT / "vectors" / "keys"
 DATA = b"data to sign\n"
 
 
 def rsa_pem(name: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key((KEYS / f"{name}.pem").read_bytes(), None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
+    return keyfiles.rsa_key(name)
 
 
 @pytest.fixture
@@ -203,7 +200,7 @@ def test_spc(files: dict[str, Path], tmp_path: Path) -> None:
 def test_legacy_warnings_stay_out_of_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        key = serialization.load_pem_private_key((KEYS / "dsa-1024.pem").read_bytes(), None)
+        key = keyfiles.vector_key("dsa-1024")
         blob = bf.dump_private_key(key)  # type: ignore[arg-type]
     path = tmp_path / "dss.blob"
     path.write_bytes(blob)

@@ -1,4 +1,4 @@
-"""PVK + certificates to PFX and back, and SPC bundles (SPEC §14.7).
+"""PVK + certificates to PFX and back, and SPC bundles (SPEC §14.8).
 
 OpenSSL is the independent reader and writer: ``openssl pkcs12`` must read
 every PFX we write (with the right key and certificates, and the encryption we
@@ -25,9 +25,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
-from tests.conftest import ROOT, openssl_path
+from tests import keyfiles
+from tests.conftest import openssl_path
 
-KEYS = ROOT / "vectors" / "keys"
 PASSWORD = b"pfx pa\xc3\x9fword"
 PEM = serialization.Encoding.PEM
 DER = serialization.Encoding.DER
@@ -36,7 +36,7 @@ DER = serialization.Encoding.DER
 def pem_key(name: str) -> object:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return serialization.load_pem_private_key((KEYS / f"{name}.pem").read_bytes(), None)
+        return keyfiles.vector_key(name)
 
 
 def certificate(key: object, name: str, issuer_key: object | None = None, issuer: str | None = None) -> x509.Certificate:
@@ -185,7 +185,7 @@ def test_we_read_openssl_pfx(
     (tmp_path / "pw").write_bytes(PASSWORD + b"\n")
     out = tmp_path / "openssl.pfx"
     openssl(
-        "pkcs12", "-export", "-inkey", str(KEYS / "rsa-2048.pem"), "-in", str(tmp_path / "leaf.pem"),
+        "pkcs12", "-export", "-inkey", str(keyfiles.pem_path("rsa-2048")), "-in", str(tmp_path / "leaf.pem"),
         "-certfile", str(tmp_path / "ca.pem"), "-passout", f"file:{tmp_path / 'pw'}", "-out", str(out),
         *(("-legacy",) if legacy else ()),
     )

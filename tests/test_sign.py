@@ -1,4 +1,4 @@
-"""sign_hash and verify_signature: CryptSignHash's signatures (SPEC §15.8).
+"""sign_hash and verify_signature: CryptSignHash's signatures (SPEC §15.9).
 
 RSA signatures are checked against OpenSSL (``openssl pkeyutl -sign``, whose
 big-endian output reversed must equal ours) for every hash, with and without
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric import utils as asym_utils
 from hypothesis import given
@@ -24,10 +24,8 @@ import blobformat as bf
 from blobformat.capi import sign as sign_module
 from blobformat.capi.hashes import digest
 from blobformat.constants import AlgId
-from tests import keyfactory
-from tests.conftest import ROOT
+from tests import keyfactory, keyfiles
 
-KEYS = ROOT / "vectors" / "keys"
 MESSAGE = b"blobformat: a message signed the CryptoAPI way\n"
 
 DIGEST_INFO = {
@@ -52,7 +50,7 @@ OPENSSL_DIGESTS = {
 def pem_key(name: str) -> object:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return serialization.load_pem_private_key((KEYS / f"{name}.pem").read_bytes(), None)
+        return keyfiles.vector_key(name)
 
 
 def rsa_pem(name: str) -> rsa.RSAPrivateKey:
@@ -103,7 +101,7 @@ def test_rsa_signature_is_the_reversed_pkcs1_signature_of_the_payload(alg: AlgId
 def test_rsa_signature_equals_openssl_pkeyutl_reversed(
     alg: AlgId, no_oid: bool, openssl: Callable[..., bytes], tmp_path: Path
 ) -> None:
-    key_path = KEYS / "rsa-2048.pem"
+    key_path = keyfiles.pem_path("rsa-2048")
     ours = bf.sign_hash(rsa_pem("rsa-2048"), MESSAGE, hash_alg=alg, no_hash_oid=no_oid)
     # Raw mode: OpenSSL pads the payload we give it (DigestInfo built by hand).
     t = payload(alg, MESSAGE, no_oid)

@@ -9,7 +9,7 @@ import blobformat as bf
 from blobformat.codec import schema as _schema
 from blobformat.codec import wire as _wire
 from tests import strategies as s
-from tests.test_codec_errors import ALL_VALID
+from tests.blob_samples import ALL_VALID
 
 
 def _layout_of(model: bf.Blob) -> _schema.Layout:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Signatures as CryptoAPI makes them: ``CryptSignHash`` and ``CryptVerifySignature`` (SPEC §15.8).
+"""Signatures as CryptoAPI makes them: ``CryptSignHash`` and ``CryptVerifySignature`` (SPEC §15.9).
 
 Exports :func:`sign_hash`, :func:`verify_signature` and :data:`SIGNATURE_HASH_ALGS`.
 
@@ -383,7 +383,7 @@ def sign_hash(
     no_hash_oid: bool = False,
     prehashed: bool = False,
 ) -> bytes:
-    """Sign as ``CryptSignHash`` does, in CryptoAPI's byte order (SPEC §15.8).
+    """Sign as ``CryptSignHash`` does, in CryptoAPI's byte order (SPEC §15.9).
 
     RSA: RSASSA-PKCS1-v1_5 over the hash of ``data``, with the hash's
     DigestInfo unless ``no_hash_oid`` (``CRYPT_NOHASHOID``) is set or the hash
@@ -433,7 +433,7 @@ def verify_signature(
     no_hash_oid: bool = False,
     prehashed: bool = False,
 ) -> None:
-    """Verify a signature in CryptoAPI's byte order (SPEC §15.8).
+    """Verify a signature in CryptoAPI's byte order (SPEC §15.9).
 
     The exact counterpart of :func:`sign_hash`: the signature must be k
     bytes (RSA) or 40 bytes (DSS), in range, and the encoded message must be

@@ -100,7 +100,7 @@ def _summary(blob: blobformat.Blob, size: int) -> str:
     kind = type(blob)
     parts = [f"{kind.KIND} ({kind.__name__})", f"{size} bytes"]
     if not isinstance(blob, blobformat.PVKFile):
-        parts.insert(1, header.blob_type.name)
+        parts.insert(1, kind.BLOB_TYPE.name)
         parts.insert(2, f"version {header.version}")
         alg = header.key_alg
         parts.insert(
@@ -310,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Session keys and the signed envelope live in their own modules.
     _cli_session.register(sub)
     _cli_envelope.register(sub)
-    # Signatures and PFX files (SPEC §15.8, §14.7).
+    # Signatures and PFX files (SPEC §15.9, §14.8).
     _cli_sign.register(sub)
     return parser
 

@@ -42,7 +42,7 @@ __all__ = [
     "write",
 ]
 
-_PVK_MAGIC: Final = b"\x1e\xf1\xb5\xb0"
+_PVK_MAGIC: Final = blobformat.PVK_FILE_MAGIC.to_bytes(4, "little")
 
 
 class CLIError(Exception):

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The ``sign``, ``verify-signature``, ``pfx``, ``pvk`` and ``spc`` subcommands.
 
-Built on the public API (SPEC §15.8, §14.7):
+Built on the public API (SPEC §15.9, §14.8):
 
 - ``sign`` makes a CryptSignHash signature (little-endian) of a file;
 - ``verify-signature`` checks one (exit status 0 valid, 1 not);

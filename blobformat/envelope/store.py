@@ -51,7 +51,6 @@ from blobformat.envelope.decode import (
     _envelope_bytes,
     _parse,
     _Parsed,
-    _relocate,
 )
 from blobformat.envelope.format import (
     _EXPONENT,
@@ -613,7 +612,7 @@ def _prepare(
     try:
         model = parse(blob)
     except ParseError as err:
-        raise _relocate(err, 0, where) from None
+        raise err.relocated(0, where) from None
     if not isinstance(model, SimpleBlob):
         # The envelope never stores a secret in clear.
         raise InvalidParameterError(

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""PVK files and certificates to PFX (PKCS #12) files and back (SPEC §14.7).
+"""PVK files and certificates to PFX (PKCS #12) files and back (SPEC §14.8).
 
 Exports :func:`pvk_to_pfx` (Microsoft's ``pvk2pfx``), :func:`pfx_to_pvk`,
 :func:`certs_to_spc` (``cert2spc``) and :func:`load_certificates`.
@@ -244,7 +244,7 @@ def pvk_to_pfx(
     friendly_name: str | None = None,
     encryption: PfxEncryption = "aes256",
 ) -> bytes:
-    """Combine a PVK file and its certificates into a PFX (``pvk2pfx``; SPEC §14.7).
+    """Combine a PVK file and its certificates into a PFX (``pvk2pfx``; SPEC §14.8).
 
     :param pvk: the PVK file.
     :param certificates: the key's certificate and any chain certificates, as
@@ -303,7 +303,7 @@ def pfx_to_pvk(
     *,
     pvk_password: bytes | None = None,
 ) -> tuple[bytes, list[x509.Certificate]]:
-    """Split a PFX into a PVK file and its certificates (SPEC §14.7).
+    """Split a PFX into a PVK file and its certificates (SPEC §14.8).
 
     :param pfx: the PFX (PKCS #12) file, DER.
     :param pfx_password: its password (``b""`` for a PFX without one).

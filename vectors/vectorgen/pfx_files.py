@@ -1,4 +1,4 @@
-"""pfx_test.json: PVK files and certificates to PFX and back, SPC bundles (SPEC §14.7).
+"""pfx_test.json: PVK files and certificates to PFX and back, SPC bundles (SPEC §14.8).
 
 Certificates are built here (RSASSA-PKCS1-v1_5 signatures are deterministic,
 so the certificates are too). A PFX is encrypted with random salts and IVs, so
@@ -86,7 +86,7 @@ def pfx_file() -> VectorFile:
         "pfx_test.json",
         "PVK and certificates to PFX (PKCS #12) and back; SPC files",
         [
-            "SPEC §14.7: reading a PFX into an unencrypted PVK file and its certificates (the",
+            "SPEC §14.8: reading a PFX into an unencrypted PVK file and its certificates (the",
             "key's first), writing a PFX from a PVK file and certificates (checked by reading it",
             "back), and certificates-only PKCS #7 (SPC) files. Key: vectors/keys/rsa-1024-e3.pem,",
             "its certificate issued by rsa-2048.pem; passwords are hex bytes.",

@@ -1,4 +1,4 @@
-"""signature_test.json: CryptSignHash / CryptVerifySignature signatures (SPEC §15.8).
+"""signature_test.json: CryptSignHash / CryptVerifySignature signatures (SPEC §15.9).
 
 RSA signatures are computed here from the key numbers (EM = 00 01 FF.. 00 T,
 s = EM^d mod n, stored little-endian), independently of blobformat, and each
@@ -101,7 +101,7 @@ def signature_file() -> VectorFile:
         "signature_test.json",
         "CryptSignHash and CryptVerifySignature",
         [
-            "Signatures as CryptoAPI makes them (SPEC §15.8): RSASSA-PKCS1-v1_5 with MD2, MD4,",
+            "Signatures as CryptoAPI makes them (SPEC §15.9): RSASSA-PKCS1-v1_5 with MD2, MD4,",
             "MD5, SHA-1, SHA-256/384/512 (with the DigestInfo, or without it: CRYPT_NOHASHOID)",
             "and CALG_SSL3_SHAMD5, and DSS with SHA-1; every signature stored little-endian as",
             "CryptSignHash returns it. Keys: vectors/keys/rsa-2048, rsa-1024-e3, rsa-1000,",
