@@ -58,6 +58,21 @@ __all__ = [
     "WeakKeyError",
 ]
 
+#: Where the documentation site renders a SPEC.md requirement: ``{anchor}`` is
+#: :func:`spec_anchor` of the ID, so ``[SPEC RSA-4]`` in a message is
+#: ``SPEC_URL.format(anchor="req-rsa-4")``. :attr:`~blobformat.BlobError.spec_url`
+#: fills it in.
+SPEC_URL = "https://blobformat.readthedocs.io/en/stable/spec.html#{anchor}"
+
+
+def spec_anchor(rule: str) -> str:
+    """The anchor of a requirement ID in the rendered specification.
+
+    ``"RSA-4"`` gives ``"req-rsa-4"``. The documentation build puts this
+    anchor on the bullet of SPEC.md that defines the ID.
+    """
+    return f"req-{rule.lower()}"
+
 
 _E = TypeVar("_E", bound="BlobError")
 
@@ -75,6 +90,15 @@ class BlobError(Exception):
     """
 
     _abstract: ClassVar[bool] = True
+
+    @property
+    def spec_url(self) -> str | None:
+        """The link to ``rule`` in the rendered specification, or ``None`` without a rule.
+
+        Built from :data:`~blobformat.errors.SPEC_URL`; the message itself keeps the
+        short ``[SPEC RSA-4]``.
+        """
+        return None if self.rule is None else SPEC_URL.format(anchor=spec_anchor(self.rule))
 
     def __init__(
         self,

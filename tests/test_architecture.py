@@ -117,3 +117,26 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     imports = runtime_imports(sample)
     assert "blobformat.codec.registry" in imports
     assert "blobformat.codec.models" not in imports  # only under TYPE_CHECKING
+
+
+def test_every_registered_kind_is_public() -> None:
+    """Adding a kind: its model must be exported (ARCHITECTURE.md, "Adding a blob kind")."""
+    from blobformat.codec import registry
+
+    assert registry.KINDS
+    for kind in registry.KINDS:
+        assert kind.model.__name__ in blobformat.__all__, kind.name
+        assert getattr(blobformat, kind.model.__name__) is kind.model
+
+
+def test_the_registry_is_the_only_dispatch_table() -> None:
+    """Magics are written once (constants.Magic); the dispatcher reads the registry."""
+    from blobformat.codec import registry
+    from blobformat.constants import Magic
+
+    framed = {k.magic for k in registry.KINDS if k.framed and k.magic}
+    assert framed == {m.value.to_bytes(4, "little") for m in Magic}
+    # No second table of magics in the dispatcher (its CNG hint names CNG magics only).
+    source = (PACKAGE / "codec" / "decode.py").read_text()
+    for name in ("DSS1", "DSS2", "DSS3", "DSS4", "DH1", "DH2", "DH3", "DH4"):
+        assert name not in source, name

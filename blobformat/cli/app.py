@@ -22,7 +22,7 @@ from blobformat.cli import io as cio
 from blobformat.cli import session as _cli_session
 from blobformat.cli import sign as _cli_sign
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 _HEX_WIDTH = 64
 

@@ -156,7 +156,7 @@ class RSAPublicKeyBlob(_RSABase):
     :ivar key_alg: ``aiKeyAlg``: CALG_RSA_KEYX or CALG_RSA_SIGN.
     :ivar bit_length: ``RSAPUBKEY.bitlen``, the declared modulus size in bits.
     :ivar public_exponent: ``RSAPUBKEY.pubexp``.
-    :ivar modulus: n.
+    :ivar modulus: the modulus n.
     """
 
     KIND = "RSA public key"
@@ -186,9 +186,12 @@ class RSAPrivateKeyBlob(_RSABase):
     The numbers are not checked against each other here: that is
     :func:`blobformat.load_private_key`'s job.
 
-    :ivar prime1: p.  :ivar prime2: q.
-    :ivar exponent1: d mod (p-1).  :ivar exponent2: d mod (q-1).
-    :ivar coefficient: q^-1 mod p.  :ivar private_exponent: d.
+    :ivar prime1: the prime p.
+    :ivar prime2: the prime q.
+    :ivar exponent1: d mod (p-1).
+    :ivar exponent2: d mod (q-1).
+    :ivar coefficient: q^-1 mod p.
+    :ivar private_exponent: the private exponent d.
     """
 
     KIND = "RSA private key"
@@ -299,8 +302,10 @@ class DSSPublicKeyBlob(_DSSV2Base):
     """PUBLICKEYBLOB with a DSS1 body, version 2 (SPEC §6.1).
 
     :ivar bit_length: ``DSSPUBKEY.bitlen``, the size of p in bits.
-    :ivar p: prime modulus.  :ivar q: 160-bit prime divisor of p-1.
-    :ivar g: generator.  :ivar y: public value g^x mod p.
+    :ivar p: prime modulus.
+    :ivar q: 160-bit prime divisor of p-1.
+    :ivar g: generator.
+    :ivar y: public value g^x mod p.
     :ivar seed: DSSSEED.
     """
 
@@ -489,7 +494,8 @@ class _DSSV3(_V3Base):
 class DSSPublicKeyBlobV3(_DSSV3):
     """PUBLICKEYBLOB with a DSS3 body, version 3 (SPEC §6.3).
 
-    :ivar bit_length_p: bitlenP.  :ivar bit_length_q: bitlenQ.
+    :ivar bit_length_p: bitlenP.
+    :ivar bit_length_q: bitlenQ.
     :ivar bit_length_j: bitlenJ (0 when J is absent).
     :ivar j: (p-1)/q, or ``None`` when absent.
     """
@@ -516,7 +522,8 @@ class DSSPublicKeyBlobV3(_DSSV3):
 class DSSPrivateKeyBlobV3(_DSSV3):
     """PRIVATEKEYBLOB with a DSS4 body, version 3 (SPEC §6.3).
 
-    :ivar bit_length_x: bitlenX.  :ivar x: private value.
+    :ivar bit_length_x: bitlenX.
+    :ivar x: private value.
     """
 
     KIND = "DSS private key"
@@ -875,7 +882,8 @@ class _OpaqueBase(_Blob):
 class OpaqueKeyBlob(_OpaqueBase):
     """OPAQUEKEYBLOB: provider-private, kept as bytes (SPEC §11).
 
-    :ivar version: ``bVersion`` as found.  :ivar key_alg: ``aiKeyAlg`` as found.
+    :ivar version: ``bVersion`` as found.
+    :ivar key_alg: ``aiKeyAlg`` as found.
     :ivar body: everything after the header.
     """
 
