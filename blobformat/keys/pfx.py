@@ -33,7 +33,7 @@ from blobformat.keys import legacy as _legacy
 from blobformat.keys.pvk import dump_pvk, load_pvk
 
 if TYPE_CHECKING:
-    from cryptography import x509
+    import cryptography.x509
 
 __all__ = [
     "PFX_ENCRYPTIONS",
@@ -47,7 +47,7 @@ __all__ = [
 
 #: One certificate source: an ``x509.Certificate``, or the bytes of a ``.cer``
 #: (DER or PEM, one or more certificates) or ``.spc`` / ``.p7b`` file.
-CertificateInput: TypeAlias = "x509.Certificate | bytes | bytearray | memoryview"
+CertificateInput: TypeAlias = "cryptography.x509.Certificate | bytes | bytearray | memoryview"
 
 PfxEncryption: TypeAlias = Literal["aes256", "3des"]
 #: The PFX encryptions :func:`pvk_to_pfx` writes.
@@ -85,7 +85,7 @@ _MAX_CERTIFICATES = 64
 # -- certificates ------------------------------------------------------------------
 
 
-def _certificates_from_bytes(data: bytes, where: str) -> list[x509.Certificate]:
+def _certificates_from_bytes(data: bytes, where: str) -> list[cryptography.x509.Certificate]:
     found = _parse_certificates(data)
     if found:
         return found
@@ -97,10 +97,10 @@ def _certificates_from_bytes(data: bytes, where: str) -> list[x509.Certificate]:
     )
 
 
-def _parse_certificates(data: bytes) -> list[x509.Certificate]:
+def _parse_certificates(data: bytes) -> list[cryptography.x509.Certificate]:
     """The certificates in ``data``, or an empty list."""
     stripped = data.lstrip()
-    found: list[x509.Certificate] = []
+    found: list[cryptography.x509.Certificate] = []
     try:
         if stripped.startswith(b"-----BEGIN PKCS7-----"):
             found = list(_pkcs7().load_pem_pkcs7_certificates(data))
@@ -118,7 +118,7 @@ def _parse_certificates(data: bytes) -> list[x509.Certificate]:
 
 def load_certificates(
     certificates: CertificateInput | Sequence[CertificateInput],
-) -> list[x509.Certificate]:
+) -> list[cryptography.x509.Certificate]:
     """Read certificates from ``.cer`` files, SPC bundles or certificate objects.
 
     :param certificates: one source or a sequence of them; each is an
@@ -137,7 +137,7 @@ def load_certificates(
         raise TypeError("certificates must be bytes or x509.Certificate objects (or a sequence)")
     else:
         sources = list(given)
-    found: list[x509.Certificate] = []
+    found: list[cryptography.x509.Certificate] = []
     for index, source in enumerate(sources):
         where = f"certificates[{index}]"
         if isinstance(source, certificate_class):
@@ -164,11 +164,12 @@ def load_certificates(
 def certs_to_spc(certificates: CertificateInput | Sequence[CertificateInput]) -> bytes:
     """Bundle certificates as an SPC: a DER PKCS #7 certificates-only file (``cert2spc``).
 
-    :param certificates: as for :func:`load_certificates`.
+    :param certificates: as for :func:`pvk_to_pfx`.
     :returns: the DER ``ContentInfo`` (``SignedData`` without signers). The
         certificates are a DER ``SET OF``, sorted by their encoding, so the
         order given is not kept and equal sets give equal bytes.
-    :raises: as :func:`load_certificates`.
+    :raises UnsupportedBlobError: if a source holds no certificate (PFX-4).
+    :raises InvalidParameterError: if there is none at all, or more than 64.
     """
     spc: bytes = _pkcs7().serialize_certificates(
         load_certificates(certificates), serialization.Encoding.DER
@@ -187,7 +188,7 @@ def _spki(key: Any) -> bytes:
     return der
 
 
-def _order(key: Any, certificates: list[x509.Certificate]) -> list[x509.Certificate]:
+def _order(key: Any, certificates: list[cryptography.x509.Certificate]) -> list[cryptography.x509.Certificate]:
     """The key's certificate first, then the others in their order (PFX-1)."""
     with _legacy.quiet():
         wanted = _spki(key.public_key())
@@ -247,9 +248,10 @@ def pvk_to_pfx(
     """Combine a PVK file and its certificates into a PFX (``pvk2pfx``; SPEC §14.8).
 
     :param pvk: the PVK file.
-    :param certificates: the key's certificate and any chain certificates, as
-        ``.cer``/``.spc`` file bytes or certificate objects (see
-        :func:`load_certificates`).
+    :param certificates: the key's certificate and any chain certificates: one
+        source or a sequence of them, each an ``x509.Certificate`` or the bytes of
+        a ``.cer`` file (DER or PEM, one or more certificates) or of an SPC /
+        PKCS #7 certificates-only bundle (DER or PEM); 1 to 64 in all.
     :param pvk_password: the PVK file's password, if it is encrypted.
     :param pfx_password: the PFX password (not empty).
     :param friendly_name: the key's friendly name (``PKCS #9 friendlyName``).
@@ -261,7 +263,7 @@ def pvk_to_pfx(
     :raises KeyMismatchError: if no certificate carries the key's public key (PFX-1).
     :raises PasswordError: if the PVK password is missing or wrong.
     :raises InvalidParameterError: for an empty PFX password or an unknown
-        encryption (PFX-5), or certificates as :func:`load_certificates`.
+        encryption (PFX-5), or no certificate or more than 64 (PFX-4).
     :raises UnsupportedBlobError: for input that is not a PVK file or a
         certificate (PFX-4).
     :raises ParseError, KeyConversionError: for a malformed PVK file.
@@ -302,7 +304,7 @@ def pfx_to_pvk(
     pfx_password: bytes,
     *,
     pvk_password: bytes | None = None,
-) -> tuple[bytes, list[x509.Certificate]]:
+) -> tuple[bytes, list[cryptography.x509.Certificate]]:
     """Split a PFX into a PVK file and its certificates (SPEC §14.8).
 
     :param pfx: the PFX (PKCS #12) file, DER.
