@@ -408,7 +408,9 @@ def sign_hash(
         too small for the payload (SIG-3), a DSS key without a 160-bit q, a
         DH key, or ``no_hash_oid`` with DSS (SIG-4).
     :raises ParseError: if a key blob is malformed.
-    :raises KeyConversionError: if a key blob's numbers are inconsistent.
+    :raises KeyConversionError: if a key blob's numbers are inconsistent, or a
+        private blob's modulus exceeds 4096 bits (KEY-13: load it with
+        ``load_private_key(blob, max_bits=None)`` and pass the key object).
     :raises PasswordError: for an encrypted PVK file (load it with
         :func:`blobformat.load_pvk` first).
     """

@@ -195,8 +195,8 @@ def _order(key: Any, certificates: list[cryptography.x509.Certificate]) -> list[
     for index, certificate in enumerate(certificates):
         try:
             public = certificate.public_key()
-        except ValueError:
-            continue
+        except (ValueError, UnsupportedAlgorithm):
+            continue  # a key type cryptography cannot load is not the PVK's key
         if _spki(public) == wanted:
             return [certificate, *certificates[:index], *certificates[index + 1 :]]
     raise KeyMismatchError(
