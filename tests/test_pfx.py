@@ -138,9 +138,8 @@ def test_openssl_reads_our_pfx(
 ) -> None:
     key, leaf, ca = rsa_material
     pfx = bf.pvk_to_pfx(bf.dump_pvk(key), [leaf.public_bytes(DER), ca.public_bytes(DER)], pfx_password=PASSWORD, friendly_name="signer", encryption=encryption)  # type: ignore[arg-type]
-    # OpenSSL 3 reads PBES1/3DES only with the legacy provider loaded.
-    extra = () if encryption == "aes256" else ("-legacy",)
-    proc_text = _pkcs12_info(openssl, tmp_path, pfx, *extra)
+    # 3DES is in OpenSSL 3's default provider: no -legacy needed (RC2 would need it).
+    proc_text = _pkcs12_info(openssl, tmp_path, pfx)
     keys = _pem_blocks(proc_text, "PRIVATE KEY")
     assert len(keys) == 1 and same_key(serialization.load_pem_private_key(keys[0], None), key)
     certs = [x509.load_pem_x509_certificate(c) for c in _pem_blocks(proc_text, "CERTIFICATE")]
@@ -158,11 +157,10 @@ def test_pfx_encryption_is_the_one_chosen(
     pfx = bf.pvk_to_pfx(bf.dump_pvk(key), leaf.public_bytes(DER), pfx_password=PASSWORD, encryption=encryption)  # type: ignore[arg-type]
     (tmp_path / "in.pfx").write_bytes(pfx)
     (tmp_path / "pw").write_bytes(PASSWORD)
-    extra = () if encryption == "aes256" else ("-legacy",)
     exe = openssl_path()
     assert exe is not None
     proc = subprocess.run(
-        [exe, "pkcs12", "-info", "-noout", "-in", str(tmp_path / "in.pfx"), "-passin", f"file:{tmp_path / 'pw'}", *extra],
+        [exe, "pkcs12", "-info", "-noout", "-in", str(tmp_path / "in.pfx"), "-passin", f"file:{tmp_path / 'pw'}"],
         capture_output=True, check=True, timeout=120,
     )
     text = proc.stdout.decode() + proc.stderr.decode()

@@ -258,7 +258,7 @@ def pvk_to_pfx(
     :param encryption: ``"aes256"`` (PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC,
         HMAC-SHA256 MAC; Windows 10 1709 and later, OpenSSL 1.1+) or ``"3des"``
         (PBES1 SHA-1 and 3DES for key and certificates, SHA-1 MAC; what Windows 7
-        and other old readers need, ``openssl pkcs12 -legacy`` on OpenSSL 3).
+        and other old readers need; OpenSSL 3 reads it without ``-legacy``).
     :returns: the DER PFX, with the key's certificate first.
     :raises KeyMismatchError: if no certificate carries the key's public key (PFX-1).
     :raises PasswordError: if the PVK password is missing or wrong.
