@@ -605,6 +605,18 @@ def test_pfx_export(test: Json) -> None:
     run(test, action, check, "keyDer")
 
 
+def test_pfx_vectors_start_from_a_released_pvk_vector() -> None:
+    released = {t["name"]: t for g in vector_files()["pvk_test.json"]["testGroups"] for t in g["tests"]}
+    pvk = released["load-plain-rsa-sign"]["pvk"]
+    exports = [t for g in vector_files()["pfx_test.json"]["testGroups"] if g["type"] == "PfxExport" for t in g["tests"]]
+    assert exports and all(t["pvk"] == pvk for t in exports if t["pvkPassword"] is None)
+    # The stored PFX files hold the same key.
+    for name in ("import-blobformat-aes256", "import-openssl-default"):
+        case = next(t for g in vector_files()["pfx_test.json"]["testGroups"] for t in g["tests"] if t["name"] == name)
+        out, _ = bf.pfx_to_pvk(unhex(case["pfx"]), unhex(case["password"]))
+        assert key_der(bf.load_pvk(out)) == key_der(bf.load_pvk(unhex(pvk)))
+
+
 @pytest.mark.parametrize("test", cases("CertsToSpc"))
 def test_certs_to_spc(test: Json) -> None:
     run(
