@@ -19,6 +19,7 @@ import copy
 from collections.abc import Mapping
 from typing import TypeVar
 
+from blobformat.codec import cng as _cng
 from blobformat.codec import wire as _wire
 from blobformat.codec.model_base import _Model
 from blobformat.codec.models import (
@@ -101,6 +102,8 @@ _HEADER_OFFSETS = {
 }
 
 _M = TypeVar("_M", bound=_Model)
+#: First bytes of CryptoAPI blobs (bType) and PVK files; nothing else is tried as CNG first.
+_CAPI_FIRST = frozenset(bytes([t]) for t in (*BlobType, PVK_MAGIC[0]))
 
 
 def as_bytes(data: object) -> bytes:
@@ -462,6 +465,11 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     :raises UnsupportedBlobError: if the input is not a kind SPEC.md covers.
     """
     buf = data if type(data) is bytes else as_bytes(data)
+    if buf[:1] not in _CAPI_FIRST:
+        # CNG blobs start with an ASCII capital letter, never a bType (SPEC §20.2).
+        cng = _cng.dispatch(buf, lenient=lenient)
+        if cng is not None:
+            return cng
     if buf[:4] == PVK_MAGIC:
         return _decode(PVKFile, buf, lenient=lenient)
     if len(buf) >= 12:

@@ -21,6 +21,7 @@ from typing import ClassVar, TypeAlias
 from blobformat.codec import schema as _schema
 from blobformat.codec import validate as _validate
 from blobformat.codec import wire as _wire
+from blobformat.codec.cng import CngBlob
 from blobformat.codec.model_base import (
     BlobHeader,
     DSSSeed,
@@ -1048,5 +1049,6 @@ Blob: TypeAlias = (
     | PublicKeyBlobEx
     | KeyStateBlob
     | PVKFile
+    | CngBlob
 )
-"""Any model :func:`blobformat.parse` can return."""
+"""Any model :func:`blobformat.parse` can return (CryptoAPI, PVK or CNG)."""
