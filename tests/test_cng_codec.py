@@ -32,8 +32,9 @@ def rsa_blob(nums: rsa.RSAPrivateNumbers, magic: bytes = b"RSA1") -> bytes:
     k = (n.bit_length() + 7) // 8
     half = (nums.p.bit_length() + 7) // 8
     primes = magic != b"RSA1"
-    head = magic + u32(8 * k) + u32(3) + u32(k) + u32(half if primes else 0) + u32(half if primes else 0)
-    body = be(e, 3) + be(n, k)
+    ce = (e.bit_length() + 7) // 8
+    head = magic + u32(8 * k) + u32(ce) + u32(k) + u32(half if primes else 0) + u32(half if primes else 0)
+    body = be(e, ce) + be(n, k)
     if primes:
         body += be(nums.p, half) + be(nums.q, half)
     if magic == b"RSA3":

@@ -215,6 +215,13 @@ class _CngModel:
         return (FULL_KINDS if self._FULL else KINDS)[self.magic]
 
     @property
+    def role(self) -> str:
+        """``"public"``, ``"private"`` (a key pair's blobs) or ``"symmetric"`` (key data)."""
+        if isinstance(self, CngKeyDataBlob):
+            return "symmetric"
+        return "private" if any(s.secret for s in self.kind.body) else "public"
+
+    @property
     def blob_name(self) -> str:
         """The bcrypt.h name of this blob type (``BCRYPT_RSAPUBLIC_BLOB``)."""
         return self.kind.name
