@@ -1367,8 +1367,8 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
     for f in dataclasses.fields(model):  # type: ignore[arg-type]
         if not hasattr(obj, f.name):
             object.__setattr__(obj, f.name, None)
-    obj._check_body(offsets)
-    # The header the model writes must be the one read: each size field is the
+    # First, the header the model writes must be the one read (the body rules
+    # size fields from the model): each size field is the
     # exact length of its number (no leading zero bytes), so the encoding is unique.
     written = obj._header_values()
     for slot in kind.header:
@@ -1380,4 +1380,5 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
                 offsets,
                 model._CANONICAL_RULE,
             )
+    obj._check_body(offsets)
     return obj  # type: ignore[return-value]

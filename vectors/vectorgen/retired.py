@@ -36,6 +36,7 @@ _EXPORT_1028 = "SPEC §14.3 (RSA-5): a 1028-bit key is written with bitlen 1032,
 PUBLIC = "rsa_public_key_blob_test.json"
 PRIVATE = "rsa_private_key_blob_test.json"
 DSS_V2 = "dss_v2_key_blob_test.json"
+HEADER = "blob_header_test.json"
 
 # (file, case name) -> the retired case. Retired in vectors 1 after the
 # security issue item 7 rules RSA-5 and DSS-7 (CHANGELOG.md, Unreleased).
@@ -65,6 +66,11 @@ RETIRED: dict[tuple[str, str], Retired] = {
     ),
     (PRIVATE, "export-rsa-1028-default"): Retired(
         69, _EXPORT_1028, ("canonical-export-rsa-1028-default",)
+    ),
+    (HEADER, "cng-rsapublic"): Retired(
+        26,
+        "SPEC §20: a CNG BCRYPT_RSAPUBLIC_BLOB is decoded now (cng_rsa_key_blob_test.json), "
+        "no longer refused as unsupported",
     ),
     (DSS_V2, "seed-counter-negative"): Retired(
         9,
