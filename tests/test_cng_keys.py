@@ -330,3 +330,30 @@ def test_cng_blob_in_model_api() -> None:
     blob = bf.parse(bf.dump_public_key(pem_key("rsa-1032").public_key(), format="cng"))
     assert isinstance(blob, cng.CngRSAPublicBlob)
     assert blob.blob_name == "BCRYPT_RSAPUBLIC_BLOB" and blob.role == "public"
+
+
+def test_convert_dss2_whose_p_is_shorter_than_bitlen() -> None:
+    # Found by fuzz_cng: a 1020-bit p in a 1024-bit DSS2 blob (DSS-6 allows it) came
+    # back with bitlen 1020; the CryptoAPI bit length is p's byte length times 8.
+    p = (1 << 1019) + 0x1234567
+    blob = bf.DSSPrivateKeyBlob(
+        key_alg=bf.AlgId.CALG_DSS_SIGN, bit_length=1024, p=p, q=(1 << 159) + 7, g=5, x=11,
+        seed=bf.DSSSeed.none(),
+    ).to_bytes()
+    cng_blob = bf.convert_blob(blob, to="cng")
+    assert bf.convert_blob(cng_blob, to="capi") == blob
+
+
+
+def test_convert_refuses_a_dh_seed() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nums = pem_key("dh-512").private_numbers()
+    group = nums.public_numbers.parameter_numbers
+    blob = bf.DHPublicKeyBlobV3(
+        key_alg=bf.AlgId.CALG_DH_SF, bit_length_p=512, bit_length_q=0, bit_length_j=0,
+        seed=bf.DSSSeed(counter=5, seed=bytes(20)), p=group.p, q=None, g=group.g, j=None,
+        y=nums.public_numbers.y,
+    )
+    err = _err(bf.convert_blob, blob.to_bytes(), to="cng")
+    assert err.rule == "CKEY-3" and isinstance(err, bf.KeyConversionError) and err.relation == "no seed"

@@ -466,8 +466,11 @@ def _to_cng(blob: Blob) -> bytes:
             "a version-2 DH public blob carries y only; a CNG DH blob needs p and g",
             "p and g present",
         )
-    if isinstance(blob, DHPublicKeyBlobV3 | DHPrivateKeyBlobV3) and blob.q is not None:
-        raise _refuse("a CNG DH blob has no field for q", "no q")
+    if isinstance(blob, DHPublicKeyBlobV3 | DHPrivateKeyBlobV3):
+        if blob.q is not None:
+            raise _refuse("a CNG DH blob has no field for q", "no q")
+        if blob.seed.has_seed:
+            raise _refuse("a CNG DH blob has no field for a DSSSEED", "no seed")
     if isinstance(blob, DHPublicKeyBlobV3):
         return _layout(lambda: _cng.CngDHPublicBlob(p=blob.p, g=blob.g, y=blob.y), "CNG")
     if isinstance(blob, DHPrivateKeyBlob | DHPrivateKeyBlobV3):
@@ -514,21 +517,21 @@ def _to_capi(blob: _cng.CngBlob, alg_id: AlgId | None) -> bytes:
             if isinstance(blob, _cng.CngDSAPrivateBlob):
                 return _layout(
                     lambda: DSSPrivateKeyBlob(
-                        key_alg=AlgId.CALG_DSS_SIGN, bit_length=blob.p.bit_length(), p=blob.p,
+                        key_alg=AlgId.CALG_DSS_SIGN, bit_length=_whole(blob.p), p=blob.p,
                         q=blob.q, g=blob.g, x=blob.x, seed=seed,
                     ),
                     "CryptoAPI",
                 )
             return _layout(
                 lambda: DSSPublicKeyBlob(
-                    key_alg=AlgId.CALG_DSS_SIGN, bit_length=blob.p.bit_length(), p=blob.p,
+                    key_alg=AlgId.CALG_DSS_SIGN, bit_length=_whole(blob.p), p=blob.p,
                     q=blob.q, g=blob.g, y=blob.y, seed=seed,
                 ),
                 "CryptoAPI",
             )
         j = (blob.p - 1) // blob.q
         common: dict[str, Any] = {
-            "key_alg": AlgId.CALG_DSS_SIGN, "bit_length_p": blob.p.bit_length(),
+            "key_alg": AlgId.CALG_DSS_SIGN, "bit_length_p": _whole(blob.p),
             "bit_length_q": blob.q.bit_length(), "bit_length_j": j.bit_length(), "seed": seed,
             "p": blob.p, "q": blob.q, "g": blob.g, "j": j, "y": blob.y,
         }
@@ -540,7 +543,7 @@ def _to_capi(blob: _cng.CngBlob, alg_id: AlgId | None) -> bytes:
         return _layout(lambda: DSSPublicKeyBlobV3(**common), "CryptoAPI")
     if isinstance(blob, _cng.CngDHPublicBlob | _cng.CngDHPrivateBlob):
         alg = _alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH")
-        bits = blob.p.bit_length()
+        bits = _whole(blob.p)
         common = {
             "key_alg": alg, "bit_length_p": bits, "bit_length_q": 0, "bit_length_j": 0,
             "seed": DSSSeed.none(), "p": blob.p, "q": None, "g": blob.g, "j": None, "y": blob.y,
@@ -549,6 +552,11 @@ def _to_capi(blob: _cng.CngBlob, alg_id: AlgId | None) -> bytes:
             return _layout(lambda: DHPrivateKeyBlobV3(**common, bit_length_x=bits, x=blob.x), "CryptoAPI")
         return _layout(lambda: DHPublicKeyBlobV3(**common), "CryptoAPI")
     raise _refuse(f"a {type(blob).KIND} blob has no CryptoAPI counterpart", "RSA, DSA or DH key blob")
+
+
+def _whole(p: int) -> int:
+    """The CryptoAPI bit length of p: its byte length times 8 (DSS-6, DH-6)."""
+    return (p.bit_length() + 7) // 8 * 8
 
 
 def _alg(alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str) -> AlgId:
