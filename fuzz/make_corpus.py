@@ -443,14 +443,14 @@ def add_cng_blobs(corpus: Corpus) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)
             pub = key.public_key()  # type: ignore[attr-defined]
-            variants = [("public", lambda: bf.dump_public_key(pub, format="cng")),
-                        ("private", lambda: bf.dump_private_key(key, format="cng")),  # type: ignore[arg-type]
-                        ("private-rsa2", lambda: bf.dump_private_key(key, format="cng", full=False)),  # type: ignore[arg-type]
-                        ("capi-private", lambda: bf.dump_private_key(key)),  # type: ignore[arg-type]
-                        ("capi-public", lambda: bf.dump_public_key(pub))]
-            for label, make in variants:
+            variants = [("public", bf.dump_public_key, pub, {"format": "cng"}),
+                        ("private", bf.dump_private_key, key, {"format": "cng"}),
+                        ("private-rsa2", bf.dump_private_key, key, {"format": "cng", "full": False}),
+                        ("capi-private", bf.dump_private_key, key, {}),
+                        ("capi-public", bf.dump_public_key, pub, {})]
+            for label, dump, target, kwargs in variants:
                 try:
-                    corpus.add(f"seed-cng-{name}-{label}", make(), "cng", "inspect")
+                    corpus.add(f"seed-cng-{name}-{label}", dump(target, **kwargs), "cng", "inspect")  # type: ignore[operator]
                 except bf.BlobError:
                     continue
     for curve in (ec.SECP256R1(), ec.SECP384R1(), ec.SECP521R1(), ec.SECP256K1()):
