@@ -1138,7 +1138,8 @@ for _ecdh, _prefix in ((False, "ECDSA"), (True, "ECDH")):
             _ECC_KINDS.append(
                 CngKind(
                     _m,
-                    f"BCRYPT_{_prefix}_{'PRIVATE' if _private else 'PUBLIC'}_{_curve.replace('-', '')}_MAGIC",
+                    f"BCRYPT_ECC{'PRIVATE' if _private else 'PUBLIC'}_BLOB "
+                    f"(BCRYPT_{_prefix}_{'PRIVATE' if _private else 'PUBLIC'}_{_curve.replace('-', '')}_MAGIC)",
                     f"CNG-{_m.decode()}",
                     CngECCPrivateBlob if _private else CngECCPublicBlob,
                     _ECC_HEADER,
@@ -1150,7 +1151,8 @@ for _ecdh, _prefix in ((False, "ECDSA"), (True, "ECDH")):
         _ECC_KINDS.append(
             CngKind(
                 _m,
-                f"BCRYPT_{_prefix}_{'PRIVATE' if _private else 'PUBLIC'}_GENERIC_MAGIC",
+                f"BCRYPT_ECC{'PRIVATE' if _private else 'PUBLIC'}_BLOB "
+                f"(BCRYPT_{_prefix}_{'PRIVATE' if _private else 'PUBLIC'}_GENERIC_MAGIC)",
                 f"CNG-{_m.decode()}",
                 CngECCPrivateBlob if _private else CngECCPublicBlob,
                 _ECC_HEADER,
