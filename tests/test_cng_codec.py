@@ -256,3 +256,25 @@ def test_hostile_header_values(magic: bytes, words: list[int]) -> None:
         bf.parse(data)
     except bf.BlobError as err:
         assert err.rule is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([b"RSA1", b"RSA2", b"RSA3"]),
+    st.integers(0, 20000),
+    st.integers(0, 10),
+    st.integers(0, 3000),
+    st.integers(0, 3000),
+    st.integers(0, 3000),
+)
+def test_quick_header_test_implies_the_rules(
+    magic: bytes, bits: int, ce: int, cn: int, p1: int, p2: int
+) -> None:
+    kind = cng.KINDS[magic]
+    values = {"bit_length": bits, "cb_public_exp": ce, "cb_modulus": cn, "cb_prime1": p1, "cb_prime2": p2}
+    if kind.model._header_ok(kind, values):
+        kind.model._check_header(kind, values, None)
+    # The valid corner values pass both.
+    good = {"bit_length": 2048, "cb_public_exp": 3, "cb_modulus": 256}
+    good |= {"cb_prime1": 0, "cb_prime2": 0} if magic == b"RSA1" else {"cb_prime1": 128, "cb_prime2": 128}
+    assert kind.model._header_ok(kind, good)

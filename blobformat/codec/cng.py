@@ -18,6 +18,7 @@ wait beyond the size of its input.
 from __future__ import annotations
 
 import dataclasses
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, NoReturn, TypeAlias, TypeVar
@@ -78,7 +79,7 @@ class Slot:
     secret: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CngKind:
     """One CNG blob kind: everything the codec needs to read and write it.
 
@@ -160,7 +161,7 @@ _M = TypeVar("_M", bound="_CngModel")
 
 def _common_args(cls: type[_CngModel], values: Mapping[str, Value]) -> dict[str, object]:
     """The wire values that are model fields of the same name."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)
     return {k: v for k, v in values.items() if k in names}
 
 
@@ -194,8 +195,16 @@ class _CngModel:
     ) -> None:
         """Rules on the header, run before any body field is read."""
 
-    def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        """Rules on the numbers of the body."""
+    @classmethod
+    def _header_ok(cls, kind: CngKind, values: Mapping[str, Value]) -> bool:
+        """A quick, conservative test of :meth:`_check_header`: True only if it would pass.
+
+        False means "let the full check decide" (tests hold the two together).
+        """
+        return False
+
+    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+        """Rules on the numbers of the body, given the header they are read with."""
 
     @classmethod
     def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
@@ -250,7 +259,7 @@ class _CngModel:
         kind = self.kind
         values = self._header_values()
         self._check_header(kind, values, None)
-        self._check_body(None)
+        self._check_body(values, None)
 
     def _spans(self) -> list[tuple[Slot, int, int, Value]]:
         """(slot, offset, size, value) of every field after the magic."""
@@ -343,6 +352,19 @@ class _CngRSABase(_CngModel):
     _CANONICAL_RULE = "CRSA-4"
     _PRIVATE: ClassVar[bool] = False
 
+    @classmethod
+    def _header_ok(cls, kind: CngKind, values: Mapping[str, Value]) -> bool:
+        bits, cn = values["bit_length"], values["cb_modulus"]
+        p1, p2 = values["cb_prime1"], values["cb_prime2"]
+        primes = (0 < p1 <= cn and 0 < p2 <= cn) if cls._PRIVATE else (p1 == p2 == 0)  # type: ignore[operator]
+        return bool(
+            512 <= bits <= 16384  # type: ignore[operator]
+            and not bits & 7  # type: ignore[operator]
+            and cn == bits >> 3  # type: ignore[operator]
+            and 0 < values["cb_public_exp"] <= 8  # type: ignore[operator]
+            and primes
+        )
+
     def _header_values(self) -> dict[str, int | bytes]:
         bits: int = getattr(self, "bit_length")  # noqa: B009
         return {
@@ -377,12 +399,12 @@ class _CngRSABase(_CngModel):
             else:
                 _check_range(cb, 1, bits // 8, name, offsets, "CRSA-3")
 
-    def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        header = self._header_values()
+    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         e: int = getattr(self, "public_exponent")  # noqa: B009
         n: int = getattr(self, "modulus")  # noqa: B009
         if e >= 1 << 64:
             _fail("public exponent exceeds 64 bits", "public_exponent", offsets, "CRSA-3")
+        _check_minimal(e, int(header["cb_public_exp"]), "public_exponent", offsets, "CRSA-4")
         if e < 3 or not e & 1:
             _fail(
                 "RSA public exponent must be odd and at least 3",
@@ -398,9 +420,8 @@ class _CngRSABase(_CngModel):
         if self._PRIVATE:
             for name, cb in (("prime1", "cb_prime1"), ("prime2", "cb_prime2")):
                 value: int = getattr(self, name)
-                if value == 0:
-                    _fail(f"{name} must not be zero", name, offsets, "CRSA-4")
                 _check_range(int(header[cb]), 1, int(header["cb_modulus"]), name, offsets, "CRSA-3")
+                _check_minimal(value, int(header[cb]), name, offsets, "CRSA-4")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -496,9 +517,8 @@ class CngRSAFullPrivateBlob(_CngRSABase):
         """``RSA3``."""
         return b"RSA3"
 
-    def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        _CngRSABase._check_body(self, offsets)
-        header = self._header_values()
+    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+        _CngRSABase._check_body(self, header, offsets)
         for name, cb in (
             ("exponent1", "cb_prime1"),
             ("exponent2", "cb_prime2"),
@@ -606,7 +626,7 @@ class _CngECCBase(_CngModel):
         else:
             _check_range(cb_key, *GENERIC_CB_KEY, "cb_key", offsets, "CECC-1")
 
-    def _check_body(self, offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         curve_name = getattr(self, "curve")  # noqa: B009
         cb_key = getattr(self, "cb_key")  # noqa: B009
         names = ("x", "y", "d") if self._PRIVATE else ("x", "y")
@@ -771,8 +791,7 @@ class CngECCFullKeyBlob(_CngModel):
         _check_range(int(values["cb_cofactor"]), 1, 66, "cb_cofactor", offsets, "CECC-3")
         _check_range(int(values["cb_seed"]), 0, 66, "cb_seed", offsets, "CECC-3")
 
-    def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        header = self._header_values()
+    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         for name, cb in (("prime", "cb_field_length"), ("order", "cb_subgroup_order"), ("cofactor", "cb_cofactor")):
             value = getattr(self, name)
             if value == 0:
@@ -856,7 +875,7 @@ class _CngDSABase(_CngModel):
         group = int(values["cb_group_size"])
         _check_range(int(values["cb_seed_length"]), group, 64, "cb_seed_length", offsets, "CDSA-1")
 
-    def _check_body(self, offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         version = getattr(self, "version")  # noqa: B009
         if version not in (1, 2):
             raise ValueError("version must be 1 or 2")
@@ -867,7 +886,6 @@ class _CngDSABase(_CngModel):
             raise ValueError("a version-1 DSA blob has a 20-byte seed")
         if getattr(self, "counter") >> 32:  # noqa: B009
             raise ValueError("counter is a 32-bit value")
-        header = self._header_values()
         p: int = getattr(self, "p")  # noqa: B009
         q: int = getattr(self, "q")  # noqa: B009
         cb_key = int(header["cb_key"])
@@ -971,9 +989,9 @@ class _CngDHBase(_CngModel):
     ) -> None:
         _check_range(int(values["cb_key"]), 64, 512, "cb_key", offsets, "CDH-1", step=8)
 
-    def _check_body(self, offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         p: int = getattr(self, "p")  # noqa: B009
-        cb_key = _blen(p)
+        cb_key = int(header["cb_key"])
         if p == 0:
             _fail("p must not be zero", "p", offsets, "CDH-2")
         _check_minimal(p, cb_key, "p", offsets, "CDH-2")
@@ -1310,44 +1328,104 @@ def _truncated(kind: CngKind, field: str, offset: int, needed: int, available: i
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A kind's layout prepared for decoding: one ``struct`` call reads the header."""
+
+    header: struct.Struct
+    #: Header field names, in order, and the positions of big-endian numbers among them.
+    header_names: tuple[str, ...]
+    header_numbers: tuple[int, ...]
+    #: Per body slot: (path, fixed size or -1, name of the sizing header field, is bytes).
+    body_slots: tuple[tuple[str, int, str, bool], ...]
+    #: The model's fields that decoding does not fill from the wire (set to None).
+    absent: tuple[str, ...]
+    #: The fields the magic implies (ECC curve and flavour, DSA version).
+    implied: tuple[tuple[str, object], ...]
+    #: Header fields that are model fields too.
+    header_fields: tuple[str, ...]
+
+
+_PLANS: dict[CngKind, _Plan] = {}
+
+
+def _plan(kind: CngKind) -> _Plan:
+    plan = _PLANS.get(kind)
+    if plan is None:
+        fmt = "<4x" + "".join("I" if s.kind == U32 else f"{s.size}s" for s in kind.header)
+        body_slots = tuple(
+            (s.path, s.size if isinstance(s.size, int) else -1, s.size if isinstance(s.size, str) else "", s.kind == BYTES)
+            for s in kind.body
+        )
+        implied = tuple(kind.model._model_args(kind, {}).items())
+        filled = {s.path for s in (*kind.header, *kind.body)} | {"tolerated"} | {k for k, _ in implied}
+        absent = tuple(f.name for f in dataclasses.fields(kind.model) if f.name not in filled)  # type: ignore[arg-type]
+        plan = _PLANS[kind] = _Plan(
+            struct.Struct(fmt),
+            tuple(s.path for s in kind.header),
+            tuple(i for i, s in enumerate(kind.header) if s.kind in (UINT, BE32)),
+            body_slots,
+            absent,
+            implied,
+            tuple(s.path for s in kind.header if s.path in _field_names(kind.model)),
+        )
+    return plan
+
+
+def _offsets(kind: CngKind, values: Mapping[str, Value]) -> dict[str, int]:
+    """Every field's offset, for locating an error (computed only when one is raised)."""
+    offsets = {"magic": 0}
+    offset = 4
+    for slot in kind.header:
+        offsets[slot.path] = offset
+        offset += int(slot.size)
+    for slot in kind.body:
+        offsets[slot.path] = offset
+        size = slot.size if isinstance(slot.size, int) else values.get(slot.size, 0)
+        offset += int(size)
+    return offsets
+
+
 def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
     """Decode a CNG blob whose magic :func:`is_cng` recognised (SPEC §20.2).
 
     Order: the magic selects the kind; the fixed header must be present
     (CNG-1); the header rules run; the sizes the header declares are compared
     with the input (CNG-2) before any number is read; then the numbers are
-    read and checked.
+    read and checked. The rules run without offsets first; only a failing
+    input pays for locating its error.
     """
     kind = _select(data)
+    plan = _plan(kind)
     size = len(data)
-    values: dict[str, Value] = {}
-    offsets: dict[str, int] = {"magic": 0}
-    offset = 4
-    for slot in kind.header:
-        width = int(slot.size)
-        offsets[slot.path] = offset
-        if offset + width > size:
-            raise _truncated(kind, slot.path, offset, kind.header_size, size, "CNG-1")
-        raw = data[offset : offset + width]
-        if slot.kind == U32:
-            values[slot.path] = int.from_bytes(raw, "little")
-        elif slot.kind in (UINT, BE32):
-            values[slot.path] = int.from_bytes(raw, "big")
-        else:
-            values[slot.path] = raw
-        offset += width
+    if size < plan.header.size:
+        offset = 4
+        for slot in kind.header:
+            if offset + int(slot.size) > size:
+                raise _truncated(kind, slot.path, offset, plan.header.size, size, "CNG-1")
+            offset += int(slot.size)
+    values: dict[str, Value] = dict(zip(plan.header_names, plan.header.unpack_from(data), strict=True))
+    for index in plan.header_numbers:
+        name = plan.header_names[index]
+        values[name] = int.from_bytes(values[name], "big")  # type: ignore[arg-type]
     model = kind.model
-    model._check_header(kind, values, offsets)
+    if not model._header_ok(kind, values):
+        try:
+            model._check_header(kind, values, None)
+        except InvalidFieldError:
+            model._check_header(kind, values, _offsets(kind, values))
+            raise  # pragma: no cover - the located call raises first
     # Every size is known now: compare the whole length with the input before reading on.
-    spans: list[tuple[Slot, int, int]] = []
-    for slot in kind.body:
-        width = slot.size if isinstance(slot.size, int) else int(values[slot.size])
-        offsets[slot.path] = offset
-        spans.append((slot, offset, width))
-        offset += width
-    for slot, start, width in spans:
-        if start + width > size:
-            raise _truncated(kind, slot.path, start, offset, size, "CNG-2")
+    offset = plan.header.size
+    spans: list[tuple[str, int, int, bool]] = []
+    for path, fixed, source, is_bytes in plan.body_slots:
+        width = fixed if fixed >= 0 else values[source]
+        spans.append((path, offset, width, is_bytes))  # type: ignore[arg-type]
+        offset += width  # type: ignore[operator]
+    if offset > size:
+        for path, start, width, _ in spans:
+            if start + width > size:
+                raise _truncated(kind, path, start, offset, size, "CNG-2")
     tolerated: tuple[Tolerance, ...] = ()
     if size > offset:
         if not lenient:
@@ -1358,29 +1436,33 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
                 rule="CNG-2",
             )
         tolerated = (Tolerance("trailing-data", offset, f"{size - offset} bytes after the blob", "CNG-2"),)
-    for slot, start, width in spans:
-        raw = data[start : start + width]
-        values[slot.path] = raw if slot.kind == BYTES else int.from_bytes(raw, "big")
-    args = model._model_args(kind, values)
     obj = object.__new__(model)
-    for name, value in args.items():
-        object.__setattr__(obj, name, value)
-    object.__setattr__(obj, "tolerated", tolerated)
-    for f in dataclasses.fields(model):  # type: ignore[arg-type]
-        if not hasattr(obj, f.name):
-            object.__setattr__(obj, f.name, None)
-    # First, the header the model writes must be the one read (the body rules
-    # size fields from the model): each size field is the
-    # exact length of its number (no leading zero bytes), so the encoding is unique.
-    written = obj._header_values()
-    for slot in kind.header:
-        if written[slot.path] != values[slot.path]:
-            number = next((s.path for s in kind.body if s.size == slot.path), slot.path)
-            _fail(
-                f"{number} starts with a zero byte: its size field {slot.path} is not its exact length",
-                number,
-                offsets,
-                model._CANONICAL_RULE,
-            )
-    obj._check_body(offsets)
+    setattr_ = object.__setattr__
+    for path in plan.header_fields:
+        setattr_(obj, path, values[path])
+    for path, start, width, is_bytes in spans:
+        raw = data[start : start + width]
+        setattr_(obj, path, raw if is_bytes else int.from_bytes(raw, "big"))
+    for name, implied in plan.implied:
+        setattr_(obj, name, implied)
+    for name in plan.absent:
+        setattr_(obj, name, None)
+    setattr_(obj, "tolerated", tolerated)
+    # The body rules read the sizes from the wire header: a number whose size field
+    # is its own length must not start with a zero byte (the encoding is unique).
+    try:
+        obj._check_body(values, None)
+    except InvalidFieldError:
+        obj._check_body(values, _offsets(kind, values))
+        raise  # pragma: no cover - the located call raises first
     return obj  # type: ignore[return-value]
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(model: type) -> frozenset[str]:
+    names = _FIELD_NAMES.get(model)
+    if names is None:
+        names = _FIELD_NAMES[model] = frozenset(f.name for f in dataclasses.fields(model))
+    return names
