@@ -35,6 +35,7 @@ from blobformat.codec.cng import (
 )
 from blobformat.codec.decode import parse
 from blobformat.codec.models import (
+    AnyBlob,
     Blob,
     BlobHeader,
     DHPrivateKeyBlob,
@@ -58,7 +59,14 @@ from blobformat.codec.models import (
     SymmetricWrapKeyBlob,
     Tolerance,
 )
-from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
+from blobformat.constants import (
+    PVK_FILE_MAGIC,
+    AlgClass,
+    AlgId,
+    BlobType,
+    Magic,
+    PVKKeyType,
+)
 from blobformat.envelope.store import (
     EnvelopeEntry,
     Recipient,
@@ -109,8 +117,10 @@ from blobformat.keys.rsacheck import check_rsa_public_key
 __version__ = "0.1.0"
 
 __all__ = [
+    "PVK_FILE_MAGIC",
     "AlgClass",
     "AlgId",
+    "AnyBlob",
     "BadSignatureError",
     "Blob",
     "BlobError",

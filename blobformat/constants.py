@@ -10,8 +10,9 @@ other.
 from __future__ import annotations
 
 import enum
+from typing import Final
 
-__all__ = ["AlgClass", "AlgId", "BlobType", "Magic", "PVKKeyType"]
+__all__ = ["PVK_FILE_MAGIC", "AlgClass", "AlgId", "BlobType", "Magic", "PVKKeyType"]
 
 
 class BlobType(enum.IntEnum):
@@ -124,6 +125,10 @@ class Magic(enum.IntEnum):
     DH2 = 0x32484400
     DH3 = 0x33484400
     DH4 = 0x34484400
+
+
+#: The first DWORD of a PVK file, 0xB0B5F11E (``1E F1 B5 B0`` on disk; SPEC §12.1).
+PVK_FILE_MAGIC: Final = 0xB0B5F11E
 
 
 class PVKKeyType(enum.IntEnum):

@@ -12,15 +12,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 import blobformat as bf
 from blobformat.cli.app import main
-from tests.conftest import ROOT
-
-KEYS = ROOT / "vectors" / "keys"
+from tests import keyfiles
 
 
 def _key(name: str) -> object:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return serialization.load_pem_private_key((KEYS / f"{name}.pem").read_bytes(), None)
+        return keyfiles.vector_key(name)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from hypothesis import given, settings
@@ -11,35 +9,12 @@ from hypothesis import strategies as st
 
 import blobformat as bf
 from blobformat.codec import cng
-
-
-def u32(value: int) -> bytes:
-    return struct.pack("<I", value)
-
-
-def be(value: int, size: int) -> bytes:
-    return value.to_bytes(size, "big")
+from tests.cngblobs import be, rsa_blob, u32
 
 
 @pytest.fixture(scope="module")
 def rsa_numbers() -> rsa.RSAPrivateNumbers:
     return rsa.generate_private_key(65537, 1024).private_numbers()
-
-
-def rsa_blob(nums: rsa.RSAPrivateNumbers, magic: bytes = b"RSA1") -> bytes:
-    """An independent writer of BCRYPT_RSAKEY_BLOB (bcrypt.h field order)."""
-    n, e = nums.public_numbers.n, nums.public_numbers.e
-    k = (n.bit_length() + 7) // 8
-    half = (nums.p.bit_length() + 7) // 8
-    primes = magic != b"RSA1"
-    ce = (e.bit_length() + 7) // 8
-    head = magic + u32(8 * k) + u32(ce) + u32(k) + u32(half if primes else 0) + u32(half if primes else 0)
-    body = be(e, ce) + be(n, k)
-    if primes:
-        body += be(nums.p, half) + be(nums.q, half)
-    if magic == b"RSA3":
-        body += be(nums.dmp1, half) + be(nums.dmq1, half) + be(nums.iqmp, half) + be(nums.d, k)
-    return head + body
 
 
 @pytest.mark.parametrize("magic", [b"RSA1", b"RSA2", b"RSA3"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import struct
 import subprocess
 import warnings
 from pathlib import Path
@@ -16,24 +15,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 import blobformat as bf
 from blobformat.codec import cng
-from tests.conftest import ROOT
-from tests.test_cng_codec import rsa_blob
-
-KEYS = ROOT / "vectors" / "keys"
-
-
-def u32(value: int) -> bytes:
-    return struct.pack("<I", value)
-
-
-def be(value: int, size: int) -> bytes:
-    return value.to_bytes(size, "big")
+from tests import keyfiles
+from tests.cngblobs import be, rsa_blob, u32
 
 
 def pem_key(name: str) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return serialization.load_pem_private_key((KEYS / f"{name}.pem").read_bytes(), None)
+        return keyfiles.vector_key(name)
 
 
 def _err(call: Any, *args: Any, **kwargs: Any) -> bf.BlobError:
@@ -311,7 +300,7 @@ def test_openssl_ec_key_through_cng(tmp_path: Path, curve: str) -> None:
 
 @needs_openssl
 def test_openssl_rsa_key_through_cng() -> None:
-    pem = (KEYS / "rsa-2048.pem").read_bytes()
+    pem = keyfiles.pem_path("rsa-2048").read_bytes()
     text = _openssl_text(pem)
     blob = bf.parse(bf.dump_private_key(pem_key("rsa-2048"), format="cng"))
     assert isinstance(blob, bf.CngRSAFullPrivateBlob)

@@ -34,14 +34,14 @@ from blobformat.capi import keywrap as _keywrap
 from blobformat.capi.hashes import digest
 from blobformat.codec import cng
 from tests.conftest import ROOT
+from tests.spectext import spec_17_topics
+from tests.vectorfields import Json, big, fields_of
 
 VECTORS = ROOT / "vectors"
 V1 = VECTORS / "v1"
 SCHEMA_PATH = VECTORS / "schema" / "vectors.v1.schema.json"
 DIFFERENCES_PATH = VECTORS / "openssl-differences.json"
 RULE_DEF = re.compile(r"\*\*\[([A-Z]+-\d+)\]\*\*")
-
-Json = dict[str, Any]
 
 LAYOUTS: dict[str, type[Any]] = {
     "RSA1": bf.RSAPublicKeyBlob,
@@ -137,10 +137,6 @@ def unhex(text: str) -> bytes:
     return bytes.fromhex(text)
 
 
-def big(value: int) -> str:
-    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big").hex()
-
-
 def alg(value: int) -> bf.AlgId:
     return bf.AlgId(value)
 
@@ -178,42 +174,6 @@ def run(test: Json, action: Callable[[], Any], check: Callable[[Any], None], out
     assert test["result"] == "acceptable", f"expected {test['error']} [{test['rule']}]"
     if output in test:
         check(outcome)
-
-
-_ATTRIBUTE = {"key": "key_data"}
-
-
-def _cng_types(model: Any) -> dict[str, str]:
-    """The vectors' field types of a CNG model: header ULONGs ``uint``, numbers ``ubig``."""
-    if not isinstance(model, cng._CngModel):
-        return {}
-    kind = model.kind
-    names = {cng.U32: "uint", cng.UINT: "ubig", cng.BE32: "ubig", cng.BYTES: "bytes"}
-    return {slot.path: names[slot.kind] for slot in (*kind.header, *kind.body)}
-
-
-def fields_of(model: Any) -> list[Json]:
-    """The decoded fields in the vectors' form, from blobformat's layout."""
-    out = []
-    types = _cng_types(model)
-    for span in model.layout():
-        value = span.value
-        if value is None:
-            name = span.path.rsplit(".", 1)[-1]
-            # A PVK's layout field "key" is its model attribute key_data.
-            if not hasattr(model, name):
-                name = _ATTRIBUTE.get(name, name)
-            value = getattr(model, name, None)
-            if value is None:
-                assert span.size == 0, span
-                continue
-        if isinstance(value, bytes):
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": "bytes", "value": value.hex()})
-        else:
-            number = int(value)
-            shown: Any = number if span.size <= 4 else big(number)
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": types.get(span.path, "uint"), "value": shown})
-    return out
 
 
 def key_numbers(key: Any) -> Json:
@@ -726,9 +686,10 @@ def test_every_layout_has_a_valid_vector() -> None:
 # ENV-22 through their flag. KEY-12's vectors are envelope vectors failing ENV-17
 # (a factorable trusted key) that name KEY-12 through their flag.
 COVERED_BY_FLAG_ONLY = {"ENV-22", "KEY-12"}
-# KEY-5 ("refuse what the key library cannot represent") depends on the library:
-# its vectors are "acceptable", recording the reference's refusal.
-COVERED_BY_ACCEPTABLE_ONLY = {"KEY-5"}
+# KEY-5 ("refuse what the key library cannot represent") depends on the library: its
+# "acceptable" vectors record the reference's refusal, and its invalid vector holds for
+# converters to cryptography key objects (flag CryptographyKeyLimit, SPEC §19).
+KEY_LIBRARY_FLAG = "CryptographyKeyLimit"
 # Rules on the reference implementation's API, not on what an input decodes to: the
 # export encoding argument (KEY-9), the deprecation warning (KEY-10), a key library
 # without DSA/DH (KEY-11) and the caller's cost bound (KEY-13). No input breaks them
@@ -748,24 +709,52 @@ def test_every_requirement_has_an_invalid_vector() -> None:
         notes = vector_files()[filename]["notes"]
         for flag in test["flags"]:
             by_flag.update(notes[flag].get("specRefs", []))
-    covered = (
-        invalid_rules
-        | (acceptable_rules & COVERED_BY_ACCEPTABLE_ONLY)
-        | (by_flag & COVERED_BY_FLAG_ONLY)
-        | API_RULES
-    )
+    covered = invalid_rules | (by_flag & COVERED_BY_FLAG_ONLY) | API_RULES
     missing = spec_ids - covered
     assert not missing, f"requirements without an invalid vector: {sorted(missing)}"
     named = invalid_rules | acceptable_rules
     assert named <= spec_ids, f"vectors name unknown rules: {sorted(named - spec_ids)}"
     assert by_flag - invalid_rules >= COVERED_BY_FLAG_ONLY
-    assert acceptable_rules - invalid_rules >= COVERED_BY_ACCEPTABLE_ONLY
 
 
-def spec_17_topics() -> set[str]:
-    text = (ROOT / "SPEC.md").read_text()
-    section = text.split("## 17.", 1)[1].split("\n## ", 1)[0]
-    return {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and not line.startswith("| topic")}
+def test_key_library_vectors_name_key_5() -> None:
+    """Only KEY-5's vectors depend on the key library, and they say so by their flag."""
+    flagged = [test for _, _, test in all_tests() if KEY_LIBRARY_FLAG in test["flags"]]
+    assert flagged, "KEY-5 has no invalid vector"
+    assert {(test["result"], test["rule"]) for test in flagged} == {("invalid", "KEY-5")}
+    invalid_key_5 = [test for _, _, test in all_tests() if test["result"] == "invalid" and test.get("rule") == "KEY-5"]
+    assert all(KEY_LIBRARY_FLAG in test["flags"] for test in invalid_key_5)
+
+
+CHECK_ORDER_FLAG = "CheckOrder"
+
+
+def test_check_order_vectors_cover_the_issue_14_orders() -> None:
+    """The check orders SPEC 1.1 pins (§4.3 and the layout steps) each have a vector:
+    (file, rule the vector names, another rule or truncation it competes with)."""
+    wanted = {
+        ("rsa_public_key_blob_test.json", "RSA-2"),  # truncation inside the fixed part vs HDR-4/RSA-1
+        ("rsa_public_key_blob_test.json", "HDR-3"),  # HDR-3 vs HDR-2
+        ("rsa_public_key_blob_test.json", "HDR-2"),  # HDR-2 vs HDR-4
+        ("dss_v3_key_blob_test.json", "DSS-4"),  # truncated DSSSEED vs DSS-3
+        ("dh_key_blob_test.json", "DH-4"),  # truncated DSSSEED vs DH-3
+        ("simpleblob_test.json", "SMP-2"),  # SMP-2 vs SMP-1
+        ("simpleblob_test.json", "SMP-3"),  # truncation inside algid vs SMP-2
+        ("symmetricwrapkeyblob_test.json", "SWK-2"),  # SWK-2 vs SWK-1
+        ("symmetricwrapkeyblob_test.json", "SWK-3"),  # truncation inside WrapAlgid vs SWK-2
+        ("plaintextkeyblob_test.json", "PTK-2"),  # truncation inside dwKeySize vs PTK-1
+        ("plaintextkeyblob_test.json", "PTK-1"),  # PTK-1 vs PTK-3
+        ("pvk_test.json", "PVK-6"),  # truncation inside the PVK header vs PVK-1..5
+        ("pvk_test.json", "PVK-7"),  # PVK-7 vs PVK-8
+        ("pvk_test.json", "PVK-8"),  # PVK-8 vs the inner blob's errors; a DH2 key
+        ("pvk_test.json", "HDR-4"),  # a DH2 key with an RSA aiKeyAlg passes PVK-8
+    }
+    found = {
+        (filename, test["rule"])
+        for filename, _, test in all_tests()
+        if CHECK_ORDER_FLAG in test["flags"] and test["result"] == "invalid"
+    }
+    assert wanted <= found, sorted(wanted - found)
 
 
 def test_openssl_flags_match_the_differences_list() -> None:
@@ -777,7 +766,7 @@ def test_openssl_flags_match_the_differences_list() -> None:
         (filename, test["tcId"], test["name"], flag)
         for filename, _, test in all_tests()
         for flag in test["flags"]
-        if flag in ("OpenSslAccepts", "OpenSslRejects")
+        if flag in ("OpenSslAccepts", "OpenSslRejects", "OpenSslImports")
     }
     listed = {(v["file"], v["tcId"], v["name"], v["flag"]) for v in differences["vectors"]}
     assert flagged == listed

@@ -21,7 +21,7 @@ from blobformat.cli import envelope as _cli_envelope
 from blobformat.cli import io as cio
 from blobformat.cli import session as _cli_session
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 _HEX_WIDTH = 64
 
@@ -57,7 +57,7 @@ def _render_value(path: str, value: int | bytes | None, size: int) -> list[str]:
     return lines
 
 
-def _spans(blob: blobformat.Blob, show_private: bool) -> list[dict[str, Any]]:
+def _spans(blob: blobformat.AnyBlob, show_private: bool) -> list[dict[str, Any]]:
     """Every field of ``blob`` (and of a PVK file's inner blob), in order."""
     out: list[dict[str, Any]] = []
     secret_source: dict[str, int | bytes | None] = {}
@@ -87,14 +87,14 @@ def _spans(blob: blobformat.Blob, show_private: bool) -> list[dict[str, Any]]:
     return out
 
 
-def _secret_value(blob: blobformat.Blob, path: str) -> int | bytes | None:
+def _secret_value(blob: blobformat.AnyBlob, path: str) -> int | bytes | None:
     if isinstance(blob, blobformat.PVKFile):
         return blob.key_data if path == "key" else None
     value = getattr(blob, path, None)
     return value if isinstance(value, int | bytes) else None
 
 
-def _summary(blob: blobformat.Blob, size: int) -> str:
+def _summary(blob: blobformat.AnyBlob, size: int) -> str:
     kind = type(blob)
     parts = [f"{kind.KIND} ({kind.__name__})", f"{size} bytes"]
     if isinstance(blob, cio.CNG_MODELS):
@@ -103,7 +103,7 @@ def _summary(blob: blobformat.Blob, size: int) -> str:
         return ", ".join(parts)
     header = blob.header
     if not isinstance(blob, blobformat.PVKFile):
-        parts.insert(1, header.blob_type.name)
+        parts.insert(1, type(blob).BLOB_TYPE.name)
         parts.insert(2, f"version {header.version}")
         alg = header.key_alg
         parts.insert(
@@ -112,7 +112,7 @@ def _summary(blob: blobformat.Blob, size: int) -> str:
     return ", ".join(parts)
 
 
-def _inspect_text(blob: blobformat.Blob, size: int, show_private: bool) -> str:
+def _inspect_text(blob: blobformat.AnyBlob, size: int, show_private: bool) -> str:
     lines = [_summary(blob, size), "offset  size  field"]
     groups_seen: set[str] = set()
     for span in _spans(blob, show_private):
@@ -139,7 +139,7 @@ def _inspect_text(blob: blobformat.Blob, size: int, show_private: bool) -> str:
     return "\n".join(lines)
 
 
-def _secret_bits(blob: blobformat.Blob, path: str) -> str:
+def _secret_bits(blob: blobformat.AnyBlob, path: str) -> str:
     target: object = blob
     if isinstance(blob, blobformat.PVKFile) and path.startswith("key.") and blob.blob:
         target, path = blob.blob, path[4:]
@@ -159,7 +159,7 @@ def _jsonable(value: int | bytes | None, size: int) -> Any:
     return f"{value:0{2 * size}x}"
 
 
-def _inspect_json(blob: blobformat.Blob, size: int, show_private: bool) -> str:
+def _inspect_json(blob: blobformat.AnyBlob, size: int, show_private: bool) -> str:
     head: dict[str, Any]
     if isinstance(blob, cio.CNG_MODELS):
         head = {"cng_blob": blob.blob_name, "magic": blob.magic.decode("latin-1")}
@@ -294,14 +294,14 @@ _CAPI_KEY_BLOBS = (
 )
 
 
-def _crosses(blob: blobformat.Blob | None, to: str) -> bool:
+def _crosses(blob: blobformat.AnyBlob | None, to: str) -> bool:
     """Whether ``blob`` is a key blob of the other family than ``--to`` names."""
     if isinstance(blob, cio.CNG_MODELS):
         return to == "blob" and blob.role != "symmetric"
     return to == "cng" and isinstance(blob, _CAPI_KEY_BLOBS)
 
 
-def _is_private_blob(blob: blobformat.Blob) -> bool:
+def _is_private_blob(blob: blobformat.AnyBlob) -> bool:
     if isinstance(blob, cio.CNG_MODELS):
         return blob.role == "private"
     return bool(blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB)

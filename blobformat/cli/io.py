@@ -40,7 +40,7 @@ __all__ = [
     "write",
 ]
 
-_PVK_MAGIC: Final = b"\x1e\xf1\xb5\xb0"
+_PVK_MAGIC: Final = blobformat.PVK_FILE_MAGIC.to_bytes(4, "little")
 
 
 class CLIError(Exception):
@@ -221,7 +221,7 @@ def load_key_from(
     raise CLIError(f"{path}: {type(key).__name__} keys have no CryptoAPI blob form")
 
 
-def key_blob(path: str, data: bytes) -> blobformat.Blob | None:
+def key_blob(path: str, data: bytes) -> blobformat.AnyBlob | None:
     """The parsed blob or PVK file, or None for PEM and DER input."""
     if data.lstrip().startswith(b"-----BEGIN"):
         return None
@@ -233,7 +233,7 @@ def key_blob(path: str, data: bytes) -> blobformat.Blob | None:
         raise
 
 
-def _load_blob(path: str, blob: blobformat.Blob, password: bytes | None) -> object:
+def _load_blob(path: str, blob: blobformat.AnyBlob, password: bytes | None) -> object:
     if isinstance(blob, blobformat.PVKFile):
         return blobformat.load_pvk(blob.to_bytes(), password)
     if isinstance(blob, CNG_MODELS):

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, NoReturn, TypeAlias, TypeVar
 
+from blobformat.codec import decode as _decode
 from blobformat.codec.model_base import FieldSpan, Tolerance
 from blobformat.errors import (
     InvalidFieldError,
@@ -310,9 +311,7 @@ class _CngModel:
         :raises ParseError: as :func:`blobformat.parse` does.
         :raises UnsupportedBlobError: if the bytes are another kind.
         """
-        from blobformat.codec.decode import parse_as
-
-        return parse_as(cls, data, lenient=lenient)  # type: ignore[type-var]
+        return _decode.parse_as(cls, data, lenient=lenient)  # type: ignore[type-var]
 
     def __repr__(self) -> str:
         """Show the kind and public fields only; never key material."""
@@ -430,7 +429,7 @@ class CngRSAPublicBlob(_CngRSABase):
 
     :ivar bit_length: ``BitLength``: 8 times the modulus' byte length.
     :ivar public_exponent: e (1 to 8 bytes on the wire, no leading zero byte).
-    :ivar modulus: n.
+    :ivar modulus: the modulus n.
     :ivar tolerated: deviations lenient parsing accepted.
     """
 
@@ -455,8 +454,8 @@ class CngRSAPrivateBlob(_CngRSABase):
     :func:`blobformat.load_private_key` does that.
 
     :ivar bit_length: ``BitLength``: 8 times the modulus' byte length.
-    :ivar public_exponent: e.
-    :ivar modulus: n.
+    :ivar public_exponent: the public exponent e.
+    :ivar modulus: the modulus n.
     :ivar prime1: p (``cbPrime1`` bytes, no leading zero byte).
     :ivar prime2: q (``cbPrime2`` bytes, no leading zero byte).
     :ivar tolerated: deviations lenient parsing accepted.
@@ -484,10 +483,10 @@ class CngRSAFullPrivateBlob(_CngRSABase):
     """BCRYPT_RSAFULLPRIVATE_BLOB, magic RSA3 (SPEC §20.3): with the CRT values and d.
 
     :ivar bit_length: ``BitLength``: 8 times the modulus' byte length.
-    :ivar public_exponent: e.
-    :ivar modulus: n.
-    :ivar prime1: p.
-    :ivar prime2: q.
+    :ivar public_exponent: the public exponent e.
+    :ivar modulus: the modulus n.
+    :ivar prime1: the first prime p.
+    :ivar prime2: the second prime q.
     :ivar exponent1: d mod (p-1), in ``cbPrime1`` bytes.
     :ivar exponent2: d mod (q-1), in ``cbPrime2`` bytes.
     :ivar coefficient: q^-1 mod p, in ``cbPrime1`` bytes.
@@ -1297,7 +1296,7 @@ def recognise_other(data: bytes) -> None:
 # Decoding -- SPEC §20.2
 
 
-def dispatch(data: bytes, *, lenient: bool = False) -> CngBlob | None:
+def dispatch(data: bytes, lenient: bool = False) -> CngBlob | None:
     """The single entry from :func:`blobformat.parse` for input that is not CryptoAPI.
 
     Decodes a CNG blob (magic at offset 0), refuses by name the CNG
@@ -1466,3 +1465,7 @@ def _field_names(model: type) -> frozenset[str]:
     if names is None:
         names = _FIELD_NAMES[model] = frozenset(f.name for f in dataclasses.fields(model))
     return names
+
+
+# The one dispatch point of blobformat.parse (SPEC §20.2).
+_decode.CNG_DISPATCH.append(dispatch)

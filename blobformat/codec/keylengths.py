@@ -411,3 +411,8 @@ def _blob_key_sizes() -> dict[int, frozenset[int]]:
 
 
 _BLOB_KEY_SIZES = _blob_key_sizes()
+
+
+def blob_key_size_table() -> dict[int, frozenset[int]]:
+    """:func:`blob_key_sizes` for every algorithm that has sizes (a copy)."""
+    return dict(_BLOB_KEY_SIZES)

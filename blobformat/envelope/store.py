@@ -52,7 +52,6 @@ from blobformat.envelope.decode import (
     _envelope_bytes,
     _parse,
     _Parsed,
-    _relocate,
 )
 from blobformat.envelope.format import (
     _EXPONENT,
@@ -173,7 +172,7 @@ class Recipient:
     :ivar blob: the SIMPLEBLOB bytes.
     :ivar public_key: the RSA key the blob is wrapped to; ``None`` means the
         signer's public key.
-    :ivar role: :attr:`Role.OWNER` or :attr:`Role.BACKUP`; ``None`` means
+    :ivar role: :attr:`EnvelopeRole.OWNER` or :attr:`EnvelopeRole.BACKUP`; ``None`` means
         owner when the blob is wrapped to the signer's key, backup otherwise.
         Pass it explicitly when the owner signs with a separate key.
     :ivar oaep: the blob was wrapped with OAEP (``CRYPT_OAEP``).
@@ -483,7 +482,7 @@ def open_sealed(
         ``min_generation`` is out of range.
     :raises TruncatedError: if the envelope ends inside a field.
     :raises TrailingDataError: if bytes follow the signature, or the input
-        exceeds :data:`MAX_ENVELOPE_SIZE`.
+        exceeds ``MAX_ENVELOPE_SIZE`` (65536 bytes).
     :raises InvalidFieldError: if a field breaks a rule of SPEC §16.2,
         including a malformed inner SIMPLEBLOB.
     :raises UnsupportedBlobError: if the input is not an envelope, or has an
@@ -613,7 +612,7 @@ def _prepare(
     try:
         model = parse(blob)
     except ParseError as err:
-        raise _relocate(err, 0, where) from None
+        raise err.relocated(0, where) from None
     if not isinstance(model, SimpleBlob):
         # The envelope never stores a secret in clear.
         raise InvalidParameterError(

@@ -41,6 +41,7 @@ from blobformat.errors import (
     KeyConversionError,
     UnsupportedBlobError,
 )
+from blobformat.keys import convert as _convert
 from blobformat.keys import der as _der
 from blobformat.keys import legacy as _legacy
 from blobformat.keys.convert import (
@@ -596,14 +597,9 @@ def convert_blob(
     if to not in ("cng", "capi"):
         raise InvalidParameterError(f"to must be 'cng' or 'capi', not {to!r}", rule="CKEY-3")
     blob = parse(as_bytes(data))
-    is_cng = isinstance(blob, _cng._CngModel)
-    if to == "cng":
-        if is_cng:
-            return blob.to_bytes()
-        return _to_cng(blob)
-    if not is_cng:
-        return blob.to_bytes()
-    return _to_capi(blob, alg_id)  # type: ignore[arg-type]
+    if isinstance(blob, _cng._CngModel):
+        return blob.to_bytes() if to == "cng" else _to_capi(blob, alg_id)
+    return _to_cng(blob) if to == "cng" else blob.to_bytes()
 
 
 
@@ -657,3 +653,7 @@ def cng_unwrap_key(kek: bytes, wrapped: bytes) -> bytes:
         return keywrap.aes_key_unwrap(checked, bytes(data))
     except keywrap.InvalidUnwrap:
         raise DecryptionError(_UNWRAP_FAILED, rule="CKD-3") from None
+
+
+# load_public_key, load_private_key and dump_*_key(format="cng") reach CNG blobs here.
+_convert.CNG_HOOKS.update(load_public=load_public, load_private=load_private, dump=dump)

@@ -12,6 +12,7 @@ key numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias
 
 from cryptography.hazmat.primitives import serialization
@@ -21,7 +22,7 @@ from blobformat.codec import cng as _cng
 from blobformat.codec.decode import as_bytes, parse
 from blobformat.codec.model_base import _Model
 from blobformat.codec.models import (
-    Blob,
+    AnyBlob,
     DHPrivateKeyBlob,
     DHPrivateKeyBlobV3,
     DHPublicKeyBlob,
@@ -113,7 +114,11 @@ def is_private_key(obj: object) -> bool:
     )
 
 
-BlobInput: TypeAlias = bytes | bytearray | memoryview | Blob
+BlobInput: TypeAlias = bytes | bytearray | memoryview | AnyBlob
+
+#: Loaders and the writer of CNG blobs (SPEC §20.10): ``blobformat.keys.cng``
+#: fills this on import (it imports this module, so this module cannot import it).
+CNG_HOOKS: dict[str, Callable[..., Any]] = {}
 
 #: The largest key (RSA modulus, DH prime) whose expensive validation a load
 #: accepts by default: cryptography's primality checks of RSA primes and of DH
@@ -144,7 +149,7 @@ def check_cost(bits: int, max_bits: int | None, *, what: str) -> None:
         )
 
 
-def _as_blob(data: BlobInput) -> Blob:
+def _as_blob(data: BlobInput) -> AnyBlob:
     if isinstance(data, _Model | _cng._CngModel):
         return data
     return parse(as_bytes(data))
@@ -428,9 +433,7 @@ def load_public_key(
     """
     blob = _as_blob(data)
     if isinstance(blob, _cng._CngModel):
-        from blobformat.keys import cng as _cngkeys  # imports this module
-
-        return _cngkeys.load_public(blob, curve=curve, max_bits=max_bits)  # type: ignore[no-any-return]
+        return CNG_HOOKS["load_public"](blob, curve=curve, max_bits=max_bits)  # type: ignore[no-any-return]
     if isinstance(blob, RSAPublicKeyBlob):
         _check_rsa_public(blob.modulus, blob.public_exponent)
         return rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
@@ -504,9 +507,7 @@ def load_private_key(
     """
     blob = _as_blob(data)
     if isinstance(blob, _cng._CngModel):
-        from blobformat.keys import cng as _cngkeys  # imports this module
-
-        return _cngkeys.load_private(  # type: ignore[no-any-return]
+        return CNG_HOOKS["load_private"](  # type: ignore[no-any-return]
             blob,
             curve=curve,
             unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation,
@@ -654,10 +655,11 @@ def _rsa_public_fields(numbers: rsa.RSAPublicNumbers) -> tuple[int, int, int]:
             "KEY-8",
         )
     bits = n.bit_length()
-    if not 384 <= bits <= 16384:
+    rng = RSAPublicKeyBlob.BITS
+    if bits not in rng:
         raise _fail(
-            f"CryptoAPI RSA blobs hold 384..16384-bit moduli, not {bits} bits",
-            "384 <= bitlen <= 16384",
+            f"CryptoAPI RSA blobs hold {rng.low}..{rng.high}-bit moduli, not {bits} bits",
+            f"{rng.low} <= bitlen <= {rng.high}",
             "KEY-8",
         )
     # RSA-5: bitlen is the modulus' byte length times 8, what Windows writes and
@@ -791,9 +793,7 @@ def _dump_as(
     if format == "cng":
         if alg_id is not None:
             raise InvalidParameterError("CNG blobs have no aiKeyAlg: leave alg_id unset", rule="KEY-7")
-        from blobformat.keys import cng as _cngkeys  # imports this module
-
-        return _cngkeys.dump(key, private=private, full=full, ecdh=ecdh, version=version)
+        return CNG_HOOKS["dump"](key, private=private, full=full, ecdh=ecdh, version=version)  # type: ignore[no-any-return]
     if format != "capi":
         raise InvalidParameterError(f"format must be 'capi' or 'cng', not {format!r}", rule="KEY-7")
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):

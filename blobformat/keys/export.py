@@ -20,6 +20,7 @@ from typing import Literal
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from blobformat.codec.cng import _CngModel
 from blobformat.codec.models import (
     Blob,
     DHPrivateKeyBlob,
@@ -76,6 +77,14 @@ def _check_encoding(encoding: object) -> Encoding:
 
 def _key_blob(data: BlobInput | PVKFile, password: bytes | None) -> Blob:
     blob = _as_blob(data)
+    if isinstance(blob, _CngModel):
+        # CNG blobs go through load_*_key (SPEC §20.10) and cryptography's serialisation.
+        raise UnsupportedBlobError(
+            f"export_* reads CryptoAPI blobs and PVK files, not a {type(blob).KIND} blob "
+            "(load_public_key/load_private_key read it)",
+            offset=0,
+            field="magic",
+        )
     if isinstance(blob, PVKFile):
         inner = pvk_private_blob(blob, password).blob
         if inner is None:  # pragma: no cover - an unencrypted PVK always holds its blob

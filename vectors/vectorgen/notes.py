@@ -101,6 +101,21 @@ NOTES: dict[str, Json] = {
         "relative to FIPS 186: SHA-1 of the reversed bytes regenerates q.",
         links=[f"{PEERS} item 16"],
     ),
+    "CryptographyKeyLimit": note(
+        "EDGE_CASE",
+        "A key that passes every blob rule and SPEC §14.2 relation but that `cryptography` "
+        "(the reference implementation's key library) cannot represent: KEY-5 requires a "
+        "converter to `cryptography` key objects to refuse it, so the case is invalid for "
+        "such converters. A converter to another key library applies KEY-5 to that "
+        "library's limits and may skip the case (SPEC §19).",
+        ["KEY-5"],
+    ),
+    "CheckOrder": note(
+        "MALFORMED",
+        "The input breaks more than one rule, or breaks a rule and is also truncated: the "
+        "decoding steps of SPEC §4.3 and the layout's section (§5.5, §6.5, §7.3, §8.2, §9.2, "
+        "§10.1, §12.4) decide which error is reported, at which field and offset.",
+    ),
     "LibraryLimit": note(
         "EDGE_CASE",
         "A key the reference implementation's key library (cryptography) cannot represent; "
@@ -405,6 +420,13 @@ NOTES: dict[str, Json] = {
         "INTEROP",
         "OpenSSL 3 rejects this valid input (it reads version-2 DSS blobs only). Listed in "
         "vectors/openssl-differences.json and SPEC §17.",
+    ),
+    "OpenSslImports": note(
+        "INTEROP",
+        "OpenSSL 3's MSBLOB reader (`openssl rsa|dsa -inform MSBLOB`, `b2i_*`) imports this "
+        "key without checking the relation SPEC §14.2 requires; `openssl pkey -check` "
+        "rejects it. Listed in vectors/openssl-differences.json and SPEC §17 (key relations "
+        "on conversion).",
     ),
     "WindowsAccepts": note(
         "INTEROP",

@@ -454,7 +454,7 @@ DEFS: dict[str, Json] = {
                         "file": TEXT,
                         "tcId": {"type": "integer", "minimum": 1},
                         "name": TEXT,
-                        "flag": {"enum": ["OpenSslAccepts", "OpenSslRejects"]},
+                        "flag": {"enum": ["OpenSslAccepts", "OpenSslRejects", "OpenSslImports"]},
                         "topic": TEXT,
                     }
                 )
