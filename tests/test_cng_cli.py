@@ -81,3 +81,21 @@ def test_convert_ec_pem_to_cng(tmp_path: Path) -> None:
     assert bf.load_private_key(out.read_bytes()).private_numbers() == key.private_numbers()  # type: ignore[union-attr]
     # CryptoAPI has no EC blob: a named error, exit code 1 or 2.
     assert main(["convert", str(out), "--to", "blob", "-o", str(tmp_path / "x")]) != 0
+
+
+def test_convert_cng_dsa_to_pem(tmp_path: Path) -> None:
+    key = _key("dsa-1024")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        blob = bf.dump_private_key(key, format="cng")  # type: ignore[arg-type]
+        want = key.private_bytes(  # type: ignore[attr-defined]
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    src = tmp_path / "dsa.cng"
+    src.write_bytes(blob)
+    out = tmp_path / "dsa.pem"
+    assert main(["convert", str(src), "--to", "pem", "-o", str(out)]) == 0
+    assert out.read_bytes() == want
+    kdbm = tmp_path / "k.cng"
+    kdbm.write_bytes(bf.CngKeyDataBlob(key=bytes(16)).to_bytes())
+    assert main(["convert", str(kdbm), "--to", "pem", "-o", str(tmp_path / "x.pem")]) != 0

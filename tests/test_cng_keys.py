@@ -346,3 +346,35 @@ def test_convert_refuses_a_dh_seed() -> None:
     )
     err = _err(bf.convert_blob, blob.to_bytes(), to="cng")
     assert err.rule == "CKEY-3" and isinstance(err, bf.KeyConversionError) and err.relation == "no seed"
+
+
+@pytest.mark.parametrize("name", ["rsa-1032", "dsa-1024", "dsa-2048", "dh-512"])
+def test_export_cng_blobs_without_key_objects(name: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        key = pem_key(name)
+        private = bf.dump_private_key(key, format="cng")
+        public = bf.dump_public_key(key.public_key(), format="cng")
+    der = serialization.Encoding.DER
+    want_private = key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    want_public = key.public_key().public_bytes(der, serialization.PublicFormat.SubjectPublicKeyInfo)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # DSA and DH go through no deprecated class
+        assert bf.export_private_key(private, encoding="der") == want_private
+        assert bf.export_public_key(private, encoding="der") == want_public
+        assert bf.export_public_key(public, encoding="der") == want_public
+    assert isinstance(_err(bf.export_private_key, public), bf.UnsupportedBlobError)
+
+
+def test_export_cng_ec_and_refusals() -> None:
+    key = ec.generate_private_key(ec.SECP521R1())
+    data = bf.dump_private_key(key, format="cng")
+    pem = bf.export_private_key(data)
+    assert serialization.load_pem_private_key(pem, None).private_numbers() == key.private_numbers()  # type: ignore[union-attr]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        blob = bf.parse(bf.dump_private_key(pem_key("dh-512"), format="cng"))
+    assert isinstance(blob, bf.CngDHPrivateBlob)
+    wrong = bf.CngDHPrivateBlob(p=blob.p, g=blob.g, y=pow(blob.g, 3, blob.p), x=blob.x)
+    err = _err(bf.export_private_key, wrong)
+    assert isinstance(err, bf.KeyConversionError) and err.relation == "y == g^x mod p"

@@ -231,16 +231,20 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     if args.to in ("pem", "der"):
         blob = cio.key_blob(args.input, data)
         if isinstance(blob, cio.CNG_MODELS):
-            blob = None  # CNG input goes through the key object
-        if blob is not None and not isinstance(blob, blobformat.PVKFile) and (
+            if blob.role == "symmetric":
+                raise cio.CLIError(f"{args.input} holds a {type(blob).KIND} blob, not a key")
+        elif blob is not None and not isinstance(blob, blobformat.PVKFile) and (
             blob.header.blob_type
             not in (blobformat.BlobType.PUBLICKEYBLOB, blobformat.BlobType.PRIVATEKEYBLOB)
         ):
             raise cio.CLIError(f"{args.input} holds a {type(blob).KIND} blob, not a key")
         if blob is not None:
             # A blob or PVK file becomes PKCS#8 / SubjectPublicKeyInfo directly,
-            # for DSS and DH too, without cryptography's deprecated key classes.
-            public = args.public or blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB
+            # for DSS and DH too (CryptoAPI or CNG), without cryptography's
+            # deprecated key classes.
+            public = args.public or (
+                not isinstance(blob, blobformat.PVKFile) and not _is_private_blob(blob)
+            )
             if public:
                 out = blobformat.export_public_key(blob, encoding=args.to, password=password)
             else:

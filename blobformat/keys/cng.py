@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from cryptography.hazmat.primitives import keywrap
+from cryptography.hazmat.primitives import keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from blobformat.codec import cng as _cng
@@ -655,5 +655,56 @@ def cng_unwrap_key(kek: bytes, wrapped: bytes) -> bytes:
         raise DecryptionError(_UNWRAP_FAILED, rule="CKD-3") from None
 
 
-# load_public_key, load_private_key and dump_*_key(format="cng") reach CNG blobs here.
-_convert.CNG_HOOKS.update(load_public=load_public, load_private=load_private, dump=dump)
+def export_der(blob: _cng.CngBlob, *, private: bool, max_bits: int | None) -> bytes:
+    """SubjectPublicKeyInfo (or, with ``private``, PKCS#8) DER of a CNG key blob.
+
+    The checks are those of :func:`load_public` / :func:`load_private`. DSA and
+    DH keys are encoded directly, without cryptography's deprecated classes:
+    y = g^x mod p is computed with a blinded exponentiation (SPEC §14.4).
+    """
+    if blob.role != "private" and private:
+        raise UnsupportedBlobError(
+            f"export_private_key needs a private key blob, not a {type(blob).KIND} blob",
+            offset=0,
+            field="magic",
+        )
+    if isinstance(blob, _cng.CngDSAPublicBlob | _cng.CngDSAPrivateBlob):
+        _check_group(blob.p, blob.q, blob.g, None, what="DSA")
+        _check_y(blob.p, blob.q, blob.y, what="DSA")
+        if isinstance(blob, _cng.CngDSAPrivateBlob):
+            _check_x(blob.p, blob.q, blob.x, what="DSA")
+            if g_pow_x(blob.p, blob.g, blob.x, what="DSA") != blob.y:
+                raise _fail("DSA public value does not match x", "y == g^x mod p", "KEY-4")
+            if private:
+                return _der.dsa_pkcs8(blob.p, blob.q, blob.g, blob.x)
+        return _der.dsa_spki(blob.p, blob.q, blob.g, blob.y)
+    if isinstance(blob, _cng.CngDHPublicBlob | _cng.CngDHPrivateBlob):
+        _check_group(blob.p, None, blob.g, None, what="DH")
+        _check_y(blob.p, None, blob.y, what="DH")
+        if isinstance(blob, _cng.CngDHPrivateBlob):
+            _check_x(blob.p, None, blob.x, what="DH")
+            if g_pow_x(blob.p, blob.g, blob.x, what="DH") != blob.y:
+                raise _fail("DH public value does not match x", "y == g^x mod p", "KEY-4")
+            if private:
+                return _der.dh_pkcs8(blob.p, blob.g, blob.x)
+        return _der.dh_spki(blob.p, blob.g, blob.y)
+    if blob.role == "private":
+        key = load_private(blob, unsafe_skip_rsa_key_validation=False, max_bits=max_bits)
+        if private:
+            return key.private_bytes(  # type: ignore[no-any-return]
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        key = key.public_key()
+    else:
+        key = load_public(blob, max_bits=max_bits)
+    return key.public_bytes(  # type: ignore[no-any-return]
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+# load_public_key, load_private_key, dump_*_key(format="cng") and export_* reach CNG blobs here.
+_convert.CNG_HOOKS.update(
+    load_public=load_public, load_private=load_private, dump=dump, export=export_der
+)
