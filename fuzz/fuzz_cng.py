@@ -17,6 +17,8 @@ Invariant. For the CNG input ``c``:
   test, DH up to 1024 bits) return a key whose numbers are the blob's, or
   raise a ``BlobError``; an accepted RSA, named-curve ECC or DH key is written
   back by ``dump_*_key(format="cng")`` to exactly ``c``;
+- ``export_public_key`` of a public blob that loads equals the loaded key's
+  SubjectPublicKeyInfo (DSA and DH encoded without cryptography's classes);
 - differential (OpenSSL through cryptography's point decoding): a named-curve
   public point loads exactly when ``EllipticCurvePublicKey.from_encoded_point``
   accepts ``04 || X || Y``;
@@ -41,6 +43,7 @@ with _fuzzboot.instrumented(__name__ == "__main__"):
     from blobformat.codec import cng as _cng
 
 from _fuzzlib import attempt, require
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 MAGICS = sorted(_cng.KINDS)
@@ -123,6 +126,14 @@ def _check_key(data: bytes, model: object) -> None:
         require(peer == out.ok, f"{model.curve} point: cryptography {peer}, blobformat {out.describe()}")
     if not out.ok:
         return
+    if role == "public" and curve is None:  # export_* takes no curve= for generic ECC blobs
+        exported = attempt(
+            lambda: bf.export_public_key(data, encoding="der", max_bits=DH_MAX_BITS), size
+        )
+        spki = out.value.public_bytes(  # type: ignore[union-attr]
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        require(exported.value == spki, f"export_public_key disagrees with load: {exported.describe()}")
     got = _key_numbers(out.value)
     want = _numbers(model)
     for name, value in got.items():
