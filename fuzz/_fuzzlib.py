@@ -89,7 +89,10 @@ with warnings.catch_warnings():
     _DHPrivateKey = dh.DHPrivateKey
     _DHPublicKey = dh.DHPublicKey
 
-_RULE = re.compile(r"(HDR|RSA|DSS|DH|SMP|PTK|SWK|PVK|KEY|SES|ENV|SYM|KWR|CIP|DRV)-[0-9]{1,2}")
+_RULE = re.compile(
+    r"(HDR|RSA|DSS|DH|SMP|PTK|SWK|PVK|KEY|SES|ENV|SYM|KWR|CIP|DRV"
+    r"|CNG|CRSA|CECC|CDSA|CDH|CKD|CKEY)-[0-9]{1,2}"
+)
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)

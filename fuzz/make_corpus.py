@@ -52,7 +52,7 @@ import blobformat as bf
 
 CORPUS = FUZZ_DIR / "corpus"
 HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope", "inspect",
-             "structured", "differential")
+             "structured", "differential", "cng")
 PREFIXES = ("seed-", "peers4-", "vec-", "regress-")
 MAX_JSON_SEEDS = 60
 #: RSA keys above this size get one plain PVK seed at most (their primality tests are slow).
@@ -250,7 +250,7 @@ def add_other_kinds(corpus: Corpus) -> None:
     corpus.add("seed-der", der, "keys", "inspect")
     n = key_numbers(rsa_key("rsa-520"))["n"]
     cng = b"RSA1" + _craft.u32(520) + _craft.u32(3) + _craft.u32(65) + bytes(8)
-    corpus.add("seed-cng-rsapublic", cng + (65537).to_bytes(3, "big") + n.to_bytes(65, "big"), "keys",
+    corpus.add("seed-cng-rsapublic", cng + (65537).to_bytes(3, "big") + n.to_bytes(65, "big"), "cng", "keys",
                "inspect")
 
 
@@ -435,6 +435,42 @@ def add_structured(corpus: Corpus) -> None:
             corpus.files["structured"][f"seed-target{target}-{variant:02d}"] = data
 
 
+def add_cng_blobs(corpus: Corpus) -> None:
+    """CNG blobs (SPEC §20) of every test key and of fixed EC keys, and the CNG vectors' blobs."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    for name, key in _keys_from_vectors():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            pub = key.public_key()  # type: ignore[attr-defined]
+            variants = [("public", bf.dump_public_key, pub, {"format": "cng"}),
+                        ("private", bf.dump_private_key, key, {"format": "cng"}),
+                        ("private-rsa2", bf.dump_private_key, key, {"format": "cng", "full": False}),
+                        ("capi-private", bf.dump_private_key, key, {}),
+                        ("capi-public", bf.dump_public_key, pub, {})]
+            for label, dump, target, kwargs in variants:
+                try:
+                    corpus.add(f"seed-cng-{name}-{label}", dump(target, **kwargs), "cng", "inspect")  # type: ignore[operator]
+                except bf.BlobError:
+                    continue
+    for curve in (ec.SECP256R1(), ec.SECP384R1(), ec.SECP521R1(), ec.SECP256K1()):
+        secret = int.from_bytes(_stream(f"cng/ec/{curve.name}", 80), "big") % (1 << (curve.key_size - 1)) + 1
+        ec_priv = ec.derive_private_key(secret, curve)
+        for ecdh in (False, True):
+            corpus.add(f"seed-cng-{curve.name}-{'ecdh' if ecdh else 'ecdsa'}-private",
+                       bf.dump_private_key(ec_priv, format="cng", ecdh=ecdh), "cng", "inspect")
+            corpus.add(f"seed-cng-{curve.name}-{'ecdh' if ecdh else 'ecdsa'}-public",
+                       bf.dump_public_key(ec_priv.public_key(), format="cng", ecdh=ecdh), "cng")
+    corpus.add("seed-cng-kdbm", bf.CngKeyDataBlob(key=_stream("cng/kdbm", 32)).to_bytes(), "cng", "inspect")
+    for path in sorted((ROOT / "vectors" / "v1").glob("cng_*_test.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for group in doc["testGroups"]:
+            if group["type"] != "BlobDecode":
+                continue
+            for test in group["tests"]:
+                corpus.add(f"vec-{test['name']}", bytes.fromhex(test["blob"]), "cng")
+
+
 def add_vector_json(corpus: Corpus) -> None:
     """Hex strings from ``vectors/**/*.json``, when such files exist."""
     count = 0
@@ -460,6 +496,7 @@ def _route(data: bytes) -> tuple[str, ...]:
     return {
         b"\x01": ("unwrap",), b"\x06": ("keys", "differential"), b"\x07": ("keys", "differential"),
         b"\x08": ("session_blob",), b"\x0b": ("symwrap",),
+        b"R": ("cng",), b"E": ("cng",), b"D": ("cng",), b"K": ("cng",),
     }.get(data[:1], ())
 
 
@@ -491,6 +528,7 @@ def build() -> Corpus:
     add_peers_patterns(corpus)
     add_regressions(corpus)
     add_structured(corpus)
+    add_cng_blobs(corpus)
     add_vector_json(corpus)
     return corpus
 

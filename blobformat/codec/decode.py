@@ -58,12 +58,18 @@ HEADER_OFFSETS = {
 
 if TYPE_CHECKING:
     # Type-only: the models register themselves in the registry this module reads.
+    from blobformat.codec.cng import CngBlob
     from blobformat.codec.models import Blob
 
 _M = TypeVar("_M", bound=_Model)
 _BY_TYPE = _registry.BY_TYPE
 _BY_LEAD = _registry.BY_LEADING_MAGIC
 _QUICK = _registry.QUICK
+#: First bytes of CryptoAPI blobs (their bType); a CNG magic never starts with one.
+_BTYPE_FIRST = frozenset(bytes([t]) for t in BlobType)
+#: The CNG decoder (SPEC §20): ``blobformat.codec.cng`` appends its dispatcher on
+#: import (it imports this module, so this module cannot import it).
+CNG_DISPATCH: list[Callable[[bytes, bool], CngBlob | None]] = []
 
 
 def as_bytes(data: object) -> bytes:
@@ -395,7 +401,7 @@ def _canonicalise(
     )
 
 
-def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blob:
+def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blob | CngBlob:
     """Parse one CryptoAPI key BLOB or PVK file.
 
     Strict by default: the whole input must be exactly one blob that
@@ -425,6 +431,13 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
             found = (kind.fast or _fast(kind))(buf)
             if found is not None:
                 return found
+    if buf[:1] not in _BTYPE_FIRST and buf[:4] not in _BY_LEAD:
+        # The one CNG dispatch point: a CNG blob starts with its magic, ASCII
+        # capital letters, never a bType (SPEC §20.2).
+        for dispatch in CNG_DISPATCH:
+            cng = dispatch(buf, lenient)
+            if cng is not None:
+                return cng
     lead = _BY_LEAD.get(buf[:4])
     if lead is not None:
         return _decode(lead.model, buf, lenient=lenient)
