@@ -42,7 +42,7 @@ if str(FUZZ) not in sys.path:
     sys.path.insert(0, str(FUZZ))
 
 HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope",
-             "inspect", "structured", "differential")
+             "inspect", "structured", "differential", "signature", "pfx")
 MEMORY_BASE = 256 * 1024
 MEMORY_PER_BYTE = 4
 
@@ -155,8 +155,33 @@ def corpus_input(harness_name: str, name: str) -> bytes:
 def test_open_findings_have_reproducers() -> None:
     import _fuzzlib
 
-    tested: set[str] = set()
+    tested: set[str] = {"F6", "F7"}
     assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
+
+
+@pytest.mark.xfail(strict=True, reason="F6: pfx_to_pvk runs a PFX's iteration counts unbounded")
+def test_open_finding_f6_pfx_iteration_count_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # F6 (open): the PKCS #12 MAC iteration count is outside the MAC, so one changed
+    # INTEGER in a valid 1045-byte PFX (here 2^31 - 1) makes cryptography run the
+    # PKCS #12 KDF that many times (minutes) before PFX-2 is reported. The rule KEY-13
+    # states for expensive key checks applies: refuse before the work. Without timing
+    # anything: the input must be refused before it reaches cryptography's reader.
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    reached: list[str] = []
+
+    def reader(name: str) -> object:
+        def read(*args: object, **kwargs: object) -> object:
+            reached.append(name)
+            raise ValueError("not run: the iteration count is 2^31 - 1")
+        return read
+
+    for name in ("load_key_and_certificates", "load_pkcs12"):
+        monkeypatch.setattr(pkcs12, name, reader(name))
+    data = corpus_input("pfx", "regress-F6-pfx-mac-iterations")[3:]  # the harness's choices
+    with pytest.raises(bf.BlobError):
+        bf.pfx_to_pvk(data, b"fuzz-pfx-password")
+    assert reached == [], "the PFX reached the PKCS #12 reader with 2^31 - 1 iterations"
 
 
 def test_fixed_finding_f5_dump_writes_canonical_rsa_bitlen() -> None:
@@ -240,3 +265,28 @@ def test_fixed_finding_f4_dh_public_group_refused() -> None:
         assert key.public_numbers().y == blob.y  # type: ignore[union-attr]
     # Conversion without cryptography's DH objects is the same on every version.
     assert b"BEGIN PUBLIC KEY" in bf.export_public_key(data)
+
+
+@pytest.mark.xfail(strict=True, reason="F7: a certificate with an invalid issuer is written")
+def test_open_finding_f7_malformed_certificate_written() -> None:
+    # F7 (open): cryptography parses a DER certificate's names lazily, so a certificate
+    # whose issuer UTF8String is not UTF-8 loads; certs_to_spc then writes an SPC that
+    # neither OpenSSL nor cryptography reads, and pvk_to_pfx a PFX that pfx_to_pvk, with
+    # the right password, refuses as PFX-2. Either refusing the source (PFX-4) or
+    # writing files that read back fixes it.
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    source = corpus_input("pfx", "regress-F7-cert-invalid-utf8-issuer")[3:]
+    try:
+        spc = bf.certs_to_spc(source)
+    except bf.UnsupportedBlobError as err:
+        assert err.rule == "PFX-4"
+    else:
+        assert len(pkcs7.load_der_pkcs7_certificates(spc)) == 1
+    pvk = bf.dump_pvk(keyfiles.rsa_key("rsa-520"))
+    try:
+        pfx = bf.pvk_to_pfx(pvk, source, pfx_password=b"pw", encryption="3des")
+    except bf.UnsupportedBlobError as err:
+        assert err.rule == "PFX-4"
+    else:
+        assert bf.pfx_to_pvk(pfx, b"pw")[0] == pvk
