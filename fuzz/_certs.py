@@ -94,13 +94,13 @@ def _der_items(data: bytes) -> list[bytes]:
 
 
 @functools.cache
-def unprotected_pfx(name: str, friendly: bytes | None = b"fuzz") -> bytes:
-    """A PFX of key ``name`` and its certificate, with no MAC and unencrypted bags."""
+def unprotected_pfx(name: str, friendly: bytes | None = b"fuzz", with_cert: bool = True) -> bytes:
+    """A PFX of key ``name`` (and its certificate), with no MAC and unencrypted bags."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         pfx = pkcs12.serialize_key_and_certificates(
-            friendly, _key(name), certificate(name), None,  # type: ignore[arg-type]
-            serialization.NoEncryption(),
+            friendly, _key(name), certificate(name) if with_cert else None,  # type: ignore[arg-type]
+            None, serialization.NoEncryption(),
         )
     (outer,) = _der_items(pfx)
     head = 2 + (outer[1] & 0x7F if outer[1] >= 0x80 else 0)

@@ -121,6 +121,12 @@ OPEN_FINDINGS: dict[str, str] = {
     "F7": "certs_to_spc and pvk_to_pfx accept a certificate whose issuer holds invalid UTF-8 "
           "(cryptography decodes names lazily) and write an SPC no reader parses and a PFX "
           "pfx_to_pvk refuses as PFX-2 with the right password (fuzz_pfx)",
+    "F8": "pfx_to_pvk does not check the PFX's key as SPEC §14.2 says: a DSA key whose q "
+          "does not divide p-1 becomes a PVK file that load_pvk refuses (KEY-3) (fuzz_pfx)",
+    "F9": "pfx_to_pvk accepts a PFX that is not DER (trailing bytes, BER), which PFX-3 "
+          "refuses; cryptography warns (UserWarning), an exception under -W error (fuzz_pfx)",
+    "F10": "pfx_to_pvk and pvk_to_pfx pass cryptography's DSA deprecation warning on for a "
+           "DSA certificate (keys/pfx.py _order), which KEY-10 forbids (fuzz_pfx)",
 }
 #: Set to True to make open findings fail like any other invariant.
 STRICT_FINDINGS = False

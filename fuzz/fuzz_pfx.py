@@ -46,7 +46,12 @@ Invariant. For any choices:
   PFX whose iteration counts add up to more than :data:`ITERATION_LIMIT` is
   counted and not run; while F7 is open (a certificate whose lazily decoded
   fields do not decode is accepted), such certificate sources are counted
-  and their SPC and PFX are not read back;
+  and their SPC and PFX are not read back; while F8 is open (a PFX's key is
+  not checked as SPEC §14.2 says), a written PVK file that ``load_pvk``
+  refuses is counted; while F9 is open (a PFX that is not DER is read as
+  BER), an accepted PFX for which ``cryptography`` warns so is counted; while
+  F10 is open, ``cryptography``'s own deprecation warning passed on is counted
+  (KEY-10); any other warning from these calls is a failure;
 - memory stays within the replay test's bound and the campaign RSS limit.
 """
 
@@ -55,7 +60,8 @@ from __future__ import annotations
 import contextlib
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import _fuzzboot
 
@@ -93,6 +99,9 @@ ITERATION_LIMIT = 1_000_000
 ROUND_TRIP_PASSWORD = b"fuzz-round-trip"
 _PRIVATE_NAMES = ("d", "p", "q", "dp", "dq", "qinv", "x")
 _DER_DEPTH = 24
+#: cryptography's warning when it reads a PKCS #12 file as BER (finding F9).
+_BER_WARNING = "could not be parsed as DER"
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -101,6 +110,7 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         warnings.simplefilter("ignore", bf.LegacyKeyWarning)
+        warnings.filterwarnings("ignore", f".*{_BER_WARNING}", UserWarning)
         yield
 
 
@@ -215,7 +225,24 @@ def _secrets_of_pvk(pvk: bytes) -> frozenset[str]:
     return secret_texts(model_numbers(blob), _PRIVATE_NAMES) if blob is not None else frozenset()
 
 
-def _seen(out: Outcome[object], secrets: frozenset[str]) -> Outcome[object]:
+def _recorded(call: Callable[[], T], size: int, secrets: frozenset[str], what: str) -> Outcome[T]:
+    """``attempt(call)``, checking the warnings it issues: none but open findings'.
+
+    F9: cryptography reads a PFX that is not DER as BER, with a UserWarning (an
+    exception under -W error) where PFX-3 refuses it. F10: cryptography's own
+    DSA deprecation warning is passed on (KEY-10 forbids it).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = attempt(call, size)
+    for warning in caught:
+        text = str(warning.message)
+        if _BER_WARNING in text:
+            open_finding("F9", not out.ok, f"{what} accepted a PFX that is not DER")
+        elif warning.category is CryptographyDeprecationWarning:
+            open_finding("F10", False, f"{what} passed on cryptography's warning: {text}")
+        else:
+            require(False, f"{what} warned: {warning.category.__name__}: {text}")
     if out.error is not None:
         check_no_secret(out.error, secrets)
     return out
@@ -224,10 +251,10 @@ def _seen(out: Outcome[object], secrets: frozenset[str]) -> Outcome[object]:
 def _round_trip(pvk: bytes, pvk_password: bytes | None, certs: list[x509.Certificate],
                 numbers: dict[str, int], what: str) -> None:
     """pvk_to_pfx then pfx_to_pvk gives the same key and certificates (3DES: fast)."""
-    pfx = bf.pvk_to_pfx(pvk, certs, pvk_password=pvk_password,
-                        pfx_password=ROUND_TRIP_PASSWORD, encryption="3des")
-    pvk_again, certs_again = bf.pfx_to_pvk(pfx, ROUND_TRIP_PASSWORD)
-    with _quiet():
+    with _quiet():  # F10: warnings are checked where the harness records them
+        pfx = bf.pvk_to_pfx(pvk, certs, pvk_password=pvk_password,
+                            pfx_password=ROUND_TRIP_PASSWORD, encryption="3des")
+        pvk_again, certs_again = bf.pfx_to_pvk(pfx, ROUND_TRIP_PASSWORD)
         key = bf.load_pvk(pvk_again)
     require(key_numbers(key) == numbers, f"{what}: the round trip changed the key")
     require(_der(certs_again) == _der(certs), f"{what}: the round trip changed the certificates")
@@ -246,8 +273,8 @@ def _read(c: Choices, secrets: frozenset[str]) -> None:
     if iteration_total(pfx) > ITERATION_LIMIT:
         open_finding("F6", False, "a PFX with unbounded iteration counts reached pfx_to_pvk")
         return
-    out = _seen(attempt(lambda: bf.pfx_to_pvk(pfx, password, pvk_password=pvk_password),
-                        len(pfx)), secrets)
+    out = _recorded(lambda: bf.pfx_to_pvk(pfx, password, pvk_password=pvk_password),
+                    len(pfx), secrets, "pfx_to_pvk")
     if out.error is not None:
         err = out.error
         if isinstance(err, bf.PasswordError):
@@ -262,7 +289,13 @@ def _read(c: Choices, secrets: frozenset[str]) -> None:
     pvk, certs = out.value
     with _quiet():
         theirs = pkcs12.load_key_and_certificates(pfx, password)
-        key = bf.load_pvk(pvk, pvk_password)
+        loaded = attempt(lambda: bf.load_pvk(pvk, pvk_password), len(pvk))
+    # F8: the key in a PFX is not checked as SPEC §14.2 says before it is written.
+    open_finding("F8", loaded.ok, f"pfx_to_pvk wrote a PVK file load_pvk refuses: "
+                 f"{loaded.describe()}")
+    if not loaded.ok:
+        return
+    key = loaded.value
     numbers = key_numbers(key)
     require(theirs[0] is not None and key_numbers(theirs[0]) == numbers,
             "pfx_to_pvk: the PVK's key is not the PFX's")
@@ -285,10 +318,10 @@ def _write(c: Choices, secrets: frozenset[str]) -> None:
     secrets = secrets | _secrets_of_pvk(pvk)
     with _quiet():
         loaded = attempt(lambda: bf.load_pvk(pvk, pvk_password), len(pvk))
-    out = _seen(attempt(lambda: bf.pvk_to_pfx(pvk, cert, pvk_password=pvk_password,
-                                              pfx_password=_certs.PFX_PASSWORD,
-                                              encryption=encryption),  # type: ignore[arg-type]
-                        len(pvk)), secrets)
+    out = _recorded(lambda: bf.pvk_to_pfx(pvk, cert, pvk_password=pvk_password,
+                                          pfx_password=_certs.PFX_PASSWORD,
+                                          encryption=encryption),  # type: ignore[arg-type]
+                    len(pvk), secrets, "pvk_to_pfx")
     if loaded.error is not None:
         require(out.error is not None and same_failure(out.error, loaded.error),
                 f"pvk_to_pfx: {out.describe()}, load_pvk gives {loaded.describe()}")
@@ -299,8 +332,8 @@ def _write(c: Choices, secrets: frozenset[str]) -> None:
         return
     require(out.ok, f"pvk_to_pfx: {out.describe()}, the key is the certificate's")
     assert isinstance(out.value, bytes)
-    back = bf.pfx_to_pvk(out.value, _certs.PFX_PASSWORD)
     with _quiet():
+        back = bf.pfx_to_pvk(out.value, _certs.PFX_PASSWORD)
         require(key_numbers(bf.load_pvk(back[0])) == key_numbers(loaded.value),
                 "pvk_to_pfx/pfx_to_pvk changed the key")
     require(_der(back[1]) == _der([cert]), "pvk_to_pfx/pfx_to_pvk changed the certificate")
@@ -311,10 +344,10 @@ def _certificates(c: Choices, secrets: frozenset[str]) -> None:
     count = c.int(1, 3)
     sources = [c.take(c.int(0, 0xFFFE)) for _ in range(count - 1)] + [c.rest()]
     size = sum(len(s) for s in sources)
-    spc = _seen(attempt(lambda: bf.certs_to_spc(sources), size), secrets)
+    spc = _recorded(lambda: bf.certs_to_spc(sources), size, secrets, "certs_to_spc")
     pvk = _fixed()[1][name]
-    pfx = _seen(attempt(lambda: bf.pvk_to_pfx(pvk, sources, pfx_password=_certs.PFX_PASSWORD,
-                                              encryption="3des"), size), secrets)
+    pfx = _recorded(lambda: bf.pvk_to_pfx(pvk, sources, pfx_password=_certs.PFX_PASSWORD,
+                                          encryption="3des"), size, secrets, "pvk_to_pfx")
     if spc.error is not None:
         err = spc.error
         fields = [f"certificates[{i}]" for i in range(count)]
@@ -343,8 +376,8 @@ def _certificates(c: Choices, secrets: frozenset[str]) -> None:
         return
     require(pfx.ok, f"pvk_to_pfx: {pfx.describe()}, a certificate matches")
     assert isinstance(pfx.value, bytes)
-    pvk_back, certs_back = bf.pfx_to_pvk(pfx.value, _certs.PFX_PASSWORD)
     with _quiet():
+        pvk_back, certs_back = bf.pfx_to_pvk(pfx.value, _certs.PFX_PASSWORD)
         require(key_numbers(bf.load_pvk(pvk_back)) == key_numbers(key),
                 "pvk_to_pfx/pfx_to_pvk changed the key")
     first = certs.index(matching[0])

@@ -575,6 +575,14 @@ def add_pfx(corpus: Corpus) -> None:
     bad = bytearray(der["rsa-520"])
     bad[der["rsa-520"].index(b"blobformat fuzz rsa-520")] = 0xFF
     files["regress-F7-cert-invalid-utf8-issuer"] = bytes([2, 0, 0]) + bytes(bad)
+    # F8: the DSA PFX without a MAC and without a certificate, with p + 2.
+    p_bytes = dsa_key("dsa-1024").parameters().parameter_numbers().p.to_bytes(128, "big")
+    changed = (int.from_bytes(p_bytes, "big") + 2).to_bytes(128, "big")
+    files["regress-F8-pfx-dsa-q-not-dividing-p-1"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
+        "dsa-1024", b"fuzz", False).replace(p_bytes, changed)
+    # F9: the RSA PFX without a MAC and one byte after it.
+    files["regress-F9-pfx-trailing-byte"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
+        "rsa-520") + b"\x00"
     # F6: the 3DES PFX with its MAC iteration count raised to 2^31 - 1 (a 4-byte INTEGER).
     pfx = _certs.protected_pfx("rsa-520-3des.pfx")
     files["regress-F6-pfx-mac-iterations"] = bytes([0, 0, 0]) + _raise_mac_iterations(pfx)

@@ -155,7 +155,7 @@ def corpus_input(harness_name: str, name: str) -> bytes:
 def test_open_findings_have_reproducers() -> None:
     import _fuzzlib
 
-    tested: set[str] = {"F6", "F7"}
+    tested: set[str] = {"F6", "F7", "F8", "F9", "F10"}
     assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
 
 
@@ -290,3 +290,50 @@ def test_open_finding_f7_malformed_certificate_written() -> None:
         assert err.rule == "PFX-4"
     else:
         assert bf.pfx_to_pvk(pfx, b"pw")[0] == pvk
+
+
+@pytest.mark.xfail(strict=True, reason="F8: pfx_to_pvk writes a PVK file load_pvk refuses")
+def test_open_finding_f8_pfx_key_checked() -> None:
+    # F8 (open): the PFX's key is not checked as SPEC §14.2 says. The DSA PFX (no MAC,
+    # no certificate) with p + 2 loads in cryptography and becomes a PVK file that load_pvk
+    # refuses (KEY-3, q does not divide p-1). Refusing the PFX with the KeyConversionError
+    # (or writing only keys that load) fixes it.
+    data = corpus_input("pfx", "regress-F8-pfx-dsa-q-not-dividing-p-1")[3:]
+    try:
+        pvk, _ = bf.pfx_to_pvk(data, b"")
+    except bf.KeyConversionError as err:
+        assert err.rule == "KEY-3"
+    else:
+        bf.load_pvk(pvk)
+
+
+@pytest.mark.xfail(strict=True, reason="F9: pfx_to_pvk accepts a PFX that is not DER")
+def test_open_finding_f9_pfx_not_der_refused() -> None:
+    # F9 (open): PFX-3 takes DER only, but a PFX with one byte after it is read (as BER,
+    # with cryptography's UserWarning, which -W error turns into an exception).
+    import warnings
+
+    data = corpus_input("pfx", "regress-F9-pfx-trailing-byte")[3:]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(bf.UnsupportedBlobError) as info:
+            bf.pfx_to_pvk(data, b"")
+    assert info.value.rule == "PFX-3"
+    assert not caught
+
+
+@pytest.mark.xfail(strict=True, reason="F10: cryptography's DSA warning leaks from the PFX calls")
+def test_open_finding_f10_pfx_dsa_warning_not_passed_on() -> None:
+    # F10 (open): KEY-10 says cryptography's own warnings are not passed on, and no DSA
+    # key object crosses the PFX API; but keys/pfx.py's _order calls
+    # certificate.public_key() outside _legacy.quiet(), so a DSA certificate makes
+    # pfx_to_pvk and pvk_to_pfx issue cryptography's "DSA is deprecated" warning.
+    import warnings
+
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    data = corpus_input("pfx", "seed-read-dsa-1024-no-mac")[3:]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bf.pfx_to_pvk(data, b"")
+    assert not [w for w in caught if issubclass(w.category, CryptographyDeprecationWarning)]
