@@ -132,52 +132,63 @@ def _fixed() -> tuple[frozenset[str], dict[str, bytes]]:
 
 
 def iteration_total(data: bytes) -> int:
-    """The sum of every iteration count in a DER PFX (0 if there is none).
+    """The sum of every iteration count in a PFX, read as BER (0 if there is none).
 
     An iteration count is an INTEGER right after an OCTET STRING (the salt)
     inside a SEQUENCE: ``MacData``, ``pkcs-12PbeParams`` and ``PBKDF2-params``
     all have that shape (RFC 7292, RFC 8018). OCTET STRINGs that hold DER are
-    searched too (the authenticated safe and its contents).
+    searched too (the authenticated safe and its contents). BER (indefinite
+    lengths, long length forms) is read because cryptography falls back to it
+    (finding F9).
     """
     total = 0
 
-    def items(chunk: bytes) -> list[tuple[int, bytes]] | None:
-        out, pos = [], 0
-        while pos < len(chunk):
-            if pos + 2 > len(chunk):
-                return None
-            tag, first = chunk[pos], chunk[pos + 1]
-            head = 2
-            if first >= 0x80:
-                count = first & 0x7F
-                if count == 0 or count > 4 or pos + 2 + count > len(chunk):
-                    return None
-                size = int.from_bytes(chunk[pos + 2 : pos + 2 + count], "big")
-                head += count
-            else:
-                size = first
-            end = pos + head + size
-            if end > len(chunk):
-                return None
-            out.append((tag, chunk[pos + head : end]))
-            pos = end
-        return out
+    def header(chunk: bytes, pos: int) -> tuple[int, int, int | None] | None:
+        """Tag, start of the contents and their length (None: indefinite)."""
+        if pos + 2 > len(chunk):
+            return None
+        tag, first = chunk[pos], chunk[pos + 1]
+        if first < 0x80:
+            return tag, pos + 2, first
+        count = first & 0x7F
+        if count == 0:
+            return (tag, pos + 2, None) if tag & 0x20 else None
+        if count > 8 or pos + 2 + count > len(chunk):
+            return None
+        return tag, pos + 2 + count, int.from_bytes(chunk[pos + 2 : pos + 2 + count], "big")
 
-    def walk(chunk: bytes, depth: int) -> None:
+    def items(chunk: bytes, pos: int, end: int | None, depth: int) -> int | None:
+        """Walk the TLVs from ``pos`` to ``end`` (or to end-of-contents); the end reached."""
         nonlocal total
-        if depth > _DER_DEPTH:
-            return
-        found = items(chunk)
-        if found is None:
-            return
         previous = None
-        for tag, body in found:
+        while True:
+            if end is None and chunk[pos : pos + 2] == b"\x00\x00":
+                return pos + 2
+            if end is not None and pos >= end:
+                return pos if pos == end else None
+            found = header(chunk, pos)
+            if found is None or depth > _DER_DEPTH:
+                return None
+            tag, start, size = found
+            if size is None:
+                after = items(chunk, start, None, depth + 1)
+                if after is None:
+                    return None
+                body_end = after - 2
+            else:
+                body_end = start + size
+                if body_end > len(chunk) or (end is not None and body_end > end):
+                    return None
+                if tag & 0x20 or tag == 0x04:
+                    items(chunk, start, body_end, depth + 1)  # a failure only ends that branch
+                after = body_end
             if tag == 0x02 and previous == 0x04:
+                body = chunk[start:body_end]
                 total += int.from_bytes(body, "big", signed=True) if len(body) <= 8 else 1 << 64
-            if tag & 0x20 or tag == 0x04:
-                walk(body, depth + 1)
             previous = tag
-    walk(data, 0)
+            pos = after
+
+    items(data, 0, len(data), 0)
     return total
 
 
