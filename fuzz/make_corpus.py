@@ -580,6 +580,10 @@ def add_pfx(corpus: Corpus) -> None:
     changed = (int.from_bytes(p_bytes, "big") + 2).to_bytes(128, "big")
     files["regress-F8-pfx-dsa-q-not-dividing-p-1"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
         "dsa-1024", b"fuzz", False).replace(p_bytes, changed)
+    # F11: the same PFX with p's leading zero byte made 0x0A: a 1028-bit p.
+    files["regress-F11-pfx-dsa-p-1028-bits"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
+        "dsa-1024", b"fuzz", False).replace(b"\x02\x81\x81\x00" + p_bytes,
+                                            b"\x02\x81\x81\x0a" + p_bytes)
     # F9: the RSA PFX without a MAC and one byte after it.
     files["regress-F9-pfx-trailing-byte"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
         "rsa-520") + b"\x00"

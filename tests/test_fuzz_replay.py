@@ -155,7 +155,7 @@ def corpus_input(harness_name: str, name: str) -> bytes:
 def test_open_findings_have_reproducers() -> None:
     import _fuzzlib
 
-    tested: set[str] = {"F6", "F7", "F8", "F9", "F10"}
+    tested: set[str] = {"F6", "F7", "F8", "F9", "F10", "F11"}
     assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
 
 
@@ -337,3 +337,14 @@ def test_open_finding_f10_pfx_dsa_warning_not_passed_on() -> None:
         warnings.simplefilter("always")
         bf.pfx_to_pvk(data, b"")
     assert not [w for w in caught if issubclass(w.category, CryptographyDeprecationWarning)]
+
+
+@pytest.mark.xfail(strict=True, reason="F11: pfx_to_pvk raises an undocumented KeyConversionError")
+def test_open_finding_f11_pfx_key_pvk_cannot_hold() -> None:
+    # F11 (open): a DSA key with a 1028-bit p (the DSA PFX without a MAC, p's leading
+    # zero byte made 0x0A) is one a PVK cannot hold; pfx_to_pvk documents that as
+    # UnsupportedBlobError PFX-3 but raises dump_pvk's KeyConversionError KEY-8.
+    data = corpus_input("pfx", "regress-F11-pfx-dsa-p-1028-bits")[3:]
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        bf.pfx_to_pvk(data, b"")
+    assert info.value.rule == "PFX-3"
