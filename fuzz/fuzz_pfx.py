@@ -211,7 +211,12 @@ def _cert_spki(cert: x509.Certificate) -> bytes | None:
 
 
 def _well_formed(cert: x509.Certificate) -> bool:
-    """Whether every field cryptography decodes lazily decodes (names, extensions, key)."""
+    """Whether the fields cryptography decodes lazily decode, and OpenSSL reads the certificate.
+
+    cryptography's own X.509 parser is lazier and laxer than OpenSSL's, which
+    reads PKCS #7 and PKCS #12 (finding F7): the certificate alone in a
+    PKCS #7 bundle must read back.
+    """
     try:
         with _quiet():
             cert.issuer.rfc4514_string()
@@ -219,6 +224,8 @@ def _well_formed(cert: x509.Certificate) -> bool:
             list(cert.extensions)
             cert.public_key()
             cert.signature_hash_algorithm  # noqa: B018 - decoded on access
+            bundle = pkcs7.serialize_certificates([cert], serialization.Encoding.DER)
+            pkcs7.load_der_pkcs7_certificates(bundle)
     except (ValueError, UnsupportedAlgorithm):
         return False
     return True

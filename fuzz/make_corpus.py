@@ -575,6 +575,10 @@ def add_pfx(corpus: Corpus) -> None:
     bad = bytearray(der["rsa-520"])
     bad[der["rsa-520"].index(b"blobformat fuzz rsa-520")] = 0xFF
     files["regress-F7-cert-invalid-utf8-issuer"] = bytes([2, 0, 0]) + bytes(bad)
+    # F7, second case: the subject's common name retagged from UTF8String to OCTET STRING.
+    retagged = bytearray(der["rsa-520"])
+    retagged[der["rsa-520"].rindex(b"\x0c\x17blobformat fuzz rsa-520")] = 0x04
+    files["regress-F7-cert-name-octet-string"] = bytes([2, 0, 0]) + bytes(retagged)
     # F8: the DSA PFX without a MAC and without a certificate, with p + 2.
     p_bytes = dsa_key("dsa-1024").parameters().parameter_numbers().p.to_bytes(128, "big")
     changed = (int.from_bytes(p_bytes, "big") + 2).to_bytes(128, "big")
