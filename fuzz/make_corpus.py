@@ -591,6 +591,9 @@ def add_pfx(corpus: Corpus) -> None:
     # F9: the RSA PFX without a MAC and one byte after it.
     files["regress-F9-pfx-trailing-byte"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
         "rsa-520") + b"\x00"
+    # F12: the rsa-520 certificate with version 18 (a0 03 02 01 02 -> 02 01 12).
+    versioned = der["rsa-520"].replace(b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x12", 1)
+    files["regress-F12-cert-version-18"] = bytes([2, 0, 0]) + versioned
     # F6: the 3DES PFX with its MAC iteration count raised to 2^31 - 1 (a 4-byte INTEGER).
     pfx = _certs.protected_pfx("rsa-520-3des.pfx")
     files["regress-F6-pfx-mac-iterations"] = bytes([0, 0, 0]) + _raise_mac_iterations(pfx)

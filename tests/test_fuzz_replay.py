@@ -155,7 +155,7 @@ def corpus_input(harness_name: str, name: str) -> bytes:
 def test_open_findings_have_reproducers() -> None:
     import _fuzzlib
 
-    tested: set[str] = {"F6", "F7", "F8", "F9", "F10", "F11"}
+    tested: set[str] = {"F6", "F7", "F8", "F9", "F10", "F11", "F12"}
     assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
 
 
@@ -351,3 +351,14 @@ def test_open_finding_f11_pfx_key_pvk_cannot_hold() -> None:
     with pytest.raises(bf.UnsupportedBlobError) as info:
         bf.pfx_to_pvk(data, b"")
     assert info.value.rule == "PFX-3"
+
+
+@pytest.mark.xfail(strict=True, reason="F12: cryptography's InvalidVersion escapes")
+def test_open_finding_f12_certificate_version_refused() -> None:
+    # F12 (open): a DER certificate with version 18 makes cryptography raise
+    # x509.InvalidVersion, which is not a ValueError, so load_certificates does not
+    # catch it: it escapes certs_to_spc and pvk_to_pfx instead of PFX-4.
+    source = corpus_input("pfx", "regress-F12-cert-version-18")[3:]
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        bf.certs_to_spc(source)
+    assert (info.value.rule, info.value.field) == ("PFX-4", "certificates[0]")
