@@ -125,7 +125,8 @@ OPEN_FINDINGS: dict[str, str] = {
     "F8": "pfx_to_pvk does not check the PFX's key as SPEC §14.2 says: a DSA key whose q "
           "does not divide p-1 becomes a PVK file that load_pvk refuses (KEY-3) (fuzz_pfx)",
     "F9": "pfx_to_pvk accepts a PFX that is not DER (trailing bytes, BER), which PFX-3 "
-          "refuses; cryptography warns (UserWarning), an exception under -W error (fuzz_pfx)",
+          "refuses, and certs_to_spc/pvk_to_pfx a PKCS #7 bundle that is not; cryptography "
+          "warns (UserWarning), an exception under -W error (fuzz_pfx)",
     "F10": "pfx_to_pvk and pvk_to_pfx pass cryptography's DSA deprecation warning on for a "
            "DSA certificate (keys/pfx.py _order), which KEY-10 forbids (fuzz_pfx)",
     "F11": "pfx_to_pvk raises KeyConversionError (KEY-8 for a DSA p of 1028 bits), which it "

@@ -249,8 +249,8 @@ def _secrets_of_pvk(pvk: bytes) -> frozenset[str]:
 def _recorded(call: Callable[[], T], size: int, secrets: frozenset[str], what: str) -> Outcome[T]:
     """``attempt(call)``, checking the warnings it issues: none but open findings'.
 
-    F9: cryptography reads a PFX that is not DER as BER, with a UserWarning (an
-    exception under -W error) where PFX-3 refuses it. F10: cryptography's own
+    F9: cryptography reads a PFX (or a PKCS #7 bundle) that is not DER as BER,
+    with a UserWarning (an exception under -W error) where PFX-3 refuses it. F10: cryptography's own
     DSA deprecation warning is passed on (KEY-10 forbids it).
     """
     with warnings.catch_warnings(record=True) as caught:
