@@ -91,10 +91,13 @@ from blobformat.keys.convert import (
 from blobformat.keys.export import export_private_key, export_public_key
 from blobformat.keys.pvk import dump_pvk, load_pvk
 from blobformat.keys.rsacheck import check_rsa_public_key
+from blobformat.scanner import KINDS as SCAN_KINDS
+from blobformat.scanner import ScanMatch, scan, scan_file
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SCAN_KINDS",
     "AlgClass",
     "AlgId",
     "BadSignatureError",
@@ -136,6 +139,7 @@ __all__ = [
     "RSAPrivateKeyBlob",
     "RSAPublicKeyBlob",
     "Recipient",
+    "ScanMatch",
     "SealedEnvelope",
     "SessionKey",
     "SignatureError",
@@ -169,6 +173,8 @@ __all__ = [
     "open_sealed",
     "parse",
     "plaintext_key_blob",
+    "scan",
+    "scan_file",
     "seal",
     "store_session_key",
     "unwrap_session_key",
