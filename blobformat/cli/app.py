@@ -19,6 +19,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 import blobformat
 from blobformat.cli import envelope as _cli_envelope
 from blobformat.cli import io as cio
+from blobformat.cli import scan as _cli_scan
 from blobformat.cli import session as _cli_session
 
 __all__ = ["main"]
@@ -267,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the ``blobformat`` argument parser (also used by the docs' CLI reference)."""
     parser = argparse.ArgumentParser(
         prog="blobformat",
-        description="Inspect and convert Windows CryptoAPI key BLOBs and PVK files.",
+        description="Inspect, convert and find Windows CryptoAPI key BLOBs and PVK files.",
     )
     parser.add_argument("--version", action="version", version=blobformat.__version__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -309,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Session keys and the signed envelope live in their own modules.
     _cli_session.register(sub)
     _cli_envelope.register(sub)
+    _cli_scan.register(sub)
     return parser
 
 
