@@ -68,11 +68,11 @@ def _rsa_private(v: tuple[int, ...]) -> int:
 
 
 def _dss2_public(v: tuple[int, ...]) -> int:
-    return 60 + 3 * (v[0] // 8)
+    return 60 + 3 * _nbytes(v[0])
 
 
 def _dss2_private(v: tuple[int, ...]) -> int:
-    return 80 + 2 * (v[0] // 8)
+    return 80 + 2 * _nbytes(v[0])
 
 
 def _v3_public(v: tuple[int, ...]) -> int:
@@ -86,11 +86,11 @@ def _v3_private(v: tuple[int, ...]) -> int:
 
 
 def _dh2_public(v: tuple[int, ...]) -> int:
-    return 16 + v[0] // 8
+    return 16 + _nbytes(v[0])
 
 
 def _dh2_private(v: tuple[int, ...]) -> int:
-    return 16 + 3 * (v[0] // 8)
+    return 16 + 3 * _nbytes(v[0])
 
 
 def _pvk(v: tuple[int, ...]) -> int:
