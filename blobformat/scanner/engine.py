@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from blobformat.codec.models import Blob, RSAPrivateKeyBlob, RSAPublicKeyBlob
+from blobformat.codec.models import Blob, RSAPrivateKeyBlob
 from blobformat.errors import BlobError, InvalidParameterError
 from blobformat.keys.relations import check_relations
 from blobformat.scanner.finder import Finder, best_finder
@@ -40,6 +40,8 @@ CHUNK = 1 << 18
 #: 16384-bit RSA private blob (9236 bytes), whose private exponent lenient
 #: scanning may find cut short.
 WINDOW = 10240
+#: Prefix verdicts remembered per kind (a few MiB at most).
+_VERDICTS = 8192
 
 #: Every kind name, in table order (the default ones and the opaque ones).
 KINDS: tuple[str, ...] = tuple(row.kind for row in ROWS)
@@ -121,40 +123,29 @@ def _candidates(
 def _structures(
     buf: memoryview, rows: tuple[KindSpec, ...], candidates: Iterator[tuple[int, int]]
 ) -> Iterator[tuple[int, int, int]]:
-    """``(start, row index, declared length)`` of each candidate whose prefix is valid."""
+    """``(start, row index, declared length)`` of each candidate whose prefix is valid.
+
+    Verdicts are remembered per prefix bytes (a bounded cache): a flood of
+    one repeated header costs one prefix check, not one per copy.
+    """
     size = len(buf)
+    verdicts: list[dict[bytes, int | None]] = [{} for _ in rows]
     for start, index in candidates:
         row = rows[index]
         end = start + row.prefix_end
         if end > size:
             continue
-        length = row.size(bytes(buf[start:end]))
+        head = bytes(buf[start:end])
+        seen = verdicts[index]
+        if head in seen:
+            length = seen[head]
+        else:
+            length = row.size(head)
+            if len(seen) >= _VERDICTS:
+                seen.clear()
+            seen[head] = length
         if length is not None:
             yield start, index, length
-
-
-def _rsa_plausible(buf: memoryview, start: int, blob_end: int, private: bool) -> bool:
-    """Cheap [KEY-1]/[KEY-2] test on the low 64 bits: n odd, n == p*q mod 2^64.
-
-    Lets floods of look-alike headers through without a parse (and without
-    the codec compiling a plan for each bit length they declare).
-    """
-    bits = int.from_bytes(buf[start + 12 : start + 16], "little")
-    k = (bits + 7) // 8
-    n_at = start + 20
-    n = int.from_bytes(buf[n_at : n_at + 8], "little")
-    if not n & 1:
-        return False
-    if not private:
-        return True
-    h = (bits + 15) // 16
-    p_at = n_at + k
-    q_at = p_at + h
-    if q_at + 8 > blob_end:
-        return True  # let parse report it
-    p = int.from_bytes(buf[p_at : p_at + 8], "little")
-    q = int.from_bytes(buf[q_at : q_at + 8], "little")
-    return (p * q - n) & 0xFFFFFFFFFFFFFFFF == 0
 
 
 def _run(
@@ -205,6 +196,8 @@ def _run(
                     end = min(end, other[0])
                     break
             end -= (end - body) % row.rest_step
+            if end - body < row.rest_min:
+                continue
         else:
             end = start + length
         if end <= covered:
@@ -226,10 +219,7 @@ def _run(
 
 def _evaluate(buf: memoryview, row: KindSpec, start: int, end: int, lenient: bool) -> Blob | None:
     """The parsed, consistent blob in ``buf[start:end]``, or ``None``."""
-    model = row.model
-    if (model is RSAPrivateKeyBlob or model is RSAPublicKeyBlob) and not _rsa_plausible(
-        buf, start, end, model is RSAPrivateKeyBlob
-    ):
+    if row.precheck is not None and not row.precheck(buf, start, end):
         return None
     try:
         blob = row.parse(bytes(buf[start:end]), lenient)

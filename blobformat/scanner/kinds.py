@@ -14,6 +14,7 @@ codec's cached plan.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -42,7 +43,7 @@ from blobformat.codec.models import (
 )
 from blobformat.errors import ParseError
 
-__all__ = ["OPAQUE_MAX_BODY", "ROWS", "KindSpec", "Parser"]
+__all__ = ["OPAQUE_MAX_BODY", "ROWS", "KindSpec", "Parser", "Precheck"]
 
 #: Parse one candidate's bytes: ``parse(data, lenient)``.
 Parser = Callable[[bytes, bool], Blob]
@@ -120,6 +121,48 @@ _SIZERS: Mapping[type[_Model], Callable[[tuple[int, ...]], int]] = {
 
 #: For open-ended layouts: the unit the rest's length comes in (SPEC §10: SWK-3).
 _REST_STEP: Mapping[type[_Model], int] = {SymmetricWrapKeyBlob: 8}
+#: For open-ended layouts: the fewest bytes the rest may have (SMP-3, SWK-3).
+_REST_MIN: Mapping[type[_Model], int] = {SimpleBlob: 48, SymmetricWrapKeyBlob: 24}
+
+#: A view of the scanned bytes, and a candidate's start and end in it.
+Precheck = Callable[[memoryview, int, int], bool]
+_LOW64 = (1 << 64) - 1
+_U32 = struct.Struct("<I").unpack_from
+_U64 = struct.Struct("<Q").unpack_from
+
+
+def _rsa_public_ok(buf: memoryview, start: int, end: int) -> bool:
+    """[KEY-1] on the low byte: n is odd."""
+    return bool(buf[start + 20] & 1)
+
+
+def _rsa_private_ok(buf: memoryview, start: int, end: int) -> bool:
+    """[KEY-1]/[KEY-2] on the low 64 bits: n odd, p odd, q odd, n == p*q mod 2^64."""
+    (bits,) = _U32(buf, start + 12)
+    n_at = start + 20
+    p_at = n_at + (bits + 7) // 8
+    q_at = p_at + (bits + 15) // 16
+    if q_at + 8 > end:
+        return True  # a lenient cut: let parse decide
+    (n,) = _U64(buf, n_at)
+    (p,) = _U64(buf, p_at)
+    (q,) = _U64(buf, q_at)
+    return bool(n & p & q & 1) and (p * q - n) & _LOW64 == 0
+
+
+def _pvk_ok(buf: memoryview, start: int, end: int) -> bool:
+    """[PVK-7]: the key blob starts with a PRIVATEKEYBLOB header (reserved 0)."""
+    key = start + 24 + _U32(buf, start + 16)[0]
+    return buf[key] == 0x07 and buf[key + 2] == 0 and buf[key + 3] == 0
+
+
+# Cheap necessary conditions, tested before a candidate is parsed, so that a
+# flood of look-alike headers costs no parse (and no codec plan per size).
+_PRECHECKS: Mapping[type[_Model], Precheck] = {
+    RSAPublicKeyBlob: _rsa_public_ok,
+    RSAPrivateKeyBlob: _rsa_private_ok,
+    PVKFile: _pvk_ok,
+}
 
 
 @dataclass(frozen=True)
@@ -146,6 +189,8 @@ class KindSpec:
     open_ended: bool = field(init=False, repr=False, compare=False)
     rest_max: int = field(init=False, repr=False, compare=False)
     rest_step: int = field(init=False, repr=False, compare=False)
+    rest_min: int = field(init=False, repr=False, compare=False)
+    precheck: Precheck | None = field(init=False, repr=False, compare=False)
     size_of: Callable[[tuple[int, ...]], int] = field(init=False, repr=False, compare=False)
     _header: tuple[int, int, int] = field(init=False, repr=False, compare=False)
 
@@ -158,6 +203,8 @@ class KindSpec:
         rest_max = self.model._REST_MAX
         set_(self, "rest_max", OPAQUE_MAX_BODY if rest_max is None else rest_max)
         set_(self, "rest_step", _REST_STEP.get(self.model, 1))
+        set_(self, "rest_min", _REST_MIN.get(self.model, 0))
+        set_(self, "precheck", _PRECHECKS.get(self.model))
         set_(self, "size_of", _SIZERS.get(self.model) or self._plan_size)
         names = prefix.names
         # Index in the prefix values of bType, bVersion and reserved (-1: none).
