@@ -152,7 +152,8 @@ def _rsa_private_ok(buf: memoryview, start: int, end: int) -> bool:
 
 def _pvk_ok(buf: memoryview, start: int, end: int) -> bool:
     """[PVK-7]: the key blob starts with a PRIVATEKEYBLOB header (reserved 0)."""
-    key = start + 24 + _U32(buf, start + 16)[0]
+    salt: int = _U32(buf, start + 16)[0]
+    key = start + 24 + salt
     return buf[key] == 0x07 and buf[key + 2] == 0 and buf[key + 3] == 0
 
 
