@@ -187,3 +187,54 @@ def kind_of(name: str) -> str:
 
 #: Kinds whose length the blob does not record (SPEC Appendix F).
 OPEN_ENDED = frozenset({"simpleblob", "symmetricwrapkeyblob"})
+
+
+def distinct_blobs(count: int, seed: int = 0) -> list[tuple[str, bytes]]:
+    """``count`` different blobs, the kinds in turn: fresh RSA keys, fresh DSS/DH
+    key pairs on the fixed groups, random session keys and ciphertexts.
+
+    No two are equal, so a scanner cannot answer one from another's verdict.
+    """
+    rng = random.Random(seed)
+    p, q, g, _, _ = _dsa_numbers()
+    j = (p - 1) // q
+    dh_p, dh_g, _, _, _ = _dh_numbers("dh-512.pem")
+    xp, xg, xq, _, _ = _dh_numbers("dhx-1024.pem")
+    assert xq is not None
+    xj = (xp - 1) // xq
+    dss, dh = bf.AlgId.CALG_DSS_SIGN, bf.AlgId.CALG_DH_SF
+    kek = bf.SessionKey(alg_id=bf.AlgId.CALG_3DES, key=rng.randbytes(24))
+    rsa_keys = [rsa.generate_private_key(public_exponent=65537, key_size=1024) for _ in range(max(1, count // 15))]
+
+    def v3(cls: type, pp: int, qq: int, gg: int, jj: int, x: int, private: bool) -> bytes:
+        extra = {"bit_length_x": qq.bit_length(), "x": x} if private else {}
+        return cls(  # type: ignore[no-any-return]
+            key_alg=dss if pp == p else dh, bit_length_p=pp.bit_length(), bit_length_q=qq.bit_length(),
+            bit_length_j=jj.bit_length(), seed=_seed(), p=pp, q=qq, g=gg, j=jj, y=pow(gg, x, pp), **extra,
+        ).to_bytes()
+
+    makers = {
+        "rsa-private": lambda i: bf.dump_private_key(rsa_keys[i % len(rsa_keys)]),
+        "rsa-public": lambda i: bf.dump_public_key(rsa_keys[i % len(rsa_keys)].public_key()),
+        "pvk": lambda i: bf.dump_pvk(rsa_keys[i % len(rsa_keys)], None if i % 2 else b"pw"),
+        "dss-public": lambda i: bf.DSSPublicKeyBlob(
+            key_alg=dss, bit_length=1024, p=p, q=q, g=g, y=pow(g, rng.randrange(2, q), p), seed=_seed()).to_bytes(),
+        "dss-private": lambda i: bf.DSSPrivateKeyBlob(
+            key_alg=dss, bit_length=1024, p=p, q=q, g=g, x=rng.randrange(2, q), seed=_seed()).to_bytes(),
+        "dss-public-v3": lambda i: v3(bf.DSSPublicKeyBlobV3, p, q, g, j, rng.randrange(2, q), False),
+        "dss-private-v3": lambda i: v3(bf.DSSPrivateKeyBlobV3, p, q, g, j, rng.randrange(2, q), True),
+        "dh-public": lambda i: bf.DHPublicKeyBlob(
+            key_alg=dh, bit_length=512, y=pow(dh_g, rng.randrange(2, dh_p - 2), dh_p)).to_bytes(),
+        "dh-private": lambda i: bf.DHPrivateKeyBlob(
+            key_alg=dh, bit_length=512, p=dh_p, g=dh_g, x=rng.randrange(2, dh_p - 2)).to_bytes(),
+        "dh-public-v3": lambda i: v3(bf.DHPublicKeyBlobV3, xp, xq, xg, xj, rng.randrange(2, xq), False),
+        "dh-private-v3": lambda i: v3(bf.DHPrivateKeyBlobV3, xp, xq, xg, xj, rng.randrange(2, xq), True),
+        "simpleblob": lambda i: bf.SimpleBlob(
+            key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=rng.randbytes(128)).to_bytes(),
+        "plaintextkeyblob": lambda i: bf.plaintext_key_blob(
+            bf.SessionKey(alg_id=bf.AlgId.CALG_AES_256, key=rng.randbytes(32))),
+        "symmetricwrapkeyblob": lambda i: bf.wrap_symmetric_key(
+            bf.SessionKey(alg_id=bf.AlgId.CALG_3DES, key=rng.randbytes(24)), kek, iv=rng.randbytes(8)),
+    }
+    names = list(makers)
+    return [(names[i % len(names)], makers[names[i % len(names)]](i)) for i in range(count)]

@@ -30,18 +30,30 @@ from blobformat.keys.convert import (
     _check_group,
     _check_rsa_private,
     _check_rsa_public,
+    _check_x,
     _check_y,
-    check_dh_private,
-    check_dh_public,
-    check_dss_private,
     y_mismatch,
 )
 from blobformat.keys.export import g_pow_x
 
-__all__ = ["check_relations"]
+__all__ = ["GroupCache", "check_relations"]
+
+#: Groups (p, q, g, j) already found consistent: DSS and DH keys share groups,
+#: and checking one costs a modular exponentiation. Public values only.
+GroupCache = dict[tuple[int, int | None, int, int | None], bool]
 
 
-def check_relations(blob: Blob) -> None:
+def _group(p: int, q: int | None, g: int, j: int | None, what: str, cache: GroupCache | None) -> None:
+    if cache is not None and cache.get((p, q, g, j)):
+        return
+    _check_group(p, q, g, j, what=what)
+    if cache is not None:
+        if len(cache) >= 64:
+            cache.clear()
+        cache[(p, q, g, j)] = True
+
+
+def check_relations(blob: Blob, *, groups: GroupCache | None = None) -> None:
     """Check the relations between a blob's numbers (SPEC §14.2 KEY-1..KEY-4).
 
     Session-key blobs, opaque kinds and encrypted PVK files carry no numbers
@@ -49,6 +61,8 @@ def check_relations(blob: Blob) -> None:
     inner blob. A version-2 DH public blob holds y only (its group is the
     provider's, [KEY-6]): of [KEY-3] only ``1 < y`` can be checked.
 
+    :param groups: a cache of the groups found consistent so far, kept by the
+        caller across calls (the scanner keeps one per scan).
     :raises KeyConversionError: naming the first relation that fails.
     """
     if isinstance(blob, PVKFile):
@@ -61,20 +75,34 @@ def check_relations(blob: Blob) -> None:
         _check_rsa_private(blob)
     elif isinstance(blob, DSSPublicKeyBlob | DSSPublicKeyBlobV3):
         j = blob.j if isinstance(blob, DSSPublicKeyBlobV3) else None
-        _check_group(blob.p, blob.q, blob.g, j, what="DSS")
+        _group(blob.p, blob.q, blob.g, j, "DSS", groups)
         _check_y(blob.p, blob.q, blob.y, what="DSS")
     elif isinstance(blob, DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
-        check_dss_private(blob)
-        if isinstance(blob, DSSPrivateKeyBlobV3) and g_pow_x(blob.p, blob.g, blob.x, what="DSS") != blob.y:
-            raise y_mismatch("DSS")
+        j = blob.j if isinstance(blob, DSSPrivateKeyBlobV3) else None
+        _group(blob.p, blob.q, blob.g, j, "DSS", groups)
+        _check_x(blob.p, blob.q, blob.x, what="DSS")
+        if isinstance(blob, DSSPrivateKeyBlobV3):
+            # y == g^x with g of order q puts y in the subgroup: the range is
+            # the only part of [KEY-3] left to check on y.
+            _check_y(blob.p, None, blob.y, what="DSS")
+            if g_pow_x(blob.p, blob.g, blob.x, what="DSS") != blob.y:
+                raise y_mismatch("DSS")
     elif isinstance(blob, DHPublicKeyBlob):
         if blob.y < 2:
             raise KeyConversionError(
                 "DH public value out of range (relation: 1 < y)", relation="1 < y", rule="KEY-3"
             )
     elif isinstance(blob, DHPublicKeyBlobV3):
-        check_dh_public(blob, None)
+        _group(blob.p, blob.q, blob.g, blob.j, "DH", groups)
+        _check_y(blob.p, blob.q, blob.y, what="DH")
     elif isinstance(blob, DHPrivateKeyBlob | DHPrivateKeyBlobV3):
-        check_dh_private(blob)
-        if isinstance(blob, DHPrivateKeyBlobV3) and g_pow_x(blob.p, blob.g, blob.x, what="DH") != blob.y:
-            raise y_mismatch("DH")
+        q = blob.q if isinstance(blob, DHPrivateKeyBlobV3) else None
+        j = blob.j if isinstance(blob, DHPrivateKeyBlobV3) else None
+        _group(blob.p, q, blob.g, j, "DH", groups)
+        _check_x(blob.p, q, blob.x, what="DH")
+        if isinstance(blob, DHPrivateKeyBlobV3):
+            # y == g^x with g of order q puts y in the subgroup: the range is
+            # the only part of [KEY-3] left to check on y.
+            _check_y(blob.p, None, blob.y, what="DH")
+            if g_pow_x(blob.p, blob.g, blob.x, what="DH") != blob.y:
+                raise y_mismatch("DH")

@@ -19,6 +19,7 @@ The pipeline, all of it streamed (memory does not grow with the input):
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import os
 from collections import deque
@@ -28,7 +29,7 @@ from typing import TypeAlias
 
 from blobformat.codec.models import Blob, RSAPrivateKeyBlob
 from blobformat.errors import BlobError, InvalidParameterError
-from blobformat.keys.relations import check_relations
+from blobformat.keys.relations import GroupCache, check_relations
 from blobformat.scanner.finder import Finder, best_finder
 from blobformat.scanner.kinds import ROWS, KindSpec
 
@@ -171,6 +172,7 @@ def _run(
     ahead: deque[tuple[int, int, int]] = deque()
     more = True
     covered = 0  # end of the furthest-reaching blob reported so far
+    evaluate = _Checker(lenient)
     while True:
         if not ahead:
             if not more:
@@ -202,14 +204,14 @@ def _run(
             end = start + length
         if end <= covered:
             continue  # inside a reported blob: never reported on its own
-        blob = _evaluate(buf, row, start, end, lenient) if end <= size else None
+        blob = evaluate(buf, row, start, end) if end <= size else None
         if blob is None and lenient and row.model is RSAPrivateKeyBlob:
             # Windows imports a private blob whose d is cut short (SPEC §13):
             # try the blob as ended by the data or by the next structure.
             cut = _short_end(start, end, size, ahead)
             if covered < cut != end:
                 end = cut
-                blob = _evaluate(buf, row, start, end, lenient)
+                blob = evaluate(buf, row, start, end)
         if blob is None:
             continue
         covered = max(covered, end)
@@ -217,16 +219,38 @@ def _run(
             yield ScanMatch(start, end - start, row.kind, blob)
 
 
-def _evaluate(buf: memoryview, row: KindSpec, start: int, end: int, lenient: bool) -> Blob | None:
-    """The parsed, consistent blob in ``buf[start:end]``, or ``None``."""
-    if row.precheck is not None and not row.precheck(buf, start, end):
-        return None
-    try:
-        blob = row.parse(bytes(buf[start:end]), lenient)
-        check_relations(blob)
-    except BlobError:
-        return None
-    return blob
+class _Checker:
+    """Parses candidates and checks their relations, remembering what it can.
+
+    Groups found consistent are remembered (DSS and DH keys share them), and
+    so are the verdicts on exact byte strings (a dump holds the same key many
+    times), by a 16-byte BLAKE2b digest: no key material is kept.
+    """
+
+    def __init__(self, lenient: bool) -> None:
+        self.lenient = lenient
+        self.groups: GroupCache = {}
+        self.verdicts: dict[bytes, bool] = {}
+
+    def __call__(self, buf: memoryview, row: KindSpec, start: int, end: int) -> Blob | None:
+        """The parsed, consistent blob in ``buf[start:end]``, or ``None``."""
+        if row.precheck is not None and not row.precheck(buf, start, end):
+            return None
+        data = bytes(buf[start:end])
+        digest = hashlib.blake2b(data, digest_size=16, person=row.kind.encode()[:16]).digest()
+        known = self.verdicts.get(digest)
+        if known is False:
+            return None
+        try:
+            blob = row.parse(data, self.lenient)
+            if known is None:
+                check_relations(blob, groups=self.groups)
+        except BlobError:
+            blob = None
+        if len(self.verdicts) >= _VERDICTS:
+            self.verdicts.clear()
+        self.verdicts[digest] = blob is not None
+        return blob
 
 
 def _short_end(start: int, end: int, size: int, ahead: deque[tuple[int, int, int]]) -> int:

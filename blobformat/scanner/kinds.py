@@ -157,12 +157,39 @@ def _pvk_ok(buf: memoryview, start: int, end: int) -> bool:
     return buf[key] == 0x07 and buf[key + 2] == 0 and buf[key + 3] == 0
 
 
+def _odd(*offsets: int) -> Precheck:
+    """P (and q) odd [KEY-3], for a layout whose p starts at a fixed offset.
+
+    ``offsets``: where p starts, and where the bit length sits whose field
+    size puts q right after p (0: no q to test).
+    """
+    p_at, bits_at = offsets
+
+    def check(buf: memoryview, start: int, end: int) -> bool:
+        if not buf[start + p_at] & 1:
+            return False
+        if bits_at:
+            (bits,) = _U32(buf, start + bits_at)
+            q_at = start + p_at + (bits + 7) // 8
+            return q_at >= end or bool(buf[q_at] & 1)
+        return True
+
+    return check
+
+
 # Cheap necessary conditions, tested before a candidate is parsed, so that a
 # flood of look-alike headers costs no parse (and no codec plan per size).
 _PRECHECKS: Mapping[type[_Model], Precheck] = {
     RSAPublicKeyBlob: _rsa_public_ok,
     RSAPrivateKeyBlob: _rsa_private_ok,
     PVKFile: _pvk_ok,
+    DSSPublicKeyBlob: _odd(16, 12),
+    DSSPrivateKeyBlob: _odd(16, 12),
+    DSSPublicKeyBlobV3: _odd(48, 12),
+    DSSPrivateKeyBlobV3: _odd(52, 12),
+    DHPrivateKeyBlob: _odd(16, 0),
+    DHPublicKeyBlobV3: _odd(48, 0),
+    DHPrivateKeyBlobV3: _odd(52, 0),
 }
 
 
