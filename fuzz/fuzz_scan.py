@@ -90,4 +90,4 @@ def check(data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    _fuzzboot.fuzz(sys.argv, check)
+    _fuzzboot.fuzz(check, sys.argv)
