@@ -36,7 +36,7 @@ from blobformat.scanner.kinds import ROWS, KindSpec
 __all__ = ["CHUNK", "KINDS", "WINDOW", "ScanMatch", "scan", "scan_file"]
 
 #: Bytes given to the finder at a time (bounds the memory its hit list takes).
-CHUNK = 1 << 18
+CHUNK = 1 << 16
 #: Look-ahead for the next structure: covers the longest open-ended span and a
 #: 16384-bit RSA private blob (9236 bytes), whose private exponent lenient
 #: scanning may find cut short.
