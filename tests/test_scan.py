@@ -470,3 +470,39 @@ def test_cli_progress_bar_only_on_a_terminal(dump: tuple[Path, bytes], monkeypat
         err_buffer.seek(0)
         assert cli.main(["scan", "--json", str(path)]) == 0
     assert err_buffer.getvalue() == ""  # --json: silent
+
+
+def test_fallback_when_ahocorasick_rs_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)  # import fails
+    chosen = finder.best_finder([b"RSA1"])
+    assert isinstance(chosen, finder.RegexFinder)
+    rng = random.Random(44)
+    data, expected = plant(rng, list(fx.every_kind().items()))
+    assert found(data) == expected
+
+
+def test_relation_checks_and_the_group_cache() -> None:
+    from blobformat.keys.relations import check_relations
+
+    blobs = fx.every_kind()
+    groups: dict = {}  # type: ignore[type-arg]
+    for name, blob in blobs.items():
+        check_relations(bf.parse(blob), groups=groups)
+    assert groups, "no group was remembered"
+    good = bf.parse(blobs["dss-private-v3"])
+    assert isinstance(good, bf.DSSPrivateKeyBlobV3)
+    import dataclasses
+
+    wrong_y = dataclasses.replace(good, y=pow(good.g, good.x + 1, good.p))
+    with pytest.raises(bf.KeyConversionError) as err:
+        check_relations(wrong_y, groups=groups)  # the group is cached; y is still checked
+    assert err.value.rule == "KEY-4"
+    bad_group = dataclasses.replace(good, g=good.g + 2, y=pow(good.g + 2, good.x, good.p))
+    with pytest.raises(bf.KeyConversionError) as err:
+        check_relations(bad_group, groups=groups)
+    assert err.value.rule == "KEY-3"
+    dh1 = bf.parse(blobs["dh-public"])
+    with pytest.raises(bf.KeyConversionError):
+        check_relations(dataclasses.replace(dh1, y=1))
