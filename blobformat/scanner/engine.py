@@ -43,6 +43,8 @@ CHUNK = 1 << 16
 WINDOW = 10240
 #: Prefix verdicts remembered per kind (a few MiB at most).
 _VERDICTS = 8192
+#: Models remembered for repeated blobs (at most 64 blobs of at most 110 KiB).
+_MODELS = 64
 
 #: Every kind name, in table order (the default ones and the opaque ones).
 KINDS: tuple[str, ...] = tuple(row.kind for row in ROWS)
@@ -154,7 +156,6 @@ def _run(
     kinds: Iterable[str] | None,
     lenient: bool,
     progress: Progress | None,
-    finder: Finder | None = None,
 ) -> Iterator[ScanMatch]:
     rows, wanted = _select(kinds)
     magics: list[bytes] = []
@@ -164,9 +165,7 @@ def _run(
             magics.append(row.magic)
             by_magic.append([])
         by_magic[magics.index(row.magic)].append(index)
-    engine = finder if finder is not None else best_finder(magics)
-    if finder is not None and not hasattr(finder, "find"):  # pragma: no cover
-        raise InvalidParameterError("finder must have a find() method")
+    engine = best_finder(magics)
     structures = _structures(buf, rows, _candidates(buf, rows, engine, by_magic, progress))
     size = len(buf)
     ahead: deque[tuple[int, int, int]] = deque()
@@ -224,13 +223,16 @@ class _Checker:
 
     Groups found consistent are remembered (DSS and DH keys share them), and
     so are the verdicts on exact byte strings (a dump holds the same key many
-    times), by a 16-byte BLAKE2b digest: no key material is kept.
+    times), by a 16-byte BLAKE2b digest; the last few models found are kept
+    too (models are immutable), so a repeated blob is neither parsed nor
+    checked again.
     """
 
     def __init__(self, lenient: bool) -> None:
         self.lenient = lenient
         self.groups: GroupCache = {}
         self.verdicts: dict[bytes, bool] = {}
+        self.models: dict[bytes, Blob] = {}
 
     def __call__(self, buf: memoryview, row: KindSpec, start: int, end: int) -> Blob | None:
         """The parsed, consistent blob in ``buf[start:end]``, or ``None``."""
@@ -241,6 +243,9 @@ class _Checker:
         known = self.verdicts.get(digest)
         if known is False:
             return None
+        model = self.models.get(digest)
+        if model is not None:
+            return model
         try:
             blob = row.parse(data, self.lenient)
             if known is None:
@@ -250,6 +255,10 @@ class _Checker:
         if len(self.verdicts) >= _VERDICTS:
             self.verdicts.clear()
         self.verdicts[digest] = blob is not None
+        if blob is not None:
+            if len(self.models) >= _MODELS:
+                self.models.clear()
+            self.models[digest] = blob
         return blob
 
 
@@ -297,8 +306,7 @@ def scan(
     :raises InvalidParameterError: for an unknown kind name.
     :raises TypeError: if ``data`` is not bytes-like.
     """
-    rows_check = _select(kinds)  # fail on bad kinds at the call, not at the first next()
-    del rows_check
+    _select(kinds)  # fail on bad kinds at the call, not at the first next()
     if not isinstance(data, bytes | bytearray | memoryview | mmap.mmap):
         raise TypeError(f"expected bytes, bytearray, memoryview or mmap, not {type(data).__name__}")
     return _scan_buffer(data, kinds, lenient, progress)
