@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import blobformat as bf  # noqa: E402
-from blobformat.scanner import engine, finder, kinds  # noqa: E402
+from blobformat.scan import engine, finder, kinds  # noqa: E402
 from tests import scanfixtures as fx  # noqa: E402
 
 MAGICS = re.compile(rb"RSA[12]|DSS[1-4]|\x00DH[1-4]|\x1e\xf1\xb5\xb0")

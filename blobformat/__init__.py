@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as _typing
 
 from blobformat.capi.sessionkey import SessionKey, derive_key, derive_key_from_password
+from blobformat.capi.sign import sign_hash, verify_signature
 from blobformat.capi.wrap import (
     load_session_key_blob,
     plaintext_key_blob,
@@ -45,7 +46,14 @@ from blobformat.codec.models import (
     SymmetricWrapKeyBlob,
     Tolerance,
 )
-from blobformat.constants import AlgClass, AlgId, BlobType, Magic, PVKKeyType
+from blobformat.constants import (
+    PVK_FILE_MAGIC,
+    AlgClass,
+    AlgId,
+    BlobType,
+    Magic,
+    PVKKeyType,
+)
 from blobformat.envelope.store import (
     EnvelopeEntry,
     Recipient,
@@ -66,6 +74,7 @@ from blobformat.errors import (
     InvalidFieldError,
     InvalidParameterError,
     KeyConversionError,
+    KeyMismatchError,
     LegacyKeyWarning,
     NoRecipientError,
     PaddingError,
@@ -89,14 +98,16 @@ from blobformat.keys.convert import (
     load_public_key,
 )
 from blobformat.keys.export import export_private_key, export_public_key
+from blobformat.keys.pfx import certs_to_spc, pfx_to_pvk, pvk_to_pfx
 from blobformat.keys.pvk import dump_pvk, load_pvk
 from blobformat.keys.rsacheck import check_rsa_public_key
-from blobformat.scanner import KINDS as SCAN_KINDS
-from blobformat.scanner import ScanMatch, scan, scan_file
+from blobformat.scan import KINDS as SCAN_KINDS
+from blobformat.scan import ScanMatch, scan, scan_file
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "PVK_FILE_MAGIC",
     "SCAN_KINDS",
     "AlgClass",
     "AlgId",
@@ -122,6 +133,7 @@ __all__ = [
     "InvalidFieldError",
     "InvalidParameterError",
     "KeyConversionError",
+    "KeyMismatchError",
     "KeyStateBlob",
     "LegacyKeyWarning",
     "Magic",
@@ -153,6 +165,7 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
     "__version__",
+    "certs_to_spc",
     "check_rsa_public_key",
     "derive_key",
     "derive_key_from_password",
@@ -172,13 +185,17 @@ __all__ = [
     "load_session_key_blob",
     "open_sealed",
     "parse",
+    "pfx_to_pvk",
     "plaintext_key_blob",
+    "pvk_to_pfx",
     "scan",
     "scan_file",
     "seal",
+    "sign_hash",
     "store_session_key",
     "unwrap_session_key",
     "unwrap_symmetric_key",
+    "verify_signature",
     "wrap_session_key",
     "wrap_symmetric_key",
 ]

@@ -10,8 +10,9 @@ other.
 from __future__ import annotations
 
 import enum
+from typing import Final
 
-__all__ = ["AlgClass", "AlgId", "BlobType", "Magic", "PVKKeyType"]
+__all__ = ["PVK_FILE_MAGIC", "AlgClass", "AlgId", "BlobType", "Magic", "PVKKeyType", "alg_name"]
 
 
 class BlobType(enum.IntEnum):
@@ -126,8 +127,20 @@ class Magic(enum.IntEnum):
     DH4 = 0x34484400
 
 
+#: The first DWORD of a PVK file, 0xB0B5F11E (``1E F1 B5 B0`` on disk; SPEC §12.1).
+PVK_FILE_MAGIC: Final = 0xB0B5F11E
+
+
 class PVKKeyType(enum.IntEnum):
     """The ``keytype`` field of a PVK file header (SPEC §12.1)."""
 
     AT_KEYEXCHANGE = 1
     AT_SIGNATURE = 2
+
+
+_ALG_NAMES: dict[int, str] = {int(a): f"{a.name} (0x{int(a):04X})" for a in AlgId}
+
+
+def alg_name(value: int) -> str:
+    """An ALG_ID for messages: its wincrypt.h name and value, or its value in hex."""
+    return _ALG_NAMES.get(value) or f"0x{value:08X}"

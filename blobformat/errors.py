@@ -14,6 +14,7 @@ Hierarchy::
         TruncatedError, TrailingDataError, InvalidFieldError, UnsupportedBlobError
       EncodeError (ValueError)
       InvalidParameterError (ValueError)
+        KeyMismatchError
       KeyConversionError (ValueError)
       PasswordError (ValueError)
       DecryptionError (ValueError)
@@ -29,7 +30,8 @@ cryptography deprecates those families (SPEC §14.4).
 
 from __future__ import annotations
 
-from typing import ClassVar
+import copy
+from typing import ClassVar, TypeVar
 
 from cryptography.utils import CryptographyDeprecationWarning
 
@@ -41,6 +43,7 @@ __all__ = [
     "InvalidFieldError",
     "InvalidParameterError",
     "KeyConversionError",
+    "KeyMismatchError",
     "LegacyKeyWarning",
     "NoRecipientError",
     "PaddingError",
@@ -54,6 +57,24 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
 ]
+
+#: Where the documentation site renders a SPEC.md requirement: ``{anchor}`` is
+#: :func:`spec_anchor` of the ID, so ``[SPEC RSA-4]`` in a message is
+#: ``SPEC_URL.format(anchor="req-rsa-4")``. :attr:`~blobformat.BlobError.spec_url`
+#: fills it in.
+SPEC_URL = "https://blobformat.readthedocs.io/en/stable/spec.html#{anchor}"
+
+
+def spec_anchor(rule: str) -> str:
+    """The anchor of a requirement ID in the rendered specification.
+
+    ``"RSA-4"`` gives ``"req-rsa-4"``. The documentation build puts this
+    anchor on the bullet of SPEC.md that defines the ID.
+    """
+    return f"req-{rule.lower()}"
+
+
+_E = TypeVar("_E", bound="BlobError")
 
 
 class BlobError(Exception):
@@ -69,6 +90,15 @@ class BlobError(Exception):
     """
 
     _abstract: ClassVar[bool] = True
+
+    @property
+    def spec_url(self) -> str | None:
+        """The link to ``rule`` in the rendered specification, or ``None`` without a rule.
+
+        Built from :data:`~blobformat.errors.SPEC_URL`; the message itself keeps the
+        short ``[SPEC RSA-4]``.
+        """
+        return None if self.rule is None else SPEC_URL.format(anchor=spec_anchor(self.rule))
 
     def __init__(
         self,
@@ -90,6 +120,19 @@ class BlobError(Exception):
 
     def _details(self) -> str:
         return ""
+
+    def relocated(self: _E, base: int, path: str = "") -> _E:
+        """A copy of this error placed inside an enclosing structure.
+
+        The offset moves by ``base`` (an error without one points at
+        ``base``, the inner structure's start); ``path`` prefixes the field.
+        """
+        moved = copy.copy(self)
+        moved.offset = base + (self.offset or 0)
+        if path:
+            moved.field = f"{path}.{self.field}" if self.field else path
+        moved.args = (moved._render(),)
+        return moved
 
     def _render(self) -> str:
         text = self.message
@@ -228,6 +271,13 @@ class InvalidParameterError(BlobError, ValueError):
     _abstract = False
 
 
+class KeyMismatchError(InvalidParameterError):
+    """A private key and the certificates given for it do not belong together.
+
+    No certificate carries the key's public key (SPEC §14.8, PFX-1).
+    """
+
+
 class KeyConversionError(BlobError, ValueError):
     """Key numbers are inconsistent or cannot be represented.
 
@@ -274,7 +324,7 @@ class PaddingError(BlobError, ValueError):
 
 
 class SignatureError(BlobError, ValueError):
-    """A signed envelope failed verification (SPEC §16)."""
+    """A signature or a signed envelope failed verification (SPEC §15.9, §16)."""
 
     _abstract = False
 
@@ -284,7 +334,7 @@ class UnknownSignerError(SignatureError):
 
 
 class BadSignatureError(SignatureError):
-    """The signature does not verify over the envelope and context."""
+    """The signature does not verify (over the data, or the envelope and context)."""
 
 
 class WeakKeyError(SignatureError):

@@ -26,7 +26,7 @@ __all__ = [
 
 #: Field sizes are computed from bit lengths capped here, so that an absurd
 #: declared bit length gives a short blob, not a huge one (a reader must reject
-#: it from the header alone, SPEC §4.3 step 5).
+#: it from the fixed part alone, SPEC §4.3 step 8).
 LAYOUT_CAP_BITS = 16448
 
 _A_RSA_KEYX = 0xA400

@@ -28,7 +28,7 @@ import _fuzzboot
 with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
     from blobformat.keys.relations import check_relations
-    from blobformat.scanner import engine, finder, kinds
+    from blobformat.scan import engine, finder, kinds
 
 from _fuzzlib import require
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 import struct
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, rsa
 
 import blobformat as bf
-from tests.conftest import ROOT
+from tests import keyfiles
 
 HEADER_RSA1 = bytes.fromhex("0602000000a40000") + b"RSA1"
 
 
 def rsa_key() -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key((ROOT / "vectors/keys/rsa-2048.pem").read_bytes(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
+    return keyfiles.rsa_key("rsa-2048")
 
 
 def rsa1(bits: int, n: int, size: int) -> bytes:
@@ -82,9 +79,7 @@ def test_model_constructor_applies_rsa5() -> None:
 
 
 def dsa_key() -> dsa.DSAPrivateKey:
-    key = serialization.load_pem_private_key((ROOT / "vectors/keys/dsa-1024.pem").read_bytes(), password=None)
-    assert isinstance(key, dsa.DSAPrivateKey)
-    return key
+    return keyfiles.dsa_key("dsa-1024")
 
 
 def with_counter(counter: int) -> bytes:

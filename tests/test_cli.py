@@ -11,7 +11,7 @@ import pytest
 
 import blobformat as bf
 from blobformat.cli.app import main
-from tests.test_codec_errors import DSS3_PRIV, PVK, RSA_PRIV, RSA_PUB
+from tests.blob_samples import DSS3_PRIV, PVK, RSA_PRIV, RSA_PUB
 
 
 @pytest.fixture

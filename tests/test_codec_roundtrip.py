@@ -7,11 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
+from blobformat import strategies as bst
 from blobformat.codec import decode as _parse
-from tests import strategies as s
 
 
-@given(s.models())
+@given(bst.blobs(real_keys=False))
 def test_model_roundtrip(model: bf.Blob) -> None:
     data = model.to_bytes()
     again = bf.parse(data)
@@ -20,7 +20,7 @@ def test_model_roundtrip(model: bf.Blob) -> None:
     assert type(model).from_bytes(data) == model
 
 
-@given(s.pvk_plain())
+@given(bst.pvk_files(encrypted=False, real_keys=False))
 def test_pvk_plain_roundtrip(pvk: bf.PVKFile) -> None:
     data = pvk.to_bytes()
     again = bf.parse(data)
@@ -31,7 +31,7 @@ def test_pvk_plain_roundtrip(pvk: bf.PVKFile) -> None:
     assert again.to_bytes() == data
 
 
-@given(s.models(), st.sampled_from([bytes, bytearray, memoryview, "mv-bytearray"]))
+@given(bst.blobs(real_keys=False), st.sampled_from([bytes, bytearray, memoryview, "mv-bytearray"]))
 def test_bytes_like_inputs(model: bf.Blob, kind: object) -> None:
     data = model.to_bytes()
     if kind == "mv-bytearray":
@@ -47,7 +47,7 @@ def test_non_bytes_input_is_type_error(bad: object) -> None:
         bf.parse(bad)  # type: ignore[arg-type]
 
 
-@given(s.models(), st.data())
+@given(bst.blobs(real_keys=False), st.data())
 def test_layout_matches_encoding(model: bf.Blob, data: st.DataObject) -> None:
     encoded = model.to_bytes()
     spans = model.layout()

@@ -18,7 +18,7 @@ import blobformat
 from blobformat.cli import envelope as _cli_envelope
 from blobformat.constants import AlgId
 from blobformat.envelope import store as envelope
-from tests.test_envelope import key, pub, simple_blob
+from tests.envelope_spec import key, pub, simple_blob
 
 SESSION = bytes(range(100, 132))
 

@@ -23,7 +23,6 @@ import contextlib
 import importlib
 import io
 import json
-import re
 import sys
 import tracemalloc
 from pathlib import Path
@@ -33,7 +32,9 @@ import pytest
 
 import blobformat as bf
 from blobformat.cli import app as _cli
+from tests import keyfiles
 from tests.conftest import CRYPTOGRAPHY_MAJOR, ROOT
+from tests.spectext import spec_17_topics
 
 FUZZ = ROOT / "fuzz"
 CORPUS = FUZZ / "corpus"
@@ -128,19 +129,6 @@ def test_differential_oracle() -> None:
 # -- the known differences mirror SPEC §17 ------------------------------------------------
 
 
-def spec_17_topics() -> set[str]:
-    text = (ROOT / "SPEC.md").read_text(encoding="utf-8")
-    section = text.split("## 17.", 1)[1].split("\n## ", 1)[0]
-    topics = set()
-    for line in section.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if line.startswith("|") and cells and cells[0] not in ("topic", "") and not re.fullmatch(
-            r"-+", cells[0]
-        ):
-            topics.add(cells[0])
-    return topics
-
-
 def test_known_differences_mirror_spec_17() -> None:
     import known_differences
 
@@ -174,12 +162,8 @@ def test_open_findings_have_reproducers() -> None:
 def test_fixed_finding_f5_dump_writes_canonical_rsa_bitlen() -> None:
     # F5 (fixed with RSA-5): dump wrote bitlen = bits(n); SPEC §14.3 writes a 1028-bit
     # modulus with bitlen 1032 (same field sizes), which parses strictly.
-    from cryptography.hazmat.primitives import serialization
-
-    key = serialization.load_pem_private_key(
-        (ROOT / "vectors" / "keys" / "rsa-1028.pem").read_bytes(), password=None
-    )
-    blob = bf.parse(bf.dump_public_key(key.public_key()))  # type: ignore[arg-type]
+    key = keyfiles.rsa_key("rsa-1028")
+    blob = bf.parse(bf.dump_public_key(key.public_key()))
     assert isinstance(blob, bf.RSAPublicKeyBlob) and blob.bit_length == 1032
 
 

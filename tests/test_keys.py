@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import blobformat as bf
 from tests import keyfactory as kf
+from tests import keyfiles
 
 
 def _replace(blob: bf.Blob, **changes: object) -> bf.Blob:
@@ -293,15 +294,7 @@ def test_unreduced_crt_exponent_is_blamed_on_the_exponent() -> None:
 
 
 def _rsa_numbers(name: str) -> rsa.RSAPrivateNumbers:
-    from cryptography.hazmat.primitives import serialization
-
-    from tests.conftest import ROOT
-
-    key = serialization.load_pem_private_key(
-        (ROOT / "vectors" / "keys" / f"{name}.pem").read_bytes(), password=None
-    )
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key.private_numbers()
+    return keyfiles.rsa_key(name).private_numbers()
 
 
 @pytest.mark.parametrize("name", ["rsa-1028", "rsa-2048-e3", "rsa-520", "rsa-512-e4byte"])

@@ -1,6 +1,6 @@
 """Hostile lengths and huge inputs are refused quickly and in small memory (SPEC §4.3, §12.2, §16.6.2, §18).
 
-Every length in these formats comes from the input. SPEC §4.3 step 6 and
+Every length in these formats comes from the input. SPEC §4.3 step 9 and
 §16.6.2 step 7 require a decoder to bound each length field and compare the
 size it implies with the input before reading further, so that "no length
 field can make a decoder allocate, loop or wait beyond the size of its
@@ -35,27 +35,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 import blobformat as bf
 from blobformat.cli import app as _cli
-from tests.conftest import ROOT
+from tests.keyfiles import rsa_key
 
 MEMORY_BOUND = 256 * 1024
 TIME_LIMIT = 1.0
 FOUR_MIB = 4 * 1024 * 1024
 
 A = bf.AlgId
-
-
-@functools.cache
-def rsa_key(name: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(
-        (ROOT / "vectors" / "keys" / f"{name}.pem").read_bytes(), password=None
-    )
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
 
 
 def u32(value: int) -> bytes:

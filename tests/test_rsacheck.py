@@ -14,7 +14,7 @@ from blobformat.capi.wrap import wrap_session_key
 from blobformat.envelope import store as envelope
 from blobformat.errors import KeyConversionError, WeakKeyError
 from blobformat.keys import rsacheck as _rsacheck
-from tests.test_envelope import (
+from tests.envelope_spec import (
     AES,
     DIGEST_INFO_SHA256,
     body_of,

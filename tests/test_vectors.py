@@ -28,19 +28,20 @@ import jsonschema
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 import blobformat as bf
 from blobformat.capi import keywrap as _keywrap
 from blobformat.capi.hashes import digest
 from tests.conftest import ROOT
+from tests.spectext import spec_17_topics
+from tests.vectorfields import Json, big, fields_of
 
 VECTORS = ROOT / "vectors"
 V1 = VECTORS / "v1"
 SCHEMA_PATH = VECTORS / "schema" / "vectors.v1.schema.json"
 DIFFERENCES_PATH = VECTORS / "openssl-differences.json"
 RULE_DEF = re.compile(r"\*\*\[([A-Z]+-\d+)\]\*\*")
-
-Json = dict[str, Any]
 
 LAYOUTS: dict[str, type[Any]] = {
     "RSA1": bf.RSAPublicKeyBlob,
@@ -122,10 +123,6 @@ def unhex(text: str) -> bytes:
     return bytes.fromhex(text)
 
 
-def big(value: int) -> str:
-    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big").hex()
-
-
 def alg(value: int) -> bf.AlgId:
     return bf.AlgId(value)
 
@@ -163,32 +160,6 @@ def run(test: Json, action: Callable[[], Any], check: Callable[[Any], None], out
     assert test["result"] == "acceptable", f"expected {test['error']} [{test['rule']}]"
     if output in test:
         check(outcome)
-
-
-_ATTRIBUTE = {"key": "key_data"}
-
-
-def fields_of(model: Any) -> list[Json]:
-    """The decoded fields in the vectors' form, from blobformat's layout."""
-    out = []
-    for span in model.layout():
-        value = span.value
-        if value is None:
-            name = span.path.rsplit(".", 1)[-1]
-            # A PVK's layout field "key" is its model attribute key_data.
-            if not hasattr(model, name):
-                name = _ATTRIBUTE.get(name, name)
-            value = getattr(model, name, None)
-            if value is None:
-                assert span.size == 0, span
-                continue
-        if isinstance(value, bytes):
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": "bytes", "value": value.hex()})
-        else:
-            number = int(value)
-            shown: Any = number if span.size <= 4 else big(number)
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": "uint", "value": shown})
-    return out
 
 
 def key_numbers(key: Any) -> Json:
@@ -569,6 +540,93 @@ def test_envelope_seal(test: Json) -> None:
     run(test, action, lambda envelope: assert_equal(envelope.hex(), test["envelope"]), "envelope")
 
 
+@pytest.mark.parametrize("test", cases("SignatureSign"))
+def test_signature_sign(test: Json) -> None:
+    key = load_private_der(test["privateKeyDer"])
+    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    run(
+        test,
+        lambda: bf.sign_hash(key, unhex(test["message"]), **options),
+        lambda signature: assert_equal(signature.hex(), test["signature"]),
+        "signature",
+    )
+    steps = test.get("intermediates")
+    if steps is not None:
+        assert unhex(steps["signatureBigEndian"])[::-1].hex() == test["signature"]
+        # The same signature verifies, and the blob form of the key signs alike.
+        bf.verify_signature(key.public_key(), unhex(test["message"]), unhex(test["signature"]), **options)
+        assert bf.sign_hash(bf.dump_private_key(key), unhex(test["message"]), **options).hex() == test["signature"]
+
+
+@pytest.mark.parametrize("test", cases("SignatureVerify"))
+def test_signature_verify(test: Json) -> None:
+    key = load_public_der(test["publicKeyDer"])
+    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    run(
+        test,
+        lambda: bf.verify_signature(key, unhex(test["message"]), unhex(test["signature"]), **options),
+        lambda result: assert_equal(result, None),
+        "none",
+    )
+
+
+@pytest.mark.parametrize("test", cases("PfxImport"))
+def test_pfx_import(test: Json) -> None:
+    def check(result: tuple[bytes, list[Any]]) -> None:
+        pvk, certs = result
+        assert pvk.hex() == test["pvk"]
+        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in certs] == test["certificates"]
+
+    run(test, lambda: bf.pfx_to_pvk(unhex(test["pfx"]), unhex(test["password"])), check, "pvk")
+
+
+@pytest.mark.parametrize("test", cases("PfxExport"))
+def test_pfx_export(test: Json) -> None:
+    password = unhex(test["pfxPassword"])
+
+    def action() -> bytes:
+        return bf.pvk_to_pfx(
+            unhex(test["pvk"]),
+            [unhex(c) for c in test["certificates"]],
+            pvk_password=None if test["pvkPassword"] is None else unhex(test["pvkPassword"]),
+            pfx_password=password,
+            friendly_name=test["friendlyName"],
+            encryption=test["encryption"],
+        )
+
+    def check(pfx: bytes) -> None:
+        # What any PKCS #12 reader finds in it (cryptography's, here).
+        loaded = pkcs12.load_pkcs12(pfx, password)
+        assert loaded.key is not None and key_der(loaded.key) == test["keyDer"]
+        assert loaded.cert is not None and loaded.cert.friendly_name == test["friendlyName"].encode()
+        held = [loaded.cert.certificate, *(c.certificate for c in loaded.additional_certs)]
+        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in held] == test["pfxCertificates"]
+
+    run(test, action, check, "keyDer")
+
+
+def test_pfx_vectors_start_from_a_released_pvk_vector() -> None:
+    released = {t["name"]: t for g in vector_files()["pvk_test.json"]["testGroups"] for t in g["tests"]}
+    pvk = released["load-plain-rsa-sign"]["pvk"]
+    exports = [t for g in vector_files()["pfx_test.json"]["testGroups"] if g["type"] == "PfxExport" for t in g["tests"]]
+    assert exports and all(t["pvk"] == pvk for t in exports if t["pvkPassword"] is None)
+    # The stored PFX files hold the same key.
+    for name in ("import-blobformat-aes256", "import-openssl-default"):
+        case = next(t for g in vector_files()["pfx_test.json"]["testGroups"] for t in g["tests"] if t["name"] == name)
+        out, _ = bf.pfx_to_pvk(unhex(case["pfx"]), unhex(case["password"]))
+        assert key_der(bf.load_pvk(out)) == key_der(bf.load_pvk(unhex(pvk)))
+
+
+@pytest.mark.parametrize("test", cases("CertsToSpc"))
+def test_certs_to_spc(test: Json) -> None:
+    run(
+        test,
+        lambda: bf.certs_to_spc([unhex(c) for c in test["certificates"]]),
+        lambda spc: assert_equal(spc.hex(), test["spc"]),
+        "spc",
+    )
+
+
 # -- the files themselves ---------------------------------------------------------------
 
 
@@ -657,9 +715,10 @@ def test_every_layout_has_a_valid_vector() -> None:
 # ENV-22 through their flag. KEY-12's vectors are envelope vectors failing ENV-17
 # (a factorable trusted key) that name KEY-12 through their flag.
 COVERED_BY_FLAG_ONLY = {"ENV-22", "KEY-12"}
-# KEY-5 ("refuse what the key library cannot represent") depends on the library:
-# its vectors are "acceptable", recording the reference's refusal.
-COVERED_BY_ACCEPTABLE_ONLY = {"KEY-5"}
+# KEY-5 ("refuse what the key library cannot represent") depends on the library: its
+# "acceptable" vectors record the reference's refusal, and its invalid vector holds for
+# converters to cryptography key objects (flag CryptographyKeyLimit, SPEC §19).
+KEY_LIBRARY_FLAG = "CryptographyKeyLimit"
 # Rules on the reference implementation's API, not on what an input decodes to: the
 # export encoding argument (KEY-9), the deprecation warning (KEY-10), a key library
 # without DSA/DH (KEY-11) and the caller's cost bound (KEY-13). No input breaks them
@@ -679,24 +738,52 @@ def test_every_requirement_has_an_invalid_vector() -> None:
         notes = vector_files()[filename]["notes"]
         for flag in test["flags"]:
             by_flag.update(notes[flag].get("specRefs", []))
-    covered = (
-        invalid_rules
-        | (acceptable_rules & COVERED_BY_ACCEPTABLE_ONLY)
-        | (by_flag & COVERED_BY_FLAG_ONLY)
-        | API_RULES
-    )
+    covered = invalid_rules | (by_flag & COVERED_BY_FLAG_ONLY) | API_RULES
     missing = spec_ids - covered
     assert not missing, f"requirements without an invalid vector: {sorted(missing)}"
     named = invalid_rules | acceptable_rules
     assert named <= spec_ids, f"vectors name unknown rules: {sorted(named - spec_ids)}"
     assert by_flag - invalid_rules >= COVERED_BY_FLAG_ONLY
-    assert acceptable_rules - invalid_rules >= COVERED_BY_ACCEPTABLE_ONLY
 
 
-def spec_17_topics() -> set[str]:
-    text = (ROOT / "SPEC.md").read_text()
-    section = text.split("## 17.", 1)[1].split("\n## ", 1)[0]
-    return {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and not line.startswith("| topic")}
+def test_key_library_vectors_name_key_5() -> None:
+    """Only KEY-5's vectors depend on the key library, and they say so by their flag."""
+    flagged = [test for _, _, test in all_tests() if KEY_LIBRARY_FLAG in test["flags"]]
+    assert flagged, "KEY-5 has no invalid vector"
+    assert {(test["result"], test["rule"]) for test in flagged} == {("invalid", "KEY-5")}
+    invalid_key_5 = [test for _, _, test in all_tests() if test["result"] == "invalid" and test.get("rule") == "KEY-5"]
+    assert all(KEY_LIBRARY_FLAG in test["flags"] for test in invalid_key_5)
+
+
+CHECK_ORDER_FLAG = "CheckOrder"
+
+
+def test_check_order_vectors_cover_the_issue_14_orders() -> None:
+    """The check orders SPEC 1.1 pins (§4.3 and the layout steps) each have a vector:
+    (file, rule the vector names, another rule or truncation it competes with)."""
+    wanted = {
+        ("rsa_public_key_blob_test.json", "RSA-2"),  # truncation inside the fixed part vs HDR-4/RSA-1
+        ("rsa_public_key_blob_test.json", "HDR-3"),  # HDR-3 vs HDR-2
+        ("rsa_public_key_blob_test.json", "HDR-2"),  # HDR-2 vs HDR-4
+        ("dss_v3_key_blob_test.json", "DSS-4"),  # truncated DSSSEED vs DSS-3
+        ("dh_key_blob_test.json", "DH-4"),  # truncated DSSSEED vs DH-3
+        ("simpleblob_test.json", "SMP-2"),  # SMP-2 vs SMP-1
+        ("simpleblob_test.json", "SMP-3"),  # truncation inside algid vs SMP-2
+        ("symmetricwrapkeyblob_test.json", "SWK-2"),  # SWK-2 vs SWK-1
+        ("symmetricwrapkeyblob_test.json", "SWK-3"),  # truncation inside WrapAlgid vs SWK-2
+        ("plaintextkeyblob_test.json", "PTK-2"),  # truncation inside dwKeySize vs PTK-1
+        ("plaintextkeyblob_test.json", "PTK-1"),  # PTK-1 vs PTK-3
+        ("pvk_test.json", "PVK-6"),  # truncation inside the PVK header vs PVK-1..5
+        ("pvk_test.json", "PVK-7"),  # PVK-7 vs PVK-8
+        ("pvk_test.json", "PVK-8"),  # PVK-8 vs the inner blob's errors; a DH2 key
+        ("pvk_test.json", "HDR-4"),  # a DH2 key with an RSA aiKeyAlg passes PVK-8
+    }
+    found = {
+        (filename, test["rule"])
+        for filename, _, test in all_tests()
+        if CHECK_ORDER_FLAG in test["flags"] and test["result"] == "invalid"
+    }
+    assert wanted <= found, sorted(wanted - found)
 
 
 def test_openssl_flags_match_the_differences_list() -> None:
@@ -708,7 +795,7 @@ def test_openssl_flags_match_the_differences_list() -> None:
         (filename, test["tcId"], test["name"], flag)
         for filename, _, test in all_tests()
         for flag in test["flags"]
-        if flag in ("OpenSslAccepts", "OpenSslRejects")
+        if flag in ("OpenSslAccepts", "OpenSslRejects", "OpenSslImports")
     }
     listed = {(v["file"], v["tcId"], v["name"], v["flag"]) for v in differences["vectors"]}
     assert flagged == listed

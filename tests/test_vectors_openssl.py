@@ -27,6 +27,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 import blobformat as bf
+from tests import keyfiles
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.interop
@@ -247,6 +248,29 @@ def test_key_conversion_matches_openssl(ossl: OpenSsl) -> None:
             assert as_pkcs8_or_spki(out, public) == test["keyDer"], test["name"]
 
 
+def test_key_relations_openssl_imports_are_flagged(ossl: OpenSsl) -> None:
+    """``openssl rsa|dsa -inform MSBLOB`` (no ``-check``) imports a key-conversion vector
+    marked invalid exactly when the vector carries OpenSslImports (SPEC §17, key
+    relations on conversion); the reverse is checked with the recorded version."""
+    tests, commands = [], []
+    for name, test in vector_cases(tuple(TOOLS), "KeyImport"):
+        if test["result"] != "invalid":
+            continue
+        args = [TOOLS[name], "-inform", "MSBLOB", "-in", ossl.file(bytes.fromhex(test["blob"])), "-noout"]
+        if test["kind"] == "public":
+            args.insert(1, "-pubin")
+        tests.append(test)
+        commands.append(args)
+    flagged = 0
+    for test, imported in zip(tests, ossl.all_ok(commands), strict=True):
+        if imported:
+            assert "OpenSslImports" in test["flags"], f"OpenSSL imports {test['name']}: flag it and list it"
+            flagged += 1
+        elif "OpenSslImports" in test["flags"] and ossl.same_version_as_list():
+            pytest.fail(f"{test['name']} is flagged OpenSslImports but {DIFFERENCES['openssl']} refuses it")
+    assert flagged >= 17
+
+
 def openssl_bitlen_only(written: bytes, expected: bytes) -> bool:
     """OpenSSL wrote ``expected`` except for bitlen: the modulus' bit length, not
     the multiple of 8 RSA-5 requires (SPEC §17, "RSA bitlen not a multiple of 8")."""
@@ -309,7 +333,7 @@ def vector(name: str, file: str = "pvk_test.json") -> Json:
 
 @pytest.mark.parametrize(("tool", "key", "plain"), [("rsa", "rsa-520", "plain-rsa"), ("dsa", "dsa-1024", "plain-dss2")])
 def test_pvk_files_openssl_writes(ossl: OpenSsl, tool: str, key: str, plain: str) -> None:
-    pem = str(ROOT / "vectors" / "keys" / f"{key}.pem")
+    pem = str(keyfiles.pem_path(key))
     unencrypted = ossl.run(tool, "-in", pem, "-outform", "PVK", "-pvk-none", *LEGACY)
     assert unencrypted.hex() == vector(plain)["blob"]
     expected = bf.load_pvk(unencrypted)

@@ -6,17 +6,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
+from blobformat import strategies as bst
 from blobformat.codec import schema as _schema
 from blobformat.codec import wire as _wire
-from tests import strategies as s
-from tests.test_codec_errors import ALL_VALID
+from tests.blob_samples import ALL_VALID
 
 
 def _layout_of(model: bf.Blob) -> _schema.Layout:
     return type(model).LAYOUT
 
 
-@given(s.models())
+@given(bst.blobs(real_keys=False))
 def test_plan_equals_construct_parse(model: bf.Blob) -> None:
     data = model.to_bytes()
     layout = _layout_of(model)
@@ -28,7 +28,7 @@ def test_plan_equals_construct_parse(model: bf.Blob) -> None:
     assert via_plan == via_construct
 
 
-@given(s.models())
+@given(bst.blobs(real_keys=False))
 def test_plan_encode_equals_construct_build(model: bf.Blob) -> None:
     layout = _layout_of(model)
     p = model._plan()
@@ -104,7 +104,7 @@ def _outcome(data: bytes) -> object:
         return ("err", type(err), err.offset, err.field, err.rule, str(err))
 
 
-@given(st.sampled_from(ALL_VALID) | s.models().map(lambda m: m.to_bytes()), st.data())
+@given(st.sampled_from(ALL_VALID) | bst.blobs(real_keys=False).map(lambda m: m.to_bytes()), st.data())
 def test_compiled_path_equals_generic_path(base: bytes, data: st.DataObject) -> None:
     """The generated readers give the same model, or defer to the same error."""
     from blobformat.codec import decode as _parse

@@ -21,8 +21,9 @@ from blobformat.cli import envelope as _cli_envelope
 from blobformat.cli import io as cio
 from blobformat.cli import scan as _cli_scan
 from blobformat.cli import session as _cli_session
+from blobformat.cli import sign as _cli_sign
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 _HEX_WIDTH = 64
 
@@ -100,7 +101,7 @@ def _summary(blob: blobformat.Blob, size: int) -> str:
     kind = type(blob)
     parts = [f"{kind.KIND} ({kind.__name__})", f"{size} bytes"]
     if not isinstance(blob, blobformat.PVKFile):
-        parts.insert(1, header.blob_type.name)
+        parts.insert(1, kind.BLOB_TYPE.name)
         parts.insert(2, f"version {header.version}")
         alg = header.key_alg
         parts.insert(
@@ -310,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Session keys and the signed envelope live in their own modules.
     _cli_session.register(sub)
     _cli_envelope.register(sub)
+    # Signatures and PFX files (SPEC §15.9, §14.8).
+    _cli_sign.register(sub)
     _cli_scan.register(sub)
     return parser
 

@@ -39,7 +39,6 @@ from blobformat.cli.io import (
 __all__ = ["register", "run_open", "run_seal", "run_verify"]
 
 _PROG: Final = "blobformat"
-_PVK_MAGIC: Final = b"\x1e\xf1\xb5\xb0"
 
 
 def _generation(text: str) -> int:

@@ -78,7 +78,7 @@ def summary(blob: blobformat.Blob) -> str:
         )
     elif isinstance(blob, blobformat.OpaqueKeyBlob | blobformat.PublicKeyBlobEx | blobformat.KeyStateBlob):
         text = (
-            f"{blob.header.blob_type.name}, version {blob.header.version}, "
+            f"{type(blob).BLOB_TYPE.name}, version {blob.header.version}, "
             f"{_alg(blob.header.key_alg)}, {len(blob.body)}-byte body"
         )
     else:

@@ -8,99 +8,62 @@ Decoding order (SPEC §4.3), which decides which error is reported first:
 3. the 8-byte BLOBHEADER (and, for key blobs, the 4-byte magic) is present;
 4. ``bType`` and the magic select the kind, else ``UnsupportedBlobError``;
 5. ``reserved`` and ``bVersion`` are checked;
-6. the fields that size the body are read and checked (ALG_ID, bit lengths);
+6. the fixed part (every field before the first variable-size one) must be
+   complete before any of its values is checked (SPEC §4.3 step 7); then
+   its values are checked (ALG_ID, bit lengths);
 7. the full length the body needs is compared with the input, before any
    number is read; then the body is read and its numbers checked.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping
-from typing import TypeVar
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from blobformat.codec import registry as _registry
 from blobformat.codec import wire as _wire
-from blobformat.codec.model_base import _Model
-from blobformat.codec.models import (
-    Blob,
+from blobformat.codec.model_base import (
     BlobHeader,
-    DHPrivateKeyBlob,
-    DHPrivateKeyBlobV3,
-    DHPublicKeyBlob,
-    DHPublicKeyBlobV3,
-    DSSPrivateKeyBlob,
-    DSSPrivateKeyBlobV3,
-    DSSPublicKeyBlob,
-    DSSPublicKeyBlobV3,
     DSSSeed,
-    KeyStateBlob,
-    OpaqueKeyBlob,
-    PlaintextKeyBlob,
-    PublicKeyBlobEx,
-    PVKFile,
-    RSAPrivateKeyBlob,
-    RSAPublicKeyBlob,
-    SimpleBlob,
-    SymmetricWrapKeyBlob,
     Tolerance,
+    _generated,
+    _Model,
 )
-from blobformat.codec.validate import alg_name, fail
-from blobformat.constants import AlgId, BlobType, PVKKeyType
+from blobformat.codec.validate import fail
+from blobformat.constants import AlgId, BlobType, alg_name
 from blobformat.errors import (
+    BlobError,
     InvalidFieldError,
-    ParseError,
     TruncatedError,
     UnsupportedBlobError,
 )
 
 __all__ = [
-    "PVK_MAGIC",
+    "HEADER_OFFSETS",
     "as_bytes",
-    "check_pvk_header",
-    "check_pvk_key",
+    "header_values",
     "parse",
     "parse_as",
     "read_header",
 ]
 
-PVK_MAGIC = b"\x1e\xf1\xb5\xb0"
-
-_KEY_KINDS: dict[tuple[int, bytes], type[_Model]] = {
-    (BlobType.PUBLICKEYBLOB, b"RSA1"): RSAPublicKeyBlob,
-    (BlobType.PRIVATEKEYBLOB, b"RSA2"): RSAPrivateKeyBlob,
-    (BlobType.PUBLICKEYBLOB, b"DSS1"): DSSPublicKeyBlob,
-    (BlobType.PRIVATEKEYBLOB, b"DSS2"): DSSPrivateKeyBlob,
-    (BlobType.PUBLICKEYBLOB, b"DSS3"): DSSPublicKeyBlobV3,
-    (BlobType.PRIVATEKEYBLOB, b"DSS4"): DSSPrivateKeyBlobV3,
-    (BlobType.PUBLICKEYBLOB, b"\x00DH1"): DHPublicKeyBlob,
-    (BlobType.PRIVATEKEYBLOB, b"\x00DH2"): DHPrivateKeyBlob,
-    (BlobType.PUBLICKEYBLOB, b"\x00DH3"): DHPublicKeyBlobV3,
-    (BlobType.PRIVATEKEYBLOB, b"\x00DH4"): DHPrivateKeyBlobV3,
-}
-_MAGICS = {magic: bt for (bt, magic) in _KEY_KINDS}
-_KEY_KINDS_BY_MAGIC: dict[bytes, dict[int, type[_Model]]] = {}
-for (_bt, _magic), _kind in _KEY_KINDS.items():
-    _KEY_KINDS_BY_MAGIC.setdefault(_magic, {})[_bt] = _kind
-_NO_KIND: dict[int, type[_Model]] = {}
-
-_OTHER_KINDS: dict[int, type[_Model]] = {
-    BlobType.SIMPLEBLOB: SimpleBlob,
-    BlobType.PLAINTEXTKEYBLOB: PlaintextKeyBlob,
-    BlobType.SYMMETRICWRAPKEYBLOB: SymmetricWrapKeyBlob,
-    BlobType.OPAQUEKEYBLOB: OpaqueKeyBlob,
-    BlobType.PUBLICKEYBLOBEX: PublicKeyBlobEx,
-    BlobType.KEYSTATEBLOB: KeyStateBlob,
-}
-
-# Offsets of the BLOBHEADER fields (SPEC §4.1).
-_HEADER_OFFSETS = {
+#: Offsets of the BLOBHEADER fields (SPEC §4.1).
+HEADER_OFFSETS = {
     "header.blob_type": 0,
     "header.version": 1,
     "header.reserved": 2,
     "header.key_alg": 4,
 }
 
+if TYPE_CHECKING:
+    # Type-only: the models register themselves in the registry this module reads.
+    from blobformat.codec.models import Blob
+
 _M = TypeVar("_M", bound=_Model)
+_BY_TYPE = _registry.BY_TYPE
+_BY_LEAD = _registry.BY_LEADING_MAGIC
+_QUICK = _registry.QUICK
 
 
 def as_bytes(data: object) -> bytes:
@@ -137,7 +100,11 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _header_values(data: bytes) -> dict[str, _wire.Value]:
+def header_values(data: bytes) -> tuple[int, int, int, int]:
+    """``(bType, bVersion, reserved, aiKeyAlg)`` of a BLOBHEADER.
+
+    :raises TruncatedError: [HDR-6] if fewer than 8 bytes are given.
+    """
     if len(data) < 8:
         raise TruncatedError(
             "input is shorter than the 8-byte BLOBHEADER",
@@ -148,12 +115,12 @@ def _header_values(data: bytes) -> dict[str, _wire.Value]:
             field="header",
             rule="HDR-6",
         )
-    return {
-        "header.blob_type": data[0],
-        "header.version": data[1],
-        "header.reserved": int.from_bytes(data[2:4], "little"),
-        "header.key_alg": int.from_bytes(data[4:8], "little"),
-    }
+    return (
+        data[0],
+        data[1],
+        int.from_bytes(data[2:4], "little"),
+        int.from_bytes(data[4:8], "little"),
+    )
 
 
 def read_header(data: bytes, *, base: int = 0) -> BlobHeader:
@@ -162,28 +129,25 @@ def read_header(data: bytes, *, base: int = 0) -> BlobHeader:
     :raises TruncatedError: if fewer than 8 bytes are given.
     """
     try:
-        values = _header_values(data)
+        blob_type, version, reserved, key_alg = header_values(data)
     except TruncatedError as err:
-        raise _relocate(err, base, "") from None
-    key_alg = int(values["header.key_alg"])  # type: ignore[arg-type]
-    blob_type = int(values["header.blob_type"])  # type: ignore[arg-type]
+        raise err.relocated(base) from None
     return BlobHeader(
-        blob_type=BlobType(blob_type) if blob_type in _BLOB_TYPES else blob_type,  # type: ignore[arg-type]
-        version=int(values["header.version"]),  # type: ignore[arg-type]
-        key_alg=AlgId(key_alg) if key_alg in _ALG_VALUES else key_alg,
-        reserved=int(values["header.reserved"]),  # type: ignore[arg-type]
+        blob_type=_BLOB_TYPES.get(blob_type, blob_type),
+        version=version,
+        key_alg=_ALGS.get(key_alg, key_alg),
+        reserved=reserved,
     )
 
 
-_BLOB_TYPES = {int(t) for t in BlobType}
-_ALG_VALUES = {int(a) for a in AlgId}
+_BLOB_TYPES: dict[int, BlobType] = {int(t): t for t in BlobType}
+_ALGS: dict[int, AlgId] = {int(a): a for a in AlgId}
 
 
-def _unsupported(data: bytes, values: Mapping[str, _wire.Value], extra: str) -> UnsupportedBlobError:
-    bt = int(values["header.blob_type"])  # type: ignore[arg-type]
+def _unsupported(data: bytes, header: tuple[int, int, int, int], extra: str) -> UnsupportedBlobError:
     return UnsupportedBlobError(
-        f"unsupported blob: bType 0x{bt:02X}, bVersion {values['header.version']!r}, "
-        f"aiKeyAlg {alg_name(int(values['header.key_alg']))}{extra}",  # type: ignore[arg-type]
+        f"unsupported blob: bType 0x{header[0]:02X}, bVersion {header[1]!r}, "
+        f"aiKeyAlg {alg_name(header[3])}{extra}",
         offset=0,
         field="header.blob_type",
         rule="HDR-1",
@@ -191,14 +155,13 @@ def _unsupported(data: bytes, values: Mapping[str, _wire.Value], extra: str) -> 
     )
 
 
-def _select(data: bytes, values: Mapping[str, _wire.Value]) -> type[_Model]:
-    bt = values["header.blob_type"]
-    if not isinstance(bt, int):  # pragma: no cover - read as int above
-        raise TypeError("bType")
-    if bt in _OTHER_KINDS:
-        return _OTHER_KINDS[bt]
+def _select(data: bytes, header: tuple[int, int, int, int]) -> type[Blob]:
+    bt = header[0]
+    kind = _registry.BY_TYPE.get(bt)
+    if kind is not None:
+        return kind.model
     if bt not in (BlobType.PUBLICKEYBLOB, BlobType.PRIVATEKEYBLOB):
-        raise _unsupported(data, values, "")
+        raise _unsupported(data, header, "")
     if len(data) < 12:
         raise TruncatedError(
             "input ends before the key blob's 4-byte magic",
@@ -209,155 +172,139 @@ def _select(data: bytes, values: Mapping[str, _wire.Value]) -> type[_Model]:
             rule="HDR-6",
         )
     magic = data[8:12]
-    kind = _KEY_KINDS.get((bt, magic))
+    by_type = _registry.BY_MAGIC.get(magic)
+    if by_type is None:
+        raise _unsupported(data, header, f", magic {magic.hex()}")
+    kind = by_type.get(bt)
     if kind is not None:
-        return kind
-    if magic in _MAGICS:
-        fail(
-            "magic does not match bType",
-            field="magic",
-            offsets={"magic": 8},
-            rule="HDR-5",
-            expected="a " + BlobType(bt).name + " magic",
-            actual=f"{magic!r} (a {BlobType(_MAGICS[magic]).name} magic)",
-        )
-    raise _unsupported(data, values, f", magic {magic.hex()}")
-
-
-def _check_header(cls: type[_Model], values: Mapping[str, _wire.Value]) -> None:
-    reserved = values["header.reserved"]
-    if reserved != 0:
-        fail(
-            "BLOBHEADER.reserved must be 0",
-            field="header.reserved",
-            offsets=_HEADER_OFFSETS,
-            rule="HDR-3",
-            expected="0",
-            actual=str(reserved),
-        )
-    if cls.VERSION is not None and values["header.version"] != cls.VERSION:
-        fail(
-            f"bVersion does not match the {cls.KIND} layout",
-            field="header.version",
-            offsets=_HEADER_OFFSETS,
-            rule="HDR-2",
-            expected=str(cls.VERSION),
-            actual=str(values["header.version"]),
-        )
-
-
-def _recover_private_exponent(
-    values: Mapping[str, _wire.Value], fragment: bytes, offset: int
-) -> int:
-    """Rebuild a shortened RSA ``d`` from p, q, e and its low bytes (SPEC §13)."""
-    p, q, e = values["prime1"], values["prime2"], values["public_exponent"]
-    if not (isinstance(p, int) and isinstance(q, int) and isinstance(e, int)):
-        raise TypeError("numbers")  # pragma: no cover
-    low = int.from_bytes(fragment, "little")
-    mask = (1 << (8 * len(fragment))) - 1
-    candidates = []
-    if p > 1 and q > 1:
-        phi = (p - 1) * (q - 1)
-        from math import gcd
-
-        lcm = phi // gcd(p - 1, q - 1)
-        for modulus in (lcm, phi):
-            try:
-                candidates.append(pow(e, -1, modulus))
-            except ValueError:
-                continue
-    for d in candidates:
-        if d & mask == low:
-            return d
-    raise InvalidFieldError(
-        "shortened private exponent cannot be recovered from the primes",
-        offset=offset,
-        field="private_exponent",
-        rule="RSA-2",
+        return kind.model
+    other = next(iter(by_type.values())).model.BLOB_TYPE
+    fail(
+        "magic does not match bType",
+        field="magic",
+        offsets={"magic": 8},
+        rule="HDR-5",
+        expected="a " + BlobType(bt).name + " magic",
+        actual=f"{magic!r} (a {other.name} magic)",
     )
 
 
-def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
-    """Strict decoding through the generated readers, or ``None``.
+def _check_header(cls: type[_Model], header: tuple[int, int, int, int]) -> None:
+    if header[2] != 0:
+        fail(
+            "BLOBHEADER.reserved must be 0",
+            field="header.reserved",
+            offsets=HEADER_OFFSETS,
+            rule="HDR-3",
+            expected="0",
+            actual=str(header[2]),
+        )
+    if cls.VERSION is not None and header[1] != cls.VERSION:
+        fail(
+            f"bVersion does not match the {cls.KIND} layout",
+            field="header.version",
+            offsets=HEADER_OFFSETS,
+            rule="HDR-2",
+            expected=str(cls.VERSION),
+            actual=str(header[1]),
+        )
 
-    Applies the same rules in the same order as :func:`_decode`; it returns
-    ``None`` (and the caller re-runs the generic path, which raises the
-    located error) whenever the input is not a plain valid blob.
+
+def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
+    """Strict decoding through the generated reader, or ``None``.
+
+    Applies the same rules in the same order as :func:`_decode`, without
+    locating errors: it returns ``None`` (and the caller runs the generic
+    path, which raises the located error) whenever the input is not a plain
+    valid blob. The reader compares the whole length the parameters imply
+    with the input before it slices any number.
     """
-    layout = cls.LAYOUT
-    prefix = _wire.prefix_plan(layout)
-    size = len(data)
-    if size < prefix.end:
-        return None
-    rest_max = cls._REST_MAX
-    if prefix.open_ended and rest_max is not None and size - prefix.fields[-1].offset > rest_max:
-        return None  # The generic path reports it without copying the rest.
-    head = prefix.read_fast(data)
-    if head is None:
-        return None
-    if not cls._prefix_ok(head):
-        # The class's quick test was not conclusive: the full rules decide.
-        cls._check_prefix(dict(zip(prefix.names, head, strict=True)), prefix.offset_map)
-    index = prefix.param_index
-    if index:
-        params = (head[index[0]],) if len(index) == 1 else tuple([head[i] for i in index])
-        full = _wire.plan_for(layout, params)
-        if size != full.end and not (full.open_ended and size >= full.end):
+    return cast("_M | None", _fast_decoder(cls, framed=False)(data))
+
+
+def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Model | None]:
+    """The fast strict decoder of ``cls``; ``framed`` adds the BLOBHEADER's checks."""
+    gen = _generated(cls)
+    rest_max, prefix_end = cls._REST_MAX, gen.template.prefix_end
+    generated = gen.fast
+    if generated is not None:
+        if rest_max is None:
+            return generated if framed else functools.partial(generated, framed=False)
+
+        def bounded(data: bytes) -> _Model | None:
+            if len(data) - prefix_end > rest_max:
+                return None  # The generic path reports it without copying the rest.
+            return generated(data, framed)
+
+        return bounded
+    read, check, assemble = gen.template.reader, cls._check_prefix, gen.assemble
+    version = cls.VERSION
+
+    def fast(data: bytes) -> _Model | None:
+        if rest_max is not None and len(data) - prefix_end > rest_max:
             return None
-        tail = full.read_tail(data)
-        if tail is None:
+        row = read(data)
+        # A framed blob's row starts with bType, bVersion, reserved (HDR-2, HDR-3).
+        if row is None or (framed and (row[2] or (version is not None and row[1] != version))):
             return None
-        body = head + tail
-    else:
-        # Nothing sizes the body: the prefix plan is the whole plan.
-        full, body = prefix, head
-        if size != full.end and not full.open_ended:
+        try:
+            check(row, None)
+            return assemble(row)
+        except BlobError:
             return None
-    assemble = full.assemblers.get(cls) or cls._assembler(full)
-    return assemble(body)  # type: ignore[return-value]
+
+    return fast
+
+
+def _fast(kind: _registry.Kind) -> Callable[[bytes], Blob | None]:
+    if kind.fast is not None:
+        return kind.fast
+    # The kind's model is a Blob, so its decoder returns one.
+    fast = cast("Callable[[bytes], Blob | None]", _fast_decoder(kind.model, framed=kind.framed))
+    object.__setattr__(kind, "fast", fast)
+    return fast
 
 
 def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
-    if cls._FAST and not lenient:
-        fast = _decode_fast(cls, data)
-        if fast is not None:
-            return fast
+    """The generic decoder: every rule in SPEC order, every error located."""
     layout = cls.LAYOUT
+    template = _wire.template(layout)
     prefix = _wire.prefix_plan(layout)
     _wire.check_length(prefix, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=True)
     values = _wire.read(prefix, data, {}, const_rule="HDR-5", skip_rest=True)
-    cls._check_prefix(values, prefix.offsets())
+    cls._check_prefix(tuple([values.get(name) for name in template.names]), prefix.offsets())
     if prefix.open_ended:
-        # SPEC §4.3 step 6: the rest's length is checked before the rest is copied.
+        # SPEC §4.3 step 9: the rest's length is checked before the rest is copied.
         cls._check_rest(len(data) - prefix.fields[-1].offset, prefix.offsets())
-    full = _wire.plan(layout, {k: values[k] for k in layout.params})  # type: ignore[misc]
+    params = tuple([_int(values[name]) for name in layout.params])
     tolerated: list[Tolerance] = []
-    if lenient and cls is RSAPrivateKeyBlob and len(data) < full.end:
+    short = cls._SHORT_TAIL
+    if lenient and short:
+        full = _wire.plan_for(layout, params)
         last = full.fields[-1]
-        if len(data) >= last.offset:
+        if len(data) < full.end and last.path == short and len(data) >= last.offset:
             # Windows imports private blobs whose d is cut short (SPEC §13).
-            _wire.check_length(
-                _wire.Plan(full.fields[:-1], last.offset, False),
-                last.offset,
-                rule=cls.RULE,
-                what=cls.KIND,
-            )
-            _wire.read(_wire.Plan(full.fields[:-1], last.offset, False), data, values)
+            head = _wire.Plan(full.fields[:-1], last.offset, False, (), {}, {})
+            _wire.check_length(head, last.offset, rule=cls.RULE, what=cls.KIND)
+            _wire.read(head, data, values)
             fragment = data[last.offset :]
-            values[last.path] = _recover_private_exponent(values, fragment, last.offset)
+            values[last.path] = cls._recover_short_tail(values, fragment, last.offset)
             tolerated.append(
                 Tolerance(
                     "short-private-exponent",
                     last.offset,
-                    f"{len(fragment)} of {last.size} bytes of private_exponent present;"
+                    f"{len(fragment)} of {last.size} bytes of {short} present;"
                     " recomputed from the primes",
                     cls.RULE,
                 )
             )
             return _build(cls, values, tolerated, lenient=True)
-    extra = _wire.check_length(
-        full, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=lenient
+    # The whole length the parameters imply is compared with the input before a
+    # plan is made or any number is read (SPEC §4.3).
+    extra = _wire.require(
+        layout, params, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=lenient
     )
+    full = _wire.plan_for(layout, params)
     if extra:
         tolerated.append(
             Tolerance("trailing-data", full.end, f"{extra} bytes after the blob", cls.RULE)
@@ -365,6 +312,12 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
         data = data[: full.end]
     _wire.read(full, data, values, const_rule="HDR-5")
     return _build(cls, values, tolerated, lenient=lenient)
+
+
+def _int(value: _wire.Value) -> int:
+    if not isinstance(value, int):  # pragma: no cover - length parameters are integers
+        raise TypeError("length parameter")
+    return value
 
 
 #: Rules whose violations lenient decoding rewrites to the canonical form (SPEC §13).
@@ -390,7 +343,7 @@ def _build(
     err: InvalidFieldError = original
     # Each rule is rewritten at most once: DSS-6/DH-6 and DSS-7 can both apply.
     for _ in range(len(_CANONICALISED)):
-        note = _canonicalise(fixed, err)
+        note = _canonicalise(cls, fixed, err)
         if note is None:
             raise original
         notes.append(note)
@@ -403,15 +356,15 @@ def _build(
     raise original  # pragma: no cover - every rule rewrites once at most
 
 
-def _canonicalise(values: dict[str, _wire.Value], err: InvalidFieldError) -> Tolerance | None:
+def _canonicalise(
+    cls: type[_Model], values: dict[str, _wire.Value], err: InvalidFieldError
+) -> Tolerance | None:
     """Rewrite the value ``err`` objects to; ``None`` if there is no canonical form."""
     offset = err.offset or 0
     if err.field not in ("bit_length", "p", "seed.counter"):
         return None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
     if err.rule == "DSS-7":
-        counter = values["seed.counter"]
-        if not isinstance(counter, int):  # pragma: no cover - read as a u32
-            raise TypeError("seed.counter")
+        counter = _int(values["seed.counter"])
         values["seed.counter"] = DSSSeed.NO_SEED_COUNTER
         return Tolerance(
             "ambiguous-seed-counter",
@@ -419,17 +372,18 @@ def _canonicalise(values: dict[str, _wire.Value], err: InvalidFieldError) -> Tol
             f"DSSSEED counter 0x{counter:08X} read as no seed (0xFFFFFFFF)",
             "DSS-7",
         )
+    rng = cls.BITS
+    if rng is None:  # pragma: no cover - only sized key blobs raise RSA-5, DSS-6, DH-6
+        return None
     if err.rule == "RSA-5":
-        name, number, step, low, high = "bit_length", values["modulus"], 8, 384, 16384
+        name, number, step = "bit_length", _int(values["modulus"]), 8
     else:
         name = "bit_length" if "bit_length" in values else "bit_length_p"
-        number, step, low, high = values["p"], 64, 512, 4096
-    declared = values[name]
-    if not (isinstance(number, int) and isinstance(declared, int)):  # pragma: no cover
-        raise TypeError("numbers")
+        number, step = _int(values["p"]), 64
+    declared = _int(values[name])
     bits = number.bit_length()
-    canonical = max(low, -(-bits // step) * step)
-    if canonical == declared or canonical > high or bits <= canonical - 8:
+    canonical = max(rng.low, -(-bits // step) * step)
+    if canonical == declared or canonical > rng.high or bits <= canonical - 8:
         return None
     values[name] = canonical
     what = "modulus" if err.rule == "RSA-5" else "p"
@@ -452,8 +406,9 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
         private blobs whose private exponent is cut short (as Windows
         imports them), bit lengths that are not the canonical one for the
         modulus (RSA-5, DSS-6, DH-6) and DSSSEED counters with the high bit
-        set (DSS-7), rewritten to their canonical form. What was tolerated is recorded in the model's
-        ``tolerated`` field, and ``to_bytes()`` then gives the canonical form.
+        set (DSS-7), rewritten to their canonical form. What was tolerated
+        is recorded in the model's ``tolerated`` field, and ``to_bytes()``
+        then gives the canonical form.
     :returns: a frozen model (see :data:`blobformat.Blob`).
     :raises TypeError: if ``data`` is not bytes-like.
     :raises TruncatedError: if the input ends inside a field.
@@ -462,22 +417,21 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     :raises UnsupportedBlobError: if the input is not a kind SPEC.md covers.
     """
     buf = data if type(data) is bytes else as_bytes(data)
-    if buf[:4] == PVK_MAGIC:
-        return _decode(PVKFile, buf, lenient=lenient)
-    if len(buf) >= 12:
-        # Fast dispatch for the common case; anything unusual takes the path below.
+    if not lenient and len(buf) >= 12:
+        # The common case first: a known kind, decoded by its generated reader.
         bt = buf[0]
-        cls = _OTHER_KINDS.get(bt) or _KEY_KINDS_BY_MAGIC.get(buf[8:12], _NO_KIND).get(bt)
-        if cls is not None and buf[2:4] == b"\x00\x00" and buf[1] == cls.VERSION:
-            if not lenient and cls._FAST:
-                fast = _decode_fast(cls, buf)
-                if fast is not None:
-                    return fast  # type: ignore[return-value]
-            return _decode(cls, buf, lenient=lenient)  # type: ignore[return-value]
-    values = _header_values(buf)
-    cls = _select(buf, values)
-    _check_header(cls, values)
-    return _decode(cls, buf, lenient=lenient)  # type: ignore[return-value]
+        kind = _QUICK.get(bt << 16 | buf[8] << 8 | buf[11]) or _BY_TYPE.get(bt) or _QUICK.get(bt)
+        if kind is not None:
+            found = (kind.fast or _fast(kind))(buf)
+            if found is not None:
+                return found
+    lead = _BY_LEAD.get(buf[:4])
+    if lead is not None:
+        return _decode(lead.model, buf, lenient=lenient)
+    header = header_values(buf)
+    cls = _select(buf, header)
+    _check_header(cls, header)
+    return _decode(cls, buf, lenient=lenient)
 
 
 def parse_as(cls: type[_M], data: bytes | bytearray | memoryview, *, lenient: bool = False) -> _M:
@@ -491,158 +445,5 @@ def parse_as(cls: type[_M], data: bytes | bytearray | memoryview, *, lenient: bo
             f"expected a {cls.KIND} blob, got a {type(blob).KIND} blob",
             offset=0,
             field="header",
-        )
-    return blob
-
-
-# ---------------------------------------------------------------------------
-# PVK -- SPEC §12
-
-
-def check_pvk_header(values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None) -> None:
-    """Rules on the PVK header, checked before the salt and key are read."""
-    if values["header.reserved"] != 0:
-        fail(
-            "PVK reserved field must be 0",
-            field="header.reserved",
-            offsets=offsets,
-            rule="PVK-1",
-            expected="0",
-            actual=str(values["header.reserved"]),
-        )
-    key_type = values["header.key_type"]
-    if key_type not in (PVKKeyType.AT_KEYEXCHANGE, PVKKeyType.AT_SIGNATURE):
-        fail(
-            "PVK key type must be AT_KEYEXCHANGE (1) or AT_SIGNATURE (2)",
-            field="header.key_type",
-            offsets=offsets,
-            rule="PVK-2",
-            expected="1 or 2",
-            actual=str(key_type),
-        )
-    encrypted = values["header.encrypted"]
-    if encrypted not in (0, 1):
-        fail(
-            "PVK encrypted flag must be 0 or 1",
-            field="header.encrypted",
-            offsets=offsets,
-            rule="PVK-3",
-            expected="0 or 1",
-            actual=str(encrypted),
-        )
-    salt_length = values["header.salt_length"]
-    if not isinstance(salt_length, int):  # pragma: no cover
-        raise TypeError("salt_length")
-    if encrypted and not 1 <= salt_length <= PVKFile.MAX_SALT:
-        fail(
-            "salt length of an encrypted PVK out of range",
-            field="header.salt_length",
-            offsets=offsets,
-            rule="PVK-4",
-            expected=f"1..{PVKFile.MAX_SALT}",
-            actual=str(salt_length),
-        )
-    if not encrypted and salt_length != 0:
-        fail(
-            "an unencrypted PVK has no salt",
-            field="header.salt_length",
-            offsets=offsets,
-            rule="PVK-4",
-            expected="0",
-            actual=str(salt_length),
-        )
-    key_length = values["header.key_length"]
-    if not isinstance(key_length, int):  # pragma: no cover
-        raise TypeError("key_length")
-    if not 8 <= key_length <= PVKFile.MAX_KEY:
-        fail(
-            "PVK key length out of range",
-            field="header.key_length",
-            offsets=offsets,
-            rule="PVK-5",
-            expected=f"8..{PVKFile.MAX_KEY}",
-            actual=str(key_length),
-        )
-
-
-def _relocate(err: ParseError, base: int, prefix: str) -> ParseError:
-    """The same error, located inside an enclosing structure."""
-    moved = copy.copy(err)
-    moved.offset = base + (err.offset or 0)
-    if prefix:
-        moved.field = f"{prefix}.{err.field}" if err.field else prefix
-    moved.args = (moved._render(),)
-    return moved
-
-
-_PVK_ALGS = {
-    PVKKeyType.AT_KEYEXCHANGE: frozenset({AlgId.CALG_RSA_KEYX}),
-    PVKKeyType.AT_SIGNATURE: frozenset({AlgId.CALG_RSA_SIGN, AlgId.CALG_DSS_SIGN}),
-}
-
-
-def check_pvk_key(
-    pvk: PVKFile, offsets: Mapping[str, int] | None
-) -> RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3 | None:
-    """Check the key blob of a PVK file; parse it when it is not encrypted."""
-    # The lengths were checked with the header (check_pvk_header), so the
-    # key data holds at least the 8-byte BLOBHEADER.
-    base = 24 + len(pvk.salt)
-    header = _header_values(pvk.key_data)
-    inner = {f"key.{k}": base + v for k, v in _HEADER_OFFSETS.items()}
-    if header["header.blob_type"] != BlobType.PRIVATEKEYBLOB:
-        fail(
-            "a PVK file must hold a PRIVATEKEYBLOB",
-            field="key.header.blob_type",
-            offsets=inner,
-            rule="PVK-7",
-            expected="0x07 (PRIVATEKEYBLOB)",
-            actual=f"0x{int(header['header.blob_type']):02X}",  # type: ignore[arg-type]
-        )
-    key_alg = int(header["header.key_alg"])  # type: ignore[arg-type]
-    allowed = _PVK_ALGS[pvk.key_type]
-    if key_alg not in allowed:
-        fail(
-            "PVK key type does not match the key blob's ALG_ID",
-            field="key.header.key_alg",
-            offsets=inner,
-            rule="PVK-8",
-            expected=" or ".join(sorted(a.name for a in allowed))
-            + f" for key type {pvk.key_type.name}",
-            actual=alg_name(key_alg),
-        )
-    if pvk.encrypted:
-        # Only the BLOBHEADER is in clear; the body is checked after decryption.
-        if header["header.reserved"] != 0:
-            fail(
-                "BLOBHEADER.reserved must be 0",
-                field="key.header.reserved",
-                offsets=inner,
-                rule="HDR-3",
-                expected="0",
-                actual=str(header["header.reserved"]),
-            )
-        if header["header.version"] not in (2, 3):
-            fail(
-                "bVersion of a private key blob must be 2 or 3",
-                field="key.header.version",
-                offsets=inner,
-                rule="HDR-2",
-                expected="2 or 3",
-                actual=str(header["header.version"]),
-            )
-        return None
-    try:
-        blob = parse(pvk.key_data)
-    except ParseError as err:
-        raise _relocate(err, base, "key") from None
-    if not isinstance(blob, RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
-        fail(
-            "a PVK file must hold an RSA or DSS private key blob",
-            field="key.magic",
-            offsets={"key.magic": base + 8},
-            rule="PVK-7",
-            expected="RSA2, DSS2 or DSS4",
-            actual=type(blob).__name__,
         )
     return blob

@@ -14,14 +14,15 @@ import dataclasses
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
-from blobformat.codec import schema as _schema
 from blobformat.codec import wire as _wire
 from blobformat.codec.schema import Layout
+from blobformat.codec.validate import BitRange
 from blobformat.constants import AlgId, BlobType
+from blobformat.errors import BlobError
 
-__all__ = ["BlobHeader", "DSSSeed", "FieldSpan", "Tolerance"]
+__all__ = ["BlobHeader", "DSSSeed", "FieldSpan", "Generated", "Tolerance", "row_index"]
 
 _M = TypeVar("_M", bound="_Model")
 
@@ -50,14 +51,15 @@ class Tolerance:
 class BlobHeader:
     """BLOBHEADER / PUBLICKEYSTRUC (SPEC §4.1).
 
-    :ivar blob_type: ``bType``.
+    :ivar blob_type: ``bType``: a :class:`BlobType` when known, else the raw
+        value (a PVK file's encrypted key blob is not checked further).
     :ivar version: ``bVersion`` (2, or 3 for DSS/DH version-3 blobs).
     :ivar key_alg: ``aiKeyAlg``: an :class:`AlgId` when known, else the raw value
         (only opaque kinds may carry unknown values).
     :ivar reserved: ``reserved``; always 0 in an accepted blob.
     """
 
-    blob_type: BlobType
+    blob_type: BlobType | int
     version: int
     key_alg: AlgId | int
     reserved: int = 0
@@ -129,10 +131,20 @@ def _describe_int(value: int) -> str:
 
 
 class _Model:
-    """Shared behaviour of every blob model (not public)."""
+    """Shared behaviour of every blob model (not public).
+
+    A kind is declared by its schema (:mod:`blobformat.codec.schema`), its
+    model class (the fields, the class variables below and its rules) and
+    one registry entry (:mod:`blobformat.codec.registry`). Everything else —
+    the reader, the encoder, the constructor used by the decoder — is
+    derived once per class from the schema's template.
+    """
 
     __slots__ = ()
 
+    # Every concrete model is a dataclass; declaring the protocol's attribute
+    # lets dataclasses.fields() accept model classes without casts.
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
     KIND: ClassVar[str]
     BLOB_TYPE: ClassVar[BlobType]
     VERSION: ClassVar[int | None]
@@ -140,46 +152,65 @@ class _Model:
     #: The SPEC rule naming this kind's layout (sizes, no trailing bytes).
     RULE: ClassVar[str]
     SECRET: ClassVar[frozenset[str]] = frozenset()
+    #: The bit lengths the kind's size field allows (sized key blobs only).
+    BITS: ClassVar[BitRange | None] = None
+    #: Lenient mode: the last field that may be cut short and recomputed by
+    #: :meth:`_recover_short_tail` (SPEC §13), or ``""``.
+    _SHORT_TAIL: ClassVar[str] = ""
+    #: Whether the field sizes alone guarantee every body rule, so that the
+    #: decoder may skip :meth:`_check_body` (decided per class).
+    _BODY_IMPLIED: ClassVar[bool] = False
+    #: For a *decoded* blob, the body rules its field sizes do not already
+    #: guarantee, as an expression over the new model ``o``: the fast decoder
+    #: accepts when it is true and otherwise leaves the verdict (and the
+    #: located error) to the generic decoder, which runs :meth:`_check_body`.
+    #: ``""``: the fast decoder runs :meth:`_check_body` itself.
+    _DECODED_GUARD: ClassVar[str] = ""
+    #: For layouts ending in "the rest of the input": the most bytes the rest
+    #: may have, checked before it is copied (``None``: no limit).
+    _REST_MAX: ClassVar[int | None] = None
+    #: Wire paths whose value is not simply the attribute of the same name:
+    #: a Python expression over the model ``o`` (the one value mapping).
+    _WIRE_EXPR: ClassVar[Mapping[str, str]] = {}
+    _BYTES_FIELDS: ClassVar[frozenset[str]] = frozenset()
+    _OPTIONAL_FIELDS: ClassVar[frozenset[str]] = frozenset()
+    #: Fields besides key_alg that hold an ALG_ID (normalised to AlgId members).
+    _ALG_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     # -- wire mapping ---------------------------------------------------------
 
-    def _wire_value(self, path: str) -> _wire.Value:
+    @classmethod
+    def _wire_expr(cls, path: str) -> str:
+        """The value of wire field ``path`` as an expression over the model ``o``."""
+        if path in cls._WIRE_EXPR:
+            return cls._WIRE_EXPR[path]
         if path == "header.blob_type":
-            return int(self.BLOB_TYPE)
+            return str(int(cls.BLOB_TYPE))
         if path == "header.version":
-            return self._version()
+            return "o.version" if cls.VERSION is None else str(cls.VERSION)
         if path == "header.reserved":
-            return 0
+            return "0"
         if path == "header.key_alg":
-            return int(getattr(self, "key_alg"))  # noqa: B009
-        if path.startswith("seed."):
-            return getattr(getattr(self, "seed"), path[5:])  # type: ignore[no-any-return]  # noqa: B009
-        return getattr(self, path)  # type: ignore[no-any-return]
+            return "int(o.key_alg)"
+        return f"o.{path}"
 
     def _version(self) -> int:
         if self.VERSION is None:  # pragma: no cover - opaque kinds override
             raise NotImplementedError
         return self.VERSION
 
-    def _params(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for name in self.LAYOUT.params:
-            value = self._wire_value(name)
-            out[name] = value if isinstance(value, int) else 0
-        return out
+    def _row(self) -> _wire.Row:
+        """The wire values of this model, in the template's order."""
+        return _generated(type(self)).row(self)
 
     def _plan(self) -> _wire.Plan:
-        return _wire.plan_for(
-            self.LAYOUT,
-            tuple([self._wire_value(name) for name in self.LAYOUT.params]),
-        )
+        gen = _generated(type(self))
+        row = gen.row(self)
+        return _wire.plan_for(self.LAYOUT, tuple([row[i] for i in gen.template.param_index]))
 
     def _wire_values(self, p: _wire.Plan) -> dict[str, _wire.Value]:
-        return {
-            f.path: self._wire_value(f.path)
-            for f in p.fields
-            if f.kind != _wire.CONST and not f.absent
-        }
+        values = dict(zip(_generated(type(self)).template.names, self._row(), strict=True))
+        return {name: values[name] for name in p.names}
 
     @classmethod
     def _from_wire(
@@ -187,43 +218,63 @@ class _Model:
         values: Mapping[str, _wire.Value],
         tolerated: tuple[Tolerance, ...] = (),
     ) -> _M:
+        """The model of decoded ``values``, through the validating constructor."""
         kwargs: dict[str, object] = {}
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        for f in _init_fields(cls):
             name = f.name
-            if not f.init:
-                continue
             if name == "tolerated":
                 kwargs[name] = tolerated
             elif name == "key_alg":
-                raw = int(values["header.key_alg"])  # type: ignore[arg-type]
-                kwargs[name] = AlgId(raw) if cls.VERSION is not None else raw
+                raw = values["header.key_alg"]
+                kwargs[name] = _ALG_BY_VALUE.get(raw, raw) if isinstance(raw, int) else raw
             elif name in cls._ALG_FIELDS:
-                kwargs[name] = _ALG_BY_VALUE.get(int(values[name]), values[name])  # type: ignore[arg-type]
+                raw = values[name]
+                kwargs[name] = _ALG_BY_VALUE.get(raw, raw) if isinstance(raw, int) else raw
             elif name == "version":
                 kwargs[name] = values["header.version"]
             elif name == "seed":
-                kwargs[name] = DSSSeed(
-                    counter=values["seed.counter"],  # type: ignore[arg-type]
-                    seed=values["seed.seed"],  # type: ignore[arg-type]
-                )
+                kwargs[name] = DSSSeed(counter=_int(values["seed.counter"]), seed=_bytes(values["seed.seed"]))
             else:
                 kwargs[name] = values[name]
         return cls(**kwargs)
 
+    @classmethod
+    def _recover_short_tail(
+        cls, values: Mapping[str, _wire.Value], fragment: bytes, offset: int
+    ) -> int:
+        """The value of a :attr:`_SHORT_TAIL` field of which only ``fragment`` is present."""
+        raise NotImplementedError  # pragma: no cover - only declared with _SHORT_TAIL
+
+    @classmethod
+    def _from_row(cls: type[_M], row: _wire.Row) -> _M:
+        """A model from a decoded row through the validating constructor.
+
+        Kinds whose fields are not plain wire values override it; the
+        generated decoder then calls it instead of assembling the model.
+        """
+        raise NotImplementedError  # pragma: no cover - see _generate
+
     # -- validation -------------------------------------------------------------
 
     @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
-        """Rules on the fields that size the rest (run before the body is read)."""
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        """Rules on the fields that size the rest, run before the body is read.
+
+        ``row`` holds at least the prefix's values, at the template's
+        positions; ``offsets`` locates errors (``None`` on the fast path,
+        which re-runs the generic decoder to report a failure).
+        """
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         """Rules on the numbers of the body."""
 
+    @classmethod
+    def _check_rest(cls, size: int, offsets: Mapping[str, int] | None) -> None:
+        """Rules on the length of a trailing open-ended field, checked before it is read."""
+
     def _check_types(self) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            if not f.init or f.name in ("seed", "tolerated"):
+        for f in _init_fields(type(self)):
+            if f.name in ("seed", "tolerated"):
                 continue
             value = getattr(self, f.name)
             if (f.name in self._ALG_FIELDS or (f.name == "key_alg" and self.VERSION is not None)) and (
@@ -244,18 +295,9 @@ class _Model:
                     f"{type(self).__name__}.{f.name} must be a non-negative int"
                 )
 
-    _BYTES_FIELDS: ClassVar[frozenset[str]] = frozenset()
-    _OPTIONAL_FIELDS: ClassVar[frozenset[str]] = frozenset()
-    #: Fields besides key_alg that hold an ALG_ID (normalised to AlgId members).
-    _ALG_FIELDS: ClassVar[frozenset[str]] = frozenset()
-
     def _validate_all(self) -> None:
         self._check_types()
-        prefix = _wire.prefix_plan(self.LAYOUT)
-        self._check_prefix(
-            {f.path: self._wire_value(f.path) for f in prefix.fields if f.kind != _wire.CONST},
-            prefix.offsets(),
-        )
+        self._check_prefix(self._row(), _wire.prefix_plan(self.LAYOUT).offsets())
         self._check_body(self._plan().offsets())
 
     def __post_init__(self) -> None:
@@ -270,129 +312,12 @@ class _Model:
         :returns: the only byte string SPEC.md accepts for this model.
         :raises EncodeError: if a field does not fit its slot.
         """
-        p = self._plan()
-        if self._FAST:
-            try:
-                return self._encoder(p)(self)
-            except (OverflowError, AttributeError, TypeError):
-                pass  # The generic encoder below reports the field that does not fit.
-        return _wire.encode(p, self._wire_values(p), rule=self.RULE)
-
-    # -- compiled fast paths (SPEC §4.3 decides what they may skip) -------------
-
-    #: Whether the generated decoder and encoder serve this class.
-    _FAST: ClassVar[bool] = True
-    #: Wire paths whose value is not simply the attribute of the same name.
-    _WIRE_EXPR: ClassVar[Mapping[str, str]] = {}
-
-    @classmethod
-    def _wire_expr(cls, path: str) -> str:
-        if path in cls._WIRE_EXPR:
-            return cls._WIRE_EXPR[path]
-        if path == "header.blob_type":
-            return str(int(cls.BLOB_TYPE))
-        if path == "header.version":
-            return "o.version" if cls.VERSION is None else str(cls.VERSION)
-        if path == "header.reserved":
-            return "0"
-        if path == "header.key_alg":
-            return "o.key_alg"
-        return f"o.{path}"
-
-    @classmethod
-    def _encoder(cls, p: _wire.Plan) -> _Encoder:
-        """A generated encoder for this class and plan, with constants folded."""
-        fn = p.encoders.get(cls)
-        if fn is None:
-            parts: list[str] = []
-            pending = b""
-            for f in p.fields:
-                if f.absent:
-                    continue
-                if f.kind == _wire.CONST:
-                    pending += f.const
-                    continue
-                expr = cls._wire_expr(f.path)
-                if f.kind == _wire.UINT and expr.isdigit():
-                    pending += int(expr).to_bytes(f.size, "little")
-                    continue
-                if pending:
-                    parts.append(repr(pending))
-                    pending = b""
-                parts.append(expr if f.kind != _wire.UINT else f"{expr}.to_bytes({f.size}, 'little')")
-            if pending:
-                parts.append(repr(pending))
-            source = f"def _enc(o):\n    return b''.join(({', '.join(parts)},))\n"
-            namespace: dict[str, object] = {}
-            exec(compile(source, f"<blobformat {cls.__name__} encoder>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
-            fn = p.encoders[cls] = namespace["_enc"]  # type: ignore[assignment]
-        return fn  # type: ignore[return-value]
-
-    @classmethod
-    def _assembler(cls, p: _wire.Plan) -> _Assembler:
-        """A generated constructor from a plan's values that skips ``__init__``.
-
-        Only the decoder calls it, after it has applied the prefix rules; the
-        body rules run inside it unless the plan's field sizes already
-        guarantee them (:meth:`_body_implied`, decided once per plan).
-        """
-        fn = p.assemblers.get(cls)
-        if fn is None:
-            index = {name: i for i, name in enumerate(p.names)}
-            params = tuple(p.param_values[name] for name in cls.LAYOUT.params)
-            lines = ["def _asm(v, _new=object.__new__, _set=object.__setattr__):", "    o = _new(_cls)"]
-            for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-                name = f.name
-                if name == "tolerated":
-                    expr = "()"
-                elif name == "key_alg":
-                    raw = f"v[{index['header.key_alg']}]"
-                    expr = f"_alg[{raw}]" if cls.VERSION is not None else raw
-                elif name in cls._ALG_FIELDS:
-                    expr = f"_alg[v[{index[name]}]]"
-                elif name == "version":
-                    expr = f"v[{index['header.version']}]"
-                elif name == "seed":
-                    expr = f"_seed(v[{index['seed.counter']}], v[{index['seed.seed']}])"
-                elif name in index:
-                    expr = f"v[{index[name]}]"
-                else:
-                    expr = "None"  # an optional number absent from this plan
-                lines.append(f"    _set(o, {name!r}, {expr})")
-            if not cls._body_implied(params):
-                lines.append("    o._check_body(_offsets)")
-            lines.append("    return o")
-            namespace: dict[str, object] = {
-                "_cls": cls,
-                "_alg": _ALG_BY_VALUE,
-                "_seed": _fast_seed,
-                "_offsets": p.offset_map,
-            }
-            exec(compile("\n".join(lines) + "\n", f"<blobformat {cls.__name__} decoder>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
-            fn = p.assemblers[cls] = namespace["_asm"]  # type: ignore[assignment]
-        return fn  # type: ignore[return-value]
-
-    @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        """Whether the field sizes already guarantee every body rule."""
-        return False
-
-    #: For layouts ending in "the rest of the input": the most bytes the rest
-    #: may have, checked before it is copied (``None``: no limit).
-    _REST_MAX: ClassVar[int | None] = None
-
-    @classmethod
-    def _check_rest(cls, size: int, offsets: Mapping[str, int] | None) -> None:
-        """Rules on the length of a trailing open-ended field, checked before it is read."""
-
-    @classmethod
-    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
-        """A quick, conservative test of the prefix rules on the prefix plan's values.
-
-        True only if :meth:`_check_prefix` would pass; False means "let the
-        full check decide" (a test holds the two together).
-        """
-        return False
+        try:
+            return _generated(type(self)).encode(self)
+        except (OverflowError, AttributeError, TypeError):
+            # The generic encoder reports the field that does not fit.
+            p = self._plan()
+            return _wire.encode(p, self._wire_values(p), rule=self.RULE)
 
     @property
     def header(self) -> BlobHeader:
@@ -422,23 +347,10 @@ class _Model:
             spans.append(FieldSpan(f.path, f.offset, size, value, secret))
         return tuple(spans)
 
-    @classmethod
-    def from_bytes(
-        cls: type[_M], data: bytes | bytearray | memoryview, *, lenient: bool = False
-    ) -> _M:
-        """Parse ``data`` and require it to be this kind of blob.
-
-        :raises ParseError: as :func:`blobformat.parse` does.
-        :raises UnsupportedBlobError: if the bytes are another kind.
-        """
-        from blobformat.codec.decode import parse_as
-
-        return parse_as(cls, data, lenient=lenient)
-
     def __repr__(self) -> str:
         """Show the kind and public fields only; never key material."""
         parts = []
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):
             if not f.repr:
                 continue
             value = getattr(self, f.name)
@@ -467,14 +379,31 @@ _ALG_VALUES = {int(a) for a in AlgId}
 _ALG_BY_VALUE: dict[int, AlgId] = {int(a): a for a in AlgId}
 
 
-def _prefix_index(layout: str, *names: str) -> tuple[int, ...]:
-    """Positions of prefix fields among a layout's prefix-plan values."""
-    p = _wire.prefix_plan(_schema.LAYOUTS[layout])
-    return tuple(p.names.index(name) for name in names)
+def row_index(layout: Layout, *paths: str) -> tuple[int, ...]:
+    """Positions of wire fields in a row of ``layout`` (see :data:`blobformat.codec.wire.Row`)."""
+    return _wire.template(layout).index(*paths)
 
 
-_Assembler = Callable[["tuple[_wire.Value, ...]"], "_Model"]
-_Encoder = Callable[["_Model"], bytes]
+def _int(value: _wire.Value) -> int:
+    if not isinstance(value, int):  # pragma: no cover - the schema reads a u32
+        raise TypeError("expected an integer field")
+    return value
+
+
+def _bytes(value: _wire.Value) -> bytes:
+    if not isinstance(value, bytes):  # pragma: no cover - the schema reads bytes
+        raise TypeError("expected a byte-string field")
+    return value
+
+
+_INIT_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
+
+
+def _init_fields(cls: type[_Model]) -> tuple[dataclasses.Field[Any], ...]:
+    fields = _INIT_FIELDS.get(cls)
+    if fields is None:
+        fields = _INIT_FIELDS[cls] = tuple(f for f in dataclasses.fields(cls) if f.init)
+    return fields
 
 
 def _fast_seed(counter: int, seed: bytes) -> DSSSeed:
@@ -485,3 +414,145 @@ def _fast_seed(counter: int, seed: bytes) -> DSSSeed:
     return obj
 
 
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """What is derived once per model class from its template."""
+
+    template: _wire.Template
+    #: ``row(model)``: the wire values in template order.
+    row: Callable[[_Model], _wire.Row]
+    #: ``assemble(row)``: the model, without ``__init__``; runs the body
+    #: rules (unless implied) with no offsets. Only the decoder calls it,
+    #: after the prefix rules.
+    assemble: Callable[[_wire.Row], _Model]
+    #: ``encode(model)``: the canonical bytes.
+    encode: Callable[[_Model], bytes]
+    #: ``fast(data, framed=True)``: the strict decoder without error locations
+    #: (``None`` on any doubt), or ``None`` for kinds built by ``_from_row``.
+    fast: _FastFn | None = None
+
+
+_GENERATED: dict[type, Generated] = {}
+_RowFn = Callable[[_Model], _wire.Row]
+_AssembleFn = Callable[[_wire.Row], _Model]
+_FastFn = Callable[..., "_Model | None"]
+_EncodeFn = Callable[[_Model], bytes]
+
+
+def _generated(cls: type[_Model]) -> Generated:
+    """The generated functions of ``cls`` (made on first use, once per class)."""
+    gen = _GENERATED.get(cls)
+    if gen is None:
+        gen = _GENERATED[cls] = _generate(cls)
+    return gen
+
+
+def _exec(source: str, name: str, namespace: dict[str, object]) -> object:
+    # Generated once per class from our own schemas, never from input values.
+    exec(compile(source, f"<blobformat {name}>", "exec"), namespace)  # noqa: S102
+    return namespace["_fn"]
+
+
+def _generate(cls: type[_Model]) -> Generated:
+    t = _wire.template(cls.LAYOUT)
+    exprs = {name: cls._wire_expr(name) for name in t.names}
+    row_src = f"def _fn(o):\n    return ({', '.join(exprs[n] for n in t.names)},)\n"
+    row = _exec(row_src, f"{cls.__name__} row", {})
+
+    if getattr(cls._from_row, "__func__", None) is not getattr(_Model._from_row, "__func__", None):
+        return Generated(t, cast("_RowFn", row), cls._from_row, _encoder(cls, t, exprs))
+    index = {name: i for i, name in enumerate(t.names)}
+    # Slot descriptors set a frozen dataclass's fields about twice as fast as
+    # object.__setattr__.
+    namespace: dict[str, object] = {"_cls": cls, "_alg": _ALG_BY_VALUE, "_seed": _fast_seed}
+    lines = ["def _fn(v, _new=object.__new__):", "    o = _new(_cls)"]
+    for f in _init_fields(cls):
+        name = f.name
+        if name == "tolerated":
+            expr = "()"
+        elif name == "key_alg":
+            raw = f"v[{index['header.key_alg']}]"
+            expr = f"_alg[{raw}]" if cls.VERSION is not None else raw
+        elif name in cls._ALG_FIELDS:
+            expr = f"_alg[v[{index[name]}]]"
+        elif name == "version":
+            expr = f"v[{index['header.version']}]"
+        elif name == "seed":
+            expr = f"_seed(v[{index['seed.counter']}], v[{index['seed.seed']}])"
+        else:
+            expr = f"v[{index[name]}]"
+        namespace[f"_set_{name}"] = getattr(cls, name).__set__
+        lines.append(f"    _set_{name}(o, {expr})")
+    for f in dataclasses.fields(cls):
+        if not f.init and f.default is not dataclasses.MISSING:
+            namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+            lines.append(f"    _set_{f.name}(o, {f.default!r})")
+    if not cls._BODY_IMPLIED and not cls._DECODED_GUARD:
+        lines.append("    o._check_body(None)")
+    elif cls._DECODED_GUARD:
+        lines += [f"    if not ({cls._DECODED_GUARD}):", "        o._check_body(None)"]
+    lines.append("    return o")
+    assemble = _exec("\n".join(lines) + "\n", f"{cls.__name__} decoder", dict(namespace))
+    # The fast decoder: the layout's reader, the header's rules for a framed
+    # kind, the kind's prefix rules and the constructor above, in one function.
+    fast_lines = [
+        "def _fn(d, framed=True, _n=len, _f=int.from_bytes, _u=_unpack, _new=object.__new__):",
+        *t.reader_lines,
+        f"    if framed and (row[2] or row[1] != {cls.VERSION}):" if cls.VERSION is not None else "    if framed and row[2]:",
+        "        return None",
+        "    try:",
+        "        _check(row, None)",
+        *(
+            "    " + line.replace("(v[", "(row[").replace("[v[", "[row[").replace(", v[", ", row[")
+            for line in lines[1:-1]
+            if not (cls._DECODED_GUARD and ("_check_body" in line or line.startswith("    if not (")))
+        ),
+        "    except _error:",
+        "        return None",
+        *([f"    if not ({cls._DECODED_GUARD}):", "        return None"] if cls._DECODED_GUARD else []),
+        "    return o",
+    ]
+    namespace.update(t.reader_namespace)
+    namespace.update({"_check": cls._check_prefix, "_error": BlobError})
+    fast = _exec("\n".join(fast_lines) + "\n", f"{cls.__name__} fast decoder", namespace)
+    return Generated(
+        t, cast("_RowFn", row), cast("_AssembleFn", assemble), _encoder(cls, t, exprs), cast("_FastFn", fast)
+    )
+
+
+def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> _EncodeFn:
+    """Generate the encoder of ``cls``.
+
+    Constants are folded; sizes are computed from the model's own length
+    parameters with the schema's expressions.
+    """
+    params = tuple(f"_p{k}" for k in range(len(t.layout.params)))
+    body = [f"    _p{k} = {exprs[p]}" for k, p in enumerate(t.layout.params)]
+    parts: list[str] = []
+    pending = b""
+    for slot in t.slots:
+        if slot.kind == _wire.CONST:
+            pending += slot.const
+            continue
+        expr = exprs[slot.path]
+        if slot.kind == _wire.UINT and slot.size >= 0 and not slot.cond_src and expr.isdigit():
+            pending += int(expr).to_bytes(slot.size, "little")
+            continue
+        if pending:
+            parts.append(repr(pending))
+            pending = b""
+        if slot.kind == _wire.UINT:
+            part = f"({expr}).to_bytes({t.size_expr(slot, params)}, 'little')"
+        else:
+            part = expr
+        if slot.cond_src:
+            part = f"({part} if {t.cond_expr(slot, params)} else b'')"
+        parts.append(part)
+    if pending:
+        parts.append(repr(pending))
+    return cast("_EncodeFn", _exec(
+        "def _fn(o):\n" + "".join(line + "\n" for line in body)
+        + f"    return b''.join(({', '.join(parts)},))\n",
+        f"{cls.__name__} encoder",
+        {},
+    ))

@@ -14,24 +14,35 @@ secret: ``repr`` and :meth:`layout` never show them.
 
 from __future__ import annotations
 
+import functools
+import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, TypeAlias
+from typing import ClassVar, TypeAlias, TypeVar
 
+from blobformat.codec import registry as _registry
 from blobformat.codec import schema as _schema
 from blobformat.codec import validate as _validate
 from blobformat.codec import wire as _wire
+from blobformat.codec.decode import (
+    HEADER_OFFSETS,
+    header_values,
+    parse,
+    parse_as,
+    read_header,
+)
 from blobformat.codec.model_base import (
     BlobHeader,
     DSSSeed,
     FieldSpan,
     Tolerance,
-    _Assembler,
     _Model,
-    _prefix_index,
+    row_index,
 )
-from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS
-from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType
+from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS, BitRange
+from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType, alg_name
+from blobformat.errors import InvalidFieldError, ParseError
 
 __all__ = [
     "Blob",
@@ -60,8 +71,24 @@ __all__ = [
 
 _RSA_KEYX_ONLY = frozenset({AlgId.CALG_RSA_KEYX})
 _KEY_WRAP_ALGS = frozenset({AlgId.CALG_3DES, AlgId.CALG_RC2})
-_DSS_V2_BITS = frozenset(range(512, 1025, 64))
-_DH_V2_BITS = frozenset(range(512, 4097, 64))
+_B = TypeVar("_B", bound="_Blob")
+
+
+class _Blob(_Model):
+    """A model that :func:`blobformat.parse` can return (every registered kind)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_bytes(
+        cls: type[_B], data: bytes | bytearray | memoryview, *, lenient: bool = False
+    ) -> _B:
+        """Parse ``data`` and require it to be this kind of blob.
+
+        :raises ParseError: as :func:`blobformat.parse` does.
+        :raises UnsupportedBlobError: if the bytes are another kind.
+        """
+        return parse_as(cls, data, lenient=lenient)
 
 
 def _check_p_and_seed(
@@ -76,44 +103,38 @@ def _check_p_and_seed(
 # RSA -- SPEC §5
 
 
-class _RSABase(_Model):
+# Positions in a row of an RSA blob (public and private share the prefix), as
+# module constants: the prefix check runs on every parse.
+_RSA_ALG_AT, _RSA_BITS_AT, _RSA_EXP_AT = row_index(
+    _schema.LAYOUTS["RSA_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length", "public_exponent"
+)
+
+
+class _RSABase(_Blob):
     __slots__ = ()
     RULE = "RSA-2"
-    _ALG, _BITS, _EXP = _prefix_index("RSA_PUBLIC_KEY_BLOB", "header.key_alg", "bit_length", "public_exponent")
+    # Decoded, every number fills at most its field: with bitlen a multiple of
+    # 8 (RSA-5) RSA-4 holds by size, and only the modulus' top byte is left.
+    _DECODED_GUARD = "not o.bit_length & 7 and o.modulus >> (o.bit_length - 8)"
+    #: RSA-1: the modulus sizes a blob may declare.
+    BITS: ClassVar[BitRange] = BitRange(384, 16384)
+    _ALG, _BITS, _EXP = _RSA_ALG_AT, _RSA_BITS_AT, _RSA_EXP_AT
 
     @classmethod
-    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
-        e = head[cls._EXP]
-        return bool(
-            head[cls._ALG] in RSA_ALGS
-            and 384 <= head[cls._BITS] <= 16384  # type: ignore[operator]
-            and e > 2  # type: ignore[operator]
-            and e & 1  # type: ignore[operator]
-        )
-
-    @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        bits, e, rng = row[_RSA_BITS_AT], row[_RSA_EXP_AT], _RSA_BITS
+        if row[_RSA_ALG_AT] in RSA_ALGS and rng.low <= bits <= rng.high and e > 2 and e & 1:
+            return  # The common case: every rule below holds.
         _validate.check_alg(
-            values["header.key_alg"],  # type: ignore[arg-type]
+            row[cls._ALG],
             RSA_ALGS,
             what="an RSA key blob",
             field="header.key_alg",
             offsets=offsets,
             rule="HDR-4",
         )
-        _validate.check_bit_length(
-            values["bit_length"],  # type: ignore[arg-type]
-            low=384,
-            high=16384,
-            step=1,
-            field="bit_length",
-            offsets=offsets,
-            rule="RSA-1",
-        )
-        e = values["public_exponent"]
-        if not isinstance(e, int) or e < 3 or not e & 1:
+        rng.check(bits, field="bit_length", offsets=offsets, rule="RSA-1")
+        if e < 3 or not e & 1:
             _validate.fail(
                 "RSA public exponent must be odd and at least 3",
                 field="public_exponent",
@@ -124,6 +145,7 @@ class _RSABase(_Model):
             )
 
     def _check_numbers(self, names: tuple[str, ...], offsets: Mapping[str, int] | None) -> None:
+        """RSA-4 for ``names`` and RSA-5 for the modulus (raises on the first failure)."""
         bits = getattr(self, "bit_length")  # noqa: B009
         for name in names:
             _validate.check_fits(
@@ -135,6 +157,9 @@ class _RSABase(_Model):
         )
 
 
+_RSA_BITS = _RSABase.BITS
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class RSAPublicKeyBlob(_RSABase):
     """PUBLICKEYBLOB with an RSA1 body (SPEC §5.1).
@@ -142,7 +167,7 @@ class RSAPublicKeyBlob(_RSABase):
     :ivar key_alg: ``aiKeyAlg``: CALG_RSA_KEYX or CALG_RSA_SIGN.
     :ivar bit_length: ``RSAPUBKEY.bitlen``, the declared modulus size in bits.
     :ivar public_exponent: ``RSAPUBKEY.pubexp``.
-    :ivar modulus: n.
+    :ivar modulus: the modulus n.
     """
 
     KIND = "RSA public key"
@@ -157,6 +182,9 @@ class RSAPublicKeyBlob(_RSABase):
     tolerated: tuple[Tolerance, ...] = ()
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
+        bits = self.bit_length
+        if not bits & 7 and self.modulus >> (bits - 8) and not self.modulus >> bits:
+            return  # RSA-4 and RSA-5 hold: the modulus fills exactly its bytes.
         self._check_numbers(("modulus",), offsets)
 
 
@@ -169,9 +197,12 @@ class RSAPrivateKeyBlob(_RSABase):
     The numbers are not checked against each other here: that is
     :func:`blobformat.load_private_key`'s job.
 
-    :ivar prime1: p.  :ivar prime2: q.
-    :ivar exponent1: d mod (p-1).  :ivar exponent2: d mod (q-1).
-    :ivar coefficient: q^-1 mod p.  :ivar private_exponent: d.
+    :ivar prime1: the prime p.
+    :ivar prime2: the prime q.
+    :ivar exponent1: d mod (p-1).
+    :ivar exponent2: d mod (q-1).
+    :ivar coefficient: q^-1 mod p.
+    :ivar private_exponent: the private exponent d.
     """
 
     KIND = "RSA private key"
@@ -195,12 +226,51 @@ class RSAPrivateKeyBlob(_RSABase):
     tolerated: tuple[Tolerance, ...] = ()
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
+        bits = self.bit_length
+        half = (bits + 15) // 16 * 8
+        crt = self.prime1 | self.prime2 | self.exponent1 | self.exponent2 | self.coefficient
+        if (
+            not bits & 7
+            and self.modulus >> (bits - 8)
+            and not (self.modulus | self.private_exponent) >> bits
+            and not crt >> half
+        ):
+            return  # RSA-4 and RSA-5 hold (a decoded blob's sizes give most of it).
         self._check_numbers(("modulus", "private_exponent"), offsets)
-        half = (self.bit_length + 15) // 16 * 8
         for name in ("prime1", "prime2", "exponent1", "exponent2", "coefficient"):
             _validate.check_fits(
                 getattr(self, name), half, field=name, offsets=offsets, rule="RSA-4"
             )
+
+    _SHORT_TAIL = "private_exponent"
+
+    @classmethod
+    def _recover_short_tail(
+        cls, values: Mapping[str, _wire.Value], fragment: bytes, offset: int
+    ) -> int:
+        """Rebuild a shortened ``d`` from p, q, e and its low bytes (SPEC §13)."""
+        p, q, e = values["prime1"], values["prime2"], values["public_exponent"]
+        if not (isinstance(p, int) and isinstance(q, int) and isinstance(e, int)):
+            raise TypeError("numbers")  # pragma: no cover
+        low = int.from_bytes(fragment, "little")
+        mask = (1 << (8 * len(fragment))) - 1
+        candidates = []
+        if p > 1 and q > 1:
+            phi = (p - 1) * (q - 1)
+            for modulus in (phi // math.gcd(p - 1, q - 1), phi):
+                try:
+                    candidates.append(pow(e, -1, modulus))
+                except ValueError:
+                    continue
+        for d in candidates:
+            if d & mask == low:
+                return d
+        raise InvalidFieldError(
+            "shortened private exponent cannot be recovered from the primes",
+            offset=offset,
+            field="private_exponent",
+            rule="RSA-2",
+        )
 
     def public_blob(self) -> RSAPublicKeyBlob:
         """The matching PUBLICKEYBLOB."""
@@ -216,36 +286,26 @@ class RSAPrivateKeyBlob(_RSABase):
 # DSS -- SPEC §6
 
 
-class _DSSV2Base(_Model):
+class _DSSV2Base(_Blob):
     __slots__ = ()
     RULE = "DSS-2"
-    _ALG, _BITS = _prefix_index("DSS_PUBLIC_KEY_BLOB", "header.key_alg", "bit_length")
+    #: DSS-1: the sizes of p a version-2 blob may declare.
+    BITS: ClassVar[BitRange] = BitRange(512, 1024, 64)
+    _ALG, _BITS = row_index(_schema.LAYOUTS["DSS_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length")
 
     @classmethod
-    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
-        return head[cls._ALG] == AlgId.CALG_DSS_SIGN and head[cls._BITS] in _DSS_V2_BITS
-
-    @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in DSS_ALGS and row[cls._BITS] in cls.BITS:
+            return
         _validate.check_alg(
-            values["header.key_alg"],  # type: ignore[arg-type]
+            row[cls._ALG],
             DSS_ALGS,
             what="a DSS key blob",
             field="header.key_alg",
             offsets=offsets,
             rule="HDR-4",
         )
-        _validate.check_bit_length(
-            values["bit_length"],  # type: ignore[arg-type]
-            low=512,
-            high=1024,
-            step=64,
-            field="bit_length",
-            offsets=offsets,
-            rule="DSS-1",
-        )
+        cls.BITS.check(row[cls._BITS], field="bit_length", offsets=offsets, rule="DSS-1")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -253,8 +313,10 @@ class DSSPublicKeyBlob(_DSSV2Base):
     """PUBLICKEYBLOB with a DSS1 body, version 2 (SPEC §6.1).
 
     :ivar bit_length: ``DSSPUBKEY.bitlen``, the size of p in bits.
-    :ivar p: prime modulus.  :ivar q: 160-bit prime divisor of p-1.
-    :ivar g: generator.  :ivar y: public value g^x mod p.
+    :ivar p: prime modulus.
+    :ivar q: 160-bit prime divisor of p-1.
+    :ivar g: generator.
+    :ivar y: public value g^x mod p.
     :ivar seed: DSSSEED.
     """
 
@@ -318,12 +380,19 @@ class DSSPrivateKeyBlob(_DSSV2Base):
         _check_p_and_seed(self.p, self.bit_length, self.seed, offsets, "DSS-6")
 
 
-class _V3Base(_Model):
+@functools.cache
+def _v3_index(layout: _schema.Layout) -> tuple[int, int, int, int, int | None]:
+    """Row positions of aiKeyAlg, bitlenP, bitlenQ, bitlenJ and (private) bitlenX."""
+    t = _wire.template(layout)
+    alg, p, q, j = t.index("header.key_alg", "bit_length_p", "bit_length_q", "bit_length_j")
+    return alg, p, q, j, (t.names.index("bit_length_x") if "bit_length_x" in t.names else None)
+
+
+class _V3Base(_Blob):
     """Shared rules of DSS and DH version-3 blobs (SPEC §6.3, §7.2)."""
 
     __slots__ = ()
     _ALGS: ClassVar[frozenset[AlgId]]
-    _P_MAX: ClassVar[int]
     _BITS_RULE: ClassVar[str]
     _FIT_RULE: ClassVar[str]
     _P_RULE: ClassVar[str]
@@ -331,31 +400,22 @@ class _V3Base(_Model):
     _OPTIONAL_FIELDS = frozenset({"q", "j"})
 
     @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        i_alg, i_p, i_q, i_j, i_x = _v3_index(cls.LAYOUT)
         _validate.check_alg(
-            values["header.key_alg"],  # type: ignore[arg-type]
+            row[i_alg],
             cls._ALGS,
             what=f"a {cls.KIND} blob",
             field="header.key_alg",
             offsets=offsets,
             rule="HDR-4",
         )
-        bits_p = values["bit_length_p"]
-        bits_q = values["bit_length_q"]
-        bits_j = values["bit_length_j"]
-        if not (isinstance(bits_p, int) and isinstance(bits_q, int) and isinstance(bits_j, int)):
-            raise TypeError("bit lengths must be int")  # pragma: no cover
-        _validate.check_bit_length(
-            bits_p,
-            low=512,
-            high=cls._P_MAX,
-            step=64,
-            field="bit_length_p",
-            offsets=offsets,
-            rule=cls._BITS_RULE,
-        )
+        bits_p: int = row[i_p]
+        bits_q: int = row[i_q]
+        bits_j: int = row[i_j]
+        if cls.BITS is None:  # pragma: no cover - every V3 class declares its range
+            raise TypeError(cls.__name__)
+        cls.BITS.check(bits_p, field="bit_length_p", offsets=offsets, rule=cls._BITS_RULE)
         if cls._Q_REQUIRED:
             if bits_q not in (160, 224, 256):
                 _validate.fail(
@@ -387,13 +447,11 @@ class _V3Base(_Model):
             rule=cls._BITS_RULE,
             allow_zero=True,
         )
-        if "bit_length_x" in values:
-            bits_x = values["bit_length_x"]
-            high = bits_q if bits_q else bits_p
+        if i_x is not None:
             _validate.check_bit_length(
-                bits_x,  # type: ignore[arg-type]
+                row[i_x],
                 low=1,
-                high=high,
+                high=bits_q if bits_q else bits_p,
                 step=1,
                 field="bit_length_x",
                 offsets=offsets,
@@ -433,8 +491,9 @@ class _V3Base(_Model):
 class _DSSV3(_V3Base):
     __slots__ = ()
     RULE = "DSS-4"
+    #: DSS-3: the sizes of p a version-3 blob may declare.
+    BITS = BitRange(512, 3072, 64)
     _ALGS = DSS_ALGS
-    _P_MAX = 3072
     _BITS_RULE = "DSS-3"
     _FIT_RULE = "DSS-5"
     _P_RULE = "DSS-6"
@@ -446,7 +505,8 @@ class _DSSV3(_V3Base):
 class DSSPublicKeyBlobV3(_DSSV3):
     """PUBLICKEYBLOB with a DSS3 body, version 3 (SPEC §6.3).
 
-    :ivar bit_length_p: bitlenP.  :ivar bit_length_q: bitlenQ.
+    :ivar bit_length_p: bitlenP.
+    :ivar bit_length_q: bitlenQ.
     :ivar bit_length_j: bitlenJ (0 when J is absent).
     :ivar j: (p-1)/q, or ``None`` when absent.
     """
@@ -473,7 +533,8 @@ class DSSPublicKeyBlobV3(_DSSV3):
 class DSSPrivateKeyBlobV3(_DSSV3):
     """PRIVATEKEYBLOB with a DSS4 body, version 3 (SPEC §6.3).
 
-    :ivar bit_length_x: bitlenX.  :ivar x: private value.
+    :ivar bit_length_x: bitlenX.
+    :ivar x: private value.
     """
 
     KIND = "DSS private key"
@@ -501,42 +562,26 @@ class DSSPrivateKeyBlobV3(_DSSV3):
 # Diffie-Hellman -- SPEC §7
 
 
-class _DHV2Base(_Model):
+class _DHV2Base(_Blob):
     __slots__ = ()
     RULE = "DH-2"
-    _ALG, _BITS = _prefix_index("DH_PUBLIC_KEY_BLOB", "header.key_alg", "bit_length")
+    #: DH-1: the sizes of p a version-2 blob may declare.
+    BITS: ClassVar[BitRange] = BitRange(512, 4096, 64)
+    _ALG, _BITS = row_index(_schema.LAYOUTS["DH_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length")
 
     @classmethod
-    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
-        return head[cls._ALG] in DH_ALGS and head[cls._BITS] in _DH_V2_BITS
-
-    @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        # Every number is bitlen/8 bytes with bitlen a multiple of 64; only the
-        # private blob carries p, whose top byte DH-6 checks.
-        return not hasattr(cls, "p")
-
-    @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in DH_ALGS and row[cls._BITS] in cls.BITS:
+            return
         _validate.check_alg(
-            values["header.key_alg"],  # type: ignore[arg-type]
+            row[cls._ALG],
             DH_ALGS,
             what="a DH key blob",
             field="header.key_alg",
             offsets=offsets,
             rule="HDR-4",
         )
-        _validate.check_bit_length(
-            values["bit_length"],  # type: ignore[arg-type]
-            low=512,
-            high=4096,
-            step=64,
-            field="bit_length",
-            offsets=offsets,
-            rule="DH-1",
-        )
+        cls.BITS.check(row[cls._BITS], field="bit_length", offsets=offsets, rule="DH-1")
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         bits: int = getattr(self, "bit_length")  # noqa: B009
@@ -562,6 +607,8 @@ class DHPublicKeyBlob(_DHV2Base):
     BLOB_TYPE = BlobType.PUBLICKEYBLOB
     VERSION = 2
     LAYOUT = _schema.LAYOUTS["DH_PUBLIC_KEY_BLOB"]
+    # y is bitlen/8 bytes with bitlen a multiple of 64: DH-5 holds by size.
+    _BODY_IMPLIED = True
 
     key_alg: AlgId
     bit_length: int
@@ -590,8 +637,9 @@ class DHPrivateKeyBlob(_DHV2Base):
 class _DHV3(_V3Base):
     __slots__ = ()
     RULE = "DH-4"
+    #: DH-3: the sizes of p a version-3 blob may declare.
+    BITS = BitRange(512, 4096, 64)
     _ALGS = DH_ALGS
-    _P_MAX = 4096
     _BITS_RULE = "DH-3"
     _FIT_RULE = "DH-5"
     _P_RULE = "DH-6"
@@ -653,7 +701,7 @@ class DHPrivateKeyBlobV3(_DHV3):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class SimpleBlob(_Model):
+class SimpleBlob(_Blob):
     """SIMPLEBLOB: a session key encrypted to an RSA key-exchange key (SPEC §8).
 
     :ivar key_alg: ``aiKeyAlg``: the *session key's* algorithm.
@@ -670,14 +718,7 @@ class SimpleBlob(_Model):
     RULE = "SMP-3"
     _BYTES_FIELDS = frozenset({"encrypted_key"})
     _ALG_FIELDS = frozenset({"wrap_alg"})
-    _ALG, _WRAP = _prefix_index("SIMPLE_BLOB", "header.key_alg", "wrap_alg")
-
-    @classmethod
-    def _prefix_ok(cls, head: tuple[_wire.Value, ...]) -> bool:
-        return (
-            head[cls._ALG] in _validate.SESSION_ALG_VALUES
-            and head[cls._WRAP] == AlgId.CALG_RSA_KEYX
-        )
+    _ALG, _WRAP = row_index(_schema.LAYOUTS["SIMPLE_BLOB"], "header.key_alg", "wrap_alg")
 
     key_alg: AlgId
     wrap_alg: AlgId
@@ -685,18 +726,18 @@ class SimpleBlob(_Model):
     tolerated: tuple[Tolerance, ...] = ()
 
     @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in _validate.SESSION_ALG_VALUES and row[cls._WRAP] == AlgId.CALG_RSA_KEYX:
+            return
         _validate.check_session_alg(
-            values["header.key_alg"],  # type: ignore[arg-type]
+            row[cls._ALG],
             what="a SIMPLEBLOB's aiKeyAlg",
             field="header.key_alg",
             offsets=offsets,
             rule="SMP-2",
         )
         _validate.check_alg(
-            values["wrap_alg"],  # type: ignore[arg-type]
+            row[cls._WRAP],
             _RSA_KEYX_ONLY,
             what="the wrapping key of a SIMPLEBLOB",
             field="wrap_alg",
@@ -705,13 +746,15 @@ class SimpleBlob(_Model):
         )
 
     _REST_MAX = 2048
+    # The fast decoder has already bounded the rest by _REST_MAX.
+    _DECODED_GUARD = "len(o.encrypted_key) >= 48"
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         self._check_rest(len(self.encrypted_key), offsets)
 
     @classmethod
     def _check_rest(cls, size: int, offsets: Mapping[str, int] | None) -> None:
-        if not 48 <= size <= 2048:
+        if not 48 <= size <= cls._REST_MAX:
             _validate.fail(
                 "encrypted key length is not an RSA modulus size",
                 field="encrypted_key",
@@ -723,7 +766,7 @@ class SimpleBlob(_Model):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class PlaintextKeyBlob(_Model):
+class PlaintextKeyBlob(_Blob):
     """PLAINTEXTKEYBLOB: a session key in clear (SPEC §9).
 
     :ivar key_alg: the key's algorithm.
@@ -740,39 +783,31 @@ class PlaintextKeyBlob(_Model):
     _BYTES_FIELDS = frozenset({"key"})
     _WIRE_EXPR: ClassVar[Mapping[str, str]] = {"key_size": "len(o.key)"}
 
-    @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        return True  # PTK-3 is checked on the prefix, before the key is read.
+    # PTK-3 is checked on the prefix, before the key is read.
+    _BODY_IMPLIED = True
+    _ALG, _SIZE = row_index(_schema.LAYOUTS["PLAINTEXT_KEY_BLOB"], "header.key_alg", "key_size")
 
     key_alg: AlgId
     key: bytes
     tolerated: tuple[Tolerance, ...] = ()
 
-    def _wire_value(self, path: str) -> _wire.Value:
-        if path == "key_size":
-            return len(self.key)
-        return _Model._wire_value(self, path)
-
     @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._SIZE] in _validate.PLAINTEXT_KEY_SIZES.get(row[cls._ALG], ()):
+            return  # PTK-1 and PTK-3: only data-encryption algorithms have sizes here.
         alg = _validate.check_session_alg(
-            values["header.key_alg"],  # type: ignore[arg-type]
+            row[cls._ALG],
             what="a PLAINTEXTKEYBLOB's aiKeyAlg",
             field="header.key_alg",
             offsets=offsets,
             rule="PTK-1",
             classes=frozenset({AlgClass.DATA_ENCRYPT}),
         )
-        size = values["key_size"]
-        if not isinstance(size, int):  # pragma: no cover - the schema gives ints
-            raise TypeError("key_size")
-        _validate.check_plaintext_key_size(alg, size, field="key_size", offsets=offsets)
+        _validate.check_plaintext_key_size(alg, row[cls._SIZE], field="key_size", offsets=offsets)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class SymmetricWrapKeyBlob(_Model):
+class SymmetricWrapKeyBlob(_Blob):
     """SYMMETRICWRAPKEYBLOB: a key wrapped with a symmetric key (SPEC §10).
 
     :ivar key_alg: the wrapped key's algorithm.
@@ -793,12 +828,14 @@ class SymmetricWrapKeyBlob(_Model):
     wrapped_key: bytes
     tolerated: tuple[Tolerance, ...] = ()
 
+    _ALG, _WRAP = row_index(_schema.LAYOUTS["SYMMETRIC_WRAP_KEY_BLOB"], "header.key_alg", "wrap_alg")
+
     @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        if row[cls._ALG] in _validate.DATA_ALG_VALUES and row[cls._WRAP] in _KEY_WRAP_ALGS:
+            return
         _validate.check_session_alg(
-            values["header.key_alg"],  # type: ignore[arg-type]
+            row[cls._ALG],
             what="a SYMMETRICWRAPKEYBLOB's aiKeyAlg",
             field="header.key_alg",
             offsets=offsets,
@@ -806,7 +843,7 @@ class SymmetricWrapKeyBlob(_Model):
             classes=frozenset({AlgClass.DATA_ENCRYPT}),
         )
         _validate.check_alg(
-            values["wrap_alg"],  # type: ignore[arg-type]
+            row[cls._WRAP],
             _KEY_WRAP_ALGS,
             what="the key-encryption key of a SYMMETRICWRAPKEYBLOB",
             field="wrap_alg",
@@ -832,31 +869,25 @@ class SymmetricWrapKeyBlob(_Model):
             )
 
 
-class _OpaqueBase(_Model):
+class _OpaqueBase(_Blob):
     __slots__ = ()
-
-    @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        return True
-
+    _BODY_IMPLIED = True
     VERSION = None
     LAYOUT = _schema.LAYOUTS["OPAQUE_BLOB"]
     RULE = "HDR-6"
     SECRET = frozenset({"body"})
     _BYTES_FIELDS = frozenset({"body"})
+    _VERSION, _ALG = row_index(_schema.LAYOUTS["OPAQUE_BLOB"], "header.version", "header.key_alg")
 
     def _version(self) -> int:
         return int(getattr(self, "version"))  # noqa: B009
 
     @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
-        version = values["header.version"]
-        key_alg = values["header.key_alg"]
-        if not isinstance(version, int) or version > 0xFF:
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        # A hand-built model may hold values the header cannot: say so plainly.
+        if row[cls._VERSION] > 0xFF:
             raise TypeError("version must be an int in 0..255")
-        if not isinstance(key_alg, int) or key_alg > 0xFFFFFFFF:
+        if row[cls._ALG] > 0xFFFFFFFF:
             raise TypeError("key_alg must be an int in 0..0xFFFFFFFF")
 
 
@@ -864,7 +895,8 @@ class _OpaqueBase(_Model):
 class OpaqueKeyBlob(_OpaqueBase):
     """OPAQUEKEYBLOB: provider-private, kept as bytes (SPEC §11).
 
-    :ivar version: ``bVersion`` as found.  :ivar key_alg: ``aiKeyAlg`` as found.
+    :ivar version: ``bVersion`` as found.
+    :ivar key_alg: ``aiKeyAlg`` as found.
     :ivar body: everything after the header.
     """
 
@@ -909,8 +941,16 @@ PrivateKeyBlob: TypeAlias = (
 )
 
 
+_PVK = _schema.LAYOUTS["PVK_FILE"]
+#: The ALG_IDs a PVK file's key type allows (SPEC §12, PVK-8).
+_PVK_ALGS = {
+    PVKKeyType.AT_KEYEXCHANGE: frozenset({AlgId.CALG_RSA_KEYX}),
+    PVKKeyType.AT_SIGNATURE: frozenset({AlgId.CALG_RSA_SIGN, AlgId.CALG_DSS_SIGN}),
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class PVKFile(_Model):
+class PVKFile(_Blob):
     """A PVK file: header, salt and a PRIVATEKEYBLOB (SPEC §12).
 
     :ivar key_type: AT_KEYEXCHANGE or AT_SIGNATURE.
@@ -924,7 +964,7 @@ class PVKFile(_Model):
     KIND = "PVK file"
     BLOB_TYPE = BlobType.PRIVATEKEYBLOB
     VERSION = 2
-    LAYOUT = _schema.LAYOUTS["PVK_FILE"]
+    LAYOUT = _PVK
     RULE = "PVK-6"
     # "key_data" is the attribute, "key" its field in layout(): both are secret.
     SECRET = frozenset({"key_data", "key"})
@@ -939,58 +979,43 @@ class PVKFile(_Model):
 
     MAX_SALT: ClassVar[int] = 10240
     MAX_KEY: ClassVar[int] = 102400
+    #: The key blobs a PVK file may hold (PVK-7).
+    KEY_KINDS: ClassVar[tuple[type[PrivateKeyBlob], ...]]
 
     _WIRE_EXPR: ClassVar[Mapping[str, str]] = {
         "header.reserved": "0",
-        "header.key_type": "o.key_type",
+        "header.key_type": "int(o.key_type)",
         "header.encrypted": "(1 if o.encrypted else 0)",
         "header.salt_length": "len(o.salt)",
         "header.key_length": "len(o.key_data)",
         "salt": "o.salt",
         "key": "o.key_data",
     }
-
-    def _wire_value(self, path: str) -> _wire.Value:
-        if path == "header.salt_length":
-            return len(self.salt)
-        if path == "header.key_length":
-            return len(self.key_data)
-        if path == "header.key_type":
-            return int(self.key_type)
-        if path == "header.encrypted":
-            return int(self.encrypted)
-        if path == "salt":
-            return self.salt
-        if path == "key":
-            return self.key_data
-        return 0  # header.reserved
+    _RESERVED, _KEY_TYPE, _ENCRYPTED, _SALT_LENGTH, _KEY_LENGTH, _SALT, _KEY = row_index(
+        _PVK,
+        "header.reserved",
+        "header.key_type",
+        "header.encrypted",
+        "header.salt_length",
+        "header.key_length",
+        "salt",
+        "key",
+    )
 
     @classmethod
-    def _assembler(cls, p: _wire.Plan) -> _Assembler:
-        # The normal constructor: its __post_init__ checks and parses the inner blob.
-        index = {name: i for i, name in enumerate(p.names)}
-        kt, enc = index["header.key_type"], index["header.encrypted"]
-        salt, key = index["salt"], index["key"]
-
-        def assemble(v: tuple[_wire.Value, ...]) -> _Model:
-            return cls(
-                key_type=PVKKeyType(v[kt]),  # type: ignore[arg-type]
-                encrypted=v[enc] == 1,
-                salt=v[salt],  # type: ignore[arg-type]
-                key_data=v[key],  # type: ignore[arg-type]
-            )
-
-        return assemble
-
-    @classmethod
-    def _body_implied(cls, params: tuple[int, ...]) -> bool:
-        return True  # The constructor ran every check already.
+    def _from_row(cls, row: _wire.Row, tolerated: tuple[Tolerance, ...] = ()) -> PVKFile:
+        # The validating constructor: its __post_init__ parses the inner blob.
+        return cls(
+            key_type=PVKKeyType(row[cls._KEY_TYPE]),
+            encrypted=row[cls._ENCRYPTED] == 1,
+            salt=row[cls._SALT],
+            key_data=row[cls._KEY],
+            tolerated=tolerated,
+        )
 
     @property
     def header(self) -> BlobHeader:
         """The clear BLOBHEADER of the inner key blob."""
-        from blobformat.codec.decode import read_header
-
         return read_header(self.key_data, base=24 + len(self.salt))
 
     @classmethod
@@ -999,13 +1024,8 @@ class PVKFile(_Model):
         values: Mapping[str, _wire.Value],
         tolerated: tuple[Tolerance, ...] = (),
     ) -> PVKFile:
-        return cls(
-            key_type=PVKKeyType(int(values["header.key_type"])),  # type: ignore[arg-type]
-            encrypted=bool(values["header.encrypted"]),
-            salt=values["salt"],  # type: ignore[arg-type]
-            key_data=values["key"],  # type: ignore[arg-type]
-            tolerated=tolerated,
-        )
+        row = tuple([values.get(name) for name in _wire.template(_PVK).names])
+        return cls._from_row(row, tolerated)
 
     def _check_types(self) -> None:
         encrypted: object = self.encrypted
@@ -1017,17 +1037,136 @@ class PVKFile(_Model):
             raise TypeError("PVKFile.salt and PVKFile.key_data must be bytes")
 
     @classmethod
-    def _check_prefix(
-        cls, values: Mapping[str, _wire.Value], offsets: Mapping[str, int] | None
-    ) -> None:
-        from blobformat.codec.decode import check_pvk_header
-
-        check_pvk_header(values, offsets)
+    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
+        """PVK-1..PVK-5, checked on the header before the salt and key are read."""
+        reserved = row[cls._RESERVED]
+        if reserved != 0:
+            _validate.fail(
+                "PVK reserved field must be 0",
+                field="header.reserved",
+                offsets=offsets,
+                rule="PVK-1",
+                expected="0",
+                actual=str(reserved),
+            )
+        key_type = row[cls._KEY_TYPE]
+        if key_type not in (PVKKeyType.AT_KEYEXCHANGE, PVKKeyType.AT_SIGNATURE):
+            _validate.fail(
+                "PVK key type must be AT_KEYEXCHANGE (1) or AT_SIGNATURE (2)",
+                field="header.key_type",
+                offsets=offsets,
+                rule="PVK-2",
+                expected="1 or 2",
+                actual=str(key_type),
+            )
+        encrypted = row[cls._ENCRYPTED]
+        if encrypted not in (0, 1):
+            _validate.fail(
+                "PVK encrypted flag must be 0 or 1",
+                field="header.encrypted",
+                offsets=offsets,
+                rule="PVK-3",
+                expected="0 or 1",
+                actual=str(encrypted),
+            )
+        salt_length = row[cls._SALT_LENGTH]
+        if encrypted and not 1 <= salt_length <= cls.MAX_SALT:
+            _validate.fail(
+                "salt length of an encrypted PVK out of range",
+                field="header.salt_length",
+                offsets=offsets,
+                rule="PVK-4",
+                expected=f"1..{cls.MAX_SALT}",
+                actual=str(salt_length),
+            )
+        if not encrypted and salt_length != 0:
+            _validate.fail(
+                "an unencrypted PVK has no salt",
+                field="header.salt_length",
+                offsets=offsets,
+                rule="PVK-4",
+                expected="0",
+                actual=str(salt_length),
+            )
+        key_length = row[cls._KEY_LENGTH]
+        if not 8 <= key_length <= cls.MAX_KEY:
+            _validate.fail(
+                "PVK key length out of range",
+                field="header.key_length",
+                offsets=offsets,
+                rule="PVK-5",
+                expected=f"8..{cls.MAX_KEY}",
+                actual=str(key_length),
+            )
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
-        from blobformat.codec.decode import check_pvk_key
+        object.__setattr__(self, "blob", self._check_key())
 
-        object.__setattr__(self, "blob", check_pvk_key(self, offsets))
+    def _check_key(self) -> PrivateKeyBlob | None:
+        """PVK-7, PVK-8 and the key blob; parse it when it is not encrypted."""
+        # The lengths were checked with the header, so the key data holds at
+        # least the 8-byte BLOBHEADER.
+        base = 24 + len(self.salt)
+        blob_type, version, reserved, key_alg = header_values(self.key_data)
+        inner = {f"key.{k}": base + v for k, v in HEADER_OFFSETS.items()}
+        if blob_type != BlobType.PRIVATEKEYBLOB:
+            _validate.fail(
+                "a PVK file must hold a PRIVATEKEYBLOB",
+                field="key.header.blob_type",
+                offsets=inner,
+                rule="PVK-7",
+                expected="0x07 (PRIVATEKEYBLOB)",
+                actual=f"0x{blob_type:02X}",
+            )
+        allowed = _PVK_ALGS[self.key_type]
+        if key_alg not in allowed:
+            _validate.fail(
+                "PVK key type does not match the key blob's ALG_ID",
+                field="key.header.key_alg",
+                offsets=inner,
+                rule="PVK-8",
+                expected=" or ".join(sorted(a.name for a in allowed))
+                + f" for key type {self.key_type.name}",
+                actual=alg_name(key_alg),
+            )
+        if self.encrypted:
+            # Only the BLOBHEADER is in clear; the body is checked after decryption.
+            if reserved != 0:
+                _validate.fail(
+                    "BLOBHEADER.reserved must be 0",
+                    field="key.header.reserved",
+                    offsets=inner,
+                    rule="HDR-3",
+                    expected="0",
+                    actual=str(reserved),
+                )
+            if version not in (2, 3):
+                _validate.fail(
+                    "bVersion of a private key blob must be 2 or 3",
+                    field="key.header.version",
+                    offsets=inner,
+                    rule="HDR-2",
+                    expected="2 or 3",
+                    actual=str(version),
+                )
+            return None
+        try:
+            blob = parse(self.key_data)
+        except ParseError as err:
+            raise err.relocated(base, "key") from None
+        if not isinstance(blob, PrivateKeyBlob):
+            _validate.fail(
+                "a PVK file must hold an RSA or DSS private key blob",
+                field="key.magic",
+                offsets={"key.magic": base + 8},
+                rule="PVK-7",
+                expected="RSA2, DSS2 or DSS4",
+                actual=type(blob).__name__,
+            )
+        return blob
+
+
+PVKFile.KEY_KINDS = typing.get_args(PrivateKeyBlob)
 
 
 Blob: TypeAlias = (
@@ -1050,3 +1189,26 @@ Blob: TypeAlias = (
     | PVKFile
 )
 """Any model :func:`blobformat.parse` can return."""
+
+
+# The registry: one entry per kind (SPEC §4.2 and §12); the dispatcher and
+# the scanner derive their tables from these entries.
+_registry.add(
+    _registry.Kind("rsa-public", RSAPublicKeyBlob),
+    _registry.Kind("rsa-private", RSAPrivateKeyBlob),
+    _registry.Kind("dss-public", DSSPublicKeyBlob),
+    _registry.Kind("dss-private", DSSPrivateKeyBlob),
+    _registry.Kind("dss-public-v3", DSSPublicKeyBlobV3),
+    _registry.Kind("dss-private-v3", DSSPrivateKeyBlobV3),
+    _registry.Kind("dh-public", DHPublicKeyBlob),
+    _registry.Kind("dh-private", DHPrivateKeyBlob),
+    _registry.Kind("dh-public-v3", DHPublicKeyBlobV3),
+    _registry.Kind("dh-private-v3", DHPrivateKeyBlobV3),
+    _registry.Kind("simpleblob", SimpleBlob),
+    _registry.Kind("plaintextkeyblob", PlaintextKeyBlob),
+    _registry.Kind("symmetricwrapkeyblob", SymmetricWrapKeyBlob),
+    _registry.Kind("opaquekeyblob", OpaqueKeyBlob, opaque=True),
+    _registry.Kind("publickeyblobex", PublicKeyBlobEx, opaque=True),
+    _registry.Kind("keystateblob", KeyStateBlob, opaque=True),
+    _registry.Kind("pvk", PVKFile, framed=False),
+)

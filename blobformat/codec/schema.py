@@ -16,9 +16,12 @@ occupies ``ceil(bitlen / 8)`` bytes; an RSA CRT component occupies
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import construct as cs
 from construct import this
+
+from blobformat.constants import PVK_FILE_MAGIC, Magic
 
 __all__ = [
     "BLOBHEADER",
@@ -61,19 +64,27 @@ class Layout:
     # cache key), since construct objects do not compare by value.
 
 
+def magic(value: int) -> cs.Construct:
+    """A magic DWORD (SPEC §3.2), stored little-endian; values from :mod:`blobformat.constants`."""
+    return cs.Const(value.to_bytes(4, "little"))
+
+
 def le_uint(length: object) -> cs.Construct:
     """Little-endian unsigned integer of ``length`` bytes (SPEC §2.2)."""
     return cs.BytesInteger(length, signed=False, swapped=True)
 
 
-def nbytes(bits: object) -> object:
-    """Bytes for a number of ``bits`` bits: ``ceil(bits / 8)`` (SPEC §2.3)."""
-    return (bits + 7) // 8  # type: ignore[operator]
+def nbytes(bits: Any) -> Any:
+    """Bytes for a number of ``bits`` bits: ``ceil(bits / 8)`` (SPEC §2.3).
+
+    ``bits`` is a construct expression (``this.bit_length``), so is the result.
+    """
+    return (bits + 7) // 8
 
 
-def optional_uint(bits: object) -> cs.Construct:
+def optional_uint(bits: Any) -> cs.Construct:
     """A number that is absent when its declared bit length is 0 (SPEC §6.3)."""
-    return cs.If(bits > 0, le_uint(nbytes(bits)))  # type: ignore[operator]
+    return cs.If(bits > 0, le_uint(nbytes(bits)))
 
 
 # BLOBHEADER / PUBLICKEYSTRUC (wincrypt.h) -- SPEC §4.1
@@ -93,7 +104,7 @@ DSSSEED = cs.Struct(
 # PUBLICKEYBLOB with RSAPUBKEY, magic "RSA1" -- SPEC §5.1
 RSA_PUBLIC_KEY_BLOB = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"RSA1"),  # RSAPUBKEY.magic
+    "magic" / magic(Magic.RSA1),  # RSAPUBKEY.magic
     "bit_length" / cs.Int32ul,  # RSAPUBKEY.bitlen
     "public_exponent" / cs.Int32ul,  # RSAPUBKEY.pubexp
     "modulus" / le_uint(nbytes(this.bit_length)),  # modulus[bitlen/8]
@@ -104,7 +115,7 @@ RSA_PUBLIC_KEY_BLOB = cs.Struct(
 _RSA_HALF = (this.bit_length + 15) // 16
 RSA_PRIVATE_KEY_BLOB = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"RSA2"),  # RSAPUBKEY.magic
+    "magic" / magic(Magic.RSA2),  # RSAPUBKEY.magic
     "bit_length" / cs.Int32ul,  # RSAPUBKEY.bitlen
     "public_exponent" / cs.Int32ul,  # RSAPUBKEY.pubexp
     "modulus" / le_uint(nbytes(this.bit_length)),  # modulus[bitlen/8]
@@ -120,7 +131,7 @@ RSA_PRIVATE_KEY_BLOB = cs.Struct(
 # PUBLICKEYBLOB with DSSPUBKEY, magic "DSS1" -- SPEC §6.1
 DSS_PUBLIC_KEY_BLOB = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"DSS1"),  # DSSPUBKEY.magic
+    "magic" / magic(Magic.DSS1),  # DSSPUBKEY.magic
     "bit_length" / cs.Int32ul,  # DSSPUBKEY.bitlen
     "p" / le_uint(nbytes(this.bit_length)),  # p[bitlen/8]
     "q" / le_uint(20),  # q[20]
@@ -133,7 +144,7 @@ DSS_PUBLIC_KEY_BLOB = cs.Struct(
 # PRIVATEKEYBLOB with DSSPUBKEY, magic "DSS2" -- SPEC §6.1
 DSS_PRIVATE_KEY_BLOB = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"DSS2"),  # DSSPUBKEY.magic
+    "magic" / magic(Magic.DSS2),  # DSSPUBKEY.magic
     "bit_length" / cs.Int32ul,  # DSSPUBKEY.bitlen
     "p" / le_uint(nbytes(this.bit_length)),  # p[bitlen/8]
     "q" / le_uint(20),  # q[20]
@@ -146,7 +157,7 @@ DSS_PRIVATE_KEY_BLOB = cs.Struct(
 # PUBLICKEYBLOB with DSSPUBKEY_VER3, magic "DSS3" -- SPEC §6.3
 DSS_PUBLIC_KEY_BLOB_V3 = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"DSS3"),  # DSSPUBKEY_VER3.magic
+    "magic" / magic(Magic.DSS3),  # DSSPUBKEY_VER3.magic
     "bit_length_p" / cs.Int32ul,  # bitlenP
     "bit_length_q" / cs.Int32ul,  # bitlenQ
     "bit_length_j" / cs.Int32ul,  # bitlenJ (0: no J)
@@ -162,7 +173,7 @@ DSS_PUBLIC_KEY_BLOB_V3 = cs.Struct(
 # PRIVATEKEYBLOB with DSSPRIVKEY_VER3, magic "DSS4" -- SPEC §6.3
 DSS_PRIVATE_KEY_BLOB_V3 = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"DSS4"),  # DSSPRIVKEY_VER3.magic
+    "magic" / magic(Magic.DSS4),  # DSSPRIVKEY_VER3.magic
     "bit_length_p" / cs.Int32ul,  # bitlenP
     "bit_length_q" / cs.Int32ul,  # bitlenQ
     "bit_length_j" / cs.Int32ul,  # bitlenJ (0: no J)
@@ -180,7 +191,7 @@ DSS_PRIVATE_KEY_BLOB_V3 = cs.Struct(
 # PUBLICKEYBLOB with DHPUBKEY, magic "\0DH1" -- SPEC §7.1
 DH_PUBLIC_KEY_BLOB = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"\x00DH1"),  # DHPUBKEY.magic
+    "magic" / magic(Magic.DH1),  # DHPUBKEY.magic
     "bit_length" / cs.Int32ul,  # DHPUBKEY.bitlen
     "y" / le_uint(nbytes(this.bit_length)),  # y[bitlen/8]
     cs.Terminated,
@@ -189,7 +200,7 @@ DH_PUBLIC_KEY_BLOB = cs.Struct(
 # PRIVATEKEYBLOB with DHPUBKEY, magic "\0DH2" -- SPEC §7.1
 DH_PRIVATE_KEY_BLOB = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"\x00DH2"),  # DHPUBKEY.magic
+    "magic" / magic(Magic.DH2),  # DHPUBKEY.magic
     "bit_length" / cs.Int32ul,  # DHPUBKEY.bitlen
     "p" / le_uint(nbytes(this.bit_length)),  # prime[bitlen/8]
     "g" / le_uint(nbytes(this.bit_length)),  # generator[bitlen/8]
@@ -200,7 +211,7 @@ DH_PRIVATE_KEY_BLOB = cs.Struct(
 # PUBLICKEYBLOB with DHPUBKEY_VER3, magic "\0DH3" -- SPEC §7.2
 DH_PUBLIC_KEY_BLOB_V3 = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"\x00DH3"),  # DHPUBKEY_VER3.magic
+    "magic" / magic(Magic.DH3),  # DHPUBKEY_VER3.magic
     "bit_length_p" / cs.Int32ul,  # bitlenP
     "bit_length_q" / cs.Int32ul,  # bitlenQ (0: no Q)
     "bit_length_j" / cs.Int32ul,  # bitlenJ (0: no J)
@@ -216,7 +227,7 @@ DH_PUBLIC_KEY_BLOB_V3 = cs.Struct(
 # PRIVATEKEYBLOB with DHPRIVKEY_VER3, magic "\0DH4" -- SPEC §7.2
 DH_PRIVATE_KEY_BLOB_V3 = cs.Struct(
     "header" / BLOBHEADER,
-    "magic" / cs.Const(b"\x00DH4"),  # DHPRIVKEY_VER3.magic
+    "magic" / magic(Magic.DH4),  # DHPRIVKEY_VER3.magic
     "bit_length_p" / cs.Int32ul,  # bitlenP
     "bit_length_q" / cs.Int32ul,  # bitlenQ (0: no Q)
     "bit_length_j" / cs.Int32ul,  # bitlenJ (0: no J)
@@ -263,7 +274,7 @@ OPAQUE_BLOB = cs.Struct(
 
 # PVK file header (no wincrypt.h name; OpenSSL pvkfmt.c) -- SPEC §12.1
 PVK_HEADER = cs.Struct(
-    "magic" / cs.Const(b"\x1e\xf1\xb5\xb0"),  # 0xB0B5F11E
+    "magic" / magic(PVK_FILE_MAGIC),  # 0xB0B5F11E
     "reserved" / cs.Int32ul,  # reserved
     "key_type" / cs.Int32ul,  # keytype: AT_KEYEXCHANGE or AT_SIGNATURE
     "encrypted" / cs.Int32ul,  # is_encrypted

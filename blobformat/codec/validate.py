@@ -10,18 +10,21 @@ model that can be encoded. Messages show values only for non-secret fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import NoReturn
 
-from blobformat.constants import AlgClass, AlgId
+from blobformat.codec.keylengths import blob_key_size_table
+from blobformat.constants import AlgClass, AlgId, alg_name
 from blobformat.errors import InvalidFieldError
 
 __all__ = [
     "DATA_ALG_VALUES",
     "DH_ALGS",
     "DSS_ALGS",
+    "PLAINTEXT_KEY_SIZES",
     "RSA_ALGS",
     "SESSION_ALG_VALUES",
-    "alg_name",
+    "BitRange",
     "check_alg",
     "check_bit_length",
     "check_fits",
@@ -41,18 +44,17 @@ SESSION_CLASSES = frozenset({AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT})
 _DATA_ONLY = frozenset({AlgClass.DATA_ENCRYPT})
 
 _ALG_VALUES = {int(a) for a in AlgId}
+_ALG_BY_VALUE: dict[int, AlgId] = {int(a): a for a in AlgId}
 #: ALG_ID values by class, as plain ints for fast membership tests.
 SESSION_ALG_VALUES = frozenset(
     int(a) for a in AlgId if a.alg_class in (AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT)
 )
 DATA_ALG_VALUES = frozenset(int(a) for a in AlgId if a.alg_class == AlgClass.DATA_ENCRYPT)
-
-
-def alg_name(value: int) -> str:
-    """Render an ALG_ID as its wincrypt.h name, or hex when unknown."""
-    if value in _ALG_VALUES:
-        return f"{AlgId(value).name} (0x{value:04X})"
-    return f"0x{value:08X}"
+#: PTK-3: the key lengths (bytes) a PLAINTEXTKEYBLOB may carry, by data-encryption
+#: ALG_ID (SPEC §9, from the key-length table of §15.1).
+PLAINTEXT_KEY_SIZES: dict[int, frozenset[int]] = {
+    alg: sizes for alg, sizes in blob_key_size_table().items() if alg in DATA_ALG_VALUES
+}
 
 
 def fail(
@@ -86,7 +88,7 @@ def check_alg(
 ) -> AlgId:
     """Return ``value`` as an :class:`AlgId` if it is one of ``allowed``."""
     if value in allowed:
-        return AlgId(value)
+        return _ALG_BY_VALUE[value]
     fail(
         f"ALG_ID not allowed for {what}",
         field=field,
@@ -109,7 +111,7 @@ def check_session_alg(
     """Return ``value`` as an :class:`AlgId` if it names a session-key algorithm."""
     allowed = DATA_ALG_VALUES if classes == _DATA_ONLY else SESSION_ALG_VALUES
     if value in allowed:
-        return AlgId(value)
+        return _ALG_BY_VALUE[value]
     fail(
         f"{what} must name a session-key algorithm",
         field=field,
@@ -118,6 +120,40 @@ def check_session_alg(
         expected="an ALG_ID of class " + " or ".join(sorted(c.name for c in classes)),
         actual=alg_name(value),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BitRange:
+    """The bit lengths a layout allows: ``low..high`` in steps of ``step``.
+
+    Declared once per kind (on its model class) and used by the decoder's
+    rules, lenient canonicalisation and key conversion alike.
+    """
+
+    low: int
+    high: int
+    step: int = 1
+
+    def __contains__(self, value: object) -> bool:
+        """Whether ``value`` is an allowed bit length."""
+        return (
+            type(value) is int and self.low <= value <= self.high and value % self.step == 0
+        )
+
+    def check(
+        self, value: int, *, field: str, offsets: Mapping[str, int] | None, rule: str
+    ) -> None:
+        """Raise :class:`InvalidFieldError` if ``value`` is not in the range."""
+        if value not in self:
+            check_bit_length(
+                value,
+                low=self.low,
+                high=self.high,
+                step=self.step,
+                field=field,
+                offsets=offsets,
+                rule=rule,
+            )
 
 
 def check_bit_length(

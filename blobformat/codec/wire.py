@@ -2,12 +2,22 @@
 """The one boundary between blobformat and ``construct`` (SPEC §2.4).
 
 The declarative schemas in :mod:`blobformat.codec.schema` are the single source
-of every layout. This module turns a schema into a *plan*: the flat list of
-fields with their byte offsets and sizes for given length parameters
-(``bit_length`` and friends). Plans are cached, so decoding a blob is a
-bounds check against the input followed by slicing, and encoding is the
-reverse. The plan is derived from the schema by construct's own ``sizeof``
-evaluation, so the two cannot drift apart.
+of every layout. This module reads each schema once into a *template*: its
+fields in order, each with a fixed size or a size expression taken from the
+schema itself (construct renders ``(this.bit_length + 7) // 8`` as source),
+and the layout's length parameters (``bit_length`` and friends). From a
+template it derives, once per layout and never per input value:
+
+* a *reader* that decodes a whole blob of exactly the right length into a
+  tuple of values, or returns ``None`` so that the generic path can report
+  a located error;
+* a *sizer* that gives every field's size for given parameter values, from
+  which a :class:`Plan` (fields with offsets) is made without construct and
+  without generating code.
+
+Plans are cached in a bounded cache; nothing here compiles code for a length
+taken from the input. :func:`reference_plan` evaluates construct's own
+``sizeof`` for the same fields, and the tests hold the two together.
 
 :func:`parse_interpreted` and :func:`build_interpreted` run construct itself
 over the same schemas; the test suite checks that both paths agree on every
@@ -17,12 +27,12 @@ into a :class:`~blobformat.errors.BlobError`; none escapes this module.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
+import re
 import struct
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final, cast
 
 import construct as cs
 
@@ -37,10 +47,14 @@ from blobformat.errors import (
 __all__ = [
     "BYTES",
     "CONST",
+    "PLAN_CACHE_SIZE",
     "REST",
     "UINT",
     "Field",
     "Plan",
+    "Row",
+    "Slot",
+    "Template",
     "Value",
     "build_interpreted",
     "check_length",
@@ -50,6 +64,9 @@ __all__ = [
     "plan_for",
     "prefix_plan",
     "read",
+    "reference_plan",
+    "require",
+    "template",
 ]
 
 UINT: Final = 0
@@ -58,8 +75,18 @@ BYTES: Final = 2
 REST: Final = 3
 #: struct codes of the unsigned little-endian integers it reads natively.
 _UINT_CODES: Final = {1: "B", 2: "H", 4: "I", 8: "Q"}
+#: How many plans (one per layout and parameter values) are kept. Making a
+#: plan costs a few microseconds and compiles nothing, so the bound only
+#: limits memory.
+PLAN_CACHE_SIZE: Final = 512
 
+#: One decoded field value: a number, a byte string, or ``None`` for an
+#: absent optional number.
 Value = int | bytes | None
+#: The values of a layout's fields in template order. The schema fixes each
+#: position's type (``int`` for UINT, ``bytes`` for BYTES/REST/CONST), so the
+#: model layer reads positions without re-checking types.
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,211 +106,364 @@ class Field:
     absent: bool = False
 
 
-Reader = Callable[[bytes], "tuple[Value, ...] | None"]
-Writer = Callable[["tuple[Value, ...]"], bytes]
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class Plan:
-    """A flat layout; ``end`` is the offset after the last fixed-size field.
+    """A flat layout for given length parameters.
 
-    ``names`` are the paths of the fields that carry values (constants and
-    absent fields excluded), in order; ``read_fast`` and ``write_fast`` are
-    code generated from the fields (see :func:`_generate`). ``extras`` lets
-    the model layer cache its own per-plan functions.
+    ``end`` is the offset after the last fixed-size field; ``names`` are the
+    paths of the fields that carry values (constants and absent fields
+    excluded), in order.
     """
 
     fields: tuple[Field, ...]
     end: int
     open_ended: bool
-    names: tuple[str, ...] = ()
-    offset_map: dict[str, int] = field(default_factory=dict)
-    read_fast: Reader = field(default=lambda data: None)
-    read_tail: Reader = field(default=lambda data: None)
-    write_fast: Writer = field(default=lambda values: b"")
-    extras: dict[object, object] = field(default_factory=dict)
-    #: Generated per-model-class constructors and encoders (see blobformat.codec.models).
-    assemblers: dict[type, Callable[..., object]] = field(default_factory=dict)
-    encoders: dict[type, Callable[..., bytes]] = field(default_factory=dict)
-    #: For a prefix plan: where its layout's length parameters sit in ``names``.
-    param_index: tuple[int, ...] = ()
-    #: For a full plan: the length parameters it was made for.
-    param_values: dict[str, int] = field(default_factory=dict)
+    names: tuple[str, ...]
+    offset_map: dict[str, int]
+    #: The length parameters it was made for (empty for a prefix plan).
+    param_values: dict[str, int]
 
     def offsets(self) -> dict[str, int]:
         """Map each field path to its offset."""
         return self.offset_map
 
 
-def _make_plan(fields: tuple[Field, ...], end: int, tail_from: int = 0) -> Plan:
-    open_ended = bool(fields) and fields[-1].kind == REST
-    names = tuple(f.path for f in fields if f.kind != CONST and not f.absent)
-    reader, writer = _generate(fields)
-    # The tail reader decodes only what the prefix reader has not (SPEC §4.3 step 7).
-    tail, _ = _generate(tuple(f for f in fields if f.offset >= tail_from))
-    return Plan(
-        fields=fields,
-        end=end,
-        open_ended=open_ended,
-        names=names,
-        offset_map={f.path: f.offset for f in fields},
-        read_fast=reader,
-        read_tail=tail,
-        write_fast=writer,
-    )
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One field of a template.
 
-
-def _generate(fields: tuple[Field, ...]) -> tuple[Reader, Writer]:
-    """Generate a reader and a writer for a fixed plan.
-
-    The reader assumes the caller has compared the input length with the
-    plan (it slices without checks) and returns ``None`` when a constant
-    differs, so that the caller can fall back to :func:`read` for a located
-    error. The writer assumes values that fit their fields. Both are checked
-    against :func:`read`/:func:`encode` and against construct by the tests.
+    ``size`` is the fixed size, or -1 when ``size_src`` (a Python expression
+    over the parameter variables ``p0``, ``p1``, …) gives it; ``cond_src`` is
+    the condition of an optional field (``""``: always present).
     """
-    consts: dict[str, bytes] = {}
-    checks: list[str] = []
-    reads: list[str] = []
-    writes: list[str] = []
-    # The small fixed-size fields (constants, u8..u64, byte strings) are read by
-    # one struct.unpack_from, which is several times cheaper than a slice and an
-    # int.from_bytes per field; big integers are read on their own.
-    fmt: list[str] = []
-    start = fields[0].offset if fields else 0
-    position = start
-    index = 0
-    for f in fields:
-        lo, hi = f.offset, f.offset + f.size
-        if f.absent:
-            continue
-        if f.kind == REST:
-            reads.append(f"d[{lo}:]")
-            writes.append(f"v[{index}]")
-            index += 1
-            continue
-        if lo != position:  # pragma: no cover - plans are contiguous
-            raise ValueError("plan fields are not contiguous")
-        position = hi
-        # Index of this field's value in unpack_from's result (pad bytes give none).
-        slot = sum(1 for code in fmt if not code.endswith("x"))
-        if f.kind == CONST:
-            name = f"_c{len(consts)}"
-            consts[name] = f.const
-            fmt.append(f"{f.size}s")
-            checks.append(f"t[{slot}] != {name}")
-            writes.append(name)
-            continue
-        if f.kind == BYTES:
-            fmt.append(f"{f.size}s")
-            reads.append(f"t[{slot}]")
-        elif f.size in _UINT_CODES:
-            fmt.append(_UINT_CODES[f.size])
-            reads.append(f"t[{slot}]")
-        else:
-            fmt.append(f"{f.size}x")
-            reads.append(f"_f(d[{lo}:{hi}], 'little')")
-        if f.kind == BYTES:
-            writes.append(f"v[{index}]")
-        else:
-            writes.append(f"v[{index}].to_bytes({f.size}, 'little')")
-        index += 1
-    unpack = any(not code.endswith("x") for code in fmt)
-    body = f"    t = _u(d, {start})\n" if unpack else ""
-    guard = f"    if {' or '.join(checks)}:\n        return None\n" if checks else ""
-    source = (
-        "def _read(d, _f=int.from_bytes, _u=_unpack):\n"
-        + body
-        + guard
-        + f"    return ({', '.join(reads)}{',' if len(reads) == 1 else ''})\n"
-        + "def _write(v):\n"
-        + f"    return b''.join(({', '.join(writes)}{',' if len(writes) == 1 else ''}))\n"
-    )
-    namespace: dict[str, object] = dict(consts)
-    namespace["_unpack"] = struct.Struct("<" + "".join(fmt)).unpack_from
-    exec(compile(source, "<blobformat plan>", "exec"), namespace)  # noqa: S102 - generated from our own schemas
-    return namespace["_read"], namespace["_write"]  # type: ignore[return-value]
+
+    path: str
+    kind: int
+    size: int
+    size_src: str = ""
+    cond_src: str = ""
+    const: bytes = b""
 
 
-class _NeedsParamsError(Exception):
-    """A field's size depends on a parameter that is not known yet."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Template:
+    """A layout read once: its slots, parameters and generated functions."""
+
+    layout: Layout
+    slots: tuple[Slot, ...]
+    #: Paths of the value-carrying slots (constants excluded), in order: the
+    #: positions of a :data:`Row`.
+    names: tuple[str, ...]
+    #: Position of each length parameter in ``names``.
+    param_index: tuple[int, ...]
+    #: Number of leading fixed-size slots, and the offset after them.
+    prefix_count: int
+    prefix_end: int
+    open_ended: bool
+    #: ``reader(data)``: the row of a blob of exactly the right length, or
+    #: ``None`` (short, long, or a constant that differs).
+    reader: Callable[[bytes], Row | None]
+    #: ``sizer(*params)``: every slot's size (0 when absent, -1 for REST).
+    sizer: Callable[..., tuple[int, ...]]
+    #: ``present(*params)``: whether each slot is present.
+    present: Callable[..., tuple[bool, ...]]
+    #: The reader's body as source lines (indented, over the input ``d``):
+    #: they ``return None`` on a mismatch and leave the values in ``row``.
+    #: The model layer embeds them in each kind's fast decoder.
+    reader_lines: tuple[str, ...]
+    #: The names the reader's lines use (constants, the prefix unpacker).
+    reader_namespace: Mapping[str, object]
+    _head: Callable[[bytes], Row | None]
+
+    def head(self, data: bytes) -> Row | None:
+        """The values of the leading fixed-size fields (a row's first positions).
+
+        ``None`` when ``data`` is shorter than :attr:`prefix_end` or a constant
+        (the magic) differs; nothing after the prefix is read. A kind's
+        ``_check_prefix`` and :meth:`extent` need no more than this.
+        """
+        return self._head(data)
+
+    def extent(self, params: tuple[int, ...]) -> int:
+        """The length of the fixed part for these parameters (an open-ended rest excluded)."""
+        return sum(size for size in self.sizer(*params) if size > 0)
+
+    def index(self, *paths: str) -> tuple[int, ...]:
+        """Positions of ``paths`` in a row."""
+        return tuple(self.names.index(p) for p in paths)
+
+    def size_expr(self, slot: Slot, params: tuple[str, ...]) -> str:
+        """``slot``'s size as source over the expressions ``params`` of the parameters."""
+        if slot.size >= 0:
+            return str(slot.size)
+        return _substitute(slot.size_src, params)
+
+    def cond_expr(self, slot: Slot, params: tuple[str, ...]) -> str:
+        """``slot``'s presence condition as source (``"True"`` when unconditional)."""
+        return _substitute(slot.cond_src, params) if slot.cond_src else "True"
 
 
-def _context(params: Mapping[str, int]) -> cs.Container:
-    """Build a construct context from dotted parameter names."""
-    ctx = cs.Container()
-    for dotted, value in params.items():
-        node = ctx
-        *parents, leaf = dotted.split(".")
-        for part in parents:
-            node = node.setdefault(part, cs.Container())
-        node[leaf] = value
-    return ctx
+_THIS = re.compile(r"this((?:\['[A-Za-z0-9_]+'\])+)")
+_PARAM = re.compile(r"\bp(\d+)\b")
 
 
-def _sizeof(con: cs.Construct, ctx: cs.Container) -> int:
-    try:
-        return int(con.sizeof(**ctx))
-    except (cs.SizeofError, KeyError, AttributeError) as err:
-        raise _NeedsParamsError from err
+def _substitute(src: str, params: tuple[str, ...]) -> str:
+    return _PARAM.sub(lambda m: f"({params[int(m.group(1))]})", src)
 
 
-def _walk(
-    struct: cs.Struct,
-    ctx: cs.Container,
-    prefix: str,
-    offset: int,
-    out: list[Field],
-) -> int:
-    """Append the fields of ``struct`` to ``out``; return the end offset."""
-    for sub in struct.subcons:
-        if isinstance(sub, cs.Renamed):
-            name, con = sub.name, sub.subcon
-        else:
-            name, con = None, sub
+def _expr_source(expr: object, layout: Layout) -> str:
+    """Render a construct expression over ``this`` as source over ``p0``, ``p1``, ..."""
+
+    def name(match: re.Match[str]) -> str:
+        path = ".".join(re.findall(r"'([A-Za-z0-9_]+)'", match.group(1)))
+        if path not in layout.params:  # pragma: no cover - a schema author error
+            raise TypeError(f"{layout.name}: size depends on {path}, not a declared parameter")
+        return f"p{layout.params.index(path)}"
+
+    return _THIS.sub(name, repr(expr))
+
+
+def _slots(struct_: cs.Struct, layout: Layout, prefix: str, out: list[Slot]) -> None:
+    for sub in struct_.subcons:
+        name, con = (sub.name, sub.subcon) if isinstance(sub, cs.Renamed) else (None, sub)
         if isinstance(con, cs.Terminated.__class__):
             continue
         path = f"{prefix}{name}"
         if isinstance(con, cs.Struct):
-            offset = _walk(con, ctx.get(name, cs.Container()), f"{path}.", offset, out)
+            _slots(con, layout, f"{path}.", out)
             continue
-        absent = False
+        cond = ""
         if isinstance(con, cs.IfThenElse):
-            try:
-                present = bool(cs.core.evaluate(con.condfunc, ctx))
-            except (KeyError, AttributeError) as err:
-                raise _NeedsParamsError from err
-            if not present:
-                out.append(Field(path, offset, 0, UINT, absent=True))
-                continue
+            cond = _expr_source(con.condfunc, layout)
             con = con.thensubcon
         if isinstance(con, cs.GreedyBytes.__class__):
-            out.append(Field(path, offset, -1, REST))
-            return offset
-        if isinstance(con, cs.Const):
-            out.append(Field(path, offset, len(con.value), CONST, const=con.value))
-            offset += len(con.value)
+            out.append(Slot(path, REST, -1))
             continue
-        size = _sizeof(con, ctx)
-        if isinstance(con, cs.Bytes):
-            kind = BYTES
-        elif (isinstance(con, cs.FormatField) and con.fmtstr in ("<B", "<H", "<L", "<Q")) or (isinstance(con, cs.BytesInteger) and con.swapped and not con.signed):
-            kind = UINT
+        if isinstance(con, cs.Const):
+            out.append(Slot(path, CONST, len(con.value), const=con.value))
+            continue
+        if isinstance(con, cs.FormatField) and con.fmtstr in ("<B", "<H", "<L", "<Q"):
+            kind, length = UINT, con.sizeof()
+        elif isinstance(con, cs.BytesInteger) and con.swapped and not con.signed:
+            kind, length = UINT, con.length
+        elif isinstance(con, cs.Bytes):
+            kind, length = BYTES, con.length
         else:  # pragma: no cover - a schema author error, caught by the tests
             raise TypeError(f"unsupported construct in schema: {con!r}")
-        out.append(Field(path, offset, size, kind, absent=absent))
-        offset += size
-    return offset
+        if isinstance(length, int):
+            out.append(Slot(path, kind, length, cond_src=cond))
+        else:
+            out.append(Slot(path, kind, -1, _expr_source(length, layout), cond))
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=64)
+def template(layout: Layout) -> Template:
+    """The template of ``layout`` (one per layout; layouts are module-level)."""
+    slots: list[Slot] = []
+    _slots(layout.struct, layout, "", slots)
+    names = tuple(s.path for s in slots if s.kind != CONST)
+    prefix_count = 0
+    prefix_end = 0
+    for s in slots:
+        if s.size < 0 or s.cond_src:
+            break
+        prefix_count += 1
+        prefix_end += s.size
+    reader, sizer, present, lines, namespace = _generate(layout, tuple(slots), prefix_count, prefix_end)
+    return Template(
+        layout=layout,
+        slots=tuple(slots),
+        names=names,
+        param_index=tuple(names.index(p) for p in layout.params),
+        prefix_count=prefix_count,
+        prefix_end=prefix_end,
+        open_ended=bool(slots) and slots[-1].kind == REST,
+        reader=reader,
+        sizer=sizer,
+        present=present,
+        reader_lines=lines,
+        reader_namespace=namespace,
+        _head=_head_reader(tuple(slots), prefix_count, prefix_end),
+    )
+
+
+def _generate(
+    layout: Layout, slots: tuple[Slot, ...], prefix_count: int, prefix_end: int
+) -> tuple[
+    Callable[[bytes], Row | None],
+    Callable[..., tuple[int, ...]],
+    Callable[..., tuple[bool, ...]],
+    tuple[str, ...],
+    dict[str, object],
+]:
+    """Generate the reader, sizer and presence test of a layout (once per layout).
+
+    The reader unpacks the leading fixed-size fields with one
+    ``struct.unpack_from`` (several times cheaper than a slice and an
+    ``int.from_bytes`` per field), computes the remaining sizes from the
+    parameters exactly as the sizer does, compares the total with the input
+    length, and only then slices the numbers.
+    """
+    fmt: list[str] = []
+    slot_of: dict[int, str] = {}
+    consts: dict[str, bytes] = {}
+    checks: list[str] = []
+    position = 0
+    for i, s in enumerate(slots[:prefix_count]):
+        index = sum(1 for code in fmt if not code.endswith("x"))
+        if s.kind == CONST:
+            name = f"_c{len(consts)}"
+            consts[name] = s.const
+            fmt.append(f"{s.size}s")
+            checks.append(f"t[{index}] != {name}")
+        elif s.kind == BYTES:
+            fmt.append(f"{s.size}s")
+            slot_of[i] = f"t[{index}]"
+        elif s.size in _UINT_CODES:
+            fmt.append(_UINT_CODES[s.size])
+            slot_of[i] = f"t[{index}]"
+        else:
+            fmt.append(f"{s.size}x")
+            slot_of[i] = f"_f(d[{position}:{position + s.size}], 'little')"
+        position += s.size
+    params = [f"t[{_struct_index(fmt, slots, layout, p)}]" for p in layout.params]
+    lines = [
+        f"    if _n(d) < {prefix_end}:",
+        "        return None",
+        "    t = _u(d, 0)" if any(not c.endswith("x") for c in fmt) else "    t = ()",
+    ]
+    if checks:
+        lines += [f"    if {' or '.join(checks)}:", "        return None"]
+    lines += [f"    p{k} = {src}" for k, src in enumerate(params)]
+    out: list[str] = []
+    offset = str(prefix_end)
+    open_ended = False
+    for i, s in enumerate(slots):
+        if i < prefix_count:
+            if s.kind != CONST:
+                out.append(slot_of[i])
+            continue
+        if s.kind == REST:
+            lines.append(f"    if _n(d) < {offset}:")
+            lines.append("        return None")
+            out.append(f"d[{offset}:]")
+            open_ended = True
+            break
+        size = str(s.size) if s.size >= 0 else f"({s.size_src})"
+        if s.cond_src:
+            lines.append(f"    s{i} = {size} if {s.cond_src} else 0")
+            size = f"s{i}"
+        elif s.size < 0:
+            lines.append(f"    s{i} = {size}")
+            size = f"s{i}"
+        lines.append(f"    o{i} = {offset}")
+        start, offset = f"o{i}", f"o{i} + {size}"
+        if s.kind == CONST:
+            checks_src = f"d[{start}:{offset}] != {s.const!r}"
+            lines += [f"    if {checks_src}:", "        return None"]
+            continue
+        value = f"d[{start}:{offset}]" if s.kind == BYTES else f"_f(d[{start}:{offset}], 'little')"
+        if s.cond_src:
+            value = f"({value} if s{i} else None)"
+        out.append(value)
+    if not open_ended:
+        lines += [f"    if _n(d) != {offset}:", "        return None"]
+    lines.append(f"    row = ({', '.join(out)}{',' if len(out) == 1 else ''})")
+    body = tuple(lines)
+    lines = ["def _read(d, _f=int.from_bytes, _u=_unpack, _n=len):", *body, "    return row"]
+    args = ", ".join(f"p{k}" for k in range(len(layout.params)))
+    sizes = []
+    presence = []
+    for s in slots:
+        size = str(s.size) if s.size >= 0 or s.kind == REST else f"({s.size_src})"
+        if s.cond_src:
+            sizes.append(f"({size} if {s.cond_src} else 0)")
+            presence.append(f"bool({s.cond_src})")
+        else:
+            sizes.append(size)
+            presence.append("True")
+    lines += [
+        f"def _sizes({args}):",
+        f"    return ({', '.join(sizes)},)",
+        f"def _present({args}):",
+        f"    return ({', '.join(presence)},)",
+    ]
+    namespace: dict[str, object] = dict(consts)
+    namespace["_unpack"] = struct.Struct("<" + "".join(fmt)).unpack_from
+    shared = dict(namespace)
+    source = "\n".join(lines) + "\n"
+    # Generated once per layout from our own schemas, never from input values.
+    exec(compile(source, f"<blobformat {layout.name} reader>", "exec"), namespace)  # noqa: S102
+    return (
+        cast("Callable[[bytes], Row | None]", namespace["_read"]),
+        cast("Callable[..., tuple[int, ...]]", namespace["_sizes"]),
+        cast("Callable[..., tuple[bool, ...]]", namespace["_present"]),
+        body,
+        shared,
+    )
+
+
+def _head_reader(
+    slots: tuple[Slot, ...], prefix_count: int, prefix_end: int
+) -> Callable[[bytes], Row | None]:
+    """The prefix part of the reader: unpack, compare constants, return the values."""
+    fmt = [f"{s.size}s" if s.kind in (CONST, BYTES) else _UINT_CODES.get(s.size, f"{s.size}s") for s in slots[:prefix_count]]
+    unpack = struct.Struct("<" + "".join(fmt)).unpack_from
+    consts = tuple((i, s.const) for i, s in enumerate(slots[:prefix_count]) if s.kind == CONST)
+    values = tuple(i for i, s in enumerate(slots[:prefix_count]) if s.kind != CONST)
+    wide = {i for i, s in enumerate(slots[:prefix_count]) if s.kind == UINT and s.size not in _UINT_CODES}
+
+    def head(data: bytes) -> Row | None:
+        if len(data) < prefix_end:
+            return None
+        t = unpack(data, 0)
+        for i, const in consts:
+            if t[i] != const:
+                return None
+        return tuple([int.from_bytes(t[i], "little") if i in wide else t[i] for i in values])
+
+    return head
+
+
+def _struct_index(fmt: list[str], slots: tuple[Slot, ...], layout: Layout, path: str) -> int:
+    """Where parameter ``path`` sits in the prefix's ``unpack_from`` result."""
+    index = 0
+    for code, s in zip(fmt, slots, strict=False):
+        if s.path == path:
+            if code.endswith("x"):  # pragma: no cover - parameters are small integers
+                raise TypeError(f"{layout.name}: parameter {path} is not a native integer")
+            return index
+        if not code.endswith("x"):
+            index += 1
+    raise TypeError(f"{layout.name}: parameter {path} is not a leading fixed-size field")
+
+
+@functools.lru_cache(maxsize=PLAN_CACHE_SIZE)
 def plan_for(layout: Layout, values: tuple[int, ...]) -> Plan:
     """The full plan of ``layout`` for its length parameters' values, in order."""
+    t = template(layout)
+    sizes = t.sizer(*values)
+    present = t.present(*values)
     fields: list[Field] = []
-    params = dict(zip(layout.params, values, strict=True))
-    end = _walk(layout.struct, _context(params), "", 0, fields)
-    made = _make_plan(tuple(fields), end, prefix_plan(layout).end)
-    return dataclasses.replace(made, param_values=params)
+    offset = 0
+    for s, size, here in zip(t.slots, sizes, present, strict=True):
+        if s.kind == REST:
+            fields.append(Field(s.path, offset, -1, REST))
+            break
+        fields.append(Field(s.path, offset, size, s.kind, s.const, absent=not here))
+        offset += size
+    return _make_plan(tuple(fields), offset, dict(zip(layout.params, values, strict=True)))
+
+
+def _make_plan(fields: tuple[Field, ...], end: int, params: dict[str, int]) -> Plan:
+    return Plan(
+        fields=fields,
+        end=end,
+        open_ended=bool(fields) and fields[-1].kind == REST,
+        names=tuple(f.path for f in fields if f.kind != CONST and not f.absent),
+        offset_map={f.path: f.offset for f in fields},
+        param_values=params,
+    )
 
 
 def plan(layout: Layout, params: Mapping[str, int]) -> Plan:
@@ -292,20 +472,97 @@ def plan(layout: Layout, params: Mapping[str, int]) -> Plan:
 
 
 @functools.lru_cache(maxsize=64)
-def _prefix_cached(layout: Layout) -> Plan:
-    fields: list[Field] = []
-    try:
-        end = _walk(layout.struct, cs.Container(), "", 0, fields)
-    except _NeedsParamsError:
-        end = fields[-1].offset + fields[-1].size if fields else 0
-    made = _make_plan(tuple(fields), end)
-    index = tuple(made.names.index(name) for name in layout.params)
-    return dataclasses.replace(made, param_index=index)
-
-
 def prefix_plan(layout: Layout) -> Plan:
     """The leading fixed-size fields of ``layout``, up to the first sized one."""
-    return _prefix_cached(layout)
+    t = template(layout)
+    fields: list[Field] = []
+    offset = 0
+    for s in t.slots[: t.prefix_count]:
+        fields.append(Field(s.path, offset, s.size, s.kind, s.const))
+        offset += s.size
+    if t.prefix_count < len(t.slots) and t.slots[t.prefix_count].kind == REST:
+        fields.append(Field(t.slots[t.prefix_count].path, offset, -1, REST))
+    return _make_plan(tuple(fields), offset, {})
+
+
+def reference_plan(layout: Layout, params: Mapping[str, int]) -> tuple[tuple[str, int, int], ...]:
+    """``(path, offset, size)`` of every field as construct's ``sizeof`` gives them.
+
+    The reference for the template's size expressions (used by the tests).
+    """
+    ctx = cs.Container()
+    for dotted, value in params.items():
+        node = ctx
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, cs.Container())
+        node[leaf] = value
+    out: list[tuple[str, int, int]] = []
+
+    def walk(struct_: cs.Struct, context: cs.Container, prefix: str, offset: int) -> int:
+        for sub in struct_.subcons:
+            name, con = (sub.name, sub.subcon) if isinstance(sub, cs.Renamed) else (None, sub)
+            if isinstance(con, cs.Terminated.__class__):
+                continue
+            path = f"{prefix}{name}"
+            if isinstance(con, cs.Struct):
+                offset = walk(con, context.get(name, cs.Container()), f"{path}.", offset)
+                continue
+            if isinstance(con, cs.GreedyBytes.__class__):
+                out.append((path, offset, -1))
+                return offset
+            size = int(con.sizeof(**context))
+            out.append((path, offset, size))
+            offset += size
+        return offset
+
+    walk(layout.struct, ctx, "", 0)
+    return tuple(out)
+
+
+def require(
+    layout: Layout,
+    params: tuple[int, ...],
+    available: int,
+    *,
+    rule: str,
+    what: str,
+    allow_trailing: bool = False,
+) -> int:
+    """:func:`check_length` for the full layout, from the sizes alone.
+
+    Computes the length the parameters imply and compares it with the input
+    before any plan is made, so an input that cannot be a blob (a truncated
+    header with any bit length) costs a few arithmetic operations.
+
+    :returns: the number of trailing bytes (0 unless ``allow_trailing``).
+    :raises TruncatedError: naming the first field that does not fit.
+    :raises TrailingDataError: if bytes follow a closed layout.
+    """
+    t = template(layout)
+    offset = 0
+    for s, size in zip(t.slots, t.sizer(*params), strict=True):
+        if s.kind == REST:
+            return 0
+        if offset + size > available:
+            raise TruncatedError(
+                f"{what}: input ends inside a field ({offset + size} bytes needed, {available} given)",
+                needed=offset + size,
+                available=available,
+                offset=offset,
+                field=s.path,
+                rule=rule,
+            )
+        offset += size
+    extra = available - offset
+    if extra and not allow_trailing:
+        raise TrailingDataError(
+            f"{what}: {extra} unexpected bytes after the last field",
+            extra=extra,
+            offset=offset,
+            rule=rule,
+        )
+    return extra
 
 
 def check_length(

@@ -115,14 +115,6 @@ def _check_length(
         ) from None
 
 
-def _relocate(err: ParseError, base: int, path: str) -> ParseError:
-    """Place an error of an inner SIMPLEBLOB within the envelope."""
-    err.offset = None if err.offset is None else err.offset + base
-    err.field = path if err.field is None else f"{path}.{err.field}"
-    err.args = (err._render(),)
-    return err
-
-
 def _sniff(data: bytes) -> str | None:
     """A hint for input that is not an envelope."""
     if data.startswith(b"-----BEGIN"):
@@ -333,7 +325,7 @@ def _parse_entry(
     try:
         model = parse(blob)
     except ParseError as err:
-        raise _relocate(err, blob_at, path + "blob") from None
+        raise err.relocated(blob_at, path + "blob") from None
     if not isinstance(model, SimpleBlob):  # pragma: no cover - bType checked above
         raise TypeError("SIMPLEBLOB expected")
     if previous and model.key_alg != previous[0].blob.key_alg:

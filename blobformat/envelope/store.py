@@ -37,11 +37,10 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from blobformat.capi.sessionkey import SessionKey, default_salt
+from blobformat.capi.sign import sign_hash, verify_signature
 from blobformat.capi.wrap import unwrap_session_key, wrap_session_key
 from blobformat.codec import wire as _wire
 from blobformat.codec.decode import as_bytes, parse
@@ -52,7 +51,6 @@ from blobformat.envelope.decode import (
     _envelope_bytes,
     _parse,
     _Parsed,
-    _relocate,
 )
 from blobformat.envelope.format import (
     _EXPONENT,
@@ -79,6 +77,7 @@ from blobformat.errors import (
     KeyConversionError,
     NoRecipientError,
     ParseError,
+    SignatureError,
     StaleGenerationError,
     UnknownSignerError,
     WeakKeyError,
@@ -173,7 +172,7 @@ class Recipient:
     :ivar blob: the SIMPLEBLOB bytes.
     :ivar public_key: the RSA key the blob is wrapped to; ``None`` means the
         signer's public key.
-    :ivar role: :attr:`Role.OWNER` or :attr:`Role.BACKUP`; ``None`` means
+    :ivar role: :attr:`EnvelopeRole.OWNER` or :attr:`EnvelopeRole.BACKUP`; ``None`` means
         owner when the blob is wrapped to the signer's key, backup otherwise.
         Pass it explicitly when the owner signs with a separate key.
     :ivar oaep: the blob was wrapped with OAEP (``CRYPT_OAEP``).
@@ -444,8 +443,8 @@ def _verify(parsed: _Parsed, key: rsa.RSAPublicKey, data: bytes, context: bytes)
         )
     tbs = _tbs(data[: parsed.signature_offset], context)
     try:
-        key.verify(big_endian, tbs, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
+        verify_signature(key, tbs, parsed.signature, hash_alg=AlgId.CALG_SHA_256)
+    except SignatureError:
         raise BadSignatureError(
             "signature does not verify (wrong context, altered bytes or another signer)",
             offset=parsed.signature_offset,
@@ -483,7 +482,7 @@ def open_sealed(
         ``min_generation`` is out of range.
     :raises TruncatedError: if the envelope ends inside a field.
     :raises TrailingDataError: if bytes follow the signature, or the input
-        exceeds :data:`MAX_ENVELOPE_SIZE`.
+        exceeds ``MAX_ENVELOPE_SIZE`` (65536 bytes).
     :raises InvalidFieldError: if a field breaks a rule of SPEC §16.2,
         including a malformed inner SIMPLEBLOB.
     :raises UnsupportedBlobError: if the input is not an envelope, or has an
@@ -613,7 +612,7 @@ def _prepare(
     try:
         model = parse(blob)
     except ParseError as err:
-        raise _relocate(err, 0, where) from None
+        raise err.relocated(0, where) from None
     if not isinstance(model, SimpleBlob):
         # The envelope never stores a secret in clear.
         raise InvalidParameterError(
@@ -746,9 +745,8 @@ def seal(
     size = (signer.key_size + 7) // 8
     parts.append(_wire.encode(_wire.prefix_plan(TRAILER), {"signature_length": size}, rule="ENV-1"))
     signed = b"".join(parts)
-    signature = signer.sign(_tbs(signed, ctx), padding.PKCS1v15(), hashes.SHA256())
-    # CryptSignHash writes the signature little-endian (SPEC §16.3).
-    return signed + signature[::-1]
+    # Suite 1 is CryptSignHash with CALG_SHA_256: little-endian (SPEC §16.3).
+    return signed + sign_hash(signer, _tbs(signed, ctx), hash_alg=AlgId.CALG_SHA_256)
 
 
 # -- Microsoft's procedure -------------------------------------------------------

@@ -34,8 +34,8 @@ from blobformat.codec.models import (
     RSAPrivateKeyBlob,
     RSAPublicKeyBlob,
 )
-from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS, alg_name
-from blobformat.constants import AlgId
+from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS
+from blobformat.constants import AlgId, alg_name
 from blobformat.errors import (
     InvalidParameterError,
     KeyConversionError,
@@ -628,10 +628,11 @@ def _rsa_public_fields(numbers: rsa.RSAPublicNumbers) -> tuple[int, int, int]:
             "KEY-8",
         )
     bits = n.bit_length()
-    if not 384 <= bits <= 16384:
+    rng = RSAPublicKeyBlob.BITS
+    if bits not in rng:
         raise _fail(
-            f"CryptoAPI RSA blobs hold 384..16384-bit moduli, not {bits} bits",
-            "384 <= bitlen <= 16384",
+            f"CryptoAPI RSA blobs hold {rng.low}..{rng.high}-bit moduli, not {bits} bits",
+            f"{rng.low} <= bitlen <= {rng.high}",
             "KEY-8",
         )
     # RSA-5: bitlen is the modulus' byte length times 8, what Windows writes and

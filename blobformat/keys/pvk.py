@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher
 
 from blobformat.codec.decode import as_bytes, parse
 from blobformat.codec.models import PVKFile
+from blobformat.codec.registry import kind_of
 from blobformat.constants import AlgId, PVKKeyType
 from blobformat.errors import (
     InvalidParameterError,
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["dump_pvk", "load_pvk"]
 
 _SALT_LENGTH = 16
-_PRIVATE_MAGICS = (b"RSA2", b"DSS2", b"DSS4")
+# The magics of the key blobs a PVK file may hold, from the registry.
+_PRIVATE_MAGICS = tuple(kind_of(k).magic for k in PVKFile.KEY_KINDS)
 _STRENGTHS = ("strong", "weak")
 
 

@@ -96,7 +96,7 @@ def check_rsa_public_key(
     """Refuse an RSA public key whose modulus anyone can factor (SPEC KEY-12).
 
     Checks that the modulus n is odd, has no prime factor below
-    :data:`SMALL_PRIME_BOUND` (2**16), and is not a probable prime (one
+    2**16, and is not a probable prime (one
     Miller-Rabin round with base 2, which every prime passes). It does not
     prove n is a product of two large primes; nothing public can.
 

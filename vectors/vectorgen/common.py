@@ -31,7 +31,7 @@ Json = dict[str, Any]
 
 KEYS_DIR = Path(__file__).resolve().parent.parent / "keys"
 SCHEMA_NAME = "vectors.v1.schema.json"
-SPEC_VERSION = "1.0.0-draft"
+SPEC_VERSION = "1.1.0-draft"
 VECTORS_VERSION = "1"
 
 # ALG_ID values used by the generator (wincrypt.h; SPEC §3.3). Kept here, not
@@ -87,6 +87,7 @@ ERROR_CLASSES = (
     "DecryptionError",
     "PaddingError",
     "InvalidParameterError",
+    "KeyMismatchError",
     "UnknownSignerError",
     "BadSignatureError",
     "WeakKeyError",

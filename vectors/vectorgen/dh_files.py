@@ -136,7 +136,22 @@ def dh_file() -> VectorFile:
     )
     _invalid(decode, v2_pub.data, v2_priv.data, x_priv.data, v3_priv.data)
     _canonical(f, safe)
+    _order(f, safe)
     return f
+
+
+def _order(f: VectorFile, safe: Dh) -> None:
+    """SPEC 1.1 (issue 14): the check orders of §4.3 and §7.3."""
+    decode = f.group("BlobDecode", "SPEC 1.1 §4.3, §7.3: which error wins when an input breaks several rules.", prefix="order")
+    flags = ["CheckOrder"]
+    v2 = dh_v2_private(safe.p, safe.g, safe.x).data
+    v3 = dh_v3(safe.p, None, safe.g, safe.y, x=safe.x).data
+    bad_bits = patch_u32(patch_u32(v3, 12, 5), 16, 100)
+    decode.add(
+        bad("v2-truncated-bitlen-bad-alg", "\\0DH2, 14 bytes with aiKeyAlg CALG_DSS_SIGN: truncation inside bitlen, not HDR-4", [*flags, "Truncated"], patch_u32(v2, 4, ALG["CALG_DSS_SIGN"])[:14], "TruncatedError", "DH-2", 12, "bit_length"),
+        bad("v3-truncated-seed-bad-bitlens", "\\0DH4 with bitlenP 5 and bitlenQ 100, input ends inside the DSSSEED seed: a truncation of the fixed part", [*flags, "Truncated"], bad_bits[:40], "TruncatedError", "DH-4", 32, "seed.seed"),
+        bad("v3-bitlen-p-and-bitlen-q", "bitlenP 5 and bitlenQ 100: bitlenP first", [*flags, "BadBitLength"], bad_bits, "InvalidFieldError", "DH-3", 12, "bit_length_p"),
+    )
 
 
 def _conversion_failures(imports: Group, safe: Dh, x942: Dh) -> None:

@@ -182,7 +182,33 @@ def v2_file() -> VectorFile:
         invalid("version-4", "DSS blobs have versions 2 and 3", ["WrongVersion"], error("InvalidParameterError", "KEY-7"), keyDer=spki(key.private_key().public_key()), kind="public", algId=None, version=4),
     )
     _canonical_v2(f, key)
+    _order_v2(f, key)
+    relations = f.group(
+        "KeyImport",
+        "Key relations OpenSSL's MSBLOB reader does not check (flag OpenSslImports): "
+        "replacements of released cases that lacked the flag.",
+        prefix="relation",
+    )
+    _conversion_failures(relations, key, version=2, only=OPENSSL_IMPORTS, note=" (replaces import-{name})")
     return f
+
+
+ORDER_COMMENT = "SPEC 1.1 §4.3, §6.5: which error wins when an input breaks several rules."
+
+
+def _order_v2(f: VectorFile, key: Dsa) -> None:
+    decode = f.group("BlobDecode", ORDER_COMMENT, prefix="order")
+    blob = dss_v2(key.p, key.q, key.g, y=key.y).data
+    flags = ["CheckOrder"]
+    short = key.p >> 8
+    zero_top = dss_v2(short, key.q, key.g, y=key.y, bits=1024, seed=(0x80000000, b"\x5a" * 20)).data
+    decode.add(
+        bad("truncated-bitlen-bad-alg", "14 bytes with aiKeyAlg CALG_RSA_KEYX: truncation inside bitlen, not HDR-4", [*flags, "Truncated"], patch_u32(blob, 4, ALG["CALG_RSA_KEYX"])[:14], "TruncatedError", "DSS-2", 12, "bit_length"),
+        bad("alg-and-bitlen", "aiKeyAlg CALG_RSA_KEYX and bitlen 520: HDR-4 first", [*flags, "WrongAlgorithm"], patch_u32(patch_u32(blob, 4, ALG["CALG_RSA_KEYX"]), 12, 520), "InvalidFieldError", "HDR-4", 4, "header.key_alg"),
+        bad("bitlen-and-truncated", "bitlen 520 and the last byte missing: DSS-1 is checked before the size", [*flags, "BadBitLength"], patch_u32(blob, 12, 520)[:-1], "InvalidFieldError", "DSS-1", 12, "bit_length"),
+        bad("p-top-byte-zero-and-seed-counter", "p with a zero top byte and DSSSEED counter 0x80000000: DSS-6 before DSS-7", [*flags, "NonCanonicalBitLength", "AmbiguousSeedCounter"], zero_top, "InvalidFieldError", "DSS-6", 16, "p"),
+        bad("seed-counter-and-truncated", "DSSSEED counter 0x80000000 and the last byte missing: the size is checked before the body's DSS-7", [*flags, "Truncated"], dss_v2(key.p, key.q, key.g, y=key.y, seed=(0x80000000, b"\x5a" * 20)).data[:-1], "TruncatedError", "DSS-2", 424, "seed.seed"),
+    )
 
 
 def _v2_invalid(decode: Group, key: Dsa) -> None:
@@ -218,7 +244,11 @@ def _v2_invalid(decode: Group, key: Dsa) -> None:
     )
 
 
-def _conversion_failures(imports: Group, key: Dsa, *, version: int) -> None:
+#: The KEY-3/KEY-4 cases of version 2 that OpenSSL's MSBLOB reader imports (all but p-even).
+OPENSSL_IMPORTS = ("g-one", "g-wrong-order", "q-not-divisor", "y-one", "y-outside-subgroup", "x-zero", "x-equals-q")
+
+
+def _conversion_failures(imports: Group, key: Dsa, *, version: int, only: tuple[str, ...] | None = None, note: str = "") -> None:
     p, q, g = key.p, key.q, key.g
     cases: list[tuple[str, str, Json, str, str, bool]] = [
         ("g-one", "g = 1", {"g": 1}, "1 < g < p-1", "KEY-3", False),
@@ -231,6 +261,8 @@ def _conversion_failures(imports: Group, key: Dsa, *, version: int) -> None:
         ("x-equals-q", "x = q", {"x": q}, "0 < x < q", "KEY-4", False),
     ]
     for name, comment, change, relation, rule, public_only in cases:
+        if only is not None and name not in only:
+            continue
         k = replace(key, **change)
         if version == 2:
             blob = dss_v2(k.p, k.q, k.g, y=k.y) if public_only else dss_v2(k.p, k.q, k.g, x=k.x)
@@ -240,7 +272,7 @@ def _conversion_failures(imports: Group, key: Dsa, *, version: int) -> None:
         imports.add(
             invalid(
                 name,
-                comment,
+                comment + note.format(name=name),
                 ["InconsistentKey"],
                 error("KeyConversionError", rule, relation=relation),
                 blob=hx(blob.data),
@@ -297,7 +329,47 @@ def v3_file() -> VectorFile:
         invalid("j-wrong", "j + 1 instead of (p-1)/q", ["InconsistentKey"], error("KeyConversionError", "KEY-3", relation="j == (p-1)/q"), blob=hx(dss_v3(k1024.p, k1024.q, k1024.g, k1024.y, x=k1024.x, j=j + 1).data), kind="private"),
         invalid("y-not-g-x", "the blob's y is not g^x mod p", ["InconsistentKey"], error("KeyConversionError", "KEY-4", relation="y == g^x mod p"), blob=hx(dss_v3(k1024.p, k1024.q, k1024.g, k1024.y * k1024.g % k1024.p, x=k1024.x).data), kind="private"),
     )
+    _order_v3(f, k1024)
     return f
+
+
+def _order_v3(f: VectorFile, key: Dsa) -> None:
+    decode = f.group("BlobDecode", "SPEC 1.1 §4.3, §6.5: which error wins when an input breaks several rules.", prefix="order")
+    priv = dss_v3(key.p, key.q, key.g, key.y, x=key.x).data
+    flags = ["CheckOrder"]
+    bad_bits = patch_u32(patch_u32(priv, 12, 5), 16, 0)
+    counter = dss_v3(key.p, key.q, key.g, key.y, x=key.x, seed=(0x80000000, b"\x5a" * 20)).data
+    decode.add(
+        bad("truncated-seed-bad-bitlens", "bitlenP 5 and bitlenQ 0, input ends inside the DSSSEED seed: the DSSSEED belongs to the fixed part, so this is a truncation", [*flags, "Truncated"], bad_bits[:40], "TruncatedError", "DSS-4", 32, "seed.seed"),
+        bad("truncated-counter-bad-alg", "aiKeyAlg CALG_RSA_SIGN, input ends inside the DSSSEED counter", [*flags, "Truncated"], patch_u32(priv, 4, ALG["CALG_RSA_SIGN"])[:30], "TruncatedError", "DSS-4", 28, "seed.counter"),
+        bad("bitlen-p-and-bitlen-q", "bitlenP 5 and bitlenQ 0: bitlenP is checked first", [*flags, "BadBitLength"], bad_bits, "InvalidFieldError", "DSS-3", 12, "bit_length_p"),
+        bad("bitlen-x-and-seed-counter", "bitlenX 0 and DSSSEED counter 0x80000000: the bit lengths are checked before the DSSSEED", [*flags, "BadBitLength"], patch_u32(counter, 24, 0), "InvalidFieldError", "DSS-3", 24, "bit_length_x"),
+        bad("seed-counter-and-truncated", "DSSSEED counter 0x80000000 and the input ends inside p: the size is checked before DSS-7", [*flags, "Truncated"], counter[:100], "TruncatedError", "DSS-4", 52, "p"),
+    )
+    j_size = (((key.p - 1) // key.q).bit_length() + 7) // 8
+    j_at = 52 + 128 + 20 + 128
+    x_at = j_at + j_size + 128
+    # j's top byte set to 0xFF, and bitlenX one below x's length (same field sizes):
+    # both numbers exceed their bit lengths.
+    both_high = patch(patch_u32(priv, 24, key.x.bit_length() - 1), j_at + j_size - 1, b"\xff")
+    p_top_zero = patch(patch_u32(priv, 24, key.x.bit_length() - 1), 52 + 127, b"\x00")
+    decode.add(
+        bad("j-and-x-above-bit-lengths", "j and x each one bit longer than bitlenJ and bitlenX: DSS-5 checks j before x", [*flags, "ValueTooLarge"], both_high, "InvalidFieldError", "DSS-5", j_at, "j"),
+        bad("x-above-bit-length-and-p-top-byte-zero", "x longer than bitlenX and p's top byte zero: DSS-5 before DSS-6", [*flags, "ValueTooLarge"], p_top_zero, "InvalidFieldError", "DSS-5", x_at, "x"),
+    )
+    small = dsa_512()
+    library = f.group("KeyImport", "SPEC 1.1 §19: KEY-5 for converters to cryptography key objects.", prefix="library")
+    library.add(
+        invalid(
+            "dsa-512-v3-public",
+            "a DSS3 blob with a 512-bit p and 160-bit q: valid under §6.3 and §14.2, but cryptography "
+            "has no 512-bit DSA, and KEY-5 forbids approximating it",
+            ["CryptographyKeyLimit"],
+            error("KeyConversionError", "KEY-5"),
+            blob=hx(dss_v3(small.p, small.q, small.g, small.y).data),
+            kind="public",
+        )
+    )
 
 
 def _v3_invalid(decode: Group, key: Dsa) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vectorgen.blobs import dss_v2, dss_v3, pvk, pvk_encrypt, rsa_private
+from vectorgen.blobs import dh_v2_private, dss_v2, dss_v3, pvk, pvk_encrypt, rsa_private
 from vectorgen.common import (
     ALG,
     Case,
@@ -24,6 +24,7 @@ from vectorgen.common import (
     patch_u16,
     patch_u32,
     pkcs8,
+    private_key,
     random_bytes,
     rsa_key,
     valid,
@@ -120,7 +121,45 @@ def pvk_file() -> VectorFile:
         fail("corrupt-private-exponent", "the last byte of d changed: the numbers no longer form a key", corrupt_d, b"password", "KeyConversionError", "KEY-2"),
     )
     _invalid(decode, pvk(AT_KEYEXCHANGE, rsa_blob).data, strong, dss2)
+    _order(f, rsa_blob, strong)
     return f
+
+
+def _order(f: VectorFile, rsa_blob: bytes, strong: bytes) -> None:
+    """SPEC 1.1 (issue 14): §12.4 (the container) and §12.5 (loading the key)."""
+    decode = f.group("BlobDecode", "SPEC 1.1 §12.4: decoding the container; which error wins.", prefix="order")
+    loads = f.group("PvkImport", "SPEC 1.1 §12.5: loading the key of a container that decodes.", prefix="load-order")
+    plain = pvk(AT_KEYEXCHANGE, rsa_blob).data
+    flags = ["CheckOrder"]
+    dh_keys = private_key("dh-512")
+    numbers = dh_keys.private_numbers()
+    group = numbers.public_numbers.parameter_numbers
+    dh2 = dh_v2_private(group.p, group.g, numbers.x).data
+    base = 24
+    version_3 = patch_u8(rsa_blob, 1, 3)
+    salt = random_bytes("pvk-salt/order-encrypted-version-3", 16)
+    encrypted_v3, _ = pvk_encrypt(AT_KEYEXCHANGE, version_3, b"password", salt, "strong")
+    decode.add(
+        bad("truncated-header-bad-reserved", "10 bytes with reserved 1: the header is incomplete, so PVK-6 before PVK-1", [*flags, "Truncated"], patch_u32(plain, 4, 1)[:10], "TruncatedError", "PVK-6", 8, "header.key_type"),
+        bad("truncated-header-bad-key-length", "22 bytes with keylen 0: truncation inside keylen before PVK-5", [*flags, "Truncated"], patch_u32(plain, 20, 0)[:22], "TruncatedError", "PVK-6", 20, "header.key_length"),
+        bad("reserved-and-key-type", "reserved 1 and keytype 0: PVK-1 first", [*flags, "ReservedNonZero"], patch_u32(patch_u32(plain, 4, 1), 8, 0), "InvalidFieldError", "PVK-1", 4, "header.reserved"),
+        bad("key-length-and-truncated", "keylen 0 in a complete file: PVK-5 before the size (PVK-6)", [*flags, "BadLength"], patch_u32(plain, 20, 0), "InvalidFieldError", "PVK-5", 20, "header.key_length"),
+        bad("inner-public-and-key-type", "a PUBLICKEYBLOB's bType with keytype AT_SIGNATURE: PVK-7 before PVK-8", [*flags, "TypeConfusion"], patch_u32(patch_u8(plain, base, 6), 8, AT_SIGNATURE), "InvalidFieldError", "PVK-7", base, "key.header.blob_type"),
+        bad("inner-reserved-and-key-type", "the key blob's reserved is 1 and keytype AT_SIGNATURE: PVK-8 before the key blob's own rules", [*flags, "KeyTypeMismatch"], patch_u32(patch_u16(plain, base + 2, 1), 8, AT_SIGNATURE), "InvalidFieldError", "PVK-8", base + 4, "key.header.key_alg"),
+        bad("inner-dh2", "a \\0DH2 key blob (CALG_DH_SF) with keytype AT_KEYEXCHANGE: PVK-8", [*flags, "KeyTypeMismatch"], pvk(AT_KEYEXCHANGE, dh2).data, "InvalidFieldError", "PVK-8", base + 4, "key.header.key_alg"),
+        bad("inner-dh2-alg-rsa-keyx", "a \\0DH2 key blob whose aiKeyAlg is CALG_RSA_KEYX: passes PVK-8, fails the blob's HDR-4", [*flags, "WrongAlgorithm"], pvk(AT_KEYEXCHANGE, patch_u32(dh2, 4, ALG["CALG_RSA_KEYX"])).data, "InvalidFieldError", "HDR-4", base + 4, "key.header.key_alg"),
+        bad("inner-unknown-magic", "the key blob's magic is 'MAG1': HDR-1 located in the file", [*flags, "UnknownType"], patch(plain, base + 8, b"MAG1"), "UnsupportedBlobError", "HDR-1", base, "key.header.blob_type"),
+        bad("inner-trailing", "keylen one more than the RSA2 blob: the blob's trailing byte, field 'key'", [*flags, "TrailingData"], pvk(AT_KEYEXCHANGE, rsa_blob + b"\x00").data, "TrailingDataError", "RSA-2", base + len(rsa_blob), "key"),
+        bad("inner-truncated", "keylen one less than the RSA2 blob: truncated inside the private exponent", [*flags, "Truncated"], pvk(AT_KEYEXCHANGE, rsa_blob[:-1]).data, "TruncatedError", "RSA-2", base + len(rsa_blob) - 65, "key.private_exponent"),
+        bad("inner-no-magic", "keylen 10: the key blob ends inside its magic", [*flags, "Truncated"], pvk(AT_KEYEXCHANGE, rsa_blob[:10]).data, "TruncatedError", "HDR-6", base + 8, "key.magic"),
+        ok("encrypted-version-3", "an encrypted RSA2 blob whose clear bVersion is 3: the container allows 2 or 3 (the encrypted magic hides the kind)", encrypted_v3, ["EncryptedPvk"]),
+        bad("encrypted-reserved-and-version", "an encrypted file's clear header with reserved 1 and bVersion 5: HDR-3 before HDR-2", [*flags, "ReservedNonZero"], patch_u16(patch_u8(strong, 40 + 1, 5), 40 + 2, 1), "InvalidFieldError", "HDR-3", 42, "key.header.reserved"),
+        bad("encrypted-public-and-dh", "an encrypted file's clear header with bType 6 and CALG_DH_SF: PVK-7 before PVK-8", [*flags, "TypeConfusion"], patch_u32(patch_u8(strong, 40, 6), 44, ALG["CALG_DH_SF"]), "InvalidFieldError", "PVK-7", 40, "key.header.blob_type"),
+    )
+    loads.add(
+        invalid("encrypted-version-3", "the container decodes, but the decrypted RSA2 blob needs bVersion 2: HDR-2 located in the file", [*flags, "EncryptedPvk", "WrongVersion"], error("InvalidFieldError", "HDR-2", offset=41, field="key.header.version"), pvk=hx(encrypted_v3.data), password=hx(b"password")),
+        invalid("encrypted-version-3-no-password", "the same file without a password: PVK-9 (the version is not checked before decryption)", [*flags, "EncryptedPvk", "WrongPassword"], error("PasswordError", "PVK-9"), pvk=hx(encrypted_v3.data), password=None),
+    )
 
 
 def _invalid(decode: Group, plain: bytes, encrypted: bytes, dss2: bytes) -> None:

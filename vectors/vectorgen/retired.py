@@ -33,6 +33,12 @@ _RSA5_SHORT = (
 )
 _EXPORT_1028 = "SPEC §14.3 (RSA-5): a 1028-bit key is written with bitlen 1032, not 1028"
 
+_UNFLAGGED = (
+    "released without the OpenSslImports flag although OpenSSL 3's MSBLOB reader imports it "
+    "(SPEC §17, key relations on conversion); a released case never changes, so it is "
+    "re-released with the flag under a new tcId (SPEC 1.1, issue 14)"
+)
+
 PUBLIC = "rsa_public_key_blob_test.json"
 PRIVATE = "rsa_private_key_blob_test.json"
 DSS_V2 = "dss_v2_key_blob_test.json"
@@ -71,6 +77,34 @@ RETIRED: dict[tuple[str, str], Retired] = {
         "SPEC DSS-7: a DSSSEED counter of 0x80000000 is refused (.NET reads it as 'no seed')",
         ("canonical-seed-counter-0x80000000",),
     ),
+    # SPEC 1.1 (issue 14): key-relation cases OpenSSL imports, re-released with the flag.
+    (PUBLIC, "import-even-modulus"): Retired(75, _UNFLAGGED, ("relation-even-modulus",)),
+    **{
+        (PRIVATE, f"import-{name}"): Retired(tc_id, _UNFLAGGED, (f"relation-{name}",))
+        for tc_id, name in (
+            (53, "modulus"),
+            (54, "even-modulus"),
+            (55, "p-equals-q"),
+            (56, "tiny-prime"),
+            (57, "private-exponent"),
+            (58, "exponent1"),
+            (59, "exponent2"),
+            (60, "coefficient"),
+            (61, "coefficient-swapped"),
+        )
+    },
+    **{
+        (DSS_V2, f"import-{name}"): Retired(tc_id, _UNFLAGGED, (f"relation-{name}",))
+        for tc_id, name in (
+            (42, "g-one"),
+            (43, "g-wrong-order"),
+            (44, "q-not-divisor"),
+            (46, "y-one"),
+            (47, "y-outside-subgroup"),
+            (48, "x-zero"),
+            (49, "x-equals-q"),
+        )
+    },
 }
 
 

@@ -11,7 +11,9 @@ from vectorgen import public
 from vectorgen.blobs import rsa_private, rsa_public
 from vectorgen.common import (
     ALG,
+    Case,
     Group,
+    Json,
     RsaNumbers,
     VectorFile,
     acceptable,
@@ -348,7 +350,45 @@ def public_file() -> VectorFile:
         ),
     )
     _canonical_public(f)
+    _order_public(f)
     return f
+
+
+# SPEC 1.1 (issue 14): the check orders of §4.3/§5.5, and the relation cases OpenSSL
+# imports, re-released with the OpenSslImports flag under new tcIds.
+ORDER_COMMENT = "SPEC 1.1 §4.3, §5.5: which error wins when an input breaks several rules."
+RELATION_COMMENT = (
+    "Key relations OpenSSL's MSBLOB reader does not check (flag OpenSslImports): "
+    "replacements of released cases that lacked the flag."
+)
+
+
+def _order_public(f: VectorFile) -> None:
+    decode = f.group("BlobDecode", ORDER_COMMENT, prefix="order")
+    blob = rsa_public(numbers("rsa-512-e4byte").n, numbers("rsa-512-e4byte").e).data
+    flags = ["CheckOrder"]
+    bad_fixed = patch_u32(patch_u32(blob, 4, ALG["CALG_DES"]), 12, 5)
+    decode.add(
+        bad("truncated-exponent-bad-alg-and-bitlen", "16 bytes with an invalid aiKeyAlg and bitlen: the fixed part is incomplete, so the truncation is reported before any of its values is checked", [*flags, "Truncated"], bad_fixed[:16], "TruncatedError", "RSA-2", 16, "public_exponent"),
+        bad("truncated-bitlen-bad-alg", "14 bytes with an invalid aiKeyAlg: truncation inside bitlen, not HDR-4", [*flags, "Truncated"], patch_u32(blob, 4, ALG["CALG_DES"])[:14], "TruncatedError", "RSA-2", 12, "bit_length"),
+        bad("reserved-and-version", "reserved 1 and bVersion 3: HDR-3 is checked before HDR-2", [*flags, "ReservedNonZero"], patch_u8(patch_u16(blob, 2, 1), 1, 3), "InvalidFieldError", "HDR-3", 2, "header.reserved"),
+        bad("version-and-alg", "bVersion 3 and aiKeyAlg 0: HDR-2 is checked before HDR-4", [*flags, "WrongVersion"], patch_u32(patch_u8(blob, 1, 3), 4, 0), "InvalidFieldError", "HDR-2", 1, "header.version"),
+        bad("alg-and-bitlen-and-exponent", "aiKeyAlg CALG_DES, bitlen 5 and pubexp 2: HDR-4 first", [*flags, "WrongAlgorithm"], patch_u32(bad_fixed, 16, 2), "InvalidFieldError", "HDR-4", 4, "header.key_alg"),
+        bad("bitlen-and-exponent", "bitlen 5 and pubexp 2: RSA-1 before RSA-3", [*flags, "BadBitLength"], patch_u32(patch_u32(blob, 12, 5), 16, 2), "InvalidFieldError", "RSA-1", 12, "bit_length"),
+        bad("exponent-and-truncated-modulus", "pubexp 2 and the last modulus byte missing: the fixed values are checked before the size", [*flags, "BadExponent"], patch_u32(blob, 16, 2)[:-1], "InvalidFieldError", "RSA-3", 16, "public_exponent"),
+    )
+    imports = f.group("KeyImport", RELATION_COMMENT, prefix="relation")
+    base = numbers("rsa-512-e4byte")
+    imports.add(
+        invalid(
+            "even-modulus",
+            "an even modulus is not an RSA modulus (replaces import-even-modulus)",
+            ["InconsistentKey"],
+            error("KeyConversionError", "KEY-1", relation="n odd, n > e"),
+            blob=hx(rsa_public(base.n + 1, base.e, bits=512).data),
+            kind="public",
+        )
+    )
 
 
 def _set_bitlen(data: bytes, bits: int) -> bytes:
@@ -675,6 +715,9 @@ def private_file() -> VectorFile:
     _private_invalid(decode)
     _private_conversions(imports, exports)
     _canonical_private(f)
+    relations = f.group("KeyImport", RELATION_COMMENT, prefix="relation")
+    for name, comment, change, relation, rule in _private_relations():
+        relations.add(_relation_case(name, f"{comment} (replaces import-{name})", change, relation, rule))
     return f
 
 
@@ -771,9 +814,10 @@ def _private_invalid(decode: Group) -> None:
     )
 
 
-def _private_conversions(imports: Group, exports: Group) -> None:
+def _private_relations() -> list[tuple[str, str, Json, str, str]]:
+    """RSA2 blobs (rsa-520) that break one relation of KEY-1/KEY-2 each."""
     nums = numbers("rsa-520")
-    broken = [
+    return [
         ("modulus", "n + 2 instead of p*q", {"n": nums.n + 2}, "n == p*q", "KEY-2"),
         ("even-modulus", "an even modulus", {"n": nums.n + 1}, "n odd, n > e", "KEY-1"),
         ("p-equals-q", "q = p and n = p*p (PEERS §4 item 13)", {"q": nums.p, "n": nums.p * nums.p}, "p != q", "KEY-2"),
@@ -784,19 +828,24 @@ def _private_conversions(imports: Group, exports: Group) -> None:
         ("coefficient", "coefficient with one bit flipped", {"qinv": nums.qinv ^ 4}, "coefficient == q^-1 mod p", "KEY-2"),
         ("coefficient-swapped", "p^-1 mod q instead of q^-1 mod p (PEERS §4 item 13)", {"qinv": pow(nums.p, -1, nums.q)}, "coefficient == q^-1 mod p", "KEY-2"),
     ]
-    for name, comment, change, relation, rule in broken:
-        values = {**nums.__dict__, **change}
-        blob = rsa_private(RsaNumbers(**values), bits=520)
-        imports.add(
-            invalid(
-                name,
-                comment,
-                ["InconsistentKey"],
-                error("KeyConversionError", rule, relation=relation),
-                blob=hx(blob.data),
-                kind="private",
-            )
-        )
+
+
+def _relation_case(name: str, comment: str, change: Json, relation: str, rule: str) -> Case:
+    values = {**numbers("rsa-520").__dict__, **change}
+    blob = rsa_private(RsaNumbers(**values), bits=520)
+    return invalid(
+        name,
+        comment,
+        ["InconsistentKey"],
+        error("KeyConversionError", rule, relation=relation),
+        blob=hx(blob.data),
+        kind="private",
+    )
+
+
+def _private_conversions(imports: Group, exports: Group) -> None:
+    for name, comment, change, relation, rule in _private_relations():
+        imports.add(_relation_case(name, comment, change, relation, rule))
     tiny = rsa_from_primes(3, 5, 65537)
     imports.add(
         invalid(

@@ -235,7 +235,23 @@ def simpleblob_file() -> VectorFile:
     )
     _simpleblob_invalid(decode, wine_blob)
     _unwrap_failures(unwrap, wrapped)
+    _simpleblob_order(f)
     return f
+
+
+def _simpleblob_order(f: VectorFile) -> None:
+    """SPEC 1.1 (issue 14): §3.3's encryption algorithms and the check order of §8.2."""
+    decode = f.group("BlobDecode", "SPEC 1.1 §3.3, §8.2: encryption algorithms, and which error wins.", prefix="order")
+    ciphertext = random_bytes("order/simpleblob", 256)
+    base = simpleblob("CALG_AES_256", ciphertext).data
+    flags = ["CheckOrder"]
+    decode.add(
+        ok("aes-generic", "aiKeyAlg CALG_AES is an encryption algorithm of §3.3, so the blob decodes (unwrapping it fails: no key length in §15.1)", simpleblob("CALG_AES", ciphertext)),
+        bad("alg-and-wrap-alg", "aiKeyAlg CALG_RSA_SIGN and algid CALG_RSA_SIGN: SMP-2 before SMP-1", [*flags, "WrongAlgorithm"], patch_u32(patch_u32(base, 4, ALG["CALG_RSA_SIGN"]), 8, ALG["CALG_RSA_SIGN"]), "InvalidFieldError", "SMP-2", 4, "header.key_alg"),
+        bad("truncated-wrap-alg-bad-alg", "10 bytes with aiKeyAlg CALG_RSA_SIGN: the input ends inside algid, a truncation under SMP-3", [*flags, "Truncated"], patch_u32(base, 4, ALG["CALG_RSA_SIGN"])[:10], "TruncatedError", "SMP-3", 8, "wrap_alg"),
+        bad("wrap-alg-and-no-ciphertext", "12 bytes with algid 0: SMP-1 before the ciphertext length (SMP-3)", [*flags, "WrongAlgorithm"], patch_u32(base, 8, 0)[:12], "InvalidFieldError", "SMP-1", 8, "wrap_alg"),
+        bad("alg-class-bits-not-in-table", "aiKeyAlg 0x66FF has DATA_ENCRYPT class bits but is not in §3.3's table", [*flags, "WrongAlgorithm"], patch_u32(base, 4, 0x66FF), "InvalidFieldError", "SMP-2", 4, "header.key_alg"),
+    )
 
 
 def _simpleblob_invalid(decode: Group, blob: bytes) -> None:
@@ -392,7 +408,24 @@ def plaintext_file() -> VectorFile:
         invalid("aes-128-5-bytes", "an AES-128 key of 5 bytes", ["BadLength"], error("InvalidFieldError", "PTK-3", offset=8, field="key_size"), blob=hx(patch_u32(aes[:17], 8, 5)), noSalt=False),
         invalid("key-alg-rsa-keyx", "not a data-encryption algorithm", ["WrongAlgorithm"], error("InvalidFieldError", "PTK-1", offset=4, field="header.key_alg"), blob=hx(patch_u32(base, 4, ALG["CALG_RSA_KEYX"])), noSalt=False),
     )
+    _plaintext_order(f)
     return f
+
+
+def _plaintext_order(f: VectorFile) -> None:
+    """SPEC 1.1 (issue 14): PTK-1's set, §9.1's table and the check order of §9.2."""
+    decode = f.group("BlobDecode", "SPEC 1.1 §9.1, §9.2: data-encryption algorithms, key lengths, and which error wins.", prefix="order")
+    base = plaintextkeyblob("CALG_AES_128", random_bytes("order/plaintext", 16)).data
+    flags = ["CheckOrder"]
+    decode.add(
+        bad("truncated-key-size-bad-alg", "10 bytes with aiKeyAlg CALG_RSA_SIGN: the input ends inside dwKeySize, a truncation under PTK-2", [*flags, "Truncated"], patch_u32(base, 4, ALG["CALG_RSA_SIGN"])[:10], "TruncatedError", "PTK-2", 8, "key_size"),
+        bad("alg-and-key-size", "aiKeyAlg CALG_RSA_SIGN and dwKeySize 3: PTK-1 before PTK-3", [*flags, "WrongAlgorithm"], patch_u32(patch_u32(base, 4, ALG["CALG_RSA_SIGN"]), 8, 3), "InvalidFieldError", "PTK-1", 4, "header.key_alg"),
+        bad("key-size-and-truncated", "dwKeySize 3 with no key bytes: PTK-3 before the size (PTK-2)", [*flags, "BadLength"], patch_u32(base, 8, 3)[:12], "InvalidFieldError", "PTK-3", 8, "key_size"),
+        bad("alg-class-bits-not-in-table", "aiKeyAlg 0x66FF has DATA_ENCRYPT class bits but is not in §3.3's table", [*flags, "WrongAlgorithm"], patch_u32(base, 4, 0x66FF), "InvalidFieldError", "PTK-1", 4, "header.key_alg"),
+        bad("msg-encrypt-alg", "aiKeyAlg CALG_SSL3_MASTER is an encryption algorithm but not a data-encryption one", [*flags, "WrongAlgorithm"], patch_u32(base, 4, ALG["CALG_SSL3_MASTER"]), "InvalidFieldError", "PTK-1", 4, "header.key_alg"),
+        bad("rc5-16-bytes", "CALG_RC5 is a data-encryption algorithm without a key length in §9.1", [*flags, "BadLength"], patch_u32(base, 4, ALG["CALG_RC5"]), "InvalidFieldError", "PTK-3", 8, "key_size"),
+        bad("aes-generic-16-bytes", "CALG_AES (generic) has no key length in §9.1", [*flags, "BadLength"], patch_u32(base, 4, ALG["CALG_AES"]), "InvalidFieldError", "PTK-3", 8, "key_size"),
+    )
 
 
 # -- SYMMETRICWRAPKEYBLOB and RFC 3217 ------------------------------------------------------
@@ -490,7 +523,21 @@ def symmetric_wrap_file() -> VectorFile:
         invalid("aes-128-15-bytes", "CALG_AES_128 but a 15-byte key is wrapped", ["UnwrapFailure"], error("DecryptionError", "KWR-4"), blob=hx(short_aes.data), kek=rc2, noSalt=False),
     )
     _swk_invalid(decode, blob_3des.data)
+    _swk_order(f)
     return f
+
+
+def _swk_order(f: VectorFile) -> None:
+    """SPEC 1.1 (issue 14): the check order of §10.1; a decoder does not check 3DES's 40 bytes."""
+    decode = f.group("BlobDecode", "SPEC 1.1 §10, §10.1: what a decoder checks, and which error wins.", prefix="order")
+    base = symmetricwrapkeyblob("CALG_3DES", "CALG_3DES", random_bytes("order/swk", 40)).data
+    flags = ["CheckOrder"]
+    decode.add(
+        ok("3des-wrap-32-bytes", "WrapAlgid CALG_3DES with a 32-byte wrapped key: a decoder checks SWK-3's lengths only (unwrapping fails, KWR-4)", symmetricwrapkeyblob("CALG_3DES", "CALG_3DES", random_bytes("order/swk-32", 32))),
+        bad("alg-and-wrap-alg", "aiKeyAlg CALG_RSA_SIGN and WrapAlgid CALG_DES: SWK-2 before SWK-1", [*flags, "WrongAlgorithm"], patch_u32(patch_u32(base, 4, ALG["CALG_RSA_SIGN"]), 8, ALG["CALG_DES"]), "InvalidFieldError", "SWK-2", 4, "header.key_alg"),
+        bad("truncated-wrap-alg-bad-alg", "10 bytes with aiKeyAlg CALG_RSA_SIGN: the input ends inside WrapAlgid, a truncation under SWK-3", [*flags, "Truncated"], patch_u32(base, 4, ALG["CALG_RSA_SIGN"])[:10], "TruncatedError", "SWK-3", 8, "wrap_alg"),
+        bad("wrap-alg-and-short", "WrapAlgid CALG_DES and a 20-byte wrapped key: SWK-1 before SWK-3", [*flags, "WrongAlgorithm"], patch_u32(base, 8, ALG["CALG_DES"])[:32], "InvalidFieldError", "SWK-1", 8, "wrap_alg"),
+    )
 
 
 def _keywrap_failures(keywrap: Group, tdes_kek: bytes, two_key_kek: bytes, rc2_kek: bytes, w24: bytes, cek24: bytes) -> None:

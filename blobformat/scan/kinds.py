@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The scanner's candidate table: one row per kind it reports (SPEC Appendix F).
+"""The scanner's candidate table: one row per registered kind (SPEC Appendix F).
 
 A row is data: the kind's stable name, the magic bytes the finder searches
 for, where that magic sits relative to the start of the blob, the model
-class (whose layout and prefix rules size and pre-check a candidate) and the
-function that parses it. Adding a kind is one line in :data:`ROWS`.
+class (whose template and prefix rules size and pre-check a candidate) and
+the function that parses it. The rows derive from the codec's registry
+(:mod:`blobformat.codec.registry`): a kind registered there, the CNG blobs
+included, is scanned for without a change here. A framed kind without a
+magic is found by its BLOBHEADER's first four bytes, an opaque kind by its
+``bType``.
 
-Sizing a candidate never compiles a codec plan: the blob's total length is
-computed from the prefix values by the arithmetic of SPEC §5-§12
-(:data:`_SIZERS`); a model class without an entry there falls back to the
-codec's cached plan.
+Sizing a candidate never compiles anything: the codec's template gives the
+prefix's values and the length the parameters imply (generated once per
+layout).
 """
 
 from __future__ import annotations
@@ -18,23 +21,19 @@ import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from blobformat.codec import registry as _registry
 from blobformat.codec import wire as _wire
-from blobformat.codec.decode import PVK_MAGIC, parse
+from blobformat.codec.decode import parse
 from blobformat.codec.model_base import _Model
 from blobformat.codec.models import (
     Blob,
     DHPrivateKeyBlob,
     DHPrivateKeyBlobV3,
-    DHPublicKeyBlob,
     DHPublicKeyBlobV3,
     DSSPrivateKeyBlob,
     DSSPrivateKeyBlobV3,
     DSSPublicKeyBlob,
     DSSPublicKeyBlobV3,
-    KeyStateBlob,
-    OpaqueKeyBlob,
-    PlaintextKeyBlob,
-    PublicKeyBlobEx,
     PVKFile,
     RSAPrivateKeyBlob,
     RSAPublicKeyBlob,
@@ -59,65 +58,6 @@ def _parse(data: bytes, lenient: bool) -> Blob:
 def _nbytes(bits: int) -> int:
     return (bits + 7) // 8
 
-
-def _rsa_public(v: tuple[int, ...]) -> int:
-    return 20 + _nbytes(v[0])
-
-
-def _rsa_private(v: tuple[int, ...]) -> int:
-    return 20 + 2 * _nbytes(v[0]) + 5 * ((v[0] + 15) // 16)
-
-
-def _dss2_public(v: tuple[int, ...]) -> int:
-    return 60 + 3 * _nbytes(v[0])
-
-
-def _dss2_private(v: tuple[int, ...]) -> int:
-    return 80 + 2 * _nbytes(v[0])
-
-
-def _v3_public(v: tuple[int, ...]) -> int:
-    p, q, j = v
-    return 48 + 3 * _nbytes(p) + _nbytes(q) + _nbytes(j)
-
-
-def _v3_private(v: tuple[int, ...]) -> int:
-    p, q, j, x = v
-    return 52 + 3 * _nbytes(p) + _nbytes(q) + _nbytes(j) + _nbytes(x)
-
-
-def _dh2_public(v: tuple[int, ...]) -> int:
-    return 16 + _nbytes(v[0])
-
-
-def _dh2_private(v: tuple[int, ...]) -> int:
-    return 16 + 3 * _nbytes(v[0])
-
-
-def _pvk(v: tuple[int, ...]) -> int:
-    return 24 + v[0] + v[1]
-
-
-def _plaintext(v: tuple[int, ...]) -> int:
-    return 12 + v[0]
-
-
-# Total length from the layout parameters' values (SPEC §5-§12), checked
-# against the codec's plans by tests/test_scan.py.
-_SIZERS: Mapping[type[_Model], Callable[[tuple[int, ...]], int]] = {
-    RSAPublicKeyBlob: _rsa_public,
-    RSAPrivateKeyBlob: _rsa_private,
-    DSSPublicKeyBlob: _dss2_public,
-    DSSPrivateKeyBlob: _dss2_private,
-    DSSPublicKeyBlobV3: _v3_public,
-    DSSPrivateKeyBlobV3: _v3_private,
-    DHPublicKeyBlob: _dh2_public,
-    DHPrivateKeyBlob: _dh2_private,
-    DHPublicKeyBlobV3: _v3_public,
-    DHPrivateKeyBlobV3: _v3_private,
-    PVKFile: _pvk,
-    PlaintextKeyBlob: _plaintext,
-}
 
 #: For open-ended layouts: the unit the rest's length comes in (SPEC §10: SWK-3).
 _REST_STEP: Mapping[type[_Model], int] = {SymmetricWrapKeyBlob: 8}
@@ -212,29 +152,27 @@ class KindSpec:
     parse: Parser = _parse
     default: bool = True
     # Derived from the model's layout (not part of a row).
-    prefix: _wire.Plan = field(init=False, repr=False, compare=False)
+    template: _wire.Template = field(init=False, repr=False, compare=False)
     prefix_end: int = field(init=False, repr=False, compare=False)
     open_ended: bool = field(init=False, repr=False, compare=False)
     rest_max: int = field(init=False, repr=False, compare=False)
     rest_step: int = field(init=False, repr=False, compare=False)
     rest_min: int = field(init=False, repr=False, compare=False)
     precheck: Precheck | None = field(init=False, repr=False, compare=False)
-    size_of: Callable[[tuple[int, ...]], int] = field(init=False, repr=False, compare=False)
     _header: tuple[int, int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        prefix = _wire.prefix_plan(self.model.LAYOUT)
+        template = _wire.template(self.model.LAYOUT)
         set_ = object.__setattr__
-        set_(self, "prefix", prefix)
-        set_(self, "open_ended", prefix.open_ended)
-        set_(self, "prefix_end", prefix.fields[-1].offset if prefix.open_ended else prefix.end)
+        set_(self, "template", template)
+        set_(self, "open_ended", template.open_ended)
+        set_(self, "prefix_end", template.prefix_end)
         rest_max = self.model._REST_MAX
         set_(self, "rest_max", OPAQUE_MAX_BODY if rest_max is None else rest_max)
         set_(self, "rest_step", _REST_STEP.get(self.model, 1))
         set_(self, "rest_min", _REST_MIN.get(self.model, 0))
         set_(self, "precheck", _PRECHECKS.get(self.model))
-        set_(self, "size_of", _SIZERS.get(self.model) or self._plan_size)
-        names = prefix.names
+        names = template.names
         # Index in the prefix values of bType, bVersion and reserved (-1: none).
         set_(
             self,
@@ -245,60 +183,46 @@ class KindSpec:
             ),
         )
 
-    def _plan_size(self, params: tuple[int, ...]) -> int:
-        # Fallback for rows without an arithmetic sizer: the codec's cached plan.
-        return _wire.plan_for(self.model.LAYOUT, params).end
-
     def size(self, head: bytes) -> int | None:
         """The blob's total length from its prefix bytes, or ``None``.
 
         ``head`` is exactly :attr:`prefix_end` bytes. ``None`` when the prefix
-        breaks a rule parsing checks before the body (SPEC §4.3 steps 2-5:
-        BLOBHEADER, magic, sizing fields); 0 for an open-ended layout, whose
+        breaks a rule parsing checks before the body (SPEC §4.3: BLOBHEADER,
+        magic, the fixed part's values); 0 for an open-ended layout, whose
         length the scanner chooses.
         """
-        values = self.prefix.read_fast(head)
-        if values is None:
+        row = self.template.head(head)
+        if row is None:
             return None  # a constant (the magic) differs
         model = self.model
         bt, version, reserved = self._header
-        if bt >= 0 and values[bt] != model.BLOB_TYPE:
+        if bt >= 0 and row[bt] != model.BLOB_TYPE:
             return None
-        if version >= 0 and model.VERSION is not None and values[version] != model.VERSION:
+        if version >= 0 and model.VERSION is not None and row[version] != model.VERSION:
             return None
-        if reserved >= 0 and values[reserved] != 0:
+        if reserved >= 0 and row[reserved] != 0:
             return None
-        if not model._prefix_ok(values):
-            try:
-                model._check_prefix(dict(zip(self.prefix.names, values, strict=True)), None)
-            except ParseError:
-                return None
+        try:
+            model._check_prefix(row, None)
+        except ParseError:
+            return None
         if self.open_ended:
             return 0
-        params = tuple([int(values[i]) for i in self.prefix.param_index])  # type: ignore[arg-type]
-        return self.size_of(params)
+        return self.template.extent(tuple([int(row[i]) for i in self.template.param_index]))
 
 
-_DH = (b"\x00DH1", b"\x00DH2", b"\x00DH3", b"\x00DH4")
+def _row(kind: _registry.Kind) -> KindSpec:
+    """The table row of a registered kind."""
+    model = kind.model
+    if kind.magic:
+        magic, offset = kind.magic, kind.magic_offset
+    elif kind.opaque:
+        # bVersion is kept as found (SPEC §11): only bType is fixed.
+        magic, offset = bytes([int(model.BLOB_TYPE)]), 0
+    else:
+        magic, offset = bytes([int(model.BLOB_TYPE), model.VERSION or 0, 0, 0]), 0
+    return KindSpec(kind.name, magic, offset, model, default=not kind.opaque)
 
-#: The candidate table. CNG kinds are added here, one line each.
-ROWS: tuple[KindSpec, ...] = (
-    KindSpec("rsa-public", b"RSA1", 8, RSAPublicKeyBlob),
-    KindSpec("rsa-private", b"RSA2", 8, RSAPrivateKeyBlob),
-    KindSpec("dss-public", b"DSS1", 8, DSSPublicKeyBlob),
-    KindSpec("dss-private", b"DSS2", 8, DSSPrivateKeyBlob),
-    KindSpec("dss-public-v3", b"DSS3", 8, DSSPublicKeyBlobV3),
-    KindSpec("dss-private-v3", b"DSS4", 8, DSSPrivateKeyBlobV3),
-    KindSpec("dh-public", _DH[0], 8, DHPublicKeyBlob),
-    KindSpec("dh-private", _DH[1], 8, DHPrivateKeyBlob),
-    KindSpec("dh-public-v3", _DH[2], 8, DHPublicKeyBlobV3),
-    KindSpec("dh-private-v3", _DH[3], 8, DHPrivateKeyBlobV3),
-    KindSpec("simpleblob", b"\x01\x02\x00\x00", 0, SimpleBlob),
-    KindSpec("plaintextkeyblob", b"\x08\x02\x00\x00", 0, PlaintextKeyBlob),
-    KindSpec("symmetricwrapkeyblob", b"\x0b\x02\x00\x00", 0, SymmetricWrapKeyBlob),
-    KindSpec("pvk", PVK_MAGIC + b"\x00\x00\x00\x00", 0, PVKFile),
-    # Opaque kinds: any body is valid, so in random bytes they are noise (SPEC §11).
-    KindSpec("opaquekeyblob", b"\x09", 0, OpaqueKeyBlob, default=False),
-    KindSpec("publickeyblobex", b"\x0a", 0, PublicKeyBlobEx, default=False),
-    KindSpec("keystateblob", b"\x0c", 0, KeyStateBlob, default=False),
-)
+
+#: The candidate table, one row per registered kind, in registration order.
+ROWS: tuple[KindSpec, ...] = tuple(_row(kind) for kind in _registry.KINDS)

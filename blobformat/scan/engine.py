@@ -30,8 +30,8 @@ from typing import TypeAlias
 from blobformat.codec.models import Blob, RSAPrivateKeyBlob
 from blobformat.errors import BlobError, InvalidParameterError
 from blobformat.keys.relations import GroupCache, check_relations
-from blobformat.scanner.finder import Finder, best_finder
-from blobformat.scanner.kinds import ROWS, KindSpec
+from blobformat.scan.finder import Finder, best_finder
+from blobformat.scan.kinds import ROWS, KindSpec
 
 __all__ = ["CHUNK", "KINDS", "WINDOW", "ScanMatch", "scan", "scan_file"]
 

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The registry of blob kinds: each kind declared once, everything else derived.
+
+A kind is its schema (:mod:`blobformat.codec.schema`), its model class
+(:mod:`blobformat.codec.models`) and one :class:`Kind` entry added here by
+the module that defines the model. The dispatcher (:func:`blobformat.parse`),
+the scanner's candidate table and ``blobformat.__all__`` (checked by the
+tests) are derived from the entries: the magic and ``bType`` come from the
+model's schema and class variables, never from a second table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+from blobformat.codec import wire as _wire
+
+if TYPE_CHECKING:
+    # Type-only: the models module adds the entries.
+    from blobformat.codec.models import Blob
+
+__all__ = [
+    "BY_HEADER",
+    "BY_LEADING_MAGIC",
+    "BY_MAGIC",
+    "BY_TYPE",
+    "KINDS",
+    "QUICK",
+    "Kind",
+    "add",
+    "kind_of",
+    "magic_of",
+    "quick_key",
+]
+
+
+def magic_of(model: type[Blob]) -> tuple[int, bytes] | None:
+    """The offset and bytes of the magic in ``model``'s schema (its first constant)."""
+    offset = 0
+    for slot in _wire.template(model.LAYOUT).slots:
+        if slot.kind == _wire.CONST:
+            return offset, slot.const
+        if slot.size < 0 or slot.cond_src:
+            return None
+        offset += slot.size
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One blob kind.
+
+    :ivar name: a short stable identifier (``"rsa-public"``, ``"pvk"``…), used
+        by ``scan`` and the CLI.
+    :ivar model: the model class; its schema and class variables give the rest.
+    :ivar framed: whether the kind starts with a BLOBHEADER (CryptoAPI blobs)
+        rather than its own magic at offset 0 (PVK files).
+    :ivar opaque: whether the body is provider-private bytes (scanners skip
+        these by default: in random bytes they would be false positives).
+    :ivar magic: the magic's bytes (``b""`` when the kind has none).
+    :ivar magic_offset: where the magic sits in the blob.
+    """
+
+    name: str
+    model: type[Blob]
+    framed: bool = True
+    opaque: bool = False
+    magic: bytes = field(init=False, default=b"")
+    magic_offset: int = field(init=False, default=-1)
+    #: The strict fast decoder the dispatcher made for this kind (on first use).
+    fast: Optional[Callable[[bytes], Blob | None]] = field(  # noqa: UP045 - evaluated at run time on 3.10
+        init=False, default=None, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        """Read the magic from the schema."""
+        found = magic_of(self.model)
+        if found is not None:
+            object.__setattr__(self, "magic_offset", found[0])
+            object.__setattr__(self, "magic", found[1])
+
+
+#: Every kind, in registration order.
+KINDS: list[Kind] = []
+#: Framed kinds with a magic after the header, by (bType, magic).
+BY_HEADER: dict[tuple[int, bytes], Kind] = {}
+#: The same, by magic then bType (the dispatcher's first lookup).
+BY_MAGIC: dict[bytes, dict[int, Kind]] = {}
+#: Framed kinds without a magic, by bType.
+BY_TYPE: dict[int, Kind] = {}
+#: Unframed kinds (their own magic at offset 0), by magic.
+BY_LEADING_MAGIC: dict[bytes, Kind] = {}
+#: The dispatcher's first guess, from three bytes it reads without slicing:
+#: framed kinds by ``quick_key(bType, magic[0], magic[3])``, unframed kinds by
+#: their first byte. The kind's reader then checks the whole magic.
+QUICK: dict[int, Kind] = {}
+
+
+def quick_key(blob_type: int, first: int, last: int) -> int:
+    """The :data:`QUICK` key of a framed blob: bType and the magic's first and last bytes."""
+    return blob_type << 16 | first << 8 | last
+_BY_MODEL: dict[type, Kind] = {}
+
+
+def add(*kinds: Kind) -> None:
+    """Register kinds; a clash of names, models or dispatch keys is a bug."""
+    for kind in kinds:
+        model = kind.model
+        if kind.name in {k.name for k in KINDS} or model in _BY_MODEL:
+            raise ValueError(f"kind registered twice: {kind.name}")
+        if not kind.framed:
+            if kind.magic_offset != 0 or kind.magic in BY_LEADING_MAGIC:
+                raise ValueError(f"{kind.name}: an unframed kind needs its own magic at offset 0")
+            BY_LEADING_MAGIC[kind.magic] = kind
+            _quick(kind.magic[0], kind)
+        elif kind.magic:
+            key = (int(model.BLOB_TYPE), kind.magic)
+            if key in BY_HEADER:
+                raise ValueError(f"{kind.name}: bType and magic already taken")
+            BY_HEADER[key] = kind
+            BY_MAGIC.setdefault(kind.magic, {})[key[0]] = kind
+            _quick(quick_key(key[0], kind.magic[0], kind.magic[3]), kind)
+        else:
+            if int(model.BLOB_TYPE) in BY_TYPE:
+                raise ValueError(f"{kind.name}: bType already taken")
+            BY_TYPE[int(model.BLOB_TYPE)] = kind
+        KINDS.append(kind)
+        _BY_MODEL[model] = kind
+
+
+def _quick(key: int, kind: Kind) -> None:
+    if key in QUICK:
+        raise ValueError(f"{kind.name}: quick dispatch key taken by {QUICK[key].name}")
+    QUICK[key] = kind
+
+
+def kind_of(model: type[Blob]) -> Kind:
+    """The registry entry of a model class."""
+    return _BY_MODEL[model]
