@@ -1,4 +1,4 @@
-"""Blobs of every kind the scanner reports, built from the fixed keys in vectors/keys/.
+"""Blobs of every kind the scanner reports, built from the fixed test keys (tests/keyfiles.py).
 
 Used by tests/test_scan.py and fuzz/make_scan_corpus (the seed corpus of
 fuzz_scan). Deterministic: salts, IVs and padding come from fixed seeds, so
@@ -11,21 +11,18 @@ import base64
 import functools
 import random
 import warnings
-from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import blobformat as bf
-
-KEYS = Path(__file__).resolve().parent.parent / "vectors" / "keys"
+from tests import keyfiles
 
 
 def _pem(name: str) -> object:
     with warnings.catch_warnings():
         # cryptography deprecates DSA and DH keys; these are test inputs.
         warnings.simplefilter("ignore")
-        return serialization.load_pem_private_key((KEYS / name).read_bytes(), password=None)
+        return keyfiles.vector_key(name.removesuffix(".pem"))
 
 
 @functools.cache
@@ -47,7 +44,7 @@ def _dsa_numbers() -> tuple[int, int, int, int, int]:
 @functools.cache
 def _dsa512_group() -> tuple[int, int, int]:
     """p, q, g of dsa-512-params.pem: DER SEQUENCE { INTEGER p, INTEGER q, INTEGER g }."""
-    text = (KEYS / "dsa-512-params.pem").read_text()
+    text = keyfiles.pem_path("dsa-512-params").read_text()
     der = base64.b64decode("".join(line for line in text.splitlines() if not line.startswith("-----")))
 
     def length(at: int) -> tuple[int, int]:
