@@ -46,6 +46,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"hypothesis\..*"),
     (r"py:.*", r"construct\..*"),
     (r"py:class", r"(collections\.abc|enum|typing)\..*"),
+    # Standard-library types in blobformat.scan/scan_file's signatures.
+    (r"py:class", r"(mmap\.mmap|os\.PathLike)"),
     # Private one-letter TypeVars in signatures (``_E`` of BlobError.relocated).
     (r"py:class", r"blobformat(\.\w+)*\._[A-Z]"),
 ]
