@@ -22,6 +22,7 @@ from blobformat.capi.wrap import (
     wrap_symmetric_key,
 )
 from blobformat.codec.cng import (
+    CngBlob,
     CngDHPrivateBlob,
     CngDHPublicBlob,
     CngDSAPrivateBlob,
@@ -132,6 +133,7 @@ __all__ = [
     "BlobError",
     "BlobHeader",
     "BlobType",
+    "CngBlob",
     "CngDHPrivateBlob",
     "CngDHPublicBlob",
     "CngDSAPrivateBlob",
