@@ -21,7 +21,7 @@ import dataclasses
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, NoReturn, TypeAlias, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeAlias, TypeVar
 
 from blobformat.codec import decode as _decode
 from blobformat.codec.model_base import FieldSpan, Tolerance
@@ -95,7 +95,7 @@ class CngKind:
     magic: bytes
     name: str
     layout: str
-    model: type[_CngModel]
+    model: type[CngBlob]
     header: tuple[Slot, ...]
     body: tuple[Slot, ...]
 
@@ -171,6 +171,9 @@ class _CngModel:
 
     __slots__ = ()
 
+    # Every concrete model is a dataclass; declaring the protocol's attribute
+    # lets dataclasses.fields() accept model classes without casts.
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
     KIND: ClassVar[str]
     SECRET: ClassVar[frozenset[str]] = frozenset()
     #: Fields of bytes type; every other field is a non-negative int.
@@ -237,7 +240,7 @@ class _CngModel:
         return self.kind.name
 
     def _check_types(self) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):
             if f.name == "tolerated":
                 continue
             value = getattr(self, f.name)
@@ -311,12 +314,12 @@ class _CngModel:
         :raises ParseError: as :func:`blobformat.parse` does.
         :raises UnsupportedBlobError: if the bytes are another kind.
         """
-        return _decode.parse_as(cls, data, lenient=lenient)  # type: ignore[type-var]
+        return _decode.parse_as(cls, data, lenient=lenient)
 
     def __repr__(self) -> str:
         """Show the kind and public fields only; never key material."""
         parts = []
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name in self.SECRET:
                 shown = (
@@ -1335,8 +1338,9 @@ class _Plan:
     #: Header field names, in order, and the positions of big-endian numbers among them.
     header_names: tuple[str, ...]
     header_numbers: tuple[int, ...]
-    #: Per body slot: (path, fixed size or -1, name of the sizing header field, is bytes).
-    body_slots: tuple[tuple[str, int, str, bool], ...]
+    #: Per body slot: (path, fixed size or -1, index of the sizing ULONG in the
+    #: unpacked header, is bytes).
+    body_slots: tuple[tuple[str, int, int, bool], ...]
     #: The model's fields that decoding does not fill from the wire (set to None).
     absent: tuple[str, ...]
     #: The fields the magic implies (ECC curve and flavour, DSA version).
@@ -1352,13 +1356,19 @@ def _plan(kind: CngKind) -> _Plan:
     plan = _PLANS.get(kind)
     if plan is None:
         fmt = "<4x" + "".join("I" if s.kind == U32 else f"{s.size}s" for s in kind.header)
+        names = [s.path for s in kind.header]
         body_slots = tuple(
-            (s.path, s.size if isinstance(s.size, int) else -1, s.size if isinstance(s.size, str) else "", s.kind == BYTES)
+            (
+                s.path,
+                s.size if isinstance(s.size, int) else -1,
+                names.index(s.size) if isinstance(s.size, str) else -1,
+                s.kind == BYTES,
+            )
             for s in kind.body
         )
         implied = tuple(kind.model._model_args(kind, {}).items())
         filled = {s.path for s in (*kind.header, *kind.body)} | {"tolerated"} | {k for k, _ in implied}
-        absent = tuple(f.name for f in dataclasses.fields(kind.model) if f.name not in filled)  # type: ignore[arg-type]
+        absent = tuple(f.name for f in dataclasses.fields(kind.model) if f.name not in filled)
         plan = _PLANS[kind] = _Plan(
             struct.Struct(fmt),
             tuple(s.path for s in kind.header),
@@ -1403,10 +1413,11 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
             if offset + int(slot.size) > size:
                 raise _truncated(kind, slot.path, offset, plan.header.size, size, "CNG-1")
             offset += int(slot.size)
-    values: dict[str, Value] = dict(zip(plan.header_names, plan.header.unpack_from(data), strict=True))
+    # struct gives an int per ULONG ("I") and bytes per fixed field ("20s").
+    raw = plan.header.unpack_from(data)
+    values: dict[str, Value] = dict(zip(plan.header_names, raw, strict=True))
     for index in plan.header_numbers:
-        name = plan.header_names[index]
-        values[name] = int.from_bytes(values[name], "big")  # type: ignore[arg-type]
+        values[plan.header_names[index]] = int.from_bytes(raw[index], "big")
     model = kind.model
     if not model._header_ok(kind, values):
         try:
@@ -1418,9 +1429,10 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
     offset = plan.header.size
     spans: list[tuple[str, int, int, bool]] = []
     for path, fixed, source, is_bytes in plan.body_slots:
-        width = fixed if fixed >= 0 else values[source]
-        spans.append((path, offset, width, is_bytes))  # type: ignore[arg-type]
-        offset += width  # type: ignore[operator]
+        # Every sizing field is a ULONG of the header, so raw[source] is an int.
+        width: int = fixed if fixed >= 0 else raw[source]
+        spans.append((path, offset, width, is_bytes))
+        offset += width
     if offset > size:
         for path, start, width, _ in spans:
             if start + width > size:
@@ -1440,8 +1452,8 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
     for path in plan.header_fields:
         setattr_(obj, path, values[path])
     for path, start, width, is_bytes in spans:
-        raw = data[start : start + width]
-        setattr_(obj, path, raw if is_bytes else int.from_bytes(raw, "big"))
+        field = data[start : start + width]
+        setattr_(obj, path, field if is_bytes else int.from_bytes(field, "big"))
     for name, implied in plan.implied:
         setattr_(obj, name, implied)
     for name in plan.absent:
@@ -1454,7 +1466,7 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
     except InvalidFieldError:
         obj._check_body(values, _offsets(kind, values))
         raise  # pragma: no cover - the located call raises first
-    return obj  # type: ignore[return-value]
+    return obj
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}

@@ -58,10 +58,12 @@ HEADER_OFFSETS = {
 
 if TYPE_CHECKING:
     # Type-only: the models register themselves in the registry this module reads.
-    from blobformat.codec.cng import CngBlob
+    from blobformat.codec.cng import CngBlob, _CngModel
     from blobformat.codec.models import Blob
 
 _M = TypeVar("_M", bound=_Model)
+#: A model class of either family (parse_as accepts CryptoAPI and CNG models).
+_AnyM = TypeVar("_AnyM", bound="_Model | _CngModel")
 _BY_TYPE = _registry.BY_TYPE
 _BY_LEAD = _registry.BY_LEADING_MAGIC
 _QUICK = _registry.QUICK
@@ -447,7 +449,9 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     return _decode(cls, buf, lenient=lenient)
 
 
-def parse_as(cls: type[_M], data: bytes | bytearray | memoryview, *, lenient: bool = False) -> _M:
+def parse_as(
+    cls: type[_AnyM], data: bytes | bytearray | memoryview, *, lenient: bool = False
+) -> _AnyM:
     """Parse ``data`` and require a model of class ``cls``.
 
     :raises UnsupportedBlobError: if the input is a different kind.

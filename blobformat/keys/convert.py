@@ -12,8 +12,17 @@ key numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    NoReturn,
+    Protocol,
+    TypeAlias,
+    TypedDict,
+    TypeGuard,
+    cast,
+)
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -83,8 +92,9 @@ def __getattr__(name: str) -> Any:
     if name in ("PublicKey", "PrivateKey"):
         kind = "Public" if name == "PublicKey" else "Private"
         union: Any = getattr(rsa, f"RSA{kind}Key") | getattr(ec, f"EllipticCurve{kind}Key")
-        for fam, prefix in (("dsa", "DSA"), ("dh", "DH")):
-            cls = _legacy.family(fam).classes.get(f"{prefix}{kind}Key")  # type: ignore[arg-type]
+        families: tuple[tuple[_legacy.FamilyName, str], ...] = (("dsa", "DSA"), ("dh", "DH"))
+        for fam, prefix in families:
+            cls = _legacy.family(fam).classes.get(f"{prefix}{kind}Key")
             if cls is not None:
                 union = union | cls
         globals()[name] = union
@@ -92,7 +102,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def is_public_key(obj: object) -> bool:
+def is_public_key(obj: object) -> TypeGuard[PublicKey]:
     """Whether ``obj`` is an RSA, EC, DSA or DH public key of ``cryptography``.
 
     Unlike ``isinstance(obj, blobformat.PublicKey)``, this looks up the DSA
@@ -105,7 +115,7 @@ def is_public_key(obj: object) -> bool:
     )
 
 
-def is_private_key(obj: object) -> bool:
+def is_private_key(obj: object) -> TypeGuard[PrivateKey]:
     """Whether ``obj`` is an RSA, EC, DSA or DH private key of ``cryptography``."""
     if isinstance(obj, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         return True
@@ -116,9 +126,49 @@ def is_private_key(obj: object) -> bool:
 
 BlobInput: TypeAlias = bytes | bytearray | memoryview | AnyBlob
 
+class _LoadPublicHook(Protocol):
+    def __call__(
+        self, blob: _cng.CngBlob, *, curve: ec.EllipticCurve | str | None, max_bits: int | None
+    ) -> PublicKey: ...
+
+
+class _LoadPrivateHook(Protocol):
+    def __call__(
+        self,
+        blob: _cng.CngBlob,
+        *,
+        curve: ec.EllipticCurve | str | None,
+        unsafe_skip_rsa_key_validation: bool,
+        max_bits: int | None,
+    ) -> PrivateKey: ...
+
+
+class _DumpHook(Protocol):
+    def __call__(
+        self, key: object, *, private: bool, full: bool, ecdh: bool, version: int | None
+    ) -> bytes: ...
+
+
+class _ExportHook(Protocol):
+    def __call__(self, blob: _cng.CngBlob, *, private: bool, max_bits: int | None) -> bytes: ...
+
+
+class CngHooks(TypedDict, total=False):
+    """The CNG functions of ``keys/cng.py`` this module and ``keys/export.py`` call."""
+
+    load_public: _LoadPublicHook
+    load_private: _LoadPrivateHook
+    dump: _DumpHook
+    export: _ExportHook
+
+
 #: Loaders and the writer of CNG blobs (SPEC §20.10): ``blobformat.keys.cng``
-#: fills this on import (it imports this module, so this module cannot import it).
-CNG_HOOKS: dict[str, Callable[..., Any]] = {}
+#: fills this on import. A hook, not an import: keys/cng.py builds on this
+#: module's relation checks (``_check_group``, ``_load_rsa_private``, ...) and
+#: on keys/export.py, which imports this module, so importing it here would be
+#: a cycle (tests/test_architecture.py). ``import blobformat.keys`` imports
+#: keys/cng.py, so the hooks are filled before any public function runs.
+CNG_HOOKS: CngHooks = {}
 
 #: The largest key (RSA modulus, DH prime) whose expensive validation a load
 #: accepts by default: cryptography's primality checks of RSA primes and of DH
@@ -170,7 +220,32 @@ def _check_rsa_public(n: int, e: int) -> None:
         )
 
 
-def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) -> None:
+class RSAPrivateValues(Protocol):
+    """The numbers of an RSA private key under the CryptoAPI field names.
+
+    An :class:`RSAPrivateKeyBlob` has them; so has the CNG loader's view of a
+    CNG RSA private blob (``keys/cng.py``), which shares these checks.
+    """
+
+    @property
+    def modulus(self) -> int: ...
+    @property
+    def public_exponent(self) -> int: ...
+    @property
+    def prime1(self) -> int: ...
+    @property
+    def prime2(self) -> int: ...
+    @property
+    def exponent1(self) -> int: ...
+    @property
+    def exponent2(self) -> int: ...
+    @property
+    def coefficient(self) -> int: ...
+    @property
+    def private_exponent(self) -> int: ...
+
+
+def _check_rsa_private(blob: RSAPrivateValues, *, product_known: bool = False) -> None:
     """Check every RSA relation; ``product_known``: n == p*q was already checked."""
     n, e, d = blob.modulus, blob.public_exponent, blob.private_exponent
     p, q = blob.prime1, blob.prime2
@@ -320,7 +395,9 @@ def _public_key(numbers: dsa.DSAPublicNumbers | dh.DHPublicNumbers, *, what: str
         ) from err
 
 
-def _derived_private_key(der: bytes, *, family: _legacy.Family, what: str) -> PrivateKey:
+def _derived_private_key(
+    der: bytes, *, family: _legacy.Family, what: str
+) -> dsa.DSAPrivateKey | dh.DHPrivateKey:
     """Load a PKCS#8 key so that OpenSSL computes y = g^x mod p in constant time."""
     try:
         with _legacy.quiet():
@@ -336,7 +413,9 @@ def _derived_private_key(der: bytes, *, family: _legacy.Family, what: str) -> Pr
     private_class = family.DSAPrivateKey if family.name == "dsa" else family.DHPrivateKey
     if not isinstance(key, private_class):  # pragma: no cover - OpenSSL's own answer
         raise _fail(f"unexpected {what} key type", "key type", "KEY-5")
-    return key  # type: ignore[no-any-return]
+    # The check above proves a DSA or DH private key; the classes are looked up
+    # at run time (keys/legacy.py), so mypy sees them as Any.
+    return cast("dsa.DSAPrivateKey | dh.DHPrivateKey", key)
 
 
 def dh_group(parameters: DHParametersInput) -> tuple[int, int, int | None]:
@@ -433,7 +512,7 @@ def load_public_key(
     """
     blob = _as_blob(data)
     if isinstance(blob, _cng._CngModel):
-        return CNG_HOOKS["load_public"](blob, curve=curve, max_bits=max_bits)  # type: ignore[no-any-return]
+        return CNG_HOOKS["load_public"](blob, curve=curve, max_bits=max_bits)
     if isinstance(blob, RSAPublicKeyBlob):
         _check_rsa_public(blob.modulus, blob.public_exponent)
         return rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
@@ -507,7 +586,7 @@ def load_private_key(
     """
     blob = _as_blob(data)
     if isinstance(blob, _cng._CngModel):
-        return CNG_HOOKS["load_private"](  # type: ignore[no-any-return]
+        return CNG_HOOKS["load_private"](
             blob,
             curve=curve,
             unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation,
@@ -551,7 +630,7 @@ def load_private_key(
 
 
 def _load_rsa_private(
-    blob: RSAPrivateKeyBlob, skip_validation: bool, max_bits: int | None
+    blob: RSAPrivateValues, skip_validation: bool, max_bits: int | None
 ) -> rsa.RSAPrivateKey:
     if not skip_validation:
         check_cost(blob.modulus.bit_length(), max_bits, what="RSA")
@@ -605,9 +684,9 @@ def check_dh_private(blob: DHPrivateKeyBlob | DHPrivateKeyBlobV3) -> int | None:
     return q
 
 
-def _check_derived_y(key: PrivateKey, y: int, *, what: str) -> None:
+def _check_derived_y(key: dsa.DSAPrivateKey | dh.DHPrivateKey, y: int, *, what: str) -> None:
     with _legacy.quiet():
-        derived = key.public_key().public_numbers().y  # type: ignore[union-attr]
+        derived = key.public_key().public_numbers().y
     if derived != y:
         raise y_mismatch(what)
 
@@ -793,7 +872,7 @@ def _dump_as(
     if format == "cng":
         if alg_id is not None:
             raise InvalidParameterError("CNG blobs have no aiKeyAlg: leave alg_id unset", rule="KEY-7")
-        return CNG_HOOKS["dump"](key, private=private, full=full, ecdh=ecdh, version=version)  # type: ignore[no-any-return]
+        return CNG_HOOKS["dump"](key, private=private, full=full, ecdh=ecdh, version=version)
     if format != "capi":
         raise InvalidParameterError(f"format must be 'capi' or 'cng', not {format!r}", rule="KEY-7")
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
