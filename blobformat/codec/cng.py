@@ -197,15 +197,12 @@ class _CngModel:
     def _check_header(
         cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
     ) -> None:
-        """Rules on the header, run before any body field is read."""
+        """Rules on the header, run before any body field is read.
 
-    @classmethod
-    def _header_ok(cls, kind: CngKind, values: Mapping[str, Value]) -> bool:
-        """A quick, conservative test of :meth:`_check_header`: True only if it would pass.
-
-        False means "let the full check decide" (tests hold the two together).
+        One rule set per class: the valid case is a few comparisons that return
+        early; a failing header falls through to the checks that raise the
+        located error (``offsets`` None: the decoder reruns it with offsets).
         """
-        return False
 
     def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         """Rules on the numbers of the body, given the header they are read with."""
@@ -354,19 +351,6 @@ class _CngRSABase(_CngModel):
     _CANONICAL_RULE = "CRSA-4"
     _PRIVATE: ClassVar[bool] = False
 
-    @classmethod
-    def _header_ok(cls, kind: CngKind, values: Mapping[str, Value]) -> bool:
-        bits, cn = values["bit_length"], values["cb_modulus"]
-        p1, p2 = values["cb_prime1"], values["cb_prime2"]
-        primes = (0 < p1 <= cn and 0 < p2 <= cn) if cls._PRIVATE else (p1 == p2 == 0)  # type: ignore[operator]
-        return bool(
-            512 <= bits <= 16384  # type: ignore[operator]
-            and not bits & 7  # type: ignore[operator]
-            and cn == bits >> 3  # type: ignore[operator]
-            and 0 < values["cb_public_exp"] <= 8  # type: ignore[operator]
-            and primes
-        )
-
     def _header_values(self) -> dict[str, int | bytes]:
         bits: int = getattr(self, "bit_length")  # noqa: B009
         return {
@@ -381,9 +365,18 @@ class _CngRSABase(_CngModel):
     def _check_header(
         cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
     ) -> None:
-        bits = int(values["bit_length"])
+        bits, cb_modulus = int(values["bit_length"]), int(values["cb_modulus"])
+        p1, p2 = int(values["cb_prime1"]), int(values["cb_prime2"])
+        public = kind.magic == b"RSA1"
+        if (
+            512 <= bits <= 16384
+            and not bits & 7
+            and cb_modulus == bits >> 3
+            and 0 < int(values["cb_public_exp"]) <= 8
+            and ((p1 == p2 == 0) if public else (0 < p1 <= cb_modulus and 0 < p2 <= cb_modulus))
+        ):
+            return  # The common case: every rule below holds.
         _check_range(bits, 512, 16384, "bit_length", offsets, "CRSA-1", step=8)
-        cb_modulus = values["cb_modulus"]
         if cb_modulus != bits // 8:
             _fail(
                 "cbModulus must be BitLength / 8",
@@ -394,9 +387,8 @@ class _CngRSABase(_CngModel):
                 actual=str(cb_modulus),
             )
         _check_range(int(values["cb_public_exp"]), 1, 8, "cb_public_exp", offsets, "CRSA-3")
-        for name in ("cb_prime1", "cb_prime2"):
-            cb = int(values[name])
-            if kind.magic == b"RSA1":
+        for name, cb in (("cb_prime1", p1), ("cb_prime2", p2)):
+            if public:
                 _check_range(cb, 0, 0, name, offsets, "CRSA-3")
             else:
                 _check_range(cb, 1, bits // 8, name, offsets, "CRSA-3")
@@ -622,11 +614,11 @@ class _CngECCBase(_CngModel):
     ) -> None:
         cb_key = int(values["cb_key"])
         curve = _ECC_CURVE_BY_DIGIT.get(chr(kind.magic[3]))
-        if curve is not None:
-            size = CURVES[curve].size
-            _check_range(cb_key, size, size, "cb_key", offsets, "CECC-1")
-        else:
-            _check_range(cb_key, *GENERIC_CB_KEY, "cb_key", offsets, "CECC-1")
+        # A named curve fixes cbKey; a generic magic allows a range (CECC-1).
+        low, high = GENERIC_CB_KEY if curve is None else (CURVES[curve].size,) * 2
+        if low <= cb_key <= high:
+            return
+        _check_range(cb_key, low, high, "cb_key", offsets, "CECC-1")
 
     def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         curve_name = getattr(self, "curve")  # noqa: B009
@@ -784,14 +776,25 @@ class CngECCFullKeyBlob(_CngModel):
     def _check_header(
         cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
     ) -> None:
-        _check_range(int(values["version"]), 1, 1, "version", offsets, "CECC-3")
-        ctype = int(values["curve_type"])
+        version, ctype = int(values["version"]), int(values["curve_type"])
+        cb_field, cb_order = int(values["cb_field_length"]), int(values["cb_subgroup_order"])
+        cb_cofactor, cb_seed = int(values["cb_cofactor"]), int(values["cb_seed"])
+        if (
+            version == 1
+            and ctype in ECC_CURVE_TYPES
+            and 0 < cb_field <= 66
+            and 0 < cb_order <= 67
+            and 0 < cb_cofactor <= 66
+            and cb_seed <= 66
+        ):
+            return  # The common case: every rule below holds.
+        _check_range(version, 1, 1, "version", offsets, "CECC-3")
         if ctype not in ECC_CURVE_TYPES:
             _fail("unknown dwCurveType", "curve_type", offsets, "CECC-3", expected="1, 2 or 3", actual=str(ctype))
-        _check_range(int(values["cb_field_length"]), 1, 66, "cb_field_length", offsets, "CECC-3")
-        _check_range(int(values["cb_subgroup_order"]), 1, 67, "cb_subgroup_order", offsets, "CECC-3")
-        _check_range(int(values["cb_cofactor"]), 1, 66, "cb_cofactor", offsets, "CECC-3")
-        _check_range(int(values["cb_seed"]), 0, 66, "cb_seed", offsets, "CECC-3")
+        _check_range(cb_field, 1, 66, "cb_field_length", offsets, "CECC-3")
+        _check_range(cb_order, 1, 67, "cb_subgroup_order", offsets, "CECC-3")
+        _check_range(cb_cofactor, 1, 66, "cb_cofactor", offsets, "CECC-3")
+        _check_range(cb_seed, 0, 66, "cb_seed", offsets, "CECC-3")
 
     def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         for name, cb in (("prime", "cb_field_length"), ("order", "cb_subgroup_order"), ("cofactor", "cb_cofactor")):
@@ -860,8 +863,20 @@ class _CngDSABase(_CngModel):
     ) -> None:
         cb_key = int(values["cb_key"])
         if kind.magic[3:] != b"2":
+            if 64 <= cb_key <= 128 and not cb_key & 7:
+                return  # The common case: CDSA-1 holds.
             _check_range(cb_key, 64, 128, "cb_key", offsets, "CDSA-1", step=8)
             return
+        group = values["cb_group_size"]
+        if (
+            128 <= cb_key <= 384
+            and not cb_key & 7
+            and values["hash_algorithm"] in DSA_HASH_ALGORITHMS
+            and values["standard_version"] in DSA_STANDARD_VERSIONS
+            and group in DSA_GROUP_SIZES
+            and int(group) <= int(values["cb_seed_length"]) <= 64
+        ):
+            return  # The common case: every rule below holds.
         _check_range(cb_key, 128, 384, "cb_key", offsets, "CDSA-1", step=8)
         for name, allowed in (
             ("hash_algorithm", DSA_HASH_ALGORITHMS),
@@ -874,8 +889,7 @@ class _CngDSABase(_CngModel):
                     f"{name} not allowed", name, offsets, "CDSA-1",
                     expected=", ".join(map(str, allowed)), actual=str(value),
                 )
-        group = int(values["cb_group_size"])
-        _check_range(int(values["cb_seed_length"]), group, 64, "cb_seed_length", offsets, "CDSA-1")
+        _check_range(int(values["cb_seed_length"]), int(group), 64, "cb_seed_length", offsets, "CDSA-1")
 
     def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         version = getattr(self, "version")  # noqa: B009
@@ -989,7 +1003,10 @@ class _CngDHBase(_CngModel):
     def _check_header(
         cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
     ) -> None:
-        _check_range(int(values["cb_key"]), 64, 512, "cb_key", offsets, "CDH-1", step=8)
+        cb_key = int(values["cb_key"])
+        if 64 <= cb_key <= 512 and not cb_key & 7:
+            return  # The common case: CDH-1 holds.
+        _check_range(cb_key, 64, 512, "cb_key", offsets, "CDH-1", step=8)
 
     def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
         p: int = getattr(self, "p")  # noqa: B009
@@ -1077,8 +1094,11 @@ class CngKeyDataBlob(_CngModel):
     def _check_header(
         cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
     ) -> None:
-        _check_range(int(values["version"]), 1, 1, "version", offsets, "CKD-1")
-        _check_range(int(values["cb_key_data"]), 1, KEY_DATA_MAX, "cb_key_data", offsets, "CKD-2")
+        version, cb_key_data = int(values["version"]), int(values["cb_key_data"])
+        if version == 1 and 0 < cb_key_data <= KEY_DATA_MAX:
+            return  # The common case: CKD-1 and CKD-2 hold.
+        _check_range(version, 1, 1, "version", offsets, "CKD-1")
+        _check_range(cb_key_data, 1, KEY_DATA_MAX, "cb_key_data", offsets, "CKD-2")
 
 
 # ---------------------------------------------------------------------------
@@ -1419,12 +1439,13 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
     for index in plan.header_numbers:
         values[plan.header_names[index]] = int.from_bytes(raw[index], "big")
     model = kind.model
-    if not model._header_ok(kind, values):
-        try:
-            model._check_header(kind, values, None)
-        except InvalidFieldError:
-            model._check_header(kind, values, _offsets(kind, values))
-            raise  # pragma: no cover - the located call raises first
+    try:
+        # A valid header returns after a few comparisons; only a failing one
+        # pays for the offsets of its located error.
+        model._check_header(kind, values, None)
+    except InvalidFieldError:
+        model._check_header(kind, values, _offsets(kind, values))
+        raise  # pragma: no cover - the located call raises first
     # Every size is known now: compare the whole length with the input before reading on.
     offset = plan.header.size
     spans: list[tuple[str, int, int, bool]] = []
