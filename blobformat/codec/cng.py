@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NoReturn, TypeAlias, TypeVar
 
 from blobformat.codec import decode as _decode
+from blobformat.codec import registry as _registry
+from blobformat.codec.decode import recognise_other
 from blobformat.codec.model_base import FieldSpan, Tolerance
 from blobformat.errors import (
     InvalidFieldError,
     TrailingDataError,
     TruncatedError,
-    UnsupportedBlobError,
 )
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
     "CngRSAPublicBlob",
     "Slot",
     "decode",
-    "dispatch",
     "is_cng",
     "recognise_other",
 ]
@@ -1280,55 +1280,10 @@ def is_cng(data: bytes) -> bool:
     return data[:4] in KINDS
 
 
-# NCRYPT_KEY_BLOB_HEADER {cbSize = 16, dwMagic, cbAlgName, cbKeyData}, and the
-# parameter headers {cbLength, dwMagic, ...}: the magic is at offset 4.
-_OTHER_MAGICS: dict[bytes, str] = {
-    b"CPHR": "NCRYPT_CIPHER_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
-    b"DKF1": "NCRYPT_KDF_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
-    bytes.fromhex("0df0ad4b"): "NCRYPT_PROTECTED_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
-    b"DHPM": "BCRYPT_DH_PARAMETERS (BCRYPT_DH_PARAMETER_HEADER)",
-    b"DSPM": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER)",
-    b"DPM2": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER_V2)",
-}
-
-
-def recognise_other(data: bytes) -> None:
-    """Refuse, by name, the CNG structures whose magic sits at offset 4 (SPEC §20.9).
-
-    An NCRYPT_KEY_BLOB_HEADER or a DH/DSA parameter header starts with its
-    own length, a ULONG equal to the header size (16) or to the whole input;
-    the magic follows. Neither is a key blob this library converts.
-    """
-    if len(data) < 8:
-        return
-    name = _OTHER_MAGICS.get(data[4:8])
-    if name is None:
-        return
-    size = int.from_bytes(data[:4], "little")
-    if size in (16, len(data)):
-        raise UnsupportedBlobError(
-            f"unsupported CNG structure: {name}",
-            offset=4,
-            field="magic",
-            rule="CNG-3",
-            hint=f"the input looks like a CNG {name.split(' ')[0]}",
-        )
-
-
 # ---------------------------------------------------------------------------
 # Decoding -- SPEC §20.2
-
-
-def dispatch(data: bytes, lenient: bool = False) -> CngBlob | None:
-    """The single entry from :func:`blobformat.parse` for input that is not CryptoAPI.
-
-    Decodes a CNG blob (magic at offset 0), refuses by name the CNG
-    structures with a magic at offset 4, and returns None for anything else.
-    """
-    if data[:4] in KINDS:
-        return decode(data, lenient=lenient)
-    recognise_other(data)
-    return None
+# (recognise_other, for the structures whose magic sits at offset 4, lives in
+# blobformat.codec.decode, which calls it.)
 
 
 def _select(data: bytes) -> CngKind:
@@ -1500,5 +1455,35 @@ def _field_names(model: type) -> frozenset[str]:
     return names
 
 
-# The one dispatch point of blobformat.parse (SPEC §20.2).
-_decode.CNG_DISPATCH.append(dispatch)
+def _decode_entry(data: bytes, lenient: bool) -> CngBlob:
+    """The registry's decoder of every CNG kind: the table selects the layout."""
+    return decode(data, lenient=lenient)
+
+
+def _magics(model: type[CngBlob], table: Mapping[bytes, CngKind]) -> tuple[bytes, ...]:
+    """The magics of ``model``, from the table above (where they are written once)."""
+    return tuple(m for m, k in table.items() if k.model is model)
+
+
+def _entry(name: str, model: type[CngBlob], table: Mapping[bytes, CngKind] = KINDS) -> _registry.Kind[CngBlob]:
+    return _registry.Kind(
+        name, model, framed=False, family="cng", magics=_magics(model, table), decode=_decode_entry
+    )
+
+
+# The registry: one entry per CNG kind (SPEC §20); blobformat.parse finds them
+# by magic (registry.BY_CNG_MAGIC) after its CryptoAPI fast path.
+_registry.add(
+    _entry("cng-rsa-public", CngRSAPublicBlob),
+    _entry("cng-rsa-private", CngRSAPrivateBlob),
+    _entry("cng-rsa-full-private", CngRSAFullPrivateBlob),
+    _entry("cng-ecc-public", CngECCPublicBlob),
+    _entry("cng-ecc-private", CngECCPrivateBlob),
+    # Shares ECDP/ECDV/ECKP/ECKV (and so their decoder) with the two above.
+    _entry("cng-ecc-full", CngECCFullKeyBlob, FULL_KINDS),
+    _entry("cng-dsa-public", CngDSAPublicBlob),
+    _entry("cng-dsa-private", CngDSAPrivateBlob),
+    _entry("cng-dh-public", CngDHPublicBlob),
+    _entry("cng-dh-private", CngDHPrivateBlob),
+    _entry("cng-key-data", CngKeyDataBlob),
+)
