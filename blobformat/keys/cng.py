@@ -41,10 +41,9 @@ from blobformat.errors import (
     KeyConversionError,
     UnsupportedBlobError,
 )
-from blobformat.keys import convert as _convert
 from blobformat.keys import der as _der
 from blobformat.keys import legacy as _legacy
-from blobformat.keys.convert import (
+from blobformat.keys.relations import (
     _check_group,
     _check_rsa_public,
     _check_x,
@@ -56,8 +55,8 @@ from blobformat.keys.convert import (
     _load_rsa_private,
     _public_key,
     check_cost,
+    g_pow_x,
 )
-from blobformat.keys.export import g_pow_x
 
 if TYPE_CHECKING:
     # Annotations only: cryptography warns on every run-time access to these
@@ -717,9 +716,3 @@ def export_der(blob: _cng.CngBlob, *, private: bool, max_bits: int | None) -> by
     return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-
-
-# load_public_key, load_private_key, dump_*_key(format="cng") and export_* reach CNG blobs here.
-_convert.CNG_HOOKS.update(
-    {"load_public": load_public, "load_private": load_private, "dump": dump, "export": export_der}
-)
