@@ -45,6 +45,7 @@ __all__ = [
     "header_values",
     "parse",
     "parse_as",
+    "prepare",
     "read_header",
     "recognise_other",
 ]
@@ -482,6 +483,19 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     cls = _select(buf, header)
     _check_header(cls, header)
     return _decode(cls, buf, lenient=lenient)
+
+
+def prepare() -> None:
+    """Generate every registered kind's readers and decoder now rather than on first use.
+
+    Parsing does this lazily, once per kind; call it before forking workers,
+    timing, or measuring memory per input, so the one-time cost is paid here.
+    CNG kinds (family ``"cng"``) generate no code: their decoder reads a table.
+    """
+    for kind in _registry.KINDS:
+        if kind.family == "capi" and (kind.framed or kind.magic_offset == 0):
+            _fast(kind)
+            _wire.prefix_plan(kind.model.LAYOUT)
 
 
 def parse_as(
