@@ -62,6 +62,10 @@ UINT = "uint"  # an unsigned big-endian number of fixed width
 BYTES = "bytes"  # opaque bytes
 
 Value: TypeAlias = int | bytes
+#: The numbers of a header by field name: its ULONGs and big-endian header
+#: numbers (DSA ``Count`` and ``q``). Opaque header bytes (the DSA seed) are
+#: model fields only: no rule reads them.
+Header: TypeAlias = Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,13 +193,13 @@ class _CngModel:
         """The magic this model is written with."""
         raise NotImplementedError
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         """The header values this model is written with (after the magic)."""
         raise NotImplementedError
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
         """Rules on the header, run before any body field is read.
 
@@ -204,7 +208,7 @@ class _CngModel:
         located error (``offsets`` None: the decoder reruns it with offsets).
         """
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         """Rules on the numbers of the body, given the header they are read with."""
 
     @classmethod
@@ -270,10 +274,12 @@ class _CngModel:
         offset = 4
         for slot in kind.header:
             size = int(slot.size)
-            out.append((slot, offset, size, header[slot.path]))
+            # Opaque header bytes (the DSA seed) are the model's own field.
+            value = getattr(self, slot.path) if slot.kind == BYTES else header[slot.path]
+            out.append((slot, offset, size, value))
             offset += size
         for slot in kind.body:
-            size = slot.size if isinstance(slot.size, int) else int(header[slot.size])
+            size = slot.size if isinstance(slot.size, int) else header[slot.size]
             out.append((slot, offset, size, getattr(self, slot.path)))
             offset += size
         return out
@@ -351,7 +357,7 @@ class _CngRSABase(_CngModel):
     _CANONICAL_RULE = "CRSA-4"
     _PRIVATE: ClassVar[bool] = False
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         bits: int = getattr(self, "bit_length")  # noqa: B009
         return {
             "bit_length": bits,
@@ -363,16 +369,16 @@ class _CngRSABase(_CngModel):
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        bits, cb_modulus = int(values["bit_length"]), int(values["cb_modulus"])
-        p1, p2 = int(values["cb_prime1"]), int(values["cb_prime2"])
+        bits, cb_modulus = values["bit_length"], values["cb_modulus"]
+        p1, p2 = values["cb_prime1"], values["cb_prime2"]
         public = kind.magic == b"RSA1"
         if (
             512 <= bits <= 16384
             and not bits & 7
             and cb_modulus == bits >> 3
-            and 0 < int(values["cb_public_exp"]) <= 8
+            and 0 < values["cb_public_exp"] <= 8
             and ((p1 == p2 == 0) if public else (0 < p1 <= cb_modulus and 0 < p2 <= cb_modulus))
         ):
             return  # The common case: every rule below holds.
@@ -386,19 +392,19 @@ class _CngRSABase(_CngModel):
                 expected=str(bits // 8),
                 actual=str(cb_modulus),
             )
-        _check_range(int(values["cb_public_exp"]), 1, 8, "cb_public_exp", offsets, "CRSA-3")
+        _check_range(values["cb_public_exp"], 1, 8, "cb_public_exp", offsets, "CRSA-3")
         for name, cb in (("cb_prime1", p1), ("cb_prime2", p2)):
             if public:
                 _check_range(cb, 0, 0, name, offsets, "CRSA-3")
             else:
                 _check_range(cb, 1, bits // 8, name, offsets, "CRSA-3")
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         e: int = getattr(self, "public_exponent")  # noqa: B009
         n: int = getattr(self, "modulus")  # noqa: B009
         if e >= 1 << 64:
             _fail("public exponent exceeds 64 bits", "public_exponent", offsets, "CRSA-3")
-        _check_minimal(e, int(header["cb_public_exp"]), "public_exponent", offsets, "CRSA-4")
+        _check_minimal(e, header["cb_public_exp"], "public_exponent", offsets, "CRSA-4")
         if e < 3 or not e & 1:
             _fail(
                 "RSA public exponent must be odd and at least 3",
@@ -408,14 +414,14 @@ class _CngRSABase(_CngModel):
                 expected="an odd value >= 3",
                 actual=str(e),
             )
-        if n >> int(header["bit_length"]):
+        if n >> header["bit_length"]:
             _fail("modulus does not fit BitLength", "modulus", offsets, "CRSA-4")
-        _check_minimal(n, int(header["cb_modulus"]), "modulus", offsets, "CRSA-4")
+        _check_minimal(n, header["cb_modulus"], "modulus", offsets, "CRSA-4")
         if self._PRIVATE:
             for name, cb in (("prime1", "cb_prime1"), ("prime2", "cb_prime2")):
                 value: int = getattr(self, name)
-                _check_range(int(header[cb]), 1, int(header["cb_modulus"]), name, offsets, "CRSA-3")
-                _check_minimal(value, int(header[cb]), name, offsets, "CRSA-4")
+                _check_range(header[cb], 1, header["cb_modulus"], name, offsets, "CRSA-3")
+                _check_minimal(value, header[cb], name, offsets, "CRSA-4")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -511,7 +517,7 @@ class CngRSAFullPrivateBlob(_CngRSABase):
         """``RSA3``."""
         return b"RSA3"
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         _CngRSABase._check_body(self, header, offsets)
         for name, cb in (
             ("exponent1", "cb_prime1"),
@@ -519,7 +525,7 @@ class CngRSAFullPrivateBlob(_CngRSABase):
             ("coefficient", "cb_prime1"),
             ("private_exponent", "cb_modulus"),
         ):
-            if getattr(self, name) >> (8 * int(header[cb])):
+            if getattr(self, name) >> (8 * header[cb]):
                 _fail(f"{name} does not fit its {cb} field", name, offsets, "CRSA-4")
 
 
@@ -597,7 +603,7 @@ class _CngECCBase(_CngModel):
             getattr(self, "ecdh"), getattr(self, "curve"), self._PRIVATE  # noqa: B009
         )
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {"cb_key": getattr(self, "cb_key")}  # noqa: B009
 
     @classmethod
@@ -610,9 +616,9 @@ class _CngECCBase(_CngModel):
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        cb_key = int(values["cb_key"])
+        cb_key = values["cb_key"]
         curve = _ECC_CURVE_BY_DIGIT.get(chr(kind.magic[3]))
         # A named curve fixes cbKey; a generic magic allows a range (CECC-1).
         low, high = GENERIC_CB_KEY if curve is None else (CURVES[curve].size,) * 2
@@ -620,7 +626,7 @@ class _CngECCBase(_CngModel):
             return
         _check_range(cb_key, low, high, "cb_key", offsets, "CECC-1")
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         curve_name = getattr(self, "curve")  # noqa: B009
         cb_key = getattr(self, "cb_key")  # noqa: B009
         names = ("x", "y", "d") if self._PRIVATE else ("x", "y")
@@ -755,7 +761,7 @@ class CngECCFullKeyBlob(_CngModel):
         """``ECDP``, ``ECDV``, ``ECKP`` or ``ECKV``."""
         return _ecc_magic(self.ecdh, None, self.d is not None)
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {
             "version": 1,
             "curve_type": self.curve_type,
@@ -774,11 +780,11 @@ class CngECCFullKeyBlob(_CngModel):
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        version, ctype = int(values["version"]), int(values["curve_type"])
-        cb_field, cb_order = int(values["cb_field_length"]), int(values["cb_subgroup_order"])
-        cb_cofactor, cb_seed = int(values["cb_cofactor"]), int(values["cb_seed"])
+        version, ctype = values["version"], values["curve_type"]
+        cb_field, cb_order = values["cb_field_length"], values["cb_subgroup_order"]
+        cb_cofactor, cb_seed = values["cb_cofactor"], values["cb_seed"]
         if (
             version == 1
             and ctype in ECC_CURVE_TYPES
@@ -796,12 +802,12 @@ class CngECCFullKeyBlob(_CngModel):
         _check_range(cb_cofactor, 1, 66, "cb_cofactor", offsets, "CECC-3")
         _check_range(cb_seed, 0, 66, "cb_seed", offsets, "CECC-3")
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         for name, cb in (("prime", "cb_field_length"), ("order", "cb_subgroup_order"), ("cofactor", "cb_cofactor")):
             value = getattr(self, name)
             if value == 0:
                 _fail(f"{name} must not be zero", name, offsets, "CECC-2")
-            _check_minimal(value, int(header[cb]), name, offsets, "CECC-2")
+            _check_minimal(value, header[cb], name, offsets, "CECC-2")
         for name in ("a", "b", "gx", "gy", "x", "y"):
             if getattr(self, name) >= self.prime:
                 _fail(f"{name} is not below the field prime", name, offsets, "CECC-2")
@@ -835,7 +841,7 @@ class _CngDSABase(_CngModel):
             return b"DPV2" if self._PRIVATE else b"DPB2"
         return b"DSPV" if self._PRIVATE else b"DSPB"
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         p: int = getattr(self, "p")  # noqa: B009
         q: int = getattr(self, "q")  # noqa: B009
         seed: bytes = getattr(self, "seed")  # noqa: B009
@@ -849,7 +855,7 @@ class _CngDSABase(_CngModel):
                 "cb_group_size": _blen(q),
                 "counter": counter,
             }
-        return {"cb_key": _blen(p), "counter": counter, "seed": seed, "q": q}
+        return {"cb_key": _blen(p), "counter": counter, "q": q}
 
     @classmethod
     def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
@@ -859,9 +865,9 @@ class _CngDSABase(_CngModel):
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        cb_key = int(values["cb_key"])
+        cb_key = values["cb_key"]
         if kind.magic[3:] != b"2":
             if 64 <= cb_key <= 128 and not cb_key & 7:
                 return  # The common case: CDSA-1 holds.
@@ -874,7 +880,7 @@ class _CngDSABase(_CngModel):
             and values["hash_algorithm"] in DSA_HASH_ALGORITHMS
             and values["standard_version"] in DSA_STANDARD_VERSIONS
             and group in DSA_GROUP_SIZES
-            and int(group) <= int(values["cb_seed_length"]) <= 64
+            and group <= values["cb_seed_length"] <= 64
         ):
             return  # The common case: every rule below holds.
         _check_range(cb_key, 128, 384, "cb_key", offsets, "CDSA-1", step=8)
@@ -889,9 +895,9 @@ class _CngDSABase(_CngModel):
                     f"{name} not allowed", name, offsets, "CDSA-1",
                     expected=", ".join(map(str, allowed)), actual=str(value),
                 )
-        _check_range(int(values["cb_seed_length"]), int(group), 64, "cb_seed_length", offsets, "CDSA-1")
+        _check_range(values["cb_seed_length"], group, 64, "cb_seed_length", offsets, "CDSA-1")
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         version = getattr(self, "version")  # noqa: B009
         if version not in (1, 2):
             raise ValueError("version must be 1 or 2")
@@ -904,8 +910,8 @@ class _CngDSABase(_CngModel):
             raise ValueError("counter is a 32-bit value")
         p: int = getattr(self, "p")  # noqa: B009
         q: int = getattr(self, "q")  # noqa: B009
-        cb_key = int(header["cb_key"])
-        group = 20 if version == 1 else int(header["cb_group_size"])
+        cb_key = header["cb_key"]
+        group = 20 if version == 1 else header["cb_group_size"]
         if q >> (8 * group) or q >> (8 * group - 8) == 0:
             _fail("q must fill its field exactly", "q", offsets, "CDSA-2")
         if p == 0:
@@ -996,21 +1002,21 @@ class _CngDHBase(_CngModel):
         """``DHPB`` or ``DHPV``."""
         return b"DHPV" if self._PRIVATE else b"DHPB"
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {"cb_key": _blen(getattr(self, "p"))}  # noqa: B009
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        cb_key = int(values["cb_key"])
+        cb_key = values["cb_key"]
         if 64 <= cb_key <= 512 and not cb_key & 7:
             return  # The common case: CDH-1 holds.
         _check_range(cb_key, 64, 512, "cb_key", offsets, "CDH-1", step=8)
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         p: int = getattr(self, "p")  # noqa: B009
-        cb_key = int(header["cb_key"])
+        cb_key = header["cb_key"]
         if p == 0:
             _fail("p must not be zero", "p", offsets, "CDH-2")
         _check_minimal(p, cb_key, "p", offsets, "CDH-2")
@@ -1087,14 +1093,14 @@ class CngKeyDataBlob(_CngModel):
         """``KDBM``."""
         return b"KDBM"
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {"version": 1, "cb_key_data": len(self.key)}
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        version, cb_key_data = int(values["version"]), int(values["cb_key_data"])
+        version, cb_key_data = values["version"], values["cb_key_data"]
         if version == 1 and 0 < cb_key_data <= KEY_DATA_MAX:
             return  # The common case: CKD-1 and CKD-2 hold.
         _check_range(version, 1, 1, "version", offsets, "CKD-1")
@@ -1313,6 +1319,8 @@ class _Plan:
     #: Header field names, in order, and the positions of big-endian numbers among them.
     header_names: tuple[str, ...]
     header_numbers: tuple[int, ...]
+    #: The positions of opaque bytes in the header (the DSA v1 seed), kept out of the numbers.
+    header_bytes: tuple[int, ...]
     #: Per body slot: (path, fixed size or -1, index of the sizing ULONG in the
     #: unpacked header, is bytes).
     body_slots: tuple[tuple[str, int, int, bool], ...]
@@ -1320,8 +1328,8 @@ class _Plan:
     absent: tuple[str, ...]
     #: The fields the magic implies (ECC curve and flavour, DSA version).
     implied: tuple[tuple[str, object], ...]
-    #: Header fields that are model fields too.
-    header_fields: tuple[str, ...]
+    #: Header fields that are model fields too: (name, position, is bytes).
+    header_fields: tuple[tuple[str, int, bool], ...]
 
 
 _PLANS: dict[CngKind, _Plan] = {}
@@ -1348,15 +1356,20 @@ def _plan(kind: CngKind) -> _Plan:
             struct.Struct(fmt),
             tuple(s.path for s in kind.header),
             tuple(i for i, s in enumerate(kind.header) if s.kind in (UINT, BE32)),
+            tuple(i for i, s in enumerate(kind.header) if s.kind == BYTES),
             body_slots,
             absent,
             implied,
-            tuple(s.path for s in kind.header if s.path in _field_names(kind.model)),
+            tuple(
+                (s.path, i, s.kind == BYTES)
+                for i, s in enumerate(kind.header)
+                if s.path in _field_names(kind.model)
+            ),
         )
     return plan
 
 
-def _offsets(kind: CngKind, values: Mapping[str, Value]) -> dict[str, int]:
+def _offsets(kind: CngKind, values: Header) -> dict[str, int]:
     """Every field's offset, for locating an error (computed only when one is raised)."""
     offsets = {"magic": 0}
     offset = 4
@@ -1390,9 +1403,17 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
             offset += int(slot.size)
     # struct gives an int per ULONG ("I") and bytes per fixed field ("20s").
     raw = plan.header.unpack_from(data)
-    values: dict[str, Value] = dict(zip(plan.header_names, raw, strict=True))
-    for index in plan.header_numbers:
-        values[plan.header_names[index]] = int.from_bytes(raw[index], "big")
+    names = plan.header_names
+    if plan.header_bytes:
+        values: dict[str, int] = {
+            names[i]: int.from_bytes(v, "big") if i in plan.header_numbers else v
+            for i, v in enumerate(raw)
+            if i not in plan.header_bytes
+        }
+    else:
+        values = dict(zip(names, raw, strict=True))
+        for index in plan.header_numbers:
+            values[names[index]] = int.from_bytes(raw[index], "big")
     model = kind.model
     try:
         # A valid header returns after a few comparisons; only a failing one
@@ -1425,8 +1446,8 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
         tolerated = (Tolerance("trailing-data", offset, f"{size - offset} bytes after the blob", "CNG-2"),)
     obj = object.__new__(model)
     setattr_ = object.__setattr__
-    for path in plan.header_fields:
-        setattr_(obj, path, values[path])
+    for path, index, is_bytes in plan.header_fields:
+        setattr_(obj, path, raw[index] if is_bytes else values[path])
     for path, start, width, is_bytes in spans:
         field = data[start : start + width]
         setattr_(obj, path, field if is_bytes else int.from_bytes(field, "big"))
