@@ -28,7 +28,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypedDict, TypeVar, overload
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -345,64 +345,115 @@ _DSSPublic = bf.DSSPublicKeyBlob | bf.DSSPublicKeyBlobV3
 _DSSPrivate = bf.DSSPrivateKeyBlob | bf.DSSPrivateKeyBlobV3
 
 
+class _DSSV2Args(TypedDict):
+    """The fields a DSS version-2 public and private blob share (typed for ``**``)."""
+
+    key_alg: bf.AlgId
+    bit_length: int
+    p: int
+    q: int
+    g: int
+    seed: bf.DSSSeed
+
+
+class _DSSV3Args(TypedDict):
+    """The fields a DSS version-3 public and private blob share."""
+
+    key_alg: bf.AlgId
+    bit_length_p: int
+    bit_length_q: int
+    bit_length_j: int
+    seed: bf.DSSSeed
+    p: int
+    q: int
+    g: int
+    j: int | None
+    y: int
+
+
+class _DHV3Args(TypedDict):
+    """The fields a DH version-3 public and private blob share (q is optional there)."""
+
+    key_alg: bf.AlgId
+    bit_length_p: int
+    bit_length_q: int
+    bit_length_j: int
+    seed: bf.DSSSeed
+    p: int
+    q: int | None
+    g: int
+    j: int | None
+    y: int
+
+
 @st.composite
-def _real_dss(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
+def _real_dss(draw: st.DrawFn, version: int | None, private: bool) -> _DSSPublic | _DSSPrivate:
     v = draw(_choice(version, (2, 3)))
     group = draw(st.sampled_from(_DSS_V2_GROUPS if v == 2 else _DSS_V3_GROUPS))
     x = draw(st.integers(1, group.q - 1))
     y = pow(group.g, x, group.p)
     bits = group.p.bit_length()
     if v == 2:
-        common2 = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length": bits, "p": group.p,
+        common2: _DSSV2Args = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length": bits, "p": group.p,
                    "q": group.q, "g": group.g, "seed": bf.DSSSeed.none()}
         if private:
-            return bf.DSSPrivateKeyBlob(x=x, **common2)  # type: ignore[arg-type]
-        return bf.DSSPublicKeyBlob(y=y, **common2)  # type: ignore[arg-type]
+            return bf.DSSPrivateKeyBlob(x=x, **common2)
+        return bf.DSSPublicKeyBlob(y=y, **common2)
     j = (group.p - 1) // group.q
     with_j = draw(st.booleans())
-    common3 = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length_p": bits,
+    common3: _DSSV3Args = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length_p": bits,
                "bit_length_q": group.q.bit_length(),
                "bit_length_j": j.bit_length() if with_j else 0,
                "seed": bf.DSSSeed.none(), "p": group.p, "q": group.q, "g": group.g,
                "j": j if with_j else None, "y": y}
     if private:
         return bf.DSSPrivateKeyBlobV3(
-            bit_length_x=group.q.bit_length(), x=x, **common3  # type: ignore[arg-type]
+            bit_length_x=group.q.bit_length(), x=x, **common3
         )
-    return bf.DSSPublicKeyBlobV3(**common3)  # type: ignore[arg-type]
+    return bf.DSSPublicKeyBlobV3(**common3)
 
 
 @st.composite
-def _any_dss_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dss_v2(draw: st.DrawFn, private: bool) -> _DSSPublic | _DSSPrivate:
     bits = draw(st.sampled_from(range(512, 1025, 64)))
-    common = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length": bits,
+    common: _DSSV2Args = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length": bits,
               "p": draw(_filling(bits)), "q": draw(_below_bits(160)),
               "g": draw(_below_bits(bits)), "seed": draw(_seeds())}
     if private:
-        return bf.DSSPrivateKeyBlob(x=draw(_below_bits(160)), **common)  # type: ignore[arg-type]
-    return bf.DSSPublicKeyBlob(y=draw(_below_bits(bits)), **common)  # type: ignore[arg-type]
+        return bf.DSSPrivateKeyBlob(x=draw(_below_bits(160)), **common)
+    return bf.DSSPublicKeyBlob(y=draw(_below_bits(bits)), **common)
 
 
 @st.composite
-def _any_dss_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dss_v3(draw: st.DrawFn, private: bool) -> _DSSPublic | _DSSPrivate:
     bits_p = draw(st.sampled_from(range(512, 3073, 64)))
     bits_q = draw(st.sampled_from([160, 224, 256]))
     bits_j = draw(st.sampled_from([0, bits_p - bits_q, bits_p - bits_q + 1]))
-    common = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length_p": bits_p,
+    common: _DSSV3Args = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length_p": bits_p,
               "bit_length_q": bits_q, "bit_length_j": bits_j, "seed": draw(_seeds()),
               "p": draw(_filling(bits_p)), "q": draw(_below_bits(bits_q)),
               "g": draw(_below_bits(bits_p)),
               "j": None if bits_j == 0 else draw(_below_bits(bits_j)),
               "y": draw(_below_bits(bits_p))}
     if not private:
-        return bf.DSSPublicKeyBlobV3(**common)  # type: ignore[arg-type]
+        return bf.DSSPublicKeyBlobV3(**common)
     bits_x = draw(st.integers(1, bits_q))
     return bf.DSSPrivateKeyBlobV3(
-        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common  # type: ignore[arg-type]
+        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common
     )
 
 
-def _dss(version: int | None, real_keys: bool, private: bool) -> st.SearchStrategy[bf.Blob]:
+@overload
+def _dss(
+    version: int | None, real_keys: bool, private: Literal[False]
+) -> st.SearchStrategy[_DSSPublic]: ...
+@overload
+def _dss(
+    version: int | None, real_keys: bool, private: Literal[True]
+) -> st.SearchStrategy[_DSSPrivate]: ...
+def _dss(
+    version: int | None, real_keys: bool, private: bool
+) -> st.SearchStrategy[_DSSPublic | _DSSPrivate]:
     _check_version(version)
     if real_keys:
         return _real_dss(version, private)
@@ -420,7 +471,7 @@ def dss_public_blobs(
         in version 3), without a seed; ``False`` for arbitrary numbers,
         every allowed size and seeds.
     """
-    return _dss(version, real_keys, private=False)  # type: ignore[return-value]
+    return _dss(version, real_keys, private=False)
 
 
 def dss_private_blobs(
@@ -431,13 +482,16 @@ def dss_private_blobs(
     :param version: 2 or 3; both by default.
     :param real_keys: as for :func:`dss_public_blobs`.
     """
-    return _dss(version, real_keys, private=True)  # type: ignore[return-value]
+    return _dss(version, real_keys, private=True)
 
 # -- Diffie-Hellman ---------------------------------------------------------------------
 
+_DHPublic = bf.DHPublicKeyBlob | bf.DHPublicKeyBlobV3
+_DHPrivate = bf.DHPrivateKeyBlob | bf.DHPrivateKeyBlobV3
+
 
 @st.composite
-def _real_dh(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
+def _real_dh(draw: st.DrawFn, version: int | None, private: bool) -> _DHPublic | _DHPrivate:
     v = draw(_choice(version, (2, 3)))
     alg = draw(st.sampled_from(_DH_ALGS))
     # A version-2 blob cannot carry q: its group is the safe prime (OpenSSL
@@ -452,18 +506,18 @@ def _real_dh(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
             return bf.DHPrivateKeyBlob(key_alg=alg, bit_length=bits, p=p, g=g, x=x)
         return bf.DHPublicKeyBlob(key_alg=alg, bit_length=bits, y=y)
     j = None if q is None else (p - 1) // q
-    common = {"key_alg": alg, "bit_length_p": bits,
+    common: _DHV3Args = {"key_alg": alg, "bit_length_p": bits,
               "bit_length_q": 0 if q is None else q.bit_length(),
               "bit_length_j": 0 if j is None else j.bit_length(),
               "seed": bf.DSSSeed.none(), "p": p, "q": q, "g": g, "j": j, "y": y}
     if private:
         bits_x = bits if q is None else q.bit_length()
-        return bf.DHPrivateKeyBlobV3(bit_length_x=bits_x, x=x, **common)  # type: ignore[arg-type]
-    return bf.DHPublicKeyBlobV3(**common)  # type: ignore[arg-type]
+        return bf.DHPrivateKeyBlobV3(bit_length_x=bits_x, x=x, **common)
+    return bf.DHPublicKeyBlobV3(**common)
 
 
 @st.composite
-def _any_dh_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dh_v2(draw: st.DrawFn, private: bool) -> _DHPublic | _DHPrivate:
     bits = draw(st.sampled_from(range(512, 2049, 64)))
     alg = draw(st.sampled_from(_DH_ALGS))
     if not private:
@@ -478,11 +532,11 @@ def _any_dh_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
 
 
 @st.composite
-def _any_dh_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dh_v3(draw: st.DrawFn, private: bool) -> _DHPublic | _DHPrivate:
     bits_p = draw(st.sampled_from(range(512, 2049, 64)))
     bits_q = draw(st.sampled_from([0, 160, 256, bits_p - 1]))
     bits_j = draw(st.sampled_from([0, 8, bits_p]))
-    common = {"key_alg": draw(st.sampled_from(_DH_ALGS)), "bit_length_p": bits_p,
+    common: _DHV3Args = {"key_alg": draw(st.sampled_from(_DH_ALGS)), "bit_length_p": bits_p,
               "bit_length_q": bits_q, "bit_length_j": bits_j, "seed": draw(_seeds()),
               "p": draw(_filling(bits_p)),
               "q": None if bits_q == 0 else draw(_below_bits(bits_q)),
@@ -490,14 +544,24 @@ def _any_dh_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
               "j": None if bits_j == 0 else draw(_below_bits(bits_j)),
               "y": draw(_below_bits(bits_p))}
     if not private:
-        return bf.DHPublicKeyBlobV3(**common)  # type: ignore[arg-type]
+        return bf.DHPublicKeyBlobV3(**common)
     bits_x = draw(st.integers(1, bits_q or bits_p))
     return bf.DHPrivateKeyBlobV3(
-        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common  # type: ignore[arg-type]
+        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common
     )
 
 
-def _dh(version: int | None, real_keys: bool, private: bool) -> st.SearchStrategy[bf.Blob]:
+@overload
+def _dh(
+    version: int | None, real_keys: bool, private: Literal[False]
+) -> st.SearchStrategy[_DHPublic]: ...
+@overload
+def _dh(
+    version: int | None, real_keys: bool, private: Literal[True]
+) -> st.SearchStrategy[_DHPrivate]: ...
+def _dh(
+    version: int | None, real_keys: bool, private: bool
+) -> st.SearchStrategy[_DHPublic | _DHPrivate]:
     _check_version(version)
     if real_keys:
         return _real_dh(version, private)
@@ -515,7 +579,7 @@ def dh_public_blobs(
         with g = 2, or in version 3 also a DSA group with q); ``False`` for arbitrary numbers
         and every allowed size.
     """
-    return _dh(version, real_keys, private=False)  # type: ignore[return-value]
+    return _dh(version, real_keys, private=False)
 
 
 def dh_private_blobs(
@@ -526,7 +590,7 @@ def dh_private_blobs(
     :param version: 2 or 3; both by default.
     :param real_keys: as for :func:`dh_public_blobs`.
     """
-    return _dh(version, real_keys, private=True)  # type: ignore[return-value]
+    return _dh(version, real_keys, private=True)
 
 # -- session-key blobs and the opaque kinds ---------------------------------------------
 

@@ -27,7 +27,7 @@ import _fuzzboot
 
 with _fuzzboot.instrumented(__name__ == "__main__"):
     import blobformat as bf
-    from blobformat.keys.relations import check_relations
+    from blobformat.keys.consistency import check_relations
     from blobformat.scan import engine, finder, kinds
 
 from _fuzzlib import require

@@ -242,14 +242,69 @@ def test_hostile_header_values(magic: bytes, words: list[int]) -> None:
     st.integers(0, 3000),
     st.integers(0, 3000),
 )
-def test_quick_header_test_implies_the_rules(
+def test_one_header_rule_set_matches_the_spec(
     magic: bytes, bits: int, ce: int, cn: int, p1: int, p2: int
 ) -> None:
+    """The early return of _check_header accepts exactly what CRSA-1..3 accept.
+
+    Without offsets and with them, the same rule and field fail (the decoder
+    reruns a failing check with offsets to locate the error).
+    """
     kind = cng.KINDS[magic]
     values = {"bit_length": bits, "cb_public_exp": ce, "cb_modulus": cn, "cb_prime1": p1, "cb_prime2": p2}
-    if kind.model._header_ok(kind, values):
+    primes_ok = p1 == p2 == 0 if magic == b"RSA1" else (1 <= p1 <= bits // 8 and 1 <= p2 <= bits // 8)
+    valid = 512 <= bits <= 16384 and bits % 8 == 0 and cn == bits // 8 and 1 <= ce <= 8 and primes_ok
+    try:
         kind.model._check_header(kind, values, None)
-    # The valid corner values pass both.
-    good = {"bit_length": 2048, "cb_public_exp": 3, "cb_modulus": 256}
-    good |= {"cb_prime1": 0, "cb_prime2": 0} if magic == b"RSA1" else {"cb_prime1": 128, "cb_prime2": 128}
-    assert kind.model._header_ok(kind, good)
+    except bf.InvalidFieldError as err:
+        assert not valid
+        offsets = {name: 4 * i for i, name in enumerate(("magic", *values))}
+        with pytest.raises(bf.InvalidFieldError) as located:
+            kind.model._check_header(kind, values, offsets)
+        assert (located.value.rule, located.value.field) == (err.rule, err.field)
+        assert err.offset is None and located.value.offset == offsets[err.field]
+    else:
+        assert valid
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([b"DSPB", b"DHPV", b"KDBM", b"ECS1", b"ECK6", b"ECDP", b"DPB2"]),
+    st.integers(0, 5000),
+    st.integers(0, 3),
+    st.integers(0, 70),
+    st.integers(0, 40),
+)
+def test_header_early_returns_accept_only_valid_headers(
+    magic: bytes, size: int, small: int, seed: int, group: int
+) -> None:
+    """Each kind's early return accepts exactly its header rules (CDSA-1, CDH-1, CKD-1..2, CECC-1)."""
+    kind = cng.KINDS[magic]
+    values: dict[str, int] = {
+        "cb_key": size,
+        "version": small,
+        "cb_key_data": size,
+        "hash_algorithm": small,
+        "standard_version": small,
+        "cb_seed_length": seed,
+        "cb_group_size": group,
+    }
+    expected = {
+        b"DSPB": 64 <= size <= 128 and size % 8 == 0,
+        b"DHPV": 64 <= size <= 512 and size % 8 == 0,
+        b"KDBM": small == 1 and 1 <= size <= 4096,
+        b"ECS1": size == 32,
+        b"ECK6": size == 66,
+        b"ECDP": 20 <= size <= 66,
+        b"DPB2": 128 <= size <= 384
+        and size % 8 == 0
+        and small in (0, 1)
+        and group in (20, 28, 32)
+        and group <= seed <= 64,
+    }[magic]
+    try:
+        kind.model._check_header(kind, values, None)
+    except bf.InvalidFieldError:
+        assert not expected
+    else:
+        assert expected

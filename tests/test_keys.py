@@ -304,7 +304,7 @@ def test_d_agrees_is_the_definition(name: str, data: st.DataObject) -> None:
     # _d_agrees shortcuts through (e*d - 1) mod phi; it must say exactly what
     # d mod (p-1) == dp and d mod (q-1) == dq say, for any d in (0, n), including
     # the other valid exponents d + i*lcm(p-1, q-1) and d + phi/2.
-    from blobformat.keys.convert import _d_agrees
+    from blobformat.keys.relations import _d_agrees
 
     nums = _rsa_numbers(name)
     p, q, n, e = nums.p, nums.q, nums.public_numbers.n, nums.public_numbers.e

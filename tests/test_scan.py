@@ -25,6 +25,7 @@ import blobformat as bf
 from blobformat.cli import app as cli
 from blobformat.cli import scan as cli_scan
 from blobformat.scan import engine, finder, kinds
+from tests import keyfiles
 from tests import scanfixtures as fx
 
 Expected = list[tuple[int, int, str]]
@@ -295,9 +296,15 @@ def test_both_finders_give_the_same_positions() -> None:
 def test_the_table_is_the_registry() -> None:
     from blobformat.codec import registry
 
-    assert [row.kind for row in kinds.ROWS] == [k.name for k in registry.KINDS]
+    # One row per registered kind, and per further magic of a CNG kind (a magic
+    # two CNG kinds share gets one row; the parsed model names the kind).
+    assert list(dict.fromkeys(row.kind for row in kinds.ROWS)) == [
+        k.name for k in registry.KINDS if k.name != "cng-ecc-full"
+    ]
     assert {row.kind for row in kinds.ROWS if not row.default} == {"opaquekeyblob", "publickeyblobex", "keystateblob"}
-    assert tuple(bf.SCAN_KINDS) == tuple(row.kind for row in kinds.ROWS)
+    assert tuple(bf.SCAN_KINDS) == tuple(k.name for k in registry.KINDS)
+    cng = {k.name: set(k.magics) for k in registry.KINDS if k.family == "cng"}
+    assert {row.magic for row in kinds.ROWS if row.cng_header} == set().union(*cng.values())
 
 
 def test_prefix_sizes_equal_the_blob_lengths() -> None:
@@ -485,7 +492,7 @@ def test_fallback_when_ahocorasick_rs_is_missing(monkeypatch: pytest.MonkeyPatch
 
 
 def test_relation_checks_and_the_group_cache() -> None:
-    from blobformat.keys.relations import check_relations
+    from blobformat.keys.consistency import check_relations
 
     blobs = fx.every_kind()
     groups: dict = {}  # type: ignore[type-arg]
@@ -507,3 +514,43 @@ def test_relation_checks_and_the_group_cache() -> None:
     dh1 = bf.parse(blobs["dh-public"])
     with pytest.raises(bf.KeyConversionError):
         check_relations(dataclasses.replace(dh1, y=1))
+
+
+def test_cng_blobs_are_found_once_registered() -> None:
+    """CNG kinds come from the registry: every CNG blob `parse` knows is found exactly."""
+    import warnings
+
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    rng = random.Random(44)
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    planted = [
+        ("cng-rsa-public", bf.dump_public_key(rsa_key.public_key(), format="cng")),
+        ("cng-rsa-private", bf.dump_private_key(rsa_key, format="cng", full=False)),
+        ("cng-rsa-full-private", bf.dump_private_key(rsa_key, format="cng")),
+        ("cng-key-data", bf.CngKeyDataBlob(key=bytes(range(16))).to_bytes()),
+    ]
+    for curve in (ec.SECP256R1(), ec.SECP384R1(), ec.SECP521R1()):
+        key = ec.generate_private_key(curve)
+        planted.append(("cng-ecc-private", bf.dump_private_key(key, format="cng", ecdh=True)))
+        planted.append(("cng-ecc-public", bf.dump_public_key(key.public_key(), format="cng")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ("dsa-1024", "dh-512"):
+            key = keyfiles.vector_key(name)
+            family = "dsa" if name.startswith("dsa") else "dh"
+            planted.append((f"cng-{family}-private", bf.dump_private_key(key, format="cng")))
+            planted.append((f"cng-{family}-public", bf.dump_public_key(key.public_key(), format="cng")))  # type: ignore[union-attr]
+    data = bytearray()
+    expected = []
+    for kind, blob in planted:
+        data += bytes(rng.randrange(256) for _ in range(rng.randrange(1, 40)))
+        expected.append((len(data), len(blob), kind))
+        data += blob
+    # A decoy: a CNG RSA magic whose BitLength disagrees with cbModulus.
+    decoy = bytearray(planted[0][1])
+    decoy[4] ^= 0x08
+    data += b"\x00" * 7 + decoy
+    found = [(m.offset, m.length, m.kind) for m in bf.scan(bytes(data))]
+    assert found == expected
+    assert all(m.blob == bf.parse(bytes(data[m.offset : m.offset + m.length])) for m in bf.scan(bytes(data)))

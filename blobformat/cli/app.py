@@ -223,12 +223,12 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     data = cio.read(args.input)
     if args.to in ("blob", "cng") and not (args.public or args.ecdh or args.blob_version):
         blob = cio.key_blob(args.input, data)
-        if _crosses(blob, args.to):
+        if blob is not None and _crosses(blob, args.to):
             # RSA, DSA and DH move between the layouts directly (SPEC §20.11).
             out = blobformat.convert_blob(
                 data, to="cng" if args.to == "cng" else "capi", alg_id=alg
             )
-            _write_key(args, out, secret=_is_private_blob(blob))  # type: ignore[arg-type]
+            _write_key(args, out, secret=_is_private_blob(blob))
             return 0
     if args.to in ("pem", "der"):
         blob = cio.key_blob(args.input, data)

@@ -259,7 +259,7 @@ def load_key_from(
     blob = key_blob(path, data)
     key = _load_text_or_der(path, data, password) if blob is None else _load_blob(path, blob, password)
     if blobformat.is_private_key(key) or blobformat.is_public_key(key):
-        return key  # type: ignore[return-value]
+        return key
     raise CLIError(f"{path}: {type(key).__name__} keys have no CryptoAPI blob form")
 
 

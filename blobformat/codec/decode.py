@@ -47,6 +47,7 @@ __all__ = [
     "parse_as",
     "prepare",
     "read_header",
+    "recognise_other",
 ]
 
 #: Offsets of the BLOBHEADER fields (SPEC §4.1).
@@ -59,18 +60,18 @@ HEADER_OFFSETS = {
 
 if TYPE_CHECKING:
     # Type-only: the models register themselves in the registry this module reads.
-    from blobformat.codec.cng import CngBlob
+    from blobformat.codec.cng import CngBlob, _CngModel
     from blobformat.codec.models import Blob
 
 _M = TypeVar("_M", bound=_Model)
+#: A model class of either family (parse_as accepts CryptoAPI and CNG models).
+_AnyM = TypeVar("_AnyM", bound="_Model | _CngModel")
 _BY_TYPE = _registry.BY_TYPE
 _BY_LEAD = _registry.BY_LEADING_MAGIC
 _QUICK = _registry.QUICK
+_BY_CNG = _registry.BY_CNG_MAGIC
 #: First bytes of CryptoAPI blobs (their bType); a CNG magic never starts with one.
 _BTYPE_FIRST = frozenset(bytes([t]) for t in BlobType)
-#: The CNG decoder (SPEC §20): ``blobformat.codec.cng`` appends its dispatcher on
-#: import (it imports this module, so this module cannot import it).
-CNG_DISPATCH: list[Callable[[bytes, bool], CngBlob | None]] = []
 
 
 def as_bytes(data: object) -> bytes:
@@ -105,6 +106,41 @@ def _sniff(data: bytes) -> str | None:
         name = cng.get(head, "BCRYPT_ECCKEY_BLOB")
         return f"the input looks like a CNG {name}, not a CryptoAPI blob"
     return None
+
+
+# NCRYPT_KEY_BLOB_HEADER {cbSize = 16, dwMagic, cbAlgName, cbKeyData}, and the
+# parameter headers {cbLength, dwMagic, ...}: the magic is at offset 4.
+_OTHER_MAGICS: dict[bytes, str] = {
+    b"CPHR": "NCRYPT_CIPHER_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
+    b"DKF1": "NCRYPT_KDF_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
+    bytes.fromhex("0df0ad4b"): "NCRYPT_PROTECTED_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
+    b"DHPM": "BCRYPT_DH_PARAMETERS (BCRYPT_DH_PARAMETER_HEADER)",
+    b"DSPM": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER)",
+    b"DPM2": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER_V2)",
+}
+
+
+def recognise_other(data: bytes) -> None:
+    """Refuse, by name, the CNG structures whose magic sits at offset 4 (SPEC §20.9).
+
+    An NCRYPT_KEY_BLOB_HEADER or a DH/DSA parameter header starts with its
+    own length, a ULONG equal to the header size (16) or to the whole input;
+    the magic follows. Neither is a key blob this library converts.
+    """
+    if len(data) < 8:
+        return
+    name = _OTHER_MAGICS.get(data[4:8])
+    if name is None:
+        return
+    size = int.from_bytes(data[:4], "little")
+    if size in (16, len(data)):
+        raise UnsupportedBlobError(
+            f"unsupported CNG structure: {name}",
+            offset=4,
+            field="magic",
+            rule="CNG-3",
+            hint=f"the input looks like a CNG {name.split(' ')[0]}",
+        )
 
 
 def header_values(data: bytes) -> tuple[int, int, int, int]:
@@ -263,7 +299,7 @@ def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Mode
     return fast
 
 
-def _fast(kind: _registry.Kind) -> Callable[[bytes], Blob | None]:
+def _fast(kind: _registry.Kind[Blob]) -> Callable[[bytes], Blob | None]:
     if kind.fast is not None:
         return kind.fast
     # The kind's model is a Blob, so its decoder returns one.
@@ -432,13 +468,14 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
             found = (kind.fast or _fast(kind))(buf)
             if found is not None:
                 return found
+    # After the CryptoAPI fast path, so CryptoAPI parses pay nothing for CNG:
+    # a CNG blob starts with its magic, ASCII capital letters, never a bType
+    # (SPEC §20.2); its registry entry decodes it.
+    cng = _BY_CNG.get(buf[:4])
+    if cng is not None and cng.decode is not None:
+        return cng.decode(buf, lenient)
     if buf[:1] not in _BTYPE_FIRST and buf[:4] not in _BY_LEAD:
-        # The one CNG dispatch point: a CNG blob starts with its magic, ASCII
-        # capital letters, never a bType (SPEC §20.2).
-        for dispatch in CNG_DISPATCH:
-            cng = dispatch(buf, lenient)
-            if cng is not None:
-                return cng
+        recognise_other(buf)
     lead = _BY_LEAD.get(buf[:4])
     if lead is not None:
         return _decode(lead.model, buf, lenient=lenient)
@@ -453,14 +490,17 @@ def prepare() -> None:
 
     Parsing does this lazily, once per kind; call it before forking workers,
     timing, or measuring memory per input, so the one-time cost is paid here.
+    CNG kinds (family ``"cng"``) generate no code: their decoder reads a table.
     """
     for kind in _registry.KINDS:
-        if kind.framed or kind.magic_offset == 0:
+        if kind.family == "capi" and (kind.framed or kind.magic_offset == 0):
             _fast(kind)
             _wire.prefix_plan(kind.model.LAYOUT)
 
 
-def parse_as(cls: type[_M], data: bytes | bytearray | memoryview, *, lenient: bool = False) -> _M:
+def parse_as(
+    cls: type[_AnyM], data: bytes | bytearray | memoryview, *, lenient: bool = False
+) -> _AnyM:
     """Parse ``data`` and require a model of class ``cls``.
 
     :raises UnsupportedBlobError: if the input is a different kind.

@@ -11,7 +11,7 @@ CryptoAPI and CNG layouts without building key objects.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from cryptography.hazmat.primitives import keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -41,10 +41,9 @@ from blobformat.errors import (
     KeyConversionError,
     UnsupportedBlobError,
 )
-from blobformat.keys import convert as _convert
 from blobformat.keys import der as _der
 from blobformat.keys import legacy as _legacy
-from blobformat.keys.convert import (
+from blobformat.keys.relations import (
     _check_group,
     _check_rsa_public,
     _check_x,
@@ -56,8 +55,15 @@ from blobformat.keys.convert import (
     _load_rsa_private,
     _public_key,
     check_cost,
+    g_pow_x,
 )
-from blobformat.keys.export import g_pow_x
+
+if TYPE_CHECKING:
+    # Annotations only: cryptography warns on every run-time access to these
+    # modules; keys/legacy.py looks their classes up when a key is used.
+    from cryptography.hazmat.primitives.asymmetric import dh, dsa
+
+    from blobformat.keys.convert import PrivateKey, PublicKey
 
 __all__ = [
     "CurveInput",
@@ -123,6 +129,12 @@ def _ec_public(blob: _cng.CngECCPublicBlob | _cng.CngECCPrivateBlob, curve: ec.E
         raise _fail("EC public point is not on the curve", "Q on the curve", "CKEY-1") from None
 
 
+class _Encodable(Protocol):
+    """A model the writers build: anything with ``to_bytes()`` (CNG or CryptoAPI)."""
+
+    def to_bytes(self) -> bytes: ...
+
+
 # ---------------------------------------------------------------------------
 # Loading -- SPEC §20.10
 
@@ -132,7 +144,7 @@ def load_public(
     *,
     curve: CurveInput | None = None,
     max_bits: int | None,
-) -> Any:
+) -> PublicKey:
     """A ``cryptography`` public key from a CNG public blob (SPEC §20.10)."""
     if isinstance(blob, _cng.CngRSAPublicBlob):
         _check_rsa_public(blob.modulus, blob.public_exponent)
@@ -218,11 +230,11 @@ def load_private(
     curve: CurveInput | None = None,
     unsafe_skip_rsa_key_validation: bool,
     max_bits: int | None,
-) -> Any:
+) -> PrivateKey:
     """A ``cryptography`` private key from a CNG private blob (SPEC §20.10)."""
     if isinstance(blob, _cng.CngRSAPrivateBlob | _cng.CngRSAFullPrivateBlob):
         return _load_rsa_private(
-            _rsa_values(blob),  # type: ignore[arg-type]
+            _rsa_values(blob),
             unsafe_skip_rsa_key_validation,
             max_bits,
         )
@@ -277,10 +289,10 @@ def _check_y_matches(key: Any, y: int, what: str) -> None:
 # Writing -- SPEC §20.10
 
 
-def _writable(make: Any, what: str) -> bytes:
+def _writable(make: Callable[[], _Encodable], what: str) -> bytes:
     """Build a CNG model; a value its layout cannot hold is KEY-8."""
     try:
-        return make().to_bytes()  # type: ignore[no-any-return]
+        return make().to_bytes()
     except InvalidFieldError as err:
         raise _fail(
             f"a CNG {what} blob cannot hold this key: {err.message}", "fits the CNG layout", "KEY-8"
@@ -293,7 +305,7 @@ def _rsa_model(
     private: tuple[int, int, int, int, int, int] | None,
     full: bool,
     rule: str = "KEY-8",
-) -> Any:
+) -> Callable[[], _Encodable]:
     bits = (n.bit_length() + 7) // 8 * 8
     if not 512 <= bits <= 16384 or e >= 1 << 64:
         raise _fail(
@@ -316,7 +328,7 @@ def _rsa_model(
 
 def _dsa_model(
     p: int, q: int, g: int, y: int, x: int | None, version: int | None
-) -> Any:
+) -> Callable[[], _Encodable]:
     v1_ok = q.bit_length() <= 160 and p.bit_length() <= 1024
     chosen = version if version is not None else (1 if v1_ok else 2)
     if chosen not in (1, 2):
@@ -371,11 +383,12 @@ def dump(key: object, *, private: bool, full: bool, ecdh: bool, version: int | N
     kind = "Private" if private else "Public"
     if _legacy.is_instance(key, "dsa", f"DSA{kind}Key"):
         with _legacy.quiet():
+            # is_instance just checked the class (looked up at run time, so Any to mypy).
             if private:
-                dnums = key.private_numbers()  # type: ignore[attr-defined]
+                dnums = cast("dsa.DSAPrivateKey", key).private_numbers()
                 dpub, x = dnums.public_numbers, dnums.x
             else:
-                dpub, x = key.public_numbers(), None  # type: ignore[attr-defined]
+                dpub, x = cast("dsa.DSAPublicKey", key).public_numbers(), None
             grp = dpub.parameter_numbers
             make = _dsa_model(grp.p, grp.q, grp.g, dpub.y, x, version)
         out = _writable(make, "DSA")
@@ -385,11 +398,12 @@ def dump(key: object, *, private: bool, full: bool, ecdh: bool, version: int | N
         if version is not None:
             raise InvalidParameterError("CNG DH blobs have no version to choose", rule="KEY-7")
         with _legacy.quiet():
+            # As above: is_instance checked the DH class.
             if private:
-                hnums = key.private_numbers()  # type: ignore[attr-defined]
+                hnums = cast("dh.DHPrivateKey", key).private_numbers()
                 hpub, hx = hnums.public_numbers, hnums.x
             else:
-                hpub, hx = key.public_numbers(), None  # type: ignore[attr-defined]
+                hpub, hx = cast("dh.DHPublicKey", key).public_numbers(), None
             hg = hpub.parameter_numbers
         if hx is None:
             out = _writable(lambda: _cng.CngDHPublicBlob(p=hg.p, g=hg.g, y=hpub.y), "DH")
@@ -408,10 +422,10 @@ def _refuse(message: str, relation: str) -> KeyConversionError:
     return _fail(message, relation, "CKEY-3")
 
 
-def _layout(make: Any, target: str) -> bytes:
+def _layout(make: Callable[[], _Encodable], target: str) -> bytes:
     """Build the target model; a value the target layout cannot hold is CKEY-3."""
     try:
-        return make().to_bytes()  # type: ignore[no-any-return]
+        return make().to_bytes()
     except InvalidFieldError as err:
         raise _refuse(
             f"the {target} layout cannot hold this key: {err.message}", f"fits the {target} layout"
@@ -689,22 +703,16 @@ def export_der(blob: _cng.CngBlob, *, private: bool, max_bits: int | None) -> by
                 return _der.dh_pkcs8(blob.p, blob.g, blob.x)
         return _der.dh_spki(blob.p, blob.g, blob.y)
     if blob.role == "private":
-        key = load_private(blob, unsafe_skip_rsa_key_validation=False, max_bits=max_bits)
+        secret = load_private(blob, unsafe_skip_rsa_key_validation=False, max_bits=max_bits)
         if private:
-            return key.private_bytes(  # type: ignore[no-any-return]
+            return secret.private_bytes(
                 serialization.Encoding.DER,
                 serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption(),
             )
-        key = key.public_key()
+        key = secret.public_key()
     else:
         key = load_public(blob, max_bits=max_bits)
-    return key.public_bytes(  # type: ignore[no-any-return]
+    return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-
-
-# load_public_key, load_private_key, dump_*_key(format="cng") and export_* reach CNG blobs here.
-_convert.CNG_HOOKS.update(
-    load_public=load_public, load_private=load_private, dump=dump, export=export_der
-)

@@ -29,9 +29,9 @@ from typing import TypeAlias
 
 from blobformat.codec.models import AnyBlob, RSAPrivateKeyBlob
 from blobformat.errors import BlobError, InvalidParameterError
-from blobformat.keys.relations import GroupCache, check_relations
+from blobformat.keys.consistency import GroupCache, check_relations
 from blobformat.scan.finder import Finder, best_finder
-from blobformat.scan.kinds import ROWS, KindSpec
+from blobformat.scan.kinds import NAME_OF, ROWS, KindSpec
 
 __all__ = ["CHUNK", "KINDS", "WINDOW", "ScanMatch", "scan", "scan_file"]
 
@@ -47,7 +47,7 @@ _VERDICTS = 8192
 _MODELS = 64
 
 #: Every kind name, in table order (the default ones and the opaque ones).
-KINDS: tuple[str, ...] = tuple(row.kind for row in ROWS)
+KINDS: tuple[str, ...] = tuple(dict.fromkeys(NAME_OF.values()))
 _DEFAULT = frozenset(row.kind for row in ROWS if row.default)
 
 Buffer: TypeAlias = bytes | bytearray | memoryview | mmap.mmap
@@ -214,8 +214,9 @@ def _run(
         if blob is None:
             continue
         covered = max(covered, end)
-        if row.kind in wanted:
-            yield ScanMatch(start, end - start, row.kind, blob)
+        name = NAME_OF.get(type(blob), row.kind)
+        if name in wanted:
+            yield ScanMatch(start, end - start, name, blob)
 
 
 class _Checker:

@@ -20,7 +20,9 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from blobformat.codec import cng as _cng
 from blobformat.codec import registry as _registry
 from blobformat.codec import wire as _wire
 from blobformat.codec.decode import parse
@@ -42,7 +44,7 @@ from blobformat.codec.models import (
 )
 from blobformat.errors import ParseError
 
-__all__ = ["OPAQUE_MAX_BODY", "ROWS", "KindSpec", "Parser", "Precheck"]
+__all__ = ["NAME_OF", "OPAQUE_MAX_BODY", "ROWS", "KindSpec", "Parser", "Precheck"]
 
 #: Parse one candidate's bytes: ``parse(data, lenient)``.
 Parser = Callable[[bytes, bool], AnyBlob]
@@ -148,11 +150,13 @@ class KindSpec:
     kind: str
     magic: bytes
     magic_offset: int
-    model: type[_Model]
+    model: type[AnyBlob]
     parse: Parser = _parse
     default: bool = True
+    #: For a CNG kind (SPEC §20): its header size; the header sizes the blob.
+    cng_header: int = 0
     # Derived from the model's layout (not part of a row).
-    template: _wire.Template = field(init=False, repr=False, compare=False)
+    template: _wire.Template | None = field(init=False, repr=False, compare=False)
     prefix_end: int = field(init=False, repr=False, compare=False)
     open_ended: bool = field(init=False, repr=False, compare=False)
     rest_max: int = field(init=False, repr=False, compare=False)
@@ -162,16 +166,30 @@ class KindSpec:
     _header: tuple[int, int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        template = _wire.template(self.model.LAYOUT)
         set_ = object.__setattr__
+        if self.cng_header:
+            # A CNG blob's header declares every size (its own table, not a template).
+            set_(self, "template", None)
+            set_(self, "open_ended", False)
+            set_(self, "prefix_end", self.cng_header)
+            set_(self, "rest_max", 0)
+            set_(self, "rest_step", 1)
+            set_(self, "rest_min", 0)
+            set_(self, "precheck", None)
+            set_(self, "_header", (-1, -1, -1))
+            return
+        model = self.model
+        if not issubclass(model, _Model):  # pragma: no cover - CNG rows set cng_header
+            raise TypeError(model.__name__)
+        template = _wire.template(model.LAYOUT)
         set_(self, "template", template)
         set_(self, "open_ended", template.open_ended)
         set_(self, "prefix_end", template.prefix_end)
-        rest_max = self.model._REST_MAX
+        rest_max = model._REST_MAX
         set_(self, "rest_max", OPAQUE_MAX_BODY if rest_max is None else rest_max)
-        set_(self, "rest_step", _REST_STEP.get(self.model, 1))
-        set_(self, "rest_min", _REST_MIN.get(self.model, 0))
-        set_(self, "precheck", _PRECHECKS.get(self.model))
+        set_(self, "rest_step", _REST_STEP.get(model, 1))
+        set_(self, "rest_min", _REST_MIN.get(model, 0))
+        set_(self, "precheck", _PRECHECKS.get(model))
         names = template.names
         # Index in the prefix values of bType, bVersion and reserved (-1: none).
         set_(
@@ -191,10 +209,15 @@ class KindSpec:
         magic, the fixed part's values); 0 for an open-ended layout, whose
         length the scanner chooses.
         """
-        row = self.template.head(head)
+        template = self.template
+        if template is None:
+            return _cng.declared_size(head)
+        row = template.head(head)
         if row is None:
             return None  # a constant (the magic) differs
         model = self.model
+        if not issubclass(model, _Model):  # pragma: no cover - only CNG rows lack a template
+            return None
         bt, version, reserved = self._header
         if bt >= 0 and row[bt] != model.BLOB_TYPE:
             return None
@@ -208,11 +231,25 @@ class KindSpec:
             return None
         if self.open_ended:
             return 0
-        return self.template.extent(tuple([int(row[i]) for i in self.template.param_index]))
+        return template.extent(tuple([int(row[i]) for i in template.param_index]))
 
 
-def _row(kind: _registry.Kind) -> KindSpec:
-    """The table row of a registered kind."""
+def _rows(kind: _registry.Kind[Any]) -> tuple[KindSpec, ...]:
+    """The table rows of a registered kind: one per magic a CNG kind has."""
+    if kind.family == "cng":
+        # A magic two kinds share (the generic ECC ones: plain and full key
+        # blobs) gets one row; the parsed model names the kind (NAME_OF).
+        fresh = [m for m in kind.magics if m not in _CNG_SEEN]
+        _CNG_SEEN.update(fresh)
+        return tuple(KindSpec(kind.name, m, 0, kind.model, cng_header=_cng.header_size(m)) for m in fresh)
+    return (_row(kind),)
+
+
+_CNG_SEEN: set[bytes] = set()
+
+
+def _row(kind: _registry.Kind[Any]) -> KindSpec:
+    """The table row of a CryptoAPI or PVK kind."""
     model = kind.model
     if kind.magic:
         magic, offset = kind.magic, kind.magic_offset
@@ -225,4 +262,6 @@ def _row(kind: _registry.Kind) -> KindSpec:
 
 
 #: The candidate table, one row per registered kind, in registration order.
-ROWS: tuple[KindSpec, ...] = tuple(_row(kind) for kind in _registry.KINDS)
+ROWS: tuple[KindSpec, ...] = tuple(row for kind in _registry.KINDS for row in _rows(kind))
+#: The kind name of each model class, for a row whose magic two kinds share.
+NAME_OF: dict[type, str] = {kind.model: kind.name for kind in _registry.KINDS}
