@@ -198,7 +198,11 @@ def _bar(total: int, enabled: bool) -> AbstractContextManager[Any]:
         return nullcontext(None)
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, leave=False)  # type: ignore[no-any-return]
+    # tqdm ships no type information: its bar is a context manager, as documented.
+    bar: AbstractContextManager[Any] = tqdm(
+        total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, leave=False
+    )
+    return bar
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
