@@ -45,7 +45,9 @@ def _dsa_numbers() -> tuple[int, int, int, int, int]:
 def _dsa512_group() -> tuple[int, int, int]:
     """p, q, g of dsa-512-params.pem: DER SEQUENCE { INTEGER p, INTEGER q, INTEGER g }."""
     text = keyfiles.pem_path("dsa-512-params").read_text()
-    der = base64.b64decode("".join(line for line in text.splitlines() if not line.startswith("-----")))
+    der = base64.b64decode(
+        "".join(line for line in text.splitlines() if not line.startswith("-----"))
+    )
 
     def length(at: int) -> tuple[int, int]:
         first = der[at]
@@ -90,15 +92,37 @@ def dss_blobs() -> dict[str, bytes]:
     bits = p.bit_length()
     alg = bf.AlgId.CALG_DSS_SIGN
     return {
-        "dss-public": bf.DSSPublicKeyBlob(key_alg=alg, bit_length=bits, p=p, q=q, g=g, y=y, seed=_seed()).to_bytes(),
-        "dss-private": bf.DSSPrivateKeyBlob(key_alg=alg, bit_length=bits, p=p, q=q, g=g, x=x, seed=_seed()).to_bytes(),
+        "dss-public": bf.DSSPublicKeyBlob(
+            key_alg=alg, bit_length=bits, p=p, q=q, g=g, y=y, seed=_seed()
+        ).to_bytes(),
+        "dss-private": bf.DSSPrivateKeyBlob(
+            key_alg=alg, bit_length=bits, p=p, q=q, g=g, x=x, seed=_seed()
+        ).to_bytes(),
         "dss-public-v3": bf.DSSPublicKeyBlobV3(
-            key_alg=alg, bit_length_p=bits, bit_length_q=q.bit_length(), bit_length_j=j.bit_length(),
-            seed=_seed(), p=p, q=q, g=g, j=j, y=y,
+            key_alg=alg,
+            bit_length_p=bits,
+            bit_length_q=q.bit_length(),
+            bit_length_j=j.bit_length(),
+            seed=_seed(),
+            p=p,
+            q=q,
+            g=g,
+            j=j,
+            y=y,
         ).to_bytes(),
         "dss-private-v3": bf.DSSPrivateKeyBlobV3(
-            key_alg=alg, bit_length_p=bits, bit_length_q=q.bit_length(), bit_length_j=j.bit_length(),
-            bit_length_x=q.bit_length(), seed=_seed(), p=p, q=q, g=g, j=j, y=y, x=x,
+            key_alg=alg,
+            bit_length_p=bits,
+            bit_length_q=q.bit_length(),
+            bit_length_j=j.bit_length(),
+            bit_length_x=q.bit_length(),
+            seed=_seed(),
+            p=p,
+            q=q,
+            g=g,
+            j=j,
+            y=y,
+            x=x,
         ).to_bytes(),
     }
 
@@ -108,7 +132,13 @@ def dss_512_blob() -> bytes:
     p, q, g = _dsa512_group()
     x = 0x1234567890ABCDEF1234567890ABCDEF % q
     return bf.DSSPublicKeyBlob(
-        key_alg=bf.AlgId.CALG_DSS_SIGN, bit_length=512, p=p, q=q, g=g, y=pow(g, x, p), seed=_seed()
+        key_alg=bf.AlgId.CALG_DSS_SIGN,
+        bit_length=512,
+        p=p,
+        q=q,
+        g=g,
+        y=pow(g, x, p),
+        seed=_seed(),
     ).to_bytes()
 
 
@@ -118,14 +148,24 @@ def dh_blobs() -> dict[str, bytes]:
     bits = p.bit_length()
     out = {
         "dh-public": bf.DHPublicKeyBlob(key_alg=alg, bit_length=bits, y=y).to_bytes(),
-        "dh-private": bf.DHPrivateKeyBlob(key_alg=alg, bit_length=bits, p=p, g=g, x=x).to_bytes(),
+        "dh-private": bf.DHPrivateKeyBlob(
+            key_alg=alg, bit_length=bits, p=p, g=g, x=x
+        ).to_bytes(),
     }
     p, g, q, x, y = _dh_numbers("dhx-1024.pem")
     assert q is not None
     j = (p - 1) // q
     common = {
-        "key_alg": bf.AlgId.CALG_DH_EPHEM, "bit_length_p": p.bit_length(), "bit_length_q": q.bit_length(),
-        "bit_length_j": j.bit_length(), "seed": _seed(), "p": p, "q": q, "g": g, "j": j, "y": y,
+        "key_alg": bf.AlgId.CALG_DH_EPHEM,
+        "bit_length_p": p.bit_length(),
+        "bit_length_q": q.bit_length(),
+        "bit_length_j": j.bit_length(),
+        "seed": _seed(),
+        "p": p,
+        "q": q,
+        "g": g,
+        "j": j,
+        "y": y,
     }
     out["dh-public-v3"] = bf.DHPublicKeyBlobV3(**common).to_bytes()  # type: ignore[arg-type]
     out["dh-private-v3"] = bf.DHPrivateKeyBlobV3(  # type: ignore[arg-type]
@@ -137,7 +177,9 @@ def dh_blobs() -> dict[str, bytes]:
 def dh_unsafe_group_blob() -> bytes:
     """A DH v2 private key over a prime that is not a safe prime (KEY-5: still a valid blob)."""
     p, q, g = _dsa512_group()
-    return bf.DHPrivateKeyBlob(key_alg=bf.AlgId.CALG_DH_SF, bit_length=512, p=p, g=g, x=q - 5).to_bytes()
+    return bf.DHPrivateKeyBlob(
+        key_alg=bf.AlgId.CALG_DH_SF, bit_length=512, p=p, g=g, x=q - 5
+    ).to_bytes()
 
 
 def session_blobs() -> dict[str, bytes]:
@@ -146,7 +188,9 @@ def session_blobs() -> dict[str, bytes]:
     kek = bf.SessionKey(alg_id=bf.AlgId.CALG_3DES, key=rng.randbytes(24))
     tdes = bf.SessionKey(alg_id=bf.AlgId.CALG_3DES, key=rng.randbytes(24))
     simple = bf.SimpleBlob(
-        key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=rng.randbytes(65)
+        key_alg=bf.AlgId.CALG_RC4,
+        wrap_alg=bf.AlgId.CALG_RSA_KEYX,
+        encrypted_key=rng.randbytes(65),
     ).to_bytes()
     return {
         "simpleblob": simple,
@@ -201,37 +245,88 @@ def distinct_blobs(count: int, seed: int = 0) -> list[tuple[str, bytes]]:
     xj = (xp - 1) // xq
     dss, dh = bf.AlgId.CALG_DSS_SIGN, bf.AlgId.CALG_DH_SF
     kek = bf.SessionKey(alg_id=bf.AlgId.CALG_3DES, key=rng.randbytes(24))
-    rsa_keys = [rsa.generate_private_key(public_exponent=65537, key_size=1024) for _ in range(max(1, count // 15))]
+    rsa_keys = [
+        rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        for _ in range(max(1, count // 15))
+    ]
 
-    def v3(cls: type, pp: int, qq: int, gg: int, jj: int, x: int, private: bool) -> bytes:
+    def v3(
+        cls: type, pp: int, qq: int, gg: int, jj: int, x: int, private: bool
+    ) -> bytes:
         extra = {"bit_length_x": qq.bit_length(), "x": x} if private else {}
         return cls(  # type: ignore[no-any-return]
-            key_alg=dss if pp == p else dh, bit_length_p=pp.bit_length(), bit_length_q=qq.bit_length(),
-            bit_length_j=jj.bit_length(), seed=_seed(), p=pp, q=qq, g=gg, j=jj, y=pow(gg, x, pp), **extra,
+            key_alg=dss if pp == p else dh,
+            bit_length_p=pp.bit_length(),
+            bit_length_q=qq.bit_length(),
+            bit_length_j=jj.bit_length(),
+            seed=_seed(),
+            p=pp,
+            q=qq,
+            g=gg,
+            j=jj,
+            y=pow(gg, x, pp),
+            **extra,
         ).to_bytes()
 
     makers = {
         "rsa-private": lambda i: bf.dump_private_key(rsa_keys[i % len(rsa_keys)]),
-        "rsa-public": lambda i: bf.dump_public_key(rsa_keys[i % len(rsa_keys)].public_key()),
-        "pvk": lambda i: bf.dump_pvk(rsa_keys[i % len(rsa_keys)], None if i % 2 else b"pw"),
+        "rsa-public": lambda i: bf.dump_public_key(
+            rsa_keys[i % len(rsa_keys)].public_key()
+        ),
+        "pvk": lambda i: bf.dump_pvk(
+            rsa_keys[i % len(rsa_keys)], None if i % 2 else b"pw"
+        ),
         "dss-public": lambda i: bf.DSSPublicKeyBlob(
-            key_alg=dss, bit_length=1024, p=p, q=q, g=g, y=pow(g, rng.randrange(2, q), p), seed=_seed()).to_bytes(),
+            key_alg=dss,
+            bit_length=1024,
+            p=p,
+            q=q,
+            g=g,
+            y=pow(g, rng.randrange(2, q), p),
+            seed=_seed(),
+        ).to_bytes(),
         "dss-private": lambda i: bf.DSSPrivateKeyBlob(
-            key_alg=dss, bit_length=1024, p=p, q=q, g=g, x=rng.randrange(2, q), seed=_seed()).to_bytes(),
-        "dss-public-v3": lambda i: v3(bf.DSSPublicKeyBlobV3, p, q, g, j, rng.randrange(2, q), False),
-        "dss-private-v3": lambda i: v3(bf.DSSPrivateKeyBlobV3, p, q, g, j, rng.randrange(2, q), True),
+            key_alg=dss,
+            bit_length=1024,
+            p=p,
+            q=q,
+            g=g,
+            x=rng.randrange(2, q),
+            seed=_seed(),
+        ).to_bytes(),
+        "dss-public-v3": lambda i: v3(
+            bf.DSSPublicKeyBlobV3, p, q, g, j, rng.randrange(2, q), False
+        ),
+        "dss-private-v3": lambda i: v3(
+            bf.DSSPrivateKeyBlobV3, p, q, g, j, rng.randrange(2, q), True
+        ),
         "dh-public": lambda i: bf.DHPublicKeyBlob(
-            key_alg=dh, bit_length=512, y=pow(dh_g, rng.randrange(2, dh_p - 2), dh_p)).to_bytes(),
+            key_alg=dh, bit_length=512, y=pow(dh_g, rng.randrange(2, dh_p - 2), dh_p)
+        ).to_bytes(),
         "dh-private": lambda i: bf.DHPrivateKeyBlob(
-            key_alg=dh, bit_length=512, p=dh_p, g=dh_g, x=rng.randrange(2, dh_p - 2)).to_bytes(),
-        "dh-public-v3": lambda i: v3(bf.DHPublicKeyBlobV3, xp, xq, xg, xj, rng.randrange(2, xq), False),
-        "dh-private-v3": lambda i: v3(bf.DHPrivateKeyBlobV3, xp, xq, xg, xj, rng.randrange(2, xq), True),
+            key_alg=dh, bit_length=512, p=dh_p, g=dh_g, x=rng.randrange(2, dh_p - 2)
+        ).to_bytes(),
+        "dh-public-v3": lambda i: v3(
+            bf.DHPublicKeyBlobV3, xp, xq, xg, xj, rng.randrange(2, xq), False
+        ),
+        "dh-private-v3": lambda i: v3(
+            bf.DHPrivateKeyBlobV3, xp, xq, xg, xj, rng.randrange(2, xq), True
+        ),
         "simpleblob": lambda i: bf.SimpleBlob(
-            key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=rng.randbytes(128)).to_bytes(),
+            key_alg=bf.AlgId.CALG_RC4,
+            wrap_alg=bf.AlgId.CALG_RSA_KEYX,
+            encrypted_key=rng.randbytes(128),
+        ).to_bytes(),
         "plaintextkeyblob": lambda i: bf.plaintext_key_blob(
-            bf.SessionKey(alg_id=bf.AlgId.CALG_AES_256, key=rng.randbytes(32))),
+            bf.SessionKey(alg_id=bf.AlgId.CALG_AES_256, key=rng.randbytes(32))
+        ),
         "symmetricwrapkeyblob": lambda i: bf.wrap_symmetric_key(
-            bf.SessionKey(alg_id=bf.AlgId.CALG_3DES, key=rng.randbytes(24)), kek, iv=rng.randbytes(8)),
+            bf.SessionKey(alg_id=bf.AlgId.CALG_3DES, key=rng.randbytes(24)),
+            kek,
+            iv=rng.randbytes(8),
+        ),
     }
     names = list(makers)
-    return [(names[i % len(names)], makers[names[i % len(names)]](i)) for i in range(count)]
+    return [
+        (names[i % len(names)], makers[names[i % len(names)]](i)) for i in range(count)
+    ]

@@ -39,7 +39,9 @@ def module_name(path: Path) -> str:
 def layer_of(module: str) -> int:
     parts = module.split(".")
     top = parts[1] if len(parts) > 1 else "__init__"
-    assert top in LAYERS, f"{module}: place it in a layer (tests/test_architecture.py, ARCHITECTURE.md)"
+    assert top in LAYERS, (
+        f"{module}: place it in a layer (tests/test_architecture.py, ARCHITECTURE.md)"
+    )
     return LAYERS[top]
 
 
@@ -85,7 +87,9 @@ def test_imports_never_go_up_a_layer() -> None:
     for module, imports in GRAPH.items():
         for target in imports:
             assert target in MODULES, (module, target)
-            assert layer_of(target) <= layer_of(module), f"{module} (layer {layer_of(module)}) imports {target} (layer {layer_of(target)})"
+            assert layer_of(target) <= layer_of(module), (
+                f"{module} (layer {layer_of(module)}) imports {target} (layer {layer_of(target)})"
+            )
 
 
 def test_no_import_cycles() -> None:
@@ -100,7 +104,11 @@ def test_no_import_cycles() -> None:
         state[module] = 1
         for target in sorted(edges(module)):
             if state.get(target) == 1:
-                cycle = [*trail[trail.index(target) :], target] if target in trail else [module, target]
+                cycle = (
+                    [*trail[trail.index(target) :], target]
+                    if target in trail
+                    else [module, target]
+                )
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target, [*trail, target])
@@ -149,9 +157,16 @@ def test_cng_kinds_are_registry_entries() -> None:
 
     names = {k.name: k for k in registry.KINDS if k.family == "cng"}
     assert set(names) == {
-        "cng-rsa-public", "cng-rsa-private", "cng-rsa-full-private",
-        "cng-ecc-public", "cng-ecc-private", "cng-ecc-full",
-        "cng-dsa-public", "cng-dsa-private", "cng-dh-public", "cng-dh-private",
+        "cng-rsa-public",
+        "cng-rsa-private",
+        "cng-rsa-full-private",
+        "cng-ecc-public",
+        "cng-ecc-private",
+        "cng-ecc-full",
+        "cng-dsa-public",
+        "cng-dsa-private",
+        "cng-dh-public",
+        "cng-dh-private",
         "cng-key-data",
     }
     # Every magic of the layout table dispatches, to the kind of its model.
@@ -175,6 +190,8 @@ def test_a_cng_kind_needs_magics_and_a_decoder() -> None:
     from blobformat.codec import cng, registry
 
     with pytest.raises(ValueError, match="decoder"):
-        registry.Kind("x", cng.CngRSAPublicBlob, framed=False, family="cng", magics=(b"RSA1",))
+        registry.Kind(
+            "x", cng.CngRSAPublicBlob, framed=False, family="cng", magics=(b"RSA1",)
+        )
     with pytest.raises(ValueError, match="schema"):
         registry.Kind("x", blobformat.RSAPublicKeyBlob, magics=(b"RSA1",))

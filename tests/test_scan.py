@@ -46,7 +46,13 @@ def engine_name(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     return name
 
 
-def plant(rng: random.Random, blobs: list[tuple[str, bytes]], *, gap: int = 300, tail: int = 50) -> tuple[bytes, Expected]:
+def plant(
+    rng: random.Random,
+    blobs: list[tuple[str, bytes]],
+    *,
+    gap: int = 300,
+    tail: int = 50,
+) -> tuple[bytes, Expected]:
     """Random bytes with the blobs at random offsets; open-ended kinds get a closed blob right after."""
     out = bytearray()
     expected: Expected = []
@@ -97,7 +103,9 @@ def test_back_to_back_and_end_of_buffer(engine_name: str) -> None:
 
 
 @pytest.mark.parametrize("chunk", [64, 97, 1024])
-def test_chunk_boundaries(chunk: int, engine_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunk_boundaries(
+    chunk: int, engine_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # With tiny chunks every magic straddles or touches a boundary somewhere.
     monkeypatch.setattr(engine, "CHUNK", chunk)
     rng = random.Random(chunk)
@@ -109,7 +117,9 @@ def test_chunk_boundaries(chunk: int, engine_name: str, monkeypatch: pytest.Monk
 def test_magic_straddles_the_real_chunk_boundary(engine_name: str) -> None:
     blob = fx.every_kind()["rsa-private"]
     for delta in range(-14, 4):
-        start = engine.CHUNK + delta  # the magic at start + 8 crosses the boundary for some
+        start = (
+            engine.CHUNK + delta
+        )  # the magic at start + 8 crosses the boundary for some
         data = bytes(start) + blob + bytes(5)
         assert found(data) == [(start, len(blob), "rsa-private")], delta
 
@@ -144,7 +154,10 @@ def test_groups_cryptography_cannot_represent_are_reported() -> None:
     dss512, dh = fx.dss_512_blob(), fx.dh_unsafe_group_blob()
     with pytest.raises(bf.KeyConversionError):
         bf.load_public_key(dss512)  # KEY-5
-    assert found(dss512 + dh) == [(0, len(dss512), "dss-public"), (len(dss512), len(dh), "dh-private")]
+    assert found(dss512 + dh) == [
+        (0, len(dss512), "dss-public"),
+        (len(dss512), len(dh), "dh-private"),
+    ]
 
 
 # -- containment, containers, kinds --------------------------------------------------------
@@ -192,7 +205,7 @@ def test_open_ended_length_rule() -> None:
     assert found(wrap + junk[:13]) == [(0, len(wrap) + 8, "symmetricwrapkeyblob")]
     # Too short before the next structure: not a SIMPLEBLOB.
     rsa = fx.every_kind()["rsa-public"]
-    assert found(simple[:12 + 47] + rsa) == [(59, len(rsa), "rsa-public")]
+    assert found(simple[: 12 + 47] + rsa) == [(59, len(rsa), "rsa-public")]
 
 
 # -- decoys ----------------------------------------------------------------------------------
@@ -217,18 +230,46 @@ def decoys() -> Iterator[tuple[str, bytes]]:
     dss = blobs["dss-public"]
     yield "flipped bit in p (DSS)", flip(dss, 16 + 40, 2)
     yield "flipped bit in q (DSS v3)", flip(blobs["dss-private-v3"], 52 + 128 + 4)
-    yield "flipped bit in x (DSS v3)", flip(blobs["dss-private-v3"], len(blobs["dss-private-v3"]) - 5)
-    yield "flipped bit in y (DH v3)", flip(blobs["dh-private-v3"], len(blobs["dh-private-v3"]) - 30)
-    for name in ("rsa-public", "dss-private", "dh-private", "plaintextkeyblob", "simpleblob"):
+    yield (
+        "flipped bit in x (DSS v3)",
+        flip(blobs["dss-private-v3"], len(blobs["dss-private-v3"]) - 5),
+    )
+    yield (
+        "flipped bit in y (DH v3)",
+        flip(blobs["dh-private-v3"], len(blobs["dh-private-v3"]) - 30),
+    )
+    for name in (
+        "rsa-public",
+        "dss-private",
+        "dh-private",
+        "plaintextkeyblob",
+        "simpleblob",
+    ):
         yield f"reserved != 0 ({name})", flip(blobs[name], 2)
-        yield f"truncated at the end ({name})", blobs[name][: -1 if name != "simpleblob" else 12 + 40]
+        yield (
+            f"truncated at the end ({name})",
+            blobs[name][: -1 if name != "simpleblob" else 12 + 40],
+        )
     yield "absurd bit length", rsa[:12] + (0xFFFFFFF8).to_bytes(4, "little") + rsa[16:]
     yield "bit length 0", rsa[:12] + bytes(4) + rsa[16:]
-    yield "absurd PVK key length", blobs["pvk"][:20] + (0x7FFFFFFF).to_bytes(4, "little") + bytes(400)
-    yield "RSA2 header with garbage", rsa[:20] + random.Random(7).randbytes(len(rsa) - 20)
-    yield "RSA1 magic in garbage", random.Random(8).randbytes(100) + b"RSA1" + random.Random(8).randbytes(100)
-    yield "every magic in garbage", b"".join(
-        random.Random(i).randbytes(11) + row.magic for i, row in enumerate(kinds.ROWS)
+    yield (
+        "absurd PVK key length",
+        blobs["pvk"][:20] + (0x7FFFFFFF).to_bytes(4, "little") + bytes(400),
+    )
+    yield (
+        "RSA2 header with garbage",
+        rsa[:20] + random.Random(7).randbytes(len(rsa) - 20),
+    )
+    yield (
+        "RSA1 magic in garbage",
+        random.Random(8).randbytes(100) + b"RSA1" + random.Random(8).randbytes(100),
+    )
+    yield (
+        "every magic in garbage",
+        b"".join(
+            random.Random(i).randbytes(11) + row.magic
+            for i, row in enumerate(kinds.ROWS)
+        ),
     )
 
 
@@ -260,7 +301,9 @@ def test_lenient_reports_a_shortened_private_exponent_at_the_end() -> None:
     short = rsa[:-20]
     assert found(short) == []
     matches = list(bf.scan(short, lenient=True))
-    assert [(m.offset, m.length, m.kind) for m in matches] == [(0, len(short), "rsa-private")]
+    assert [(m.offset, m.length, m.kind) for m in matches] == [
+        (0, len(short), "rsa-private")
+    ]
     assert [t.kind for t in matches[0].blob.tolerated] == ["short-private-exponent"]
     assert matches[0].blob == bf.parse(short, lenient=True)
 
@@ -301,10 +344,16 @@ def test_the_table_is_the_registry() -> None:
     assert list(dict.fromkeys(row.kind for row in kinds.ROWS)) == [
         k.name for k in registry.KINDS if k.name != "cng-ecc-full"
     ]
-    assert {row.kind for row in kinds.ROWS if not row.default} == {"opaquekeyblob", "publickeyblobex", "keystateblob"}
+    assert {row.kind for row in kinds.ROWS if not row.default} == {
+        "opaquekeyblob",
+        "publickeyblobex",
+        "keystateblob",
+    }
     assert tuple(bf.SCAN_KINDS) == tuple(k.name for k in registry.KINDS)
     cng = {k.name: set(k.magics) for k in registry.KINDS if k.family == "cng"}
-    assert {row.magic for row in kinds.ROWS if row.cng_header} == set().union(*cng.values())
+    assert {row.magic for row in kinds.ROWS if row.cng_header} == set().union(
+        *cng.values()
+    )
 
 
 def test_prefix_sizes_equal_the_blob_lengths() -> None:
@@ -313,7 +362,9 @@ def test_prefix_sizes_equal_the_blob_lengths() -> None:
         row = by_kind[fx.kind_of(name)]
         size = row.size(blob[: row.prefix_end])
         assert size == (0 if row.open_ended else len(blob)), name
-        assert blob[row.magic_offset : row.magic_offset + len(row.magic)] == row.magic, name
+        assert (
+            blob[row.magic_offset : row.magic_offset + len(row.magic)] == row.magic
+        ), name
 
 
 # -- scan_file ---------------------------------------------------------------------------------
@@ -391,7 +442,12 @@ def test_cli_text_lines(dump: tuple[Path, bytes]) -> None:
     assert len(lines) == len(matches)
     for line, m in zip(lines, matches, strict=True):
         fields = line.split()
-        assert fields[:4] == [f"0x{m.offset:010x}", str(m.offset), m.kind, str(m.length)]
+        assert fields[:4] == [
+            f"0x{m.offset:010x}",
+            str(m.offset),
+            m.kind,
+            str(m.length),
+        ]
     assert "RSA-520 private, CALG_RSA_KEYX" in out
 
 
@@ -403,7 +459,11 @@ def test_cli_prints_no_private_number(dump: tuple[Path, bytes]) -> None:
         for name in type(blob).SECRET:
             value = getattr(blob, name, None)
             if isinstance(value, int):
-                secrets += [f"{value:x}", str(value)[:20], value.to_bytes((value.bit_length() + 7) // 8, "little").hex()[:20]]
+                secrets += [
+                    f"{value:x}",
+                    str(value)[:20],
+                    value.to_bytes((value.bit_length() + 7) // 8, "little").hex()[:20],
+                ]
             elif isinstance(value, bytes) and value:
                 secrets.append(value.hex()[:16])
     assert secrets
@@ -414,9 +474,15 @@ def test_cli_prints_no_private_number(dump: tuple[Path, bytes]) -> None:
 
 def test_cli_kinds_and_exit_status(dump: tuple[Path, bytes], tmp_path: Path) -> None:
     path, _ = dump
-    code, out, _ = run_cli("--json", "--kinds", "pvk,simpleblob", "--kinds", "dh-public", str(path))
+    code, out, _ = run_cli(
+        "--json", "--kinds", "pvk,simpleblob", "--kinds", "dh-public", str(path)
+    )
     assert code == 0
-    assert {json.loads(line)["kind"] for line in out.splitlines()} == {"pvk", "simpleblob", "dh-public"}
+    assert {json.loads(line)["kind"] for line in out.splitlines()} == {
+        "pvk",
+        "simpleblob",
+        "dh-public",
+    }
     nothing = tmp_path / "nothing.bin"
     nothing.write_bytes(os.urandom(1000))
     assert run_cli(str(nothing)) == (0, "", "")
@@ -437,9 +503,14 @@ def test_cli_extract_permissions(dump: tuple[Path, bytes], tmp_path: Path) -> No
     kinds_seen = set()
     for doc in docs:
         written = Path(doc["extracted"])
-        assert written.read_bytes() == data[doc["offset"] : doc["offset"] + doc["length"]]
+        assert (
+            written.read_bytes() == data[doc["offset"] : doc["offset"] + doc["length"]]
+        )
         mode = stat.S_IMODE(written.stat().st_mode)
-        private = doc["kind"].endswith(("private", "private-v3")) or doc["kind"] in ("pvk", "plaintextkeyblob")
+        private = doc["kind"].endswith(("private", "private-v3")) or doc["kind"] in (
+            "pvk",
+            "plaintextkeyblob",
+        )
         if private:
             assert mode == 0o600, (doc["kind"], oct(mode))
         kinds_seen.add(private)
@@ -456,12 +527,16 @@ def test_cli_several_files_in_parallel(tmp_path: Path) -> None:
         expected += [(str(path), m.offset, m.kind) for m in bf.scan(data)]
     code, out, err = run_cli("--json", "--jobs", "2", *paths)
     assert code == 0 and err == ""
-    assert [(d["file"], d["offset"], d["kind"]) for d in map(json.loads, out.splitlines())] == expected
+    assert [
+        (d["file"], d["offset"], d["kind"]) for d in map(json.loads, out.splitlines())
+    ] == expected
     code, text, _ = run_cli("--jobs", "2", *paths)
     assert all(line.split(": ", 1)[0] in paths for line in text.splitlines())
 
 
-def test_cli_progress_bar_only_on_a_terminal(dump: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_progress_bar_only_on_a_terminal(
+    dump: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, _ = dump
     monkeypatch.setattr(cli_scan, "PROGRESS_MIN_BYTES", 0)
     _, out_plain, err = run_cli(str(path))
@@ -473,14 +548,19 @@ def test_cli_progress_bar_only_on_a_terminal(dump: tuple[Path, bytes], monkeypat
         assert cli.main(["scan", str(path)]) == 0
     assert err_buffer.getvalue(), "no progress bar on a terminal"
     assert out_buffer.getvalue() == out_plain
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err_buffer):
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(err_buffer),
+    ):
         err_buffer.truncate(0)
         err_buffer.seek(0)
         assert cli.main(["scan", "--json", str(path)]) == 0
     assert err_buffer.getvalue() == ""  # --json: silent
 
 
-def test_fallback_when_ahocorasick_rs_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fallback_when_ahocorasick_rs_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import sys
 
     monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)  # import fails
@@ -505,9 +585,13 @@ def test_relation_checks_and_the_group_cache() -> None:
 
     wrong_y = dataclasses.replace(good, y=pow(good.g, good.x + 1, good.p))
     with pytest.raises(bf.KeyConversionError) as err:
-        check_relations(wrong_y, groups=groups)  # the group is cached; y is still checked
+        check_relations(
+            wrong_y, groups=groups
+        )  # the group is cached; y is still checked
     assert err.value.rule == "KEY-4"
-    bad_group = dataclasses.replace(good, g=good.g + 2, y=pow(good.g + 2, good.x, good.p))
+    bad_group = dataclasses.replace(
+        good, g=good.g + 2, y=pow(good.g + 2, good.x, good.p)
+    )
     with pytest.raises(bf.KeyConversionError) as err:
         check_relations(bad_group, groups=groups)
     assert err.value.rule == "KEY-3"
@@ -532,15 +616,26 @@ def test_cng_blobs_are_found_once_registered() -> None:
     ]
     for curve in (ec.SECP256R1(), ec.SECP384R1(), ec.SECP521R1()):
         key = ec.generate_private_key(curve)
-        planted.append(("cng-ecc-private", bf.dump_private_key(key, format="cng", ecdh=True)))
-        planted.append(("cng-ecc-public", bf.dump_public_key(key.public_key(), format="cng")))
+        planted.append(
+            ("cng-ecc-private", bf.dump_private_key(key, format="cng", ecdh=True))
+        )
+        planted.append(
+            ("cng-ecc-public", bf.dump_public_key(key.public_key(), format="cng"))
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name in ("dsa-1024", "dh-512"):
             key = keyfiles.vector_key(name)
             family = "dsa" if name.startswith("dsa") else "dh"
-            planted.append((f"cng-{family}-private", bf.dump_private_key(key, format="cng")))
-            planted.append((f"cng-{family}-public", bf.dump_public_key(key.public_key(), format="cng")))  # type: ignore[union-attr]
+            planted.append(
+                (f"cng-{family}-private", bf.dump_private_key(key, format="cng"))
+            )
+            planted.append(
+                (
+                    f"cng-{family}-public",
+                    bf.dump_public_key(key.public_key(), format="cng"),
+                )
+            )  # type: ignore[union-attr]
     data = bytearray()
     expected = []
     for kind, blob in planted:
@@ -553,4 +648,7 @@ def test_cng_blobs_are_found_once_registered() -> None:
     data += b"\x00" * 7 + decoy
     found = [(m.offset, m.length, m.kind) for m in bf.scan(bytes(data))]
     assert found == expected
-    assert all(m.blob == bf.parse(bytes(data[m.offset : m.offset + m.length])) for m in bf.scan(bytes(data)))
+    assert all(
+        m.blob == bf.parse(bytes(data[m.offset : m.offset + m.length]))
+        for m in bf.scan(bytes(data))
+    )

@@ -36,7 +36,7 @@ def _alg(value: object) -> str:
 
 
 def _key_summary(blob: blobformat.Blob) -> str:
-    """"RSA-2048 private, CALG_RSA_KEYX" and the like: sizes and names only."""
+    """A line such as "RSA-2048 private, CALG_RSA_KEYX": sizes and names only."""
     public = blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB
     role = "public" if public else "private"
     alg = _alg(blob.header.key_alg)
@@ -84,7 +84,12 @@ def _cng_summary(
 ) -> str:
     """A CNG blob's kind and sizes (SPEC §20), never its numbers."""
     role = "private" if type(blob).SECRET else "public"
-    if isinstance(blob, blobformat.CngRSAPublicBlob | blobformat.CngRSAPrivateBlob | blobformat.CngRSAFullPrivateBlob):
+    if isinstance(
+        blob,
+        blobformat.CngRSAPublicBlob
+        | blobformat.CngRSAPrivateBlob
+        | blobformat.CngRSAFullPrivateBlob,
+    ):
         return f"CNG RSA-{blob.bit_length} {role} ({blob.magic.decode('ascii')})"
     if isinstance(blob, blobformat.CngECCPublicBlob | blobformat.CngECCPrivateBlob):
         use = "ECDH" if blob.ecdh else "ECDSA"
@@ -118,7 +123,10 @@ def summary(blob: blobformat.AnyBlob) -> str:
             f"SYMMETRICWRAPKEYBLOB, {_alg(blob.key_alg)} key wrapped with {_alg(blob.wrap_alg)}, "
             f"{len(blob.wrapped_key)} bytes"
         )
-    elif isinstance(blob, blobformat.OpaqueKeyBlob | blobformat.PublicKeyBlobEx | blobformat.KeyStateBlob):
+    elif isinstance(
+        blob,
+        blobformat.OpaqueKeyBlob | blobformat.PublicKeyBlobEx | blobformat.KeyStateBlob,
+    ):
         text = (
             f"{type(blob).BLOB_TYPE.name}, version {blob.header.version}, "
             f"{_alg(blob.header.key_alg)}, {len(blob.body)}-byte body"
@@ -136,7 +144,9 @@ def _secret(blob: blobformat.AnyBlob) -> bool:
     return bool(type(blob).SECRET)
 
 
-def _extract(directory: str, path: str, match: blobformat.ScanMatch, data: bytes) -> str:
+def _extract(
+    directory: str, path: str, match: blobformat.ScanMatch, data: bytes
+) -> str:
     name = f"{os.path.basename(path) or 'stdin'}-{match.offset:010x}-{match.kind}.bin"
     target = os.path.join(directory, name)
     cio.write(target, data, secret=_secret(match.blob), what=match.kind)
@@ -154,7 +164,9 @@ def _lines(
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
     """The output lines for one file, one per match, as they are found."""
-    matches = blobformat.scan_file(path, kinds=kinds, lenient=lenient, progress=progress)
+    matches = blobformat.scan_file(
+        path, kinds=kinds, lenient=lenient, progress=progress
+    )
     for match in matches:
         written = None
         if extract is not None:
@@ -167,7 +179,8 @@ def _lines(
                 "kind": match.kind,
                 "summary": summary(match.blob),
                 "tolerated": [
-                    {"kind": t.kind, "offset": t.offset, "rule": t.rule} for t in match.blob.tolerated
+                    {"kind": t.kind, "offset": t.offset, "rule": t.rule}
+                    for t in match.blob.tolerated
                 ],
             }
             if written is not None:
@@ -200,13 +213,22 @@ def _bar(total: int, enabled: bool) -> AbstractContextManager[Any]:
 
     # tqdm ships no type information: its bar is a context manager, as documented.
     bar: AbstractContextManager[Any] = tqdm(
-        total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, leave=False
+        total=total,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        file=sys.stderr,
+        leave=False,
     )
     return bar
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    kinds = None if args.kinds is None else [k for part in args.kinds for k in part.split(",") if k]
+    kinds = (
+        None
+        if args.kinds is None
+        else [k for part in args.kinds for k in part.split(",") if k]
+    )
     if kinds is not None:
         unknown = sorted(set(kinds) - set(blobformat.SCAN_KINDS))
         if unknown:
@@ -242,7 +264,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
         ) as pool:
-            futures = {pool.submit(_scan_one, path, options): path for path in args.files}
+            futures = {
+                pool.submit(_scan_one, path, options): path for path in args.files
+            }
             # Each file's lines stay together; files are printed in the order given.
             for path in args.files:
                 future = next(f for f, p in futures.items() if p == path)
@@ -269,8 +293,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(SPEC Appendix F): strictly valid blobs whose key numbers are consistent. "
         "Exit status 0 whenever the scan ran, whatever it found.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="files to scan (memory-mapped)")
-    p.add_argument("--json", action="store_true", help="JSON lines: file, offset, length, kind, summary")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="files to scan (memory-mapped)"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON lines: file, offset, length, kind, summary",
+    )
     p.add_argument(
         "--extract",
         metavar="DIR",
@@ -288,6 +318,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also report what lenient parsing accepts (SPEC §13), marked as such",
     )
     p.add_argument(
-        "--jobs", type=int, default=0, metavar="N", help="files scanned in parallel (default: CPUs)"
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="files scanned in parallel (default: CPUs)",
     )
     p.set_defaults(func=_cmd_scan)

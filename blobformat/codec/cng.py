@@ -149,8 +149,14 @@ def _check_minimal(
 
 
 def _check_range(
-    value: int, low: int, high: int, field: str, offsets: Mapping[str, int] | None, rule: str,
-    *, step: int = 1,
+    value: int,
+    low: int,
+    high: int,
+    field: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+    *,
+    step: int = 1,
 ) -> None:
     if not low <= value <= high or value % step:
         _fail(
@@ -166,7 +172,9 @@ def _check_range(
 _M = TypeVar("_M", bound="_CngModel")
 
 
-def _common_args(cls: type[_CngModel], values: Mapping[str, Value]) -> dict[str, object]:
+def _common_args(
+    cls: type[_CngModel], values: Mapping[str, Value]
+) -> dict[str, object]:
     """The wire values that are model fields of the same name."""
     names = _field_names(cls)
     return {k: v for k, v in values.items() if k in names}
@@ -214,7 +222,9 @@ class _CngModel:
         """Rules on the numbers of the body, given the header they are read with."""
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         """Constructor arguments from the wire values."""
         return _common_args(cls, values)
 
@@ -256,7 +266,11 @@ class _CngModel:
             elif f.name in self._STR_FIELDS:
                 ok = isinstance(value, str)
             else:
-                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+                ok = (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and value >= 0
+                )
             if not ok:
                 raise TypeError(f"{type(self).__name__}.{f.name} has the wrong type")
 
@@ -277,7 +291,9 @@ class _CngModel:
         for slot in kind.header:
             size = int(slot.size)
             # Opaque header bytes (the DSA seed) are the model's own field.
-            value = getattr(self, slot.path) if slot.kind == BYTES else header[slot.path]
+            value = (
+                getattr(self, slot.path) if slot.kind == BYTES else header[slot.path]
+            )
             out.append((slot, offset, size, value))
             offset += size
         for slot in kind.body:
@@ -306,7 +322,9 @@ class _CngModel:
         spans = [FieldSpan("magic", 0, 4, self.magic, False)]
         for slot, offset, size, value in self._spans():
             spans.append(
-                FieldSpan(slot.path, offset, size, None if slot.secret else value, slot.secret)
+                FieldSpan(
+                    slot.path, offset, size, None if slot.secret else value, slot.secret
+                )
             )
         return tuple(spans)
 
@@ -341,7 +359,11 @@ class _CngModel:
             elif isinstance(value, bool) or value is None or isinstance(value, str):
                 shown = repr(value)
             elif isinstance(value, int):
-                shown = str(value) if value.bit_length() <= 64 else f"<{value.bit_length()}-bit>"
+                shown = (
+                    str(value)
+                    if value.bit_length() <= 64
+                    else f"<{value.bit_length()}-bit>"
+                )
             elif isinstance(value, bytes):
                 shown = f"<{len(value)} bytes>"
             else:  # pragma: no cover - every field type is listed above
@@ -381,7 +403,11 @@ class _CngRSABase(_CngModel):
             and not bits & 7
             and cb_modulus == bits >> 3
             and 0 < values["cb_public_exp"] <= 8
-            and ((p1 == p2 == 0) if public else (0 < p1 <= cb_modulus and 0 < p2 <= cb_modulus))
+            and (
+                (p1 == p2 == 0)
+                if public
+                else (0 < p1 <= cb_modulus and 0 < p2 <= cb_modulus)
+            )
         ):
             return  # The common case: every rule below holds.
         _check_range(bits, 512, 16384, "bit_length", offsets, "CRSA-1", step=8)
@@ -405,7 +431,9 @@ class _CngRSABase(_CngModel):
         e: int = getattr(self, "public_exponent")  # noqa: B009
         n: int = getattr(self, "modulus")  # noqa: B009
         if e >= 1 << 64:
-            _fail("public exponent exceeds 64 bits", "public_exponent", offsets, "CRSA-3")
+            _fail(
+                "public exponent exceeds 64 bits", "public_exponent", offsets, "CRSA-3"
+            )
         _check_minimal(e, header["cb_public_exp"], "public_exponent", offsets, "CRSA-4")
         if e < 3 or not e & 1:
             _fail(
@@ -422,7 +450,9 @@ class _CngRSABase(_CngModel):
         if self._PRIVATE:
             for name, cb in (("prime1", "cb_prime1"), ("prime2", "cb_prime2")):
                 value: int = getattr(self, name)
-                _check_range(header[cb], 1, header["cb_modulus"], name, offsets, "CRSA-3")
+                _check_range(
+                    header[cb], 1, header["cb_modulus"], name, offsets, "CRSA-3"
+                )
                 _check_minimal(value, header[cb], name, offsets, "CRSA-4")
 
 
@@ -499,7 +529,14 @@ class CngRSAFullPrivateBlob(_CngRSABase):
 
     KIND = "CNG RSA full private key"
     SECRET = frozenset(
-        {"prime1", "prime2", "exponent1", "exponent2", "coefficient", "private_exponent"}
+        {
+            "prime1",
+            "prime2",
+            "exponent1",
+            "exponent2",
+            "coefficient",
+            "private_exponent",
+        }
     )
     _PRIVATE = True
 
@@ -576,7 +613,14 @@ CURVES: dict[str, _Curve] = {
     )
 }
 _ECC_NUMBER = {"P-256": "1", "P-384": "3", "P-521": "5"}
-_ECC_CURVE_BY_DIGIT = {"1": "P-256", "2": "P-256", "3": "P-384", "4": "P-384", "5": "P-521", "6": "P-521"}
+_ECC_CURVE_BY_DIGIT = {
+    "1": "P-256",
+    "2": "P-256",
+    "3": "P-384",
+    "4": "P-384",
+    "5": "P-521",
+    "6": "P-521",
+}
 #: Smallest and largest cbKey of a generic ECC blob (brainpoolP160r1 .. P-521).
 GENERIC_CB_KEY = (20, 66)
 
@@ -597,19 +641,22 @@ class _CngECCBase(_CngModel):
     _BOOL_FIELDS = frozenset({"ecdh"})
     _STR_FIELDS = frozenset({"curve"})
     _OPTIONAL_FIELDS = frozenset({"curve"})
+    # The fields both ECC models declare (the dataclasses below).
+    ecdh: bool
+    curve: str | None
 
     @property
     def magic(self) -> bytes:
         """``ECS1``..``ECS6``, ``ECK1``..``ECK6``, ``ECDP``/``ECDV``/``ECKP``/``ECKV``."""
-        return _ecc_magic(
-            getattr(self, "ecdh"), getattr(self, "curve"), self._PRIVATE  # noqa: B009
-        )
+        return _ecc_magic(self.ecdh, self.curve, self._PRIVATE)
 
     def _header_values(self) -> dict[str, int]:
         return {"cb_key": getattr(self, "cb_key")}  # noqa: B009
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         args = _common_args(cls, values)
         magic = kind.magic
         args["ecdh"] = magic[:3] in (b"ECK",)
@@ -640,7 +687,12 @@ class _CngECCBase(_CngModel):
         curve = CURVES[curve_name]
         for name in ("x", "y"):
             if getattr(self, name) >= curve.p:
-                _fail(f"{name} is not below the {curve_name} field prime", name, offsets, "CECC-2")
+                _fail(
+                    f"{name} is not below the {curve_name} field prime",
+                    name,
+                    offsets,
+                    "CECC-2",
+                )
         if self._PRIVATE and not 0 < getattr(self, "d") < curve.n:  # noqa: B009
             _fail(f"d is not in 1..n-1 of {curve_name}", "d", offsets, "CECC-2")
 
@@ -650,7 +702,9 @@ class _CngECCBase(_CngModel):
         if getattr(self, "cb_key") == 0 and curve in CURVES:  # noqa: B009
             object.__setattr__(self, "cb_key", CURVES[curve].size)
         if curve is not None and curve not in CURVES:
-            raise ValueError(f"unknown curve {curve!r}: use P-256, P-384, P-521 or None")
+            raise ValueError(
+                f"unknown curve {curve!r}: use P-256, P-384, P-521 or None"
+            )
         _CngModel.__post_init__(self)
 
 
@@ -703,7 +757,9 @@ class CngECCPrivateBlob(_CngECCBase):
 
     def public_blob(self) -> CngECCPublicBlob:
         """The matching public blob."""
-        return CngECCPublicBlob(ecdh=self.ecdh, curve=self.curve, cb_key=self.cb_key, x=self.x, y=self.y)
+        return CngECCPublicBlob(
+            ecdh=self.ecdh, curve=self.curve, cb_key=self.cb_key, x=self.x, y=self.y
+        )
 
 
 #: BCRYPT_ECC_PRIME_*_CURVE: short Weierstrass, twisted Edwards, Montgomery.
@@ -775,7 +831,9 @@ class CngECCFullKeyBlob(_CngModel):
         }
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         args = _common_args(cls, values)
         args["ecdh"] = kind.magic[:3] == b"ECK"
         return args
@@ -798,14 +856,25 @@ class CngECCFullKeyBlob(_CngModel):
             return  # The common case: every rule below holds.
         _check_range(version, 1, 1, "version", offsets, "CECC-3")
         if ctype not in ECC_CURVE_TYPES:
-            _fail("unknown dwCurveType", "curve_type", offsets, "CECC-3", expected="1, 2 or 3", actual=str(ctype))
+            _fail(
+                "unknown dwCurveType",
+                "curve_type",
+                offsets,
+                "CECC-3",
+                expected="1, 2 or 3",
+                actual=str(ctype),
+            )
         _check_range(cb_field, 1, 66, "cb_field_length", offsets, "CECC-3")
         _check_range(cb_order, 1, 67, "cb_subgroup_order", offsets, "CECC-3")
         _check_range(cb_cofactor, 1, 66, "cb_cofactor", offsets, "CECC-3")
         _check_range(cb_seed, 0, 66, "cb_seed", offsets, "CECC-3")
 
     def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
-        for name, cb in (("prime", "cb_field_length"), ("order", "cb_subgroup_order"), ("cofactor", "cb_cofactor")):
+        for name, cb in (
+            ("prime", "cb_field_length"),
+            ("order", "cb_subgroup_order"),
+            ("cofactor", "cb_cofactor"),
+        ):
             value = getattr(self, name)
             if value == 0:
                 _fail(f"{name} must not be zero", name, offsets, "CECC-2")
@@ -860,7 +929,9 @@ class _CngDSABase(_CngModel):
         return {"cb_key": _blen(p), "counter": counter, "q": q}
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         args = _common_args(cls, values)
         args["version"] = 2 if kind.magic[3:] == b"2" else 1
         return args
@@ -894,10 +965,16 @@ class _CngDSABase(_CngModel):
             value = values[name]
             if value not in allowed:
                 _fail(
-                    f"{name} not allowed", name, offsets, "CDSA-1",
-                    expected=", ".join(map(str, allowed)), actual=str(value),
+                    f"{name} not allowed",
+                    name,
+                    offsets,
+                    "CDSA-1",
+                    expected=", ".join(map(str, allowed)),
+                    actual=str(value),
                 )
-        _check_range(values["cb_seed_length"], group, 64, "cb_seed_length", offsets, "CDSA-1")
+        _check_range(
+            values["cb_seed_length"], group, 64, "cb_seed_length", offsets, "CDSA-1"
+        )
 
     def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         version = getattr(self, "version")  # noqa: B009
@@ -905,7 +982,9 @@ class _CngDSABase(_CngModel):
             raise ValueError("version must be 1 or 2")
         v1_extra = (getattr(self, "hash_algorithm"), getattr(self, "standard_version"))  # noqa: B009
         if (version == 1) != (v1_extra == (None, None)):
-            raise ValueError("hash_algorithm and standard_version belong to version 2 only")
+            raise ValueError(
+                "hash_algorithm and standard_version belong to version 2 only"
+            )
         if version == 1 and len(getattr(self, "seed")) != 20:  # noqa: B009
             raise ValueError("a version-1 DSA blob has a 20-byte seed")
         if getattr(self, "counter") >> 32:  # noqa: B009
@@ -1119,7 +1198,10 @@ _RSA_HEADER = (
     Slot("cb_prime1", U32, 4),
     Slot("cb_prime2", U32, 4),
 )
-_RSA_PUBLIC = (Slot("public_exponent", UINT, "cb_public_exp"), Slot("modulus", UINT, "cb_modulus"))
+_RSA_PUBLIC = (
+    Slot("public_exponent", UINT, "cb_public_exp"),
+    Slot("modulus", UINT, "cb_modulus"),
+)
 _RSA_PRIMES = (
     Slot("prime1", UINT, "cb_prime1", True),
     Slot("prime2", UINT, "cb_prime2", True),
@@ -1161,7 +1243,11 @@ _DSA_HEADER = (
     Slot("seed", BYTES, 20),
     Slot("q", UINT, 20),
 )
-_DSA_PUBLIC = (Slot("p", UINT, "cb_key"), Slot("g", UINT, "cb_key"), Slot("y", UINT, "cb_key"))
+_DSA_PUBLIC = (
+    Slot("p", UINT, "cb_key"),
+    Slot("g", UINT, "cb_key"),
+    Slot("y", UINT, "cb_key"),
+)
 _DSA_V2_HEADER = (
     Slot("cb_key", U32, 4),
     Slot("hash_algorithm", U32, 4),
@@ -1176,7 +1262,11 @@ _DSA_V2_PUBLIC = (
     *_DSA_PUBLIC,
 )
 _DH_HEADER = (Slot("cb_key", U32, 4),)
-_DH_PUBLIC = (Slot("p", UINT, "cb_key"), Slot("g", UINT, "cb_key"), Slot("y", UINT, "cb_key"))
+_DH_PUBLIC = (
+    Slot("p", UINT, "cb_key"),
+    Slot("g", UINT, "cb_key"),
+    Slot("y", UINT, "cb_key"),
+)
 
 _ECC_KINDS: list[CngKind] = []
 for _ecdh, _prefix in ((False, "ECDSA"), (True, "ECDH")):
@@ -1209,36 +1299,84 @@ for _ecdh, _prefix in ((False, "ECDSA"), (True, "ECDH")):
         )
 
 _TABLE: tuple[CngKind, ...] = (
-    CngKind(b"RSA1", "BCRYPT_RSAPUBLIC_BLOB", "CNG-RSA1", CngRSAPublicBlob, _RSA_HEADER, _RSA_PUBLIC),
     CngKind(
-        b"RSA2", "BCRYPT_RSAPRIVATE_BLOB", "CNG-RSA2", CngRSAPrivateBlob, _RSA_HEADER,
+        b"RSA1",
+        "BCRYPT_RSAPUBLIC_BLOB",
+        "CNG-RSA1",
+        CngRSAPublicBlob,
+        _RSA_HEADER,
+        _RSA_PUBLIC,
+    ),
+    CngKind(
+        b"RSA2",
+        "BCRYPT_RSAPRIVATE_BLOB",
+        "CNG-RSA2",
+        CngRSAPrivateBlob,
+        _RSA_HEADER,
         (*_RSA_PUBLIC, *_RSA_PRIMES),
     ),
     CngKind(
-        b"RSA3", "BCRYPT_RSAFULLPRIVATE_BLOB", "CNG-RSA3", CngRSAFullPrivateBlob, _RSA_HEADER,
+        b"RSA3",
+        "BCRYPT_RSAFULLPRIVATE_BLOB",
+        "CNG-RSA3",
+        CngRSAFullPrivateBlob,
+        _RSA_HEADER,
         (*_RSA_PUBLIC, *_RSA_PRIMES, *_RSA_FULL),
     ),
     *_ECC_KINDS,
-    CngKind(b"DSPB", "BCRYPT_DSA_PUBLIC_BLOB", "CNG-DSPB", CngDSAPublicBlob, _DSA_HEADER, _DSA_PUBLIC),
     CngKind(
-        b"DSPV", "BCRYPT_DSA_PRIVATE_BLOB", "CNG-DSPV", CngDSAPrivateBlob, _DSA_HEADER,
+        b"DSPB",
+        "BCRYPT_DSA_PUBLIC_BLOB",
+        "CNG-DSPB",
+        CngDSAPublicBlob,
+        _DSA_HEADER,
+        _DSA_PUBLIC,
+    ),
+    CngKind(
+        b"DSPV",
+        "BCRYPT_DSA_PRIVATE_BLOB",
+        "CNG-DSPV",
+        CngDSAPrivateBlob,
+        _DSA_HEADER,
         (*_DSA_PUBLIC, Slot("x", UINT, 20, True)),
     ),
     CngKind(
-        b"DPB2", "BCRYPT_DSA_PUBLIC_BLOB (V2)", "CNG-DPB2", CngDSAPublicBlob, _DSA_V2_HEADER,
+        b"DPB2",
+        "BCRYPT_DSA_PUBLIC_BLOB (V2)",
+        "CNG-DPB2",
+        CngDSAPublicBlob,
+        _DSA_V2_HEADER,
         _DSA_V2_PUBLIC,
     ),
     CngKind(
-        b"DPV2", "BCRYPT_DSA_PRIVATE_BLOB (V2)", "CNG-DPV2", CngDSAPrivateBlob, _DSA_V2_HEADER,
+        b"DPV2",
+        "BCRYPT_DSA_PRIVATE_BLOB (V2)",
+        "CNG-DPV2",
+        CngDSAPrivateBlob,
+        _DSA_V2_HEADER,
         (*_DSA_V2_PUBLIC, Slot("x", UINT, "cb_group_size", True)),
     ),
-    CngKind(b"DHPB", "BCRYPT_DH_PUBLIC_BLOB", "CNG-DHPB", CngDHPublicBlob, _DH_HEADER, _DH_PUBLIC),
     CngKind(
-        b"DHPV", "BCRYPT_DH_PRIVATE_BLOB", "CNG-DHPV", CngDHPrivateBlob, _DH_HEADER,
+        b"DHPB",
+        "BCRYPT_DH_PUBLIC_BLOB",
+        "CNG-DHPB",
+        CngDHPublicBlob,
+        _DH_HEADER,
+        _DH_PUBLIC,
+    ),
+    CngKind(
+        b"DHPV",
+        "BCRYPT_DH_PRIVATE_BLOB",
+        "CNG-DHPV",
+        CngDHPrivateBlob,
+        _DH_HEADER,
         (*_DH_PUBLIC, Slot("x", UINT, "cb_key", True)),
     ),
     CngKind(
-        b"KDBM", "BCRYPT_KEY_DATA_BLOB", "CNG-KDBM", CngKeyDataBlob,
+        b"KDBM",
+        "BCRYPT_KEY_DATA_BLOB",
+        "CNG-KDBM",
+        CngKeyDataBlob,
         (Slot("version", U32, 4), Slot("cb_key_data", U32, 4)),
         (Slot("key", BYTES, "cb_key_data", True),),
     ),
@@ -1296,13 +1434,17 @@ def is_cng(data: bytes) -> bool:
 
 def _select(data: bytes) -> CngKind:
     kind = KINDS[data[:4]]
-    if kind.magic in FULL_KINDS and data[4:8] == ECC_FULLKEY_VERSION.to_bytes(4, "little"):
+    if kind.magic in FULL_KINDS and data[4:8] == ECC_FULLKEY_VERSION.to_bytes(
+        4, "little"
+    ):
         # cbKey 1 is no curve; dwVersion 1 is BCRYPT_ECCFULLKEY_BLOB (SPEC §20.5).
         return FULL_KINDS[kind.magic]
     return kind
 
 
-def _truncated(kind: CngKind, field: str, offset: int, needed: int, available: int, rule: str) -> TruncatedError:
+def _truncated(
+    kind: CngKind, field: str, offset: int, needed: int, available: int, rule: str
+) -> TruncatedError:
     return TruncatedError(
         f"input ends inside {field} of a {kind.name}",
         needed=needed,
@@ -1340,7 +1482,9 @@ _PLANS: dict[CngKind, _Plan] = {}
 def _plan(kind: CngKind) -> _Plan:
     plan = _PLANS.get(kind)
     if plan is None:
-        fmt = "<4x" + "".join("I" if s.kind == U32 else f"{s.size}s" for s in kind.header)
+        fmt = "<4x" + "".join(
+            "I" if s.kind == U32 else f"{s.size}s" for s in kind.header
+        )
         names = [s.path for s in kind.header]
         body_slots = tuple(
             (
@@ -1352,8 +1496,14 @@ def _plan(kind: CngKind) -> _Plan:
             for s in kind.body
         )
         implied = tuple(kind.model._model_args(kind, {}).items())
-        filled = {s.path for s in (*kind.header, *kind.body)} | {"tolerated"} | {k for k, _ in implied}
-        absent = tuple(f.name for f in dataclasses.fields(kind.model) if f.name not in filled)
+        filled = (
+            {s.path for s in (*kind.header, *kind.body)}
+            | {"tolerated"}
+            | {k for k, _ in implied}
+        )
+        absent = tuple(
+            f.name for f in dataclasses.fields(kind.model) if f.name not in filled
+        )
         plan = _PLANS[kind] = _Plan(
             struct.Struct(fmt),
             tuple(s.path for s in kind.header),
@@ -1453,7 +1603,9 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
         offset = 4
         for slot in kind.header:
             if offset + int(slot.size) > size:
-                raise _truncated(kind, slot.path, offset, plan.header.size, size, "CNG-1")
+                raise _truncated(
+                    kind, slot.path, offset, plan.header.size, size, "CNG-1"
+                )
             offset += int(slot.size)
     raw, values = _header_values(plan, data)
     model = kind.model
@@ -1485,7 +1637,14 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
                 offset=offset,
                 rule="CNG-2",
             )
-        tolerated = (Tolerance("trailing-data", offset, f"{size - offset} bytes after the blob", "CNG-2"),)
+        tolerated = (
+            Tolerance(
+                "trailing-data",
+                offset,
+                f"{size - offset} bytes after the blob",
+                "CNG-2",
+            ),
+        )
     obj = object.__new__(model)
     setattr_ = object.__setattr__
     for path, index, is_bytes in plan.header_fields:
@@ -1514,7 +1673,9 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {}
 def _field_names(model: type) -> frozenset[str]:
     names = _FIELD_NAMES.get(model)
     if names is None:
-        names = _FIELD_NAMES[model] = frozenset(f.name for f in dataclasses.fields(model))
+        names = _FIELD_NAMES[model] = frozenset(
+            f.name for f in dataclasses.fields(model)
+        )
     return names
 
 
@@ -1528,9 +1689,16 @@ def _magics(model: type[CngBlob], table: Mapping[bytes, CngKind]) -> tuple[bytes
     return tuple(m for m, k in table.items() if k.model is model)
 
 
-def _entry(name: str, model: type[CngBlob], table: Mapping[bytes, CngKind] = KINDS) -> _registry.Kind[CngBlob]:
+def _entry(
+    name: str, model: type[CngBlob], table: Mapping[bytes, CngKind] = KINDS
+) -> _registry.Kind[CngBlob]:
     return _registry.Kind(
-        name, model, framed=False, family="cng", magics=_magics(model, table), decode=_decode_entry
+        name,
+        model,
+        framed=False,
+        family="cng",
+        magics=_magics(model, table),
+        decode=_decode_entry,
     )
 
 

@@ -89,7 +89,11 @@ def _sniff(data: bytes) -> str | None:
     """A hint for input that is not a CryptoAPI blob (SPEC §4.4)."""
     if data.startswith(b"-----BEGIN"):
         return "the input looks like PEM, not a CryptoAPI blob"
-    if data[:1] == b"\x30" and len(data) > 1 and (data[1] < 0x80 or data[1] in (0x81, 0x82, 0x83)):
+    if (
+        data[:1] == b"\x30"
+        and len(data) > 1
+        and (data[1] < 0x80 or data[1] in (0x81, 0x82, 0x83))
+    ):
         return "the input looks like DER (ASN.1), not a CryptoAPI blob"
     cng = {
         b"RSA1": "BCRYPT_RSAPUBLIC_BLOB",
@@ -187,7 +191,9 @@ _BLOB_TYPES: dict[int, BlobType] = {int(t): t for t in BlobType}
 _ALGS: dict[int, AlgId] = {int(a): a for a in AlgId}
 
 
-def _unsupported(data: bytes, header: tuple[int, int, int, int], extra: str) -> UnsupportedBlobError:
+def _unsupported(
+    data: bytes, header: tuple[int, int, int, int], extra: str
+) -> UnsupportedBlobError:
     return UnsupportedBlobError(
         f"unsupported blob: bType 0x{header[0]:02X}, bVersion {header[1]!r}, "
         f"aiKeyAlg {alg_name(header[3])}{extra}",
@@ -265,7 +271,9 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
     return cast("_M | None", _fast_decoder(cls, framed=False)(data))
 
 
-def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Model | None]:
+def _fast_decoder(
+    cls: type[_Model], *, framed: bool
+) -> Callable[[bytes], _Model | None]:
     """The fast strict decoder of ``cls``; ``framed`` adds the BLOBHEADER's checks."""
     gen = _generated(cls)
     rest_max, prefix_end = cls._REST_MAX, gen.template.prefix_end
@@ -288,7 +296,9 @@ def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Mode
             return None
         row = read(data)
         # A framed blob's row starts with bType, bVersion, reserved (HDR-2, HDR-3).
-        if row is None or (framed and (row[2] or (version is not None and row[1] != version))):
+        if row is None or (
+            framed and (row[2] or (version is not None and row[1] != version))
+        ):
             return None
         try:
             check(row, None)
@@ -303,7 +313,9 @@ def _fast(kind: _registry.Kind[Blob]) -> Callable[[bytes], Blob | None]:
     if kind.fast is not None:
         return kind.fast
     # The kind's model is a Blob, so its decoder returns one.
-    fast = cast("Callable[[bytes], Blob | None]", _fast_decoder(kind.model, framed=kind.framed))
+    fast = cast(
+        "Callable[[bytes], Blob | None]", _fast_decoder(kind.model, framed=kind.framed)
+    )
     object.__setattr__(kind, "fast", fast)
     return fast
 
@@ -313,9 +325,13 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
     layout = cls.LAYOUT
     template = _wire.template(layout)
     prefix = _wire.prefix_plan(layout)
-    _wire.check_length(prefix, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=True)
+    _wire.check_length(
+        prefix, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=True
+    )
     values = _wire.read(prefix, data, {}, const_rule="HDR-5", skip_rest=True)
-    cls._check_prefix(tuple([values.get(name) for name in template.names]), prefix.offsets())
+    cls._check_prefix(
+        tuple([values.get(name) for name in template.names]), prefix.offsets()
+    )
     if prefix.open_ended:
         # SPEC §4.3 step 9: the rest's length is checked before the rest is copied.
         cls._check_rest(len(data) - prefix.fields[-1].offset, prefix.offsets())
@@ -350,7 +366,9 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
     full = _wire.plan_for(layout, params)
     if extra:
         tolerated.append(
-            Tolerance("trailing-data", full.end, f"{extra} bytes after the blob", cls.RULE)
+            Tolerance(
+                "trailing-data", full.end, f"{extra} bytes after the blob", cls.RULE
+            )
         )
         data = data[: full.end]
     _wire.read(full, data, values, const_rule="HDR-5")
@@ -368,7 +386,11 @@ _CANONICALISED = frozenset({"RSA-5", "DSS-6", "DH-6", "DSS-7"})
 
 
 def _build(
-    cls: type[_M], values: dict[str, _wire.Value], tolerated: list[Tolerance], *, lenient: bool
+    cls: type[_M],
+    values: dict[str, _wire.Value],
+    tolerated: list[Tolerance],
+    *,
+    lenient: bool,
 ) -> _M:
     """Make the model; in lenient mode, rewrite non-canonical sizes and seed counters.
 
@@ -405,7 +427,9 @@ def _canonicalise(
     """Rewrite the value ``err`` objects to; ``None`` if there is no canonical form."""
     offset = err.offset or 0
     if err.field not in ("bit_length", "p", "seed.counter"):
-        return None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
+        return (
+            None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
+        )
     if err.rule == "DSS-7":
         counter = _int(values["seed.counter"])
         values["seed.counter"] = DSSSeed.NO_SEED_COUNTER
@@ -438,7 +462,9 @@ def _canonicalise(
     )
 
 
-def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blob | CngBlob:
+def parse(
+    data: bytes | bytearray | memoryview, *, lenient: bool = False
+) -> Blob | CngBlob:
     """Parse one CryptoAPI key BLOB or PVK file.
 
     Strict by default: the whole input must be exactly one blob that
@@ -463,7 +489,11 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     if not lenient and len(buf) >= 12:
         # The common case first: a known kind, decoded by its generated reader.
         bt = buf[0]
-        kind = _QUICK.get(bt << 16 | buf[8] << 8 | buf[11]) or _BY_TYPE.get(bt) or _QUICK.get(bt)
+        kind = (
+            _QUICK.get(bt << 16 | buf[8] << 8 | buf[11])
+            or _BY_TYPE.get(bt)
+            or _QUICK.get(bt)
+        )
         if kind is not None:
             found = (kind.fast or _fast(kind))(buf)
             if found is not None:

@@ -104,12 +104,16 @@ class Kind(Generic[_B]):
         """Read the magic from the schema (``"capi"``) or take the given ones."""
         if self.family == "cng":
             if self.framed or self.decode is None or not self.magics:
-                raise ValueError(f"{self.name}: a CNG kind is unframed, with magics and a decoder")
+                raise ValueError(
+                    f"{self.name}: a CNG kind is unframed, with magics and a decoder"
+                )
             object.__setattr__(self, "magic_offset", 0)
             object.__setattr__(self, "magic", self.magics[0])
             return
         if self.magics or self.decode is not None or not issubclass(self.model, _Model):
-            raise ValueError(f"{self.name}: a template kind's magic and decoder come from its schema")
+            raise ValueError(
+                f"{self.name}: a template kind's magic and decoder come from its schema"
+            )
         found = magic_of(self.model)
         if found is not None:
             object.__setattr__(self, "magic_offset", found[0])
@@ -140,6 +144,8 @@ BY_CNG_MAGIC: dict[bytes, Kind[CngBlob]] = {}
 def quick_key(blob_type: int, first: int, last: int) -> int:
     """The :data:`QUICK` key of a framed blob: bType and the magic's first and last bytes."""
     return blob_type << 16 | first << 8 | last
+
+
 _BY_MODEL: dict[type, Kind[Any]] = {}
 
 
@@ -152,12 +158,18 @@ def add(*kinds: Kind[Any]) -> None:
         if kind.family == "cng":
             for magic in kind.magics:
                 other = BY_CNG_MAGIC.get(magic)
-                if len(magic) != 4 or (other is not None and other.decode is not kind.decode):
-                    raise ValueError(f"{kind.name}: CNG magic {magic!r} taken by another decoder")
+                if len(magic) != 4 or (
+                    other is not None and other.decode is not kind.decode
+                ):
+                    raise ValueError(
+                        f"{kind.name}: CNG magic {magic!r} taken by another decoder"
+                    )
                 BY_CNG_MAGIC.setdefault(magic, kind)
         elif not kind.framed:
             if kind.magic_offset != 0 or kind.magic in BY_LEADING_MAGIC:
-                raise ValueError(f"{kind.name}: an unframed kind needs its own magic at offset 0")
+                raise ValueError(
+                    f"{kind.name}: an unframed kind needs its own magic at offset 0"
+                )
             BY_LEADING_MAGIC[kind.magic] = kind
             _quick(kind.magic[0], kind)
         elif kind.magic:

@@ -60,7 +60,9 @@ __all__ = ["GroupCache", "check_relations"]
 GroupCache = dict[tuple[int, int | None, int, int | None], bool]
 
 
-def _group(p: int, q: int | None, g: int, j: int | None, what: str, cache: GroupCache | None) -> None:
+def _group(
+    p: int, q: int | None, g: int, j: int | None, what: str, cache: GroupCache | None
+) -> None:
     if cache is not None and cache.get((p, q, g, j)):
         return
     _check_group(p, q, g, j, what=what)
@@ -110,7 +112,9 @@ def check_relations(blob: AnyBlob, *, groups: GroupCache | None = None) -> None:
     elif isinstance(blob, DHPublicKeyBlob):
         if blob.y < 2:
             raise KeyConversionError(
-                "DH public value out of range (relation: 1 < y)", relation="1 < y", rule="KEY-3"
+                "DH public value out of range (relation: 1 < y)",
+                relation="1 < y",
+                rule="KEY-3",
             )
     elif isinstance(blob, DHPublicKeyBlobV3):
         _group(blob.p, blob.q, blob.g, blob.j, "DH", groups)
@@ -129,7 +133,13 @@ def check_relations(blob: AnyBlob, *, groups: GroupCache | None = None) -> None:
 
 
 _CNG_MODELS = typing.get_args(CngBlob)
-_CNG_PRIVATE = (CngRSAPrivateBlob, CngRSAFullPrivateBlob, CngECCPrivateBlob, CngDSAPrivateBlob, CngDHPrivateBlob)
+_CNG_PRIVATE = (
+    CngRSAPrivateBlob,
+    CngRSAFullPrivateBlob,
+    CngECCPrivateBlob,
+    CngDSAPrivateBlob,
+    CngDHPrivateBlob,
+)
 
 
 def _check_cng(blob: CngBlob) -> None:
@@ -145,7 +155,9 @@ def _check_cng(blob: CngBlob) -> None:
         return
     try:
         if isinstance(blob, _CNG_PRIVATE):
-            load_private_key(blob.to_bytes(), unsafe_skip_rsa_key_validation=True, max_bits=None)
+            load_private_key(
+                blob.to_bytes(), unsafe_skip_rsa_key_validation=True, max_bits=None
+            )
         else:
             load_public_key(blob.to_bytes(), max_bits=None)
     except (InvalidParameterError, UnsupportedBlobError) as err:

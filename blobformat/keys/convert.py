@@ -87,21 +87,31 @@ if TYPE_CHECKING:
         rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey | ec.EllipticCurvePublicKey
     )
     PrivateKey: TypeAlias = (
-        rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey | ec.EllipticCurvePrivateKey
+        rsa.RSAPrivateKey
+        | dsa.DSAPrivateKey
+        | dh.DHPrivateKey
+        | ec.EllipticCurvePrivateKey
     )
 # PublicKey: a public key load_public_key returns; PrivateKey: a private key
 # load_private_key returns (RSA, DSA, DH, or EC from a CNG blob). At run time both are built on
 # first access by __getattr__ below, so that importing blobformat touches no
 # deprecated name; they hold only the families cryptography still provides.
 
-DHParametersInput: TypeAlias = "dh.DHParameters | dh.DHParameterNumbers | tuple[int, ...]"
+DHParametersInput: TypeAlias = (
+    "dh.DHParameters | dh.DHParameterNumbers | tuple[int, ...]"
+)
 
 
 def __getattr__(name: str) -> Any:
     if name in ("PublicKey", "PrivateKey"):
         kind = "Public" if name == "PublicKey" else "Private"
-        union: Any = getattr(rsa, f"RSA{kind}Key") | getattr(ec, f"EllipticCurve{kind}Key")
-        families: tuple[tuple[_legacy.FamilyName, str], ...] = (("dsa", "DSA"), ("dh", "DH"))
+        union: Any = getattr(rsa, f"RSA{kind}Key") | getattr(
+            ec, f"EllipticCurve{kind}Key"
+        )
+        families: tuple[tuple[_legacy.FamilyName, str], ...] = (
+            ("dsa", "DSA"),
+            ("dh", "DH"),
+        )
         for fam, prefix in families:
             cls = _legacy.family(fam).classes.get(f"{prefix}{kind}Key")
             if cls is not None:
@@ -141,6 +151,7 @@ BlobInput: TypeAlias = bytes | bytearray | memoryview | AnyBlob
 #: groups grow with about the fourth power of the size (SPEC §14.6, KEY-13).
 DEFAULT_MAX_BITS = 4096
 
+
 def _as_blob(data: BlobInput) -> AnyBlob:
     if isinstance(data, _Model | _cng._CngModel):
         return data
@@ -168,7 +179,11 @@ def dh_group(parameters: DHParametersInput) -> tuple[int, int, int | None]:
             else parameters
         )
         try:
-            return int(numbers.p), int(numbers.g), None if numbers.q is None else int(numbers.q)
+            return (
+                int(numbers.p),
+                int(numbers.g),
+                None if numbers.q is None else int(numbers.q),
+            )
         except AttributeError:
             raise InvalidParameterError(
                 "parameters must be DH parameters or a (p, g[, q]) tuple", rule="KEY-6"
@@ -381,7 +396,9 @@ def check_dh_private(blob: DHPrivateKeyBlob | DHPrivateKeyBlobV3) -> int | None:
     return q
 
 
-def _check_derived_y(key: dsa.DSAPrivateKey | dh.DHPrivateKey, y: int, *, what: str) -> None:
+def _check_derived_y(
+    key: dsa.DSAPrivateKey | dh.DHPrivateKey, y: int, *, what: str
+) -> None:
     with _legacy.quiet():
         derived = key.public_key().public_numbers().y
     if derived != y:
@@ -397,7 +414,9 @@ def y_mismatch(what: str) -> KeyConversionError:
 # Dumping -- SPEC §14.3
 
 
-def _choose_alg(alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str) -> AlgId:
+def _choose_alg(
+    alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str
+) -> AlgId:
     if alg_id is None:
         return default
     if alg_id not in allowed:
@@ -409,7 +428,9 @@ def _choose_alg(alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId,
     return AlgId(alg_id)
 
 
-def _choose_version(version: int | None, allowed: tuple[int, ...], default: int, what: str) -> int:
+def _choose_version(
+    version: int | None, allowed: tuple[int, ...], default: int, what: str
+) -> int:
     if version is None:
         return default
     if version not in allowed:
@@ -444,7 +465,11 @@ def _rsa_public_fields(numbers: rsa.RSAPublicNumbers) -> tuple[int, int, int]:
 
 
 def _dsa_version(p: int, q: int, version: int | None) -> int:
-    v2_ok = q.bit_length() <= 160 and 512 <= p.bit_length() <= 1024 and p.bit_length() % 64 == 0
+    v2_ok = (
+        q.bit_length() <= 160
+        and 512 <= p.bit_length() <= 1024
+        and p.bit_length() % 64 == 0
+    )
     chosen = _choose_version(version, (2, 3), 2 if v2_ok else 3, "DSS")
     if chosen == 2 and not v2_ok:
         raise _fail(
@@ -475,7 +500,9 @@ def _dh_bits(p: int) -> int:
 
 def _rsa_public_blob(key: rsa.RSAPublicKey, alg: AlgId) -> bytes:
     bits, e, n = _rsa_public_fields(key.public_numbers())
-    return RSAPublicKeyBlob(key_alg=alg, bit_length=bits, public_exponent=e, modulus=n).to_bytes()
+    return RSAPublicKeyBlob(
+        key_alg=alg, bit_length=bits, public_exponent=e, modulus=n
+    ).to_bytes()
 
 
 def _dsa_public_blob(key: dsa.DSAPublicKey, alg: AlgId, version: int | None) -> bytes:
@@ -568,10 +595,14 @@ def _dump_as(
 ) -> bytes:
     if format == "cng":
         if alg_id is not None:
-            raise InvalidParameterError("CNG blobs have no aiKeyAlg: leave alg_id unset", rule="KEY-7")
+            raise InvalidParameterError(
+                "CNG blobs have no aiKeyAlg: leave alg_id unset", rule="KEY-7"
+            )
         return _kcng.dump(key, private=private, full=full, ecdh=ecdh, version=version)
     if format != "capi":
-        raise InvalidParameterError(f"format must be 'capi' or 'cng', not {format!r}", rule="KEY-7")
+        raise InvalidParameterError(
+            f"format must be 'capi' or 'cng', not {format!r}", rule="KEY-7"
+        )
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
         raise InvalidParameterError(
             "CryptoAPI has no EC key blob: use format='cng'", rule="KEY-7"
@@ -696,7 +727,9 @@ def dump_private_key(
     return _dump_as(key, alg_id, version, format, private=True, full=full, ecdh=ecdh)
 
 
-def _dump(key: object, alg_id: AlgId | None, version: int | None, *, private: bool) -> bytes:
+def _dump(
+    key: object, alg_id: AlgId | None, version: int | None, *, private: bool
+) -> bytes:
     """Write a key as its blob; DSA and DH keys go through cryptography's deprecated API."""
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey) and private == isinstance(
         key, rsa.RSAPrivateKey
@@ -719,7 +752,9 @@ def _dump(key: object, alg_id: AlgId | None, version: int | None, *, private: bo
 
 
 # family, class-name prefix, allowed aiKeyAlg, default aiKeyAlg, blob name (SPEC §14.3).
-_LEGACY_DUMPS: tuple[tuple[_legacy.FamilyName, str, frozenset[AlgId], AlgId, str], ...] = (
+_LEGACY_DUMPS: tuple[
+    tuple[_legacy.FamilyName, str, frozenset[AlgId], AlgId, str], ...
+] = (
     ("dsa", "DSA", DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"),
     ("dh", "DH", DH_ALGS, AlgId.CALG_DH_SF, "DH"),
 )

@@ -64,6 +64,7 @@ __all__ = ["export_private_key", "export_public_key"]
 
 Encoding = Literal["pem", "der"]
 
+
 def _encode(der: bytes, encoding: str, label: str) -> bytes:
     if encoding == "der":
         return der
@@ -83,13 +84,18 @@ def _key_blob(data: BlobInput | PVKFile, password: bytes | None) -> AnyBlob:
     if isinstance(blob, PVKFile):
         inner = pvk_private_blob(blob, password).blob
         if inner is None:  # pragma: no cover - an unencrypted PVK always holds its blob
-            raise UnsupportedBlobError("the PVK file holds no key blob", offset=0, field="key")
+            raise UnsupportedBlobError(
+                "the PVK file holds no key blob", offset=0, field="key"
+            )
         return inner
     return blob
 
 
 def _dss_or_dh_y(
-    blob: DSSPrivateKeyBlob | DSSPrivateKeyBlobV3 | DHPrivateKeyBlob | DHPrivateKeyBlobV3,
+    blob: DSSPrivateKeyBlob
+    | DSSPrivateKeyBlobV3
+    | DHPrivateKeyBlob
+    | DHPrivateKeyBlobV3,
     what: str,
 ) -> int:
     """The public value of a checked DSS/DH private blob, checked against a stored y."""
@@ -140,7 +146,9 @@ def export_public_key(
     if isinstance(blob, RSAPublicKeyBlob | RSAPrivateKeyBlob):
         if isinstance(blob, RSAPublicKeyBlob):
             _check_rsa_public(blob.modulus, blob.public_exponent)
-            public = rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
+            public = rsa.RSAPublicNumbers(
+                blob.public_exponent, blob.modulus
+            ).public_key()
         else:
             public = _load_rsa_private(blob, False, max_bits).public_key()
         fmt = serialization.Encoding.PEM if enc == "pem" else serialization.Encoding.DER

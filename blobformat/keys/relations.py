@@ -139,7 +139,16 @@ def _d_agrees(n: int, e: int, d: int, p: int, q: int, dp: int, dq: int) -> bool:
 
 
 def _name_rsa_private_failure(
-    n: int, e: int, d: int, p: int, q: int, dp: int, dq: int, c: int, *, product_known: bool
+    n: int,
+    e: int,
+    d: int,
+    p: int,
+    q: int,
+    dp: int,
+    dq: int,
+    c: int,
+    *,
+    product_known: bool,
 ) -> NoReturn:
     """Raise the KeyConversionError naming the first RSA relation that fails."""
     _check_rsa_public(n, e)
@@ -164,14 +173,20 @@ def _name_rsa_private_failure(
     dq_inverts = (e * dq) % (q - 1) == 1
     if d % (p - 1) != dp:
         if dp_inverts:
-            raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
+            raise _fail(
+                "RSA private exponent does not invert the public exponent", ed, "KEY-2"
+            )
         raise _fail("RSA exponent1 is wrong", "exponent1 == d mod (p-1)", "KEY-2")
     if d % (q - 1) != dq:
         if dq_inverts:
-            raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
+            raise _fail(
+                "RSA private exponent does not invert the public exponent", ed, "KEY-2"
+            )
         raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
     if not (dp_inverts and dq_inverts):
-        raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
+        raise _fail(
+            "RSA private exponent does not invert the public exponent", ed, "KEY-2"
+        )
     if not 0 < c < p or (c * q) % p != 1:
         raise _fail("RSA coefficient is wrong", "coefficient == q^-1 mod p", "KEY-2")
     # Every condition of _check_rsa_private's single pass is tested above.
@@ -188,7 +203,9 @@ def _check_group(p: int, q: int | None, g: int, j: int | None, *, what: str) -> 
         if q < 3 or not q & 1 or (p - 1) % q:
             raise _fail(f"{what} q does not divide p-1", "q odd, q | p-1", "KEY-3")
         if pow(g, q, p) != 1:
-            raise _fail(f"{what} generator is not of order q", "g^q == 1 mod p", "KEY-3")
+            raise _fail(
+                f"{what} generator is not of order q", "g^q == 1 mod p", "KEY-3"
+            )
         if j is not None and j != (p - 1) // q:
             raise _fail(f"{what} j is wrong", "j == (p-1)/q", "KEY-3")
     elif j is not None:
@@ -199,7 +216,9 @@ def _check_y(p: int, q: int | None, y: int, *, what: str) -> None:
     if not 1 < y < p - 1:
         raise _fail(f"{what} public value out of range", "1 < y < p-1", "KEY-3")
     if q is not None and pow(y, q, p) != 1:
-        raise _fail(f"{what} public value is not in the subgroup", "y^q == 1 mod p", "KEY-3")
+        raise _fail(
+            f"{what} public value is not in the subgroup", "y^q == 1 mod p", "KEY-3"
+        )
 
 
 def _check_x(p: int, q: int | None, x: int, *, what: str) -> None:
@@ -228,7 +247,9 @@ def _dh_representable(p: int) -> None:
         )
 
 
-def _public_key(numbers: dsa.DSAPublicNumbers | dh.DHPublicNumbers, *, what: str) -> PublicKey:
+def _public_key(
+    numbers: dsa.DSAPublicNumbers | dh.DHPublicNumbers, *, what: str
+) -> PublicKey:
     """Build a public key; an OpenSSL refusal of the group is KEY-5, not a ValueError."""
     try:
         with _legacy.quiet():
@@ -258,7 +279,9 @@ def _derived_private_key(
             "group accepted by cryptography",
             "KEY-5",
         ) from err
-    private_class = family.DSAPrivateKey if family.name == "dsa" else family.DHPrivateKey
+    private_class = (
+        family.DSAPrivateKey if family.name == "dsa" else family.DHPrivateKey
+    )
     if not isinstance(key, private_class):  # pragma: no cover - OpenSSL's own answer
         raise _fail(f"unexpected {what} key type", "key type", "KEY-5")
     # The check above proves a DSA or DH private key; the classes are looked up

@@ -77,7 +77,9 @@ def _select(kinds: Iterable[str] | None) -> tuple[tuple[KindSpec, ...], frozense
     if kinds is None:
         return tuple(r for r in ROWS if r.default), _DEFAULT
     if isinstance(kinds, str):
-        raise InvalidParameterError("kinds must be a collection of kind names, not a string")
+        raise InvalidParameterError(
+            "kinds must be a collection of kind names, not a string"
+        )
     wanted = frozenset(kinds)
     unknown = sorted(wanted - set(KINDS))
     if unknown:
@@ -90,7 +92,10 @@ def _select(kinds: Iterable[str] | None) -> tuple[tuple[KindSpec, ...], frozense
 
 
 def _candidates(
-    buf: memoryview, rows: tuple[KindSpec, ...], finder: Finder, by_magic: list[list[int]],
+    buf: memoryview,
+    rows: tuple[KindSpec, ...],
+    finder: Finder,
+    by_magic: list[list[int]],
     progress: Progress | None,
 ) -> Iterator[tuple[int, int]]:
     """``(start, row index)`` of every magic hit, in order, chunk by chunk."""
@@ -166,7 +171,9 @@ def _run(
             by_magic.append([])
         by_magic[magics.index(row.magic)].append(index)
     engine = best_finder(magics)
-    structures = _structures(buf, rows, _candidates(buf, rows, engine, by_magic, progress))
+    structures = _structures(
+        buf, rows, _candidates(buf, rows, engine, by_magic, progress)
+    )
     size = len(buf)
     ahead: deque[tuple[int, int, int]] = deque()
     more = True
@@ -235,12 +242,16 @@ class _Checker:
         self.verdicts: dict[bytes, bool] = {}
         self.models: dict[bytes, AnyBlob] = {}
 
-    def __call__(self, buf: memoryview, row: KindSpec, start: int, end: int) -> AnyBlob | None:
+    def __call__(
+        self, buf: memoryview, row: KindSpec, start: int, end: int
+    ) -> AnyBlob | None:
         """The parsed, consistent blob in ``buf[start:end]``, or ``None``."""
         if row.precheck is not None and not row.precheck(buf, start, end):
             return None
         data = bytes(buf[start:end])
-        digest = hashlib.blake2b(data, digest_size=16, person=row.kind.encode()[:16]).digest()
+        digest = hashlib.blake2b(
+            data, digest_size=16, person=row.kind.encode()[:16]
+        ).digest()
         known = self.verdicts.get(digest)
         if known is False:
             return None
@@ -263,7 +274,9 @@ class _Checker:
         return blob
 
 
-def _short_end(start: int, end: int, size: int, ahead: deque[tuple[int, int, int]]) -> int:
+def _short_end(
+    start: int, end: int, size: int, ahead: deque[tuple[int, int, int]]
+) -> int:
     """Where a blob declared to end at ``end`` is cut: by the data or the next structure."""
     for other in ahead:
         if start < other[0] < end:
@@ -309,7 +322,9 @@ def scan(
     """
     _select(kinds)  # fail on bad kinds at the call, not at the first next()
     if not isinstance(data, bytes | bytearray | memoryview | mmap.mmap):
-        raise TypeError(f"expected bytes, bytearray, memoryview or mmap, not {type(data).__name__}")
+        raise TypeError(
+            f"expected bytes, bytearray, memoryview or mmap, not {type(data).__name__}"
+        )
     return _scan_buffer(data, kinds, lenient, progress)
 
 

@@ -96,7 +96,10 @@ class AhoCorasickFinder:
                 break
             for pos in range(start, min(end, stop)):
                 for index, magic in by_first.get(window[pos], ()):
-                    if window[pos : pos + len(magic)] == magic and pos + len(magic) <= size:
+                    if (
+                        window[pos : pos + len(magic)] == magic
+                        and pos + len(magic) <= size
+                    ):
                         out.append((index, pos))
         return out
 

@@ -216,7 +216,9 @@ class KindSpec:
         if row is None:
             return None  # a constant (the magic) differs
         model = self.model
-        if not issubclass(model, _Model):  # pragma: no cover - only CNG rows lack a template
+        if not issubclass(
+            model, _Model
+        ):  # pragma: no cover - only CNG rows lack a template
             return None
         bt, version, reserved = self._header
         if bt >= 0 and row[bt] != model.BLOB_TYPE:
@@ -241,7 +243,10 @@ def _rows(kind: _registry.Kind[Any]) -> tuple[KindSpec, ...]:
         # blobs) gets one row; the parsed model names the kind (NAME_OF).
         fresh = [m for m in kind.magics if m not in _CNG_SEEN]
         _CNG_SEEN.update(fresh)
-        return tuple(KindSpec(kind.name, m, 0, kind.model, cng_header=_cng.header_size(m)) for m in fresh)
+        return tuple(
+            KindSpec(kind.name, m, 0, kind.model, cng_header=_cng.header_size(m))
+            for m in fresh
+        )
     return (_row(kind),)
 
 
@@ -262,6 +267,8 @@ def _row(kind: _registry.Kind[Any]) -> KindSpec:
 
 
 #: The candidate table, one row per registered kind, in registration order.
-ROWS: tuple[KindSpec, ...] = tuple(row for kind in _registry.KINDS for row in _rows(kind))
+ROWS: tuple[KindSpec, ...] = tuple(
+    row for kind in _registry.KINDS for row in _rows(kind)
+)
 #: The kind name of each model class, for a row whose magic two kinds share.
 NAME_OF: dict[type, str] = {kind.model: kind.name for kind in _registry.KINDS}
