@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from _fuzzboot import FUZZ_DIR, ROOT
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -117,24 +116,7 @@ def require(condition: object, message: str) -> None:
 #: so a campaign can look past it; ``tests/test_fuzz_replay.py`` replays its
 #: reproducer with :data:`STRICT_FINDINGS` set, as an ``xfail(strict=True)``
 #: test that flips when the bug is fixed (then delete the entry).
-OPEN_FINDINGS: dict[str, str] = {
-    "F6": "pfx_to_pvk does not bound a PFX's MAC and PBE iteration counts: "
-          "2^31 - 1 MAC iterations in a 1045-byte file run the KDF for minutes (fuzz_pfx)",
-    "F7": "certs_to_spc and pvk_to_pfx accept a certificate whose issuer holds invalid UTF-8 "
-          "(cryptography decodes names lazily) and write an SPC no reader parses and a PFX "
-          "pfx_to_pvk refuses as PFX-2 with the right password (fuzz_pfx)",
-    "F8": "pfx_to_pvk does not check the PFX's key as SPEC §14.2 says: a DSA key whose q "
-          "does not divide p-1 becomes a PVK file that load_pvk refuses (KEY-3) (fuzz_pfx)",
-    "F9": "pfx_to_pvk accepts a PFX that is not DER (trailing bytes, BER), which PFX-3 "
-          "refuses, and certs_to_spc/pvk_to_pfx a PKCS #7 bundle that is not; cryptography "
-          "warns (UserWarning), an exception under -W error (fuzz_pfx)",
-    "F10": "pfx_to_pvk and pvk_to_pfx pass cryptography's DSA deprecation warning on for a "
-           "DSA certificate (keys/pfx.py _order), which KEY-10 forbids (fuzz_pfx)",
-    "F11": "pfx_to_pvk raises KeyConversionError (KEY-8 for a DSA p of 1028 bits), which it "
-           "does not document: a key a PVK cannot hold is UnsupportedBlobError PFX-3 (fuzz_pfx)",
-    "F12": "certs_to_spc and pvk_to_pfx let cryptography's x509.InvalidVersion escape for a "
-           "certificate whose version is not 0..2 (not a ValueError: not caught) (fuzz_pfx)",
-}
+OPEN_FINDINGS: dict[str, str] = {}  # F6-F12 (fuzz_pfx) were fixed on 2026-12-06
 #: Set to True to make open findings fail like any other invariant.
 STRICT_FINDINGS = False
 #: How often each open finding was seen in this process.
@@ -269,10 +251,8 @@ class Outcome(Generic[T_co]):
 
 
 #: Non-BlobError exceptions that an open finding explains: (type, message part, id).
-#: F3 and F4 were of this kind (both fixed); F12 is open.
-ESCAPES: tuple[tuple[type[Exception], str, str], ...] = (
-    (x509.InvalidVersion, "is not a valid X509 version", "F12"),
-)
+#: F3, F4 and F12 (x509.InvalidVersion) were of this kind; all are fixed.
+ESCAPES: tuple[tuple[type[Exception], str, str], ...] = ()
 
 
 def _escape_finding(err: Exception) -> str | None:

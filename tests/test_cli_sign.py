@@ -178,7 +178,15 @@ def test_pfx_refusals(files: dict[str, Path], tmp_path: Path, capsys: pytest.Cap
     assert "KeyMismatchError" in capsys.readouterr().err and not out.exists()
     assert main(["pfx", "--pvk", str(files["pvk"]), "--pfx-pass", f"file:{files['pw']}", "-o", str(out)]) == 2
     assert main(["pfx", "--pvk", str(files["pvk"]), "--cert", str(files["cer"]), "--pfx-pass", "pass:x", "-o", str(out)]) == 2
+    # A certificate is DER but not a PFX: refused before any password is tried (PFX-3).
     assert main(["pvk", str(files["cer"]), "--pfx-pass", f"file:{files['pw']}", "-o", str(tmp_path / "y.pvk")]) == 1
+    err = capsys.readouterr().err
+    assert "UnsupportedBlobError" in err and "PFX-3" in err
+    pfx = tmp_path / "z.pfx"
+    assert main(["pfx", "--pvk", str(files["pvk"]), "--cert", str(files["cer"]), "--pfx-pass", f"file:{files['pw']}", "-o", str(pfx)]) == 0
+    capsys.readouterr()
+    (tmp_path / "wrong").write_bytes(b"wrong\n")
+    assert main(["pvk", str(pfx), "--pfx-pass", f"file:{tmp_path / 'wrong'}", "-o", str(tmp_path / "y.pvk")]) == 1
     assert "PasswordError" in capsys.readouterr().err
 
 

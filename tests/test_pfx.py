@@ -216,12 +216,18 @@ def test_wrong_password_and_corrupt_pfx_are_one_error(rsa_material: tuple[rsa.RS
     pfx = bf.pvk_to_pfx(bf.dump_pvk(key), leaf.public_bytes(DER), pfx_password=PASSWORD)
     corrupt = pfx[:-5] + bytes([pfx[-5] ^ 1]) + pfx[-4:]
     messages = set()
-    for data, password in ((pfx, b"wrong"), (pfx, b""), (corrupt, PASSWORD), (pfx[:100], PASSWORD)):
+    for data, password in ((pfx, b"wrong"), (pfx, b""), (corrupt, PASSWORD)):
         with pytest.raises(bf.PasswordError) as caught:
             bf.pfx_to_pvk(data, password)
         assert caught.value.rule == "PFX-2" and caught.value.__cause__ is None
         messages.add(str(caught.value))
     assert len(messages) == 1
+    # A truncated file is not DER: refused, with its place, before any password is
+    # tried (PFX-3), whatever the password.
+    for password in (PASSWORD, b"wrong"):
+        with pytest.raises(bf.UnsupportedBlobError) as caught_short:
+            bf.pfx_to_pvk(pfx[:100], password)
+        assert (caught_short.value.rule, caught_short.value.offset) == ("PFX-3", 1)
     with pytest.raises(bf.UnsupportedBlobError) as caught_pem:
         bf.pfx_to_pvk(b"-----BEGIN PKCS12-----\n", PASSWORD)
     assert caught_pem.value.hint == "PEM" and caught_pem.value.rule == "PFX-3"
