@@ -25,7 +25,7 @@ Invariant. For any choices:
   wrong), ``UnsupportedBlobError`` PFX-3 or PFX-6 (iteration counts above
   the default bound, found before ``cryptography``'s reader runs: finding
   F6), ``KeyMismatchError`` PFX-1, or ``KeyConversionError`` with the
-  KEY-1..KEY-5 rule ``load_pvk`` would give (PFX-7);
+  KEY-1..KEY-5 rule ``load_pvk`` would give (PFX-3);
   ``pvk_to_pfx`` fails exactly as ``load_pvk`` does on the same file and
   password, and otherwise only with ``KeyMismatchError`` PFX-1 when the key
   is not the certificate's (SubjectPublicKeyInfo compared here) or with a

@@ -297,7 +297,7 @@ def test_fixed_finding_f7_malformed_certificate_written(name: str) -> None:
 
 
 def test_fixed_finding_f8_pfx_key_checked() -> None:
-    # F8 (fixed, PFX-7): the PFX's key was not checked as SPEC §14.2 says. The DSA PFX
+    # F8 (fixed, PFX-3): the PFX's key was not checked as SPEC §14.2 says. The DSA PFX
     # (no MAC, no certificate) with p + 2 loads in cryptography and became a PVK file that
     # load_pvk refuses (KEY-3, q does not divide p-1). pfx_to_pvk now refuses it with the
     # KeyConversionError the loaders give; a key whose numbers hold but which a PVK cannot

@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
+from blobformat.keys.pfxcheck import PFX_MAX_ITERATIONS, scan_pfx
 from tests import keyfiles
 from tests.conftest import openssl_path
 
@@ -300,6 +301,162 @@ def test_openssl_reads_our_spc(rsa_material: tuple[rsa.RSAPrivateKey, x509.Certi
     (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(PEM))
     made = openssl("crl2pkcs7", "-nocrl", "-certfile", str(tmp_path / "leaf.pem"), "-outform", "DER")
     assert bf.certs_to_spc(made) == bf.certs_to_spc([leaf])
+
+
+# -- the scan before cryptography's reader: DER and iteration counts (PFX-3, PFX-6) ------
+
+
+def tlv(tag: int, *parts: bytes) -> bytes:
+    """One DER element (written here independently of blobformat's writer)."""
+    body = b"".join(parts)
+    size = len(body)
+    if size < 0x80:
+        return bytes([tag, size]) + body
+    raw = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(raw)]) + raw + body
+
+
+def oid(*arcs: int) -> bytes:
+    out = bytearray([40 * arcs[0] + arcs[1]])
+    for arc in arcs[2:]:
+        chunk = [arc & 0x7F]
+        while arc := arc >> 7:
+            chunk.append(0x80 | (arc & 0x7F))
+        out += bytes(reversed(chunk))
+    return tlv(0x06, bytes(out))
+
+
+def integer(value: int) -> bytes:
+    return tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+
+
+OID_DATA = oid(1, 2, 840, 113549, 1, 7, 1)
+OID_SHROUDED = oid(1, 2, 840, 113549, 1, 12, 10, 1, 2)
+OID_SAFE_CONTENTS = oid(1, 2, 840, 113549, 1, 12, 10, 1, 6)
+
+
+def pbes2(iterations: int) -> bytes:
+    kdf = tlv(0x30, oid(1, 2, 840, 113549, 1, 5, 12), tlv(0x30, tlv(0x04, b"s" * 8), integer(iterations)))
+    aes = tlv(0x30, oid(2, 16, 840, 1, 101, 3, 4, 1, 42), tlv(0x04, bytes(16)))
+    return tlv(0x30, oid(1, 2, 840, 113549, 1, 5, 13), tlv(0x30, kdf, aes))
+
+
+def shrouded_bag(iterations: int) -> bytes:
+    return tlv(0x30, OID_SHROUDED, tlv(0xA0, tlv(0x30, pbes2(iterations), tlv(0x04, bytes(32)))))
+
+
+def nested_bags(depth: int) -> bytes:
+    """A safe-contents bag holding another, ``depth`` levels below the first."""
+    bag = tlv(0x30, OID_SAFE_CONTENTS, tlv(0xA0, tlv(0x30)))
+    for _ in range(depth):
+        bag = tlv(0x30, OID_SAFE_CONTENTS, tlv(0xA0, tlv(0x30, bag)))
+    return bag
+
+
+def unprotected_pfx(*bags: bytes) -> bytes:
+    """A PFX without a MAC whose one data content info holds ``bags``."""
+    info = tlv(0x30, OID_DATA, tlv(0xA0, tlv(0x04, tlv(0x30, *bags))))
+    return tlv(0x30, integer(3), tlv(0x30, OID_DATA, tlv(0xA0, tlv(0x04, tlv(0x30, info)))))
+
+
+def test_iteration_counts_are_bounded_before_cryptography_reads(
+    rsa_material: tuple[rsa.RSAPrivateKey, x509.Certificate, x509.Certificate],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key, leaf, _ = rsa_material
+    pfx = bf.pvk_to_pfx(bf.dump_pvk(key), leaf.public_bytes(DER), pfx_password=PASSWORD)
+    total = scan_pfx(pfx, max_iterations=None)
+    assert 200_000 < total <= PFX_MAX_ITERATIONS  # two bags of 100 000 and the MAC
+    assert bf.pfx_to_pvk(pfx, PASSWORD, max_iterations=total)[1] == [leaf]
+    reached: list[bool] = []
+
+    def reader(*args: object) -> object:
+        reached.append(True)
+        raise AssertionError("cryptography's reader was reached")
+
+    monkeypatch.setattr(pkcs12, "load_key_and_certificates", reader)
+    with pytest.raises(bf.UnsupportedBlobError) as caught:
+        bf.pfx_to_pvk(pfx, PASSWORD, max_iterations=total - 1)
+    err = caught.value
+    # The MAC's count is read first; the last PBKDF2 count passes the bound.
+    assert err.rule == "PFX-6" and err.field is not None and err.field.endswith(".iterationCount")
+    assert err.offset is not None and pfx[err.offset] == 0x02
+    assert reached == []
+    # The counts of a shrouded key bag outside encryption, nested bags included.
+    nested = tlv(0x30, OID_SAFE_CONTENTS, tlv(0xA0, tlv(0x30, shrouded_bag(2_000_000))))
+    for data in (unprotected_pfx(shrouded_bag(2_000_000)), unprotected_pfx(nested)):
+        with pytest.raises(bf.UnsupportedBlobError) as caught:
+            bf.pfx_to_pvk(data, PASSWORD)
+        assert caught.value.rule == "PFX-6" and "bags[0]" in (caught.value.field or "")
+        assert scan_pfx(data, max_iterations=None) == 2_000_000
+    assert reached == []
+
+
+def test_max_iterations_argument(rsa_material: tuple[rsa.RSAPrivateKey, x509.Certificate, x509.Certificate]) -> None:
+    key, leaf, _ = rsa_material
+    pfx = bf.pvk_to_pfx(bf.dump_pvk(key), leaf.public_bytes(DER), pfx_password=PASSWORD, encryption="3des")
+    for bad in (0, -1):
+        with pytest.raises(bf.InvalidParameterError) as caught:
+            bf.pfx_to_pvk(pfx, PASSWORD, max_iterations=bad)
+        assert (caught.value.rule, caught.value.field) == ("PFX-6", "max_iterations")
+    for wrong in (True, 1.5, "600000"):
+        with pytest.raises(TypeError):
+            bf.pfx_to_pvk(pfx, PASSWORD, max_iterations=wrong)  # type: ignore[arg-type]
+    assert bf.pfx_to_pvk(pfx, PASSWORD, max_iterations=None)[1] == [leaf]
+
+
+@pytest.mark.parametrize(
+    ("data", "offset", "what"),
+    [
+        # BER: an indefinite length, a length in a longer form than needed.
+        (b"\x30\x80" + integer(3) + b"\x00\x00", 1, "indefinite"),
+        (b"\x30\x81\x03" + integer(3), 1, "shortest"),
+        (tlv(0x30, b"\x02\x02\x00\x03"), 2, "INTEGER not in its shortest form"),
+        (tlv(0x30, integer(3)) + b"\x00", 5, "after the PFX"),
+        (tlv(0x30, integer(2)), 2, "version"),
+        (b"\x30\x84\xff\xff\xff\xff" + integer(3), 1, "past"),
+        # Safe-contents bags nested more deeply than any writer nests them.
+        (unprotected_pfx(nested_bags(6)), None, "nested"),
+    ],
+)
+def test_pfx_that_is_not_der_is_refused_before_cryptography(
+    data: bytes, offset: int | None, what: str
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(bf.UnsupportedBlobError) as info:
+            bf.pfx_to_pvk(data, PASSWORD)
+    assert not caught
+    err = info.value
+    assert err.rule == "PFX-3" and what in err.message
+    if offset is not None:
+        assert err.offset == offset
+
+
+def test_nested_bags_are_read_to_a_bound() -> None:
+    # Safe contents four levels below the authenticated safe's are read; five are refused.
+    assert scan_pfx(unprotected_pfx(nested_bags(3))) == 0
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        scan_pfx(unprotected_pfx(nested_bags(4)))
+    assert info.value.rule == "PFX-3" and (info.value.field or "").count("bags[0]") == 5
+
+
+def test_pfx_algorithms_outside_pkcs12_are_refused(
+    rsa_material: tuple[rsa.RSAPrivateKey, x509.Certificate, x509.Certificate],
+) -> None:
+    key, leaf, _ = rsa_material
+    pfx = bf.pvk_to_pfx(bf.dump_pvk(key), leaf.public_bytes(DER), pfx_password=PASSWORD)
+    pbkdf2 = oid(1, 2, 840, 113549, 1, 5, 12)
+    scrypt = oid(1, 3, 6, 1, 4, 1, 11591, 4, 11)  # scrypt's cost is memory: not read
+    assert len(scrypt) == len(pbkdf2) and pfx.count(pbkdf2) == 2
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        bf.pfx_to_pvk(pfx.replace(pbkdf2, scrypt, 1), PASSWORD)
+    assert info.value.rule == "PFX-3" and (info.value.field or "").endswith("keyDerivationFunc")
+    pbes2_oid = oid(1, 2, 840, 113549, 1, 5, 13)
+    unknown = oid(1, 2, 840, 113549, 1, 5, 99)
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        bf.pfx_to_pvk(pfx.replace(pbes2_oid, unknown, 1), PASSWORD)
+    assert info.value.rule == "PFX-3" and (info.value.field or "").endswith(".algorithm")
 
 
 @given(st.binary(max_size=300))

@@ -410,7 +410,7 @@ def pfx_to_pvk(
         no private key, one a PVK cannot hold, or a certificate that does
         not read back (PFX-3).
     :raises KeyConversionError: if the key's numbers fail a check of SPEC
-        §14.2, as :func:`load_pvk` would report them (PFX-7).
+        §14.2, as :func:`load_pvk` would report them (PFX-3).
     :raises KeyMismatchError: if the PFX has certificates and none carries the
         key's public key (PFX-1).
     :raises InvalidParameterError: for a ``max_iterations`` below 1 (PFX-6).
@@ -506,7 +506,7 @@ def _read_pfx(data: bytes, password: bytes) -> tuple[Any, Any, Any]:
 
 
 def _check_pvk_key(key: Any) -> None:
-    """Refuse a key a PVK cannot hold (PFX-3) or load_pvk would refuse (PFX-7).
+    """Refuse a key a PVK cannot hold (PFX-3) or load_pvk would refuse (KEY-1..KEY-5).
 
     cryptography's PKCS #12 reader proves RSA primes prime but checks no
     DSA relation; the PVK's blob is checked as load_pvk checks it, so
