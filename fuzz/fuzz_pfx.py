@@ -134,12 +134,17 @@ def _spki(key: object) -> bytes:
 
 
 def _cert_spki(cert: x509.Certificate) -> bytes | None:
+    """The certificate's SubjectPublicKeyInfo, or None when its key does not load.
+
+    A key type cryptography does not know is no PVK's key: the library keeps
+    such a certificate and matches the key against the others.
+    """
     try:
         with _quiet():
             return cert.public_key().public_bytes(
                 serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
             )
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         return None
 
 

@@ -163,6 +163,24 @@ def test_pfx_and_pvk_round_trip(files: dict[str, Path], tmp_path: Path, monkeypa
     assert not other.exists()
 
 
+def test_pvk_max_iterations(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The default aes256 PFX counts 202 048 iterations (two bags and the MAC): SPEC PFX-6.
+    pfx = tmp_path / "out.pfx"
+    assert main(["pfx", "--pvk", str(files["pvk"]), "--cert", str(files["cer"]), "--pfx-pass", f"file:{files['pw']}", "-o", str(pfx)]) == 0
+    out = tmp_path / "back.pvk"
+    base = ["pvk", str(pfx), "--pfx-pass", f"file:{files['pw']}", "-o", str(out), "--force"]
+    assert main([*base, "--max-iterations", "200000"]) == 1
+    err = capsys.readouterr().err
+    assert "UnsupportedBlobError" in err and "PFX-6" in err and not out.exists()
+    for bound in ("202048", "none", "NONE"):
+        assert main([*base, "--max-iterations", bound]) == 0
+    for bad in ("0", "-3", "many"):
+        with pytest.raises(SystemExit) as caught:
+            main([*base, "--max-iterations", bad])
+        assert caught.value.code == 2
+    capsys.readouterr()
+
+
 def test_pfx_refusals(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "other.cer"
     key = rsa_pem("rsa-2048")
