@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blobformat as bf
+from blobformat.keys.der import read_element
 from blobformat.keys.pfxcheck import PFX_MAX_ITERATIONS, scan_pfx
 from tests import keyfiles
 from tests.conftest import openssl_path
@@ -359,6 +360,14 @@ def unprotected_pfx(*bags: bytes) -> bytes:
     return tlv(0x30, integer(3), tlv(0x30, OID_DATA, tlv(0xA0, tlv(0x04, tlv(0x30, info)))))
 
 
+def with_mac(pfx: bytes, *iterations: bytes) -> bytes:
+    """``pfx`` (without a MAC) with a MacData: an SHA-1 DigestInfo, a salt, ``iterations``."""
+    digest = tlv(0x30, tlv(0x30, oid(1, 3, 14, 3, 2, 26), b"\x05\x00"), tlv(0x04, bytes(20)))
+    mac = tlv(0x30, digest, tlv(0x04, b"salt" * 2), *iterations)
+    top = read_element(pfx, 0, len(pfx))
+    return tlv(0x30, pfx[top.start:top.end], mac)
+
+
 def test_iteration_counts_are_bounded_before_cryptography_reads(
     rsa_material: tuple[rsa.RSAPrivateKey, x509.Certificate, x509.Certificate],
     monkeypatch: pytest.MonkeyPatch,
@@ -417,6 +426,9 @@ def test_max_iterations_argument(rsa_material: tuple[rsa.RSAPrivateKey, x509.Cer
         (b"\x30\x84\xff\xff\xff\xff" + integer(3), 1, "past"),
         # Safe-contents bags nested more deeply than any writer nests them.
         (unprotected_pfx(nested_bags(6)), None, "nested"),
+        # A MAC iteration count of 1 written out: DER leaves out a DEFAULT value.
+        (with_mac(unprotected_pfx(), integer(1)), None, "DEFAULT"),
+        (with_mac(unprotected_pfx(), integer(0)), None, "below 1"),
     ],
 )
 def test_pfx_that_is_not_der_is_refused_before_cryptography(
@@ -431,6 +443,16 @@ def test_pfx_that_is_not_der_is_refused_before_cryptography(
     assert err.rule == "PFX-3" and what in err.message
     if offset is not None:
         assert err.offset == offset
+
+
+def test_mac_iterations_are_counted() -> None:
+    assert scan_pfx(with_mac(unprotected_pfx())) == 0  # DEFAULT 1 costs one round; not counted
+    assert scan_pfx(with_mac(unprotected_pfx(shrouded_bag(7)), integer(2048))) == 2055
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        scan_pfx(with_mac(unprotected_pfx(shrouded_bag(7)), integer(2048)), max_iterations=2054)
+    assert (info.value.rule, info.value.field) == (
+        "PFX-6", "pfx.authSafe.contents[0].bags[0].encryptionAlgorithm.parameters"
+        ".keyDerivationFunc.parameters.iterationCount")
 
 
 def test_nested_bags_are_read_to_a_bound() -> None:
