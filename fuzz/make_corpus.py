@@ -54,7 +54,7 @@ import blobformat as bf
 
 CORPUS = FUZZ_DIR / "corpus"
 HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope", "inspect",
-             "structured", "differential", "cng", "signature", "pfx")
+             "structured", "differential", "cng", "signature", "pfx", "scan")
 PREFIXES = ("seed-", "peers4-", "vec-", "regress-")
 MAX_JSON_SEEDS = 60
 #: RSA keys above this size get one plain PVK seed at most (their primality tests are slow).
@@ -84,10 +84,12 @@ class Corpus:
         for harness in {"parse", *harnesses}:
             self.files[harness].setdefault(safe, data)
 
-    def write(self) -> dict[str, int]:
-        """Write every harness directory; return the number of files per harness."""
+    def write(self, only: Iterable[str] | None = None) -> dict[str, int]:
+        """Write every harness directory (or ``only`` these); return the number of files per harness."""
         counts = {}
         for harness, files in self.files.items():
+            if only is not None and harness not in only:
+                continue
             directory = CORPUS / harness
             directory.mkdir(parents=True, exist_ok=True)
             seen: set[bytes] = set()
@@ -708,12 +710,40 @@ def build() -> Corpus:
     add_signature(corpus)
     add_pfx(corpus)
     add_vector_json(corpus)
+    add_scan_seeds(corpus)
     return corpus
 
 
+def add_scan_seeds(corpus: Corpus) -> None:
+    """Seeds for fuzz_scan: valid blobs (one of each kind parse accepts) in
+    pseudo-random bytes, back to back, cut at the end, with one bit flipped,
+    and short floods of their headers. Only the scan harness gets them."""
+    chosen: dict[str, list[bytes]] = {}
+    for name, data in sorted(corpus.files["parse"].items()):
+        if not name.startswith("seed-") or len(data) > 3000:
+            continue
+        try:
+            kind = type(bf.parse(data)).__name__
+        except bf.BlobError:
+            continue
+        if not chosen.setdefault(kind, []):
+            chosen[kind].append(data)
+    blobs = [blob for kind in sorted(chosen) for blob in chosen[kind]]
+    files = corpus.files["scan"]
+    for i, blob in enumerate(blobs):
+        files[f"seed-scan-{i:02d}-embedded"] = _stream(f"scan-before-{i}", 7 + i) + blob + _stream(f"scan-after-{i}", 40)
+        files[f"seed-scan-{i:02d}-cut-at-end"] = blob + _stream(f"scan-cut-{i}", 5) + blob[:-1]
+        flipped = bytearray(blob)
+        flipped[len(blob) // 2] ^= 0x10
+        files[f"seed-scan-{i:02d}-flipped"] = bytes(flipped) + blob
+        files[f"seed-scan-{i:02d}-flood"] = blob[:24] * 20
+    for start in range(0, len(blobs), 4):
+        files[f"seed-scan-run-{start:02d}"] = b"".join(blobs[start : start + 4])
+
+
 def main() -> int:
-    """Write the corpora and print how many files each harness has."""
-    counts = build().write()
+    """Write the corpora (or those named on the command line) and print their sizes."""
+    counts = build().write(sys.argv[1:] or None)
     for harness, count in counts.items():
         print(f"{harness:>13}: {count} files")
     return 0

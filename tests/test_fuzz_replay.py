@@ -43,7 +43,7 @@ if str(FUZZ) not in sys.path:
     sys.path.insert(0, str(FUZZ))
 
 HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope",
-             "inspect", "structured", "differential", "cng", "signature", "pfx")
+             "inspect", "structured", "differential", "cng", "signature", "pfx", "scan")
 MEMORY_BASE = 256 * 1024
 MEMORY_PER_BYTE = 4
 

@@ -19,6 +19,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 import blobformat
 from blobformat.cli import envelope as _cli_envelope
 from blobformat.cli import io as cio
+from blobformat.cli import scan as _cli_scan
 from blobformat.cli import session as _cli_session
 from blobformat.cli import sign as _cli_sign
 
@@ -327,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the ``blobformat`` argument parser (also used by the docs' CLI reference)."""
     parser = argparse.ArgumentParser(
         prog="blobformat",
-        description="Inspect and convert Windows CryptoAPI key BLOBs and PVK files.",
+        description="Inspect, convert and find Windows CryptoAPI key BLOBs and PVK files.",
     )
     parser.add_argument("--version", action="version", version=blobformat.__version__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -382,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     _cli_envelope.register(sub)
     # Signatures and PFX files (SPEC §15.9, §14.8).
     _cli_sign.register(sub)
+    _cli_scan.register(sub)
     return parser
 
 
