@@ -46,21 +46,32 @@ def _check_matches(data: bytes, matches: list[bf.ScanMatch], lenient: bool) -> N
     last = -1
     for m in matches:
         end = m.offset + m.length
-        require(0 <= m.offset < end <= len(data), f"match {m.offset}+{m.length} outside the input")
+        require(
+            0 <= m.offset < end <= len(data),
+            f"match {m.offset}+{m.length} outside the input",
+        )
         require(m.offset >= last, "matches out of order")
         require(end > reach, f"match at {m.offset} lies inside an earlier one")
         last, reach = m.offset, max(reach, end)
         piece = data[m.offset : end]
         again = bf.parse(piece, lenient=lenient)
         require(again == m.blob, f"{m.kind} at {m.offset} does not re-parse to itself")
-        require(KIND_OF[type(m.blob)] == m.kind, f"kind {m.kind} for a {type(m.blob).__name__}")
+        require(
+            KIND_OF[type(m.blob)] == m.kind,
+            f"kind {m.kind} for a {type(m.blob).__name__}",
+        )
         if not lenient:
-            require(m.blob.to_bytes() == piece, f"{m.kind} at {m.offset} does not re-encode")
+            require(
+                m.blob.to_bytes() == piece, f"{m.kind} at {m.offset} does not re-encode"
+            )
             check_relations(m.blob)  # raises KeyConversionError: a violation
         if m.kind in OPEN:
             row = OPEN[m.kind]
             rest = m.length - row.prefix_end
-            require(row.rest_min <= rest <= row.rest_max, f"{m.kind} length {m.length} out of range")
+            require(
+                row.rest_min <= rest <= row.rest_max,
+                f"{m.kind} length {m.length} out of range",
+            )
 
 
 def _with(chunk: int, pure: bool, data: bytes) -> list[bf.ScanMatch]:
@@ -80,13 +91,22 @@ def check(data: bytes) -> None:
     _check_matches(data, list(bf.scan(data, lenient=True)), lenient=True)
     expected = _key(strict)
     chunk = 5 + data[0] % 29 if data else 7
-    require(_key(_with(chunk, False, data)) == expected, f"chunk size {chunk} changes the result")
-    require(_key(_with(engine.CHUNK, True, data)) == expected, "the pure-Python finder differs")
+    require(
+        _key(_with(chunk, False, data)) == expected,
+        f"chunk size {chunk} changes the result",
+    )
+    require(
+        _key(_with(engine.CHUNK, True, data)) == expected,
+        "the pure-Python finder differs",
+    )
     # A subset of the default kinds, chosen by the input.
     pick = hashlib.sha256(data).digest()
     subset = [kind for i, kind in enumerate(DEFAULT) if pick[i % len(pick)] & 1]
     filtered = _key(list(bf.scan(data, kinds=subset)))
-    require(filtered == [k for k in expected if k[2] in subset], "kinds= changed what was found")
+    require(
+        filtered == [k for k in expected if k[2] in subset],
+        "kinds= changed what was found",
+    )
 
 
 if __name__ == "__main__":

@@ -981,9 +981,10 @@ COVERED_BY_FLAG_ONLY = {"ENV-22", "KEY-12"}
 KEY_LIBRARY_FLAG = "CryptographyKeyLimit"
 # Rules on the reference implementation's API, not on what an input decodes to: the
 # export encoding argument (KEY-9), the deprecation warning (KEY-10), a key library
-# without DSA/DH (KEY-11) and the caller's cost bound (KEY-13). No input breaks them
-# by itself; tests/test_legacy_keys.py and tests/test_keys.py test them.
-API_RULES = {"KEY-9", "KEY-10", "KEY-11", "KEY-13"}
+# without DSA/DH (KEY-11) and the caller's cost bounds (KEY-13, and PFX-6 for a PFX's
+# iteration counts, whose default is the reference's own). No input breaks them by
+# itself; tests/test_legacy_keys.py, tests/test_keys.py and tests/test_pfx.py test them.
+API_RULES = {"KEY-9", "KEY-10", "KEY-11", "KEY-13", "PFX-6"}
 
 
 def test_every_requirement_has_an_invalid_vector() -> None:

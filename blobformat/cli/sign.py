@@ -37,6 +37,19 @@ _HASHES = {
 }
 
 
+def _iterations(text: str) -> int | str:
+    """``--max-iterations``: a positive count, or ``none``."""
+    if text.lower() == "none":
+        return "none"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a count or 'none': {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("the bound must be at least 1 (or 'none')")
+    return value
+
+
 def _hash(name: str) -> blobformat.AlgId:
     """A hash by short name (``sha256``) or ALG_ID name (``CALG_SHA_256``)."""
     key = name.lower().replace("_", "").replace("-", "")
@@ -121,10 +134,16 @@ def _cmd_pfx(args: argparse.Namespace) -> int:
 def _cmd_pvk(args: argparse.Namespace) -> int:
     pfx_password = cio.password_from(args.pfx_pass, what="PFX password")
     pvk_password = cio.password_from(args.pvk_pass, what="PVK password", confirm=True)
+    bound: dict[str, Any] = {}
+    if args.max_iterations is not None:
+        bound["max_iterations"] = (
+            None if args.max_iterations == "none" else args.max_iterations
+        )
     pvk, certificates = blobformat.pfx_to_pvk(
         cio.read(args.pfx),
         b"" if pfx_password is None else pfx_password,
         pvk_password=pvk_password,
+        **bound,
     )
     if (args.cert or args.spc) and not certificates:
         raise cio.CLIError(f"{args.pfx} holds no certificate")
@@ -277,6 +296,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--spc", metavar="FILE", help="also write all certificates as an SPC file"
+    )
+    p.add_argument(
+        "--max-iterations",
+        metavar="N",
+        type=_iterations,
+        help="refuse a PFX whose iteration counts add up to more than N before trying the "
+        "password (default 600000; 'none' for no bound; SPEC PFX-6)",
     )
     cio.add_force(p)
     p.set_defaults(func=_cmd_pvk)
