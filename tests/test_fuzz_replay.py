@@ -377,8 +377,8 @@ def test_fixed_finding_f9_pkcs7_source_not_der_refused(tmp_path: Path) -> None:
     ber = b"\x30\x80" + spc[4:] + b"\x00\x00"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pkcs7.load_der_pkcs7_certificates(ber)  # cryptography reads it, warning
-    assert caught
+        # cryptography reads it (newer versions with a UserWarning, 43 silently).
+        assert pkcs7.load_der_pkcs7_certificates(ber)
     for bad in (spc + b"\x00", ber):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
