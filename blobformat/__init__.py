@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as _typing
 
 from blobformat.capi.sessionkey import SessionKey, derive_key, derive_key_from_password
+from blobformat.capi.sign import sign_hash, verify_signature
 from blobformat.capi.wrap import (
     load_session_key_blob,
     plaintext_key_blob,
@@ -73,6 +74,7 @@ from blobformat.errors import (
     InvalidFieldError,
     InvalidParameterError,
     KeyConversionError,
+    KeyMismatchError,
     LegacyKeyWarning,
     NoRecipientError,
     PaddingError,
@@ -96,6 +98,7 @@ from blobformat.keys.convert import (
     load_public_key,
 )
 from blobformat.keys.export import export_private_key, export_public_key
+from blobformat.keys.pfx import certs_to_spc, pfx_to_pvk, pvk_to_pfx
 from blobformat.keys.pvk import dump_pvk, load_pvk
 from blobformat.keys.rsacheck import check_rsa_public_key
 
@@ -127,6 +130,7 @@ __all__ = [
     "InvalidFieldError",
     "InvalidParameterError",
     "KeyConversionError",
+    "KeyMismatchError",
     "KeyStateBlob",
     "LegacyKeyWarning",
     "Magic",
@@ -157,6 +161,7 @@ __all__ = [
     "UnsupportedBlobError",
     "WeakKeyError",
     "__version__",
+    "certs_to_spc",
     "check_rsa_public_key",
     "derive_key",
     "derive_key_from_password",
@@ -176,11 +181,15 @@ __all__ = [
     "load_session_key_blob",
     "open_sealed",
     "parse",
+    "pfx_to_pvk",
     "plaintext_key_blob",
+    "pvk_to_pfx",
     "seal",
+    "sign_hash",
     "store_session_key",
     "unwrap_session_key",
     "unwrap_symmetric_key",
+    "verify_signature",
     "wrap_session_key",
     "wrap_symmetric_key",
 ]

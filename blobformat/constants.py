@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-__all__ = ["PVK_FILE_MAGIC", "AlgClass", "AlgId", "BlobType", "Magic", "PVKKeyType"]
+__all__ = ["PVK_FILE_MAGIC", "AlgClass", "AlgId", "BlobType", "Magic", "PVKKeyType", "alg_name"]
 
 
 class BlobType(enum.IntEnum):
@@ -136,3 +136,11 @@ class PVKKeyType(enum.IntEnum):
 
     AT_KEYEXCHANGE = 1
     AT_SIGNATURE = 2
+
+
+_ALG_NAMES: dict[int, str] = {int(a): f"{a.name} (0x{int(a):04X})" for a in AlgId}
+
+
+def alg_name(value: int) -> str:
+    """An ALG_ID for messages: its wincrypt.h name and value, or its value in hex."""
+    return _ALG_NAMES.get(value) or f"0x{value:08X}"

@@ -14,6 +14,7 @@ Hierarchy::
         TruncatedError, TrailingDataError, InvalidFieldError, UnsupportedBlobError
       EncodeError (ValueError)
       InvalidParameterError (ValueError)
+        KeyMismatchError
       KeyConversionError (ValueError)
       PasswordError (ValueError)
       DecryptionError (ValueError)
@@ -42,6 +43,7 @@ __all__ = [
     "InvalidFieldError",
     "InvalidParameterError",
     "KeyConversionError",
+    "KeyMismatchError",
     "LegacyKeyWarning",
     "NoRecipientError",
     "PaddingError",
@@ -269,6 +271,13 @@ class InvalidParameterError(BlobError, ValueError):
     _abstract = False
 
 
+class KeyMismatchError(InvalidParameterError):
+    """A private key and the certificates given for it do not belong together.
+
+    No certificate carries the key's public key (SPEC §14.8, PFX-1).
+    """
+
+
 class KeyConversionError(BlobError, ValueError):
     """Key numbers are inconsistent or cannot be represented.
 
@@ -315,7 +324,7 @@ class PaddingError(BlobError, ValueError):
 
 
 class SignatureError(BlobError, ValueError):
-    """A signed envelope failed verification (SPEC §16)."""
+    """A signature or a signed envelope failed verification (SPEC §15.9, §16)."""
 
     _abstract = False
 
@@ -325,7 +334,7 @@ class UnknownSignerError(SignatureError):
 
 
 class BadSignatureError(SignatureError):
-    """The signature does not verify over the envelope and context."""
+    """The signature does not verify (over the data, or the envelope and context)."""
 
 
 class WeakKeyError(SignatureError):

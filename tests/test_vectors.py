@@ -28,6 +28,7 @@ import jsonschema
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 import blobformat as bf
 from blobformat.capi import keywrap as _keywrap
@@ -537,6 +538,93 @@ def test_envelope_seal(test: Json) -> None:
         )
 
     run(test, action, lambda envelope: assert_equal(envelope.hex(), test["envelope"]), "envelope")
+
+
+@pytest.mark.parametrize("test", cases("SignatureSign"))
+def test_signature_sign(test: Json) -> None:
+    key = load_private_der(test["privateKeyDer"])
+    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    run(
+        test,
+        lambda: bf.sign_hash(key, unhex(test["message"]), **options),
+        lambda signature: assert_equal(signature.hex(), test["signature"]),
+        "signature",
+    )
+    steps = test.get("intermediates")
+    if steps is not None:
+        assert unhex(steps["signatureBigEndian"])[::-1].hex() == test["signature"]
+        # The same signature verifies, and the blob form of the key signs alike.
+        bf.verify_signature(key.public_key(), unhex(test["message"]), unhex(test["signature"]), **options)
+        assert bf.sign_hash(bf.dump_private_key(key), unhex(test["message"]), **options).hex() == test["signature"]
+
+
+@pytest.mark.parametrize("test", cases("SignatureVerify"))
+def test_signature_verify(test: Json) -> None:
+    key = load_public_der(test["publicKeyDer"])
+    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    run(
+        test,
+        lambda: bf.verify_signature(key, unhex(test["message"]), unhex(test["signature"]), **options),
+        lambda result: assert_equal(result, None),
+        "none",
+    )
+
+
+@pytest.mark.parametrize("test", cases("PfxImport"))
+def test_pfx_import(test: Json) -> None:
+    def check(result: tuple[bytes, list[Any]]) -> None:
+        pvk, certs = result
+        assert pvk.hex() == test["pvk"]
+        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in certs] == test["certificates"]
+
+    run(test, lambda: bf.pfx_to_pvk(unhex(test["pfx"]), unhex(test["password"])), check, "pvk")
+
+
+@pytest.mark.parametrize("test", cases("PfxExport"))
+def test_pfx_export(test: Json) -> None:
+    password = unhex(test["pfxPassword"])
+
+    def action() -> bytes:
+        return bf.pvk_to_pfx(
+            unhex(test["pvk"]),
+            [unhex(c) for c in test["certificates"]],
+            pvk_password=None if test["pvkPassword"] is None else unhex(test["pvkPassword"]),
+            pfx_password=password,
+            friendly_name=test["friendlyName"],
+            encryption=test["encryption"],
+        )
+
+    def check(pfx: bytes) -> None:
+        # What any PKCS #12 reader finds in it (cryptography's, here).
+        loaded = pkcs12.load_pkcs12(pfx, password)
+        assert loaded.key is not None and key_der(loaded.key) == test["keyDer"]
+        assert loaded.cert is not None and loaded.cert.friendly_name == test["friendlyName"].encode()
+        held = [loaded.cert.certificate, *(c.certificate for c in loaded.additional_certs)]
+        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in held] == test["pfxCertificates"]
+
+    run(test, action, check, "keyDer")
+
+
+def test_pfx_vectors_start_from_a_released_pvk_vector() -> None:
+    released = {t["name"]: t for g in vector_files()["pvk_test.json"]["testGroups"] for t in g["tests"]}
+    pvk = released["load-plain-rsa-sign"]["pvk"]
+    exports = [t for g in vector_files()["pfx_test.json"]["testGroups"] if g["type"] == "PfxExport" for t in g["tests"]]
+    assert exports and all(t["pvk"] == pvk for t in exports if t["pvkPassword"] is None)
+    # The stored PFX files hold the same key.
+    for name in ("import-blobformat-aes256", "import-openssl-default"):
+        case = next(t for g in vector_files()["pfx_test.json"]["testGroups"] for t in g["tests"] if t["name"] == name)
+        out, _ = bf.pfx_to_pvk(unhex(case["pfx"]), unhex(case["password"]))
+        assert key_der(bf.load_pvk(out)) == key_der(bf.load_pvk(unhex(pvk)))
+
+
+@pytest.mark.parametrize("test", cases("CertsToSpc"))
+def test_certs_to_spc(test: Json) -> None:
+    run(
+        test,
+        lambda: bf.certs_to_spc([unhex(c) for c in test["certificates"]]),
+        lambda spc: assert_equal(spc.hex(), test["spc"]),
+        "spc",
+    )
 
 
 # -- the files themselves ---------------------------------------------------------------

@@ -38,9 +38,11 @@ from vectorgen import (  # noqa: E402 - after the path set-up
     dss_files,
     envelope_files,
     header_files,
+    pfx_files,
     pvk_files,
     rsa_files,
     session_files,
+    signature_files,
 )
 from vectorgen.common import SCHEMA_NAME, VectorFile, dumps  # noqa: E402
 from vectorgen.notes import NOTES  # noqa: E402
@@ -61,6 +63,8 @@ FILES: tuple[Callable[[], VectorFile], ...] = (
     derive_files.derive_file,
     derive_files.cipher_file,
     envelope_files.envelope_file,
+    signature_files.signature_file,
+    pfx_files.pfx_file,
 )
 
 

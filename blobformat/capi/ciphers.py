@@ -37,13 +37,12 @@ from blobformat.capi.rc2 import RC2
 from blobformat.codec.keylengths import (
     BLOCK_CIPHERS,
     SESSION_KEY_ALGS,
-    alg_name,
     check_effective_bits,
     check_key_alg,
     check_key_length,
     check_salt,
 )
-from blobformat.constants import AlgId
+from blobformat.constants import AlgId, alg_name
 from blobformat.errors import InvalidParameterError, PaddingError
 
 __all__ = ["MODES", "CryptContext", "block_size"]

@@ -35,8 +35,7 @@ from blobformat.capi.sessionkey import SessionKey, default_salt
 from blobformat.codec.decode import as_bytes, parse
 from blobformat.codec.keylengths import WRAP_ONLY_ALGS, blob_key_sizes
 from blobformat.codec.models import PlaintextKeyBlob, SimpleBlob, SymmetricWrapKeyBlob
-from blobformat.codec.validate import alg_name
-from blobformat.constants import AlgId
+from blobformat.constants import AlgId, alg_name
 from blobformat.errors import (
     DecryptionError,
     InvalidParameterError,

@@ -20,6 +20,7 @@ import blobformat
 from blobformat.cli import envelope as _cli_envelope
 from blobformat.cli import io as cio
 from blobformat.cli import session as _cli_session
+from blobformat.cli import sign as _cli_sign
 
 __all__ = ["build_parser", "main"]
 
@@ -309,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Session keys and the signed envelope live in their own modules.
     _cli_session.register(sub)
     _cli_envelope.register(sub)
+    # Signatures and PFX files (SPEC §15.9, §14.8).
+    _cli_sign.register(sub)
     return parser
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import os
 import stat
 import sys
@@ -34,6 +35,7 @@ __all__ = [
     "load_key",
     "one_stdin",
     "password",
+    "password_from",
     "private_key",
     "public_key",
     "read",
@@ -155,6 +157,46 @@ def password(path: str | None) -> bytes | None:
         if raw.endswith(ending):
             return raw[: -len(ending)]
     return raw
+
+
+#: The forms ``password_from`` accepts; help text for options that take one.
+SOURCE_HELP: Final = (
+    "where the password comes from: file:PATH (one trailing newline is dropped), "
+    "env:VARIABLE, or prompt (asked on the terminal); never the command line itself"
+)
+
+
+def password_from(source: str | None, *, what: str, confirm: bool = False) -> bytes | None:
+    """A password from ``file:PATH``, ``env:VARIABLE`` or ``prompt``; ``None`` if no source.
+
+    A password given literally (OpenSSL's ``pass:``) is refused: other users
+    can read a command line in ``ps`` output and ``/proc/PID/cmdline``.
+    Text from a variable or the prompt is encoded as UTF-8.
+    """
+    if source is None:
+        return None
+    kind, _, rest = source.partition(":")
+    if kind == "file" and rest:
+        return password(rest)
+    if kind == "env" and rest:
+        value = os.environ.get(rest)
+        if value is None:
+            raise CLIError(f"the environment variable {rest} (the {what}) is not set")
+        return value.encode("utf-8")
+    if source == "prompt":
+        try:
+            first = getpass.getpass(f"{what}: ")
+            if confirm and getpass.getpass(f"{what} (again): ") != first:
+                raise CLIError(f"the two entries of the {what} differ")
+        except (EOFError, KeyboardInterrupt):
+            raise CLIError(f"no {what} entered") from None
+        return first.encode("utf-8")
+    if kind == "pass":
+        raise UsageError(
+            "passwords are not taken from the command line (other users can read it); "
+            "use file:PATH, env:VARIABLE or prompt"
+        )
+    raise UsageError(f"unknown password source {source!r}: use file:PATH, env:VARIABLE or prompt")
 
 
 def hex_bytes(text: str) -> bytes:

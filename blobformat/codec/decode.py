@@ -17,6 +17,7 @@ Decoding order (SPEC §4.3), which decides which error is reported first:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -29,8 +30,8 @@ from blobformat.codec.model_base import (
     _generated,
     _Model,
 )
-from blobformat.codec.validate import alg_name, fail
-from blobformat.constants import AlgId, BlobType
+from blobformat.codec.validate import fail
+from blobformat.constants import AlgId, BlobType, alg_name
 from blobformat.errors import (
     BlobError,
     InvalidFieldError,
@@ -60,10 +61,9 @@ if TYPE_CHECKING:
     from blobformat.codec.models import Blob
 
 _M = TypeVar("_M", bound=_Model)
-_NO_KIND: dict[int, _registry.Kind] = {}
 _BY_TYPE = _registry.BY_TYPE
-_BY_MAGIC = _registry.BY_MAGIC
 _BY_LEAD = _registry.BY_LEADING_MAGIC
+_QUICK = _registry.QUICK
 
 
 def as_bytes(data: object) -> bytes:
@@ -225,13 +225,24 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
 def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Model | None]:
     """The fast strict decoder of ``cls``; ``framed`` adds the BLOBHEADER's checks."""
     gen = _generated(cls)
-    read, check, assemble = gen.template.reader, cls._check_prefix, gen.assemble
     rest_max, prefix_end = cls._REST_MAX, gen.template.prefix_end
+    generated = gen.fast
+    if generated is not None:
+        if rest_max is None:
+            return generated if framed else functools.partial(generated, framed=False)
+
+        def bounded(data: bytes) -> _Model | None:
+            if len(data) - prefix_end > rest_max:
+                return None  # The generic path reports it without copying the rest.
+            return generated(data, framed)
+
+        return bounded
+    read, check, assemble = gen.template.reader, cls._check_prefix, gen.assemble
     version = cls.VERSION
 
     def fast(data: bytes) -> _Model | None:
         if rest_max is not None and len(data) - prefix_end > rest_max:
-            return None  # The generic path reports it without copying the rest.
+            return None
         row = read(data)
         # A framed blob's row starts with bType, bVersion, reserved (HDR-2, HDR-3).
         if row is None or (framed and (row[2] or (version is not None and row[1] != version))):
@@ -409,7 +420,7 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     if not lenient and len(buf) >= 12:
         # The common case first: a known kind, decoded by its generated reader.
         bt = buf[0]
-        kind = _BY_TYPE.get(bt) or _BY_MAGIC.get(buf[8:12], _NO_KIND).get(bt) or _BY_LEAD.get(buf[:4])
+        kind = _QUICK.get(bt << 16 | buf[8] << 8 | buf[11]) or _BY_TYPE.get(bt) or _QUICK.get(bt)
         if kind is not None:
             found = (kind.fast or _fast(kind))(buf)
             if found is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from blobformat.constants import AlgId
+from blobformat.constants import AlgId, alg_name
 from blobformat.errors import InvalidParameterError
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "SESSION_KEY_ALGS",
     "WRAP_ONLY_ALGS",
     "KeyLengthRange",
-    "alg_name",
     "check_effective_bits",
     "check_key_alg",
     "check_key_length",
@@ -145,14 +144,6 @@ def require_int(value: object, name: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"{name} must be an int, not {type(value).__name__}")
     return value
-
-
-def alg_name(alg: int) -> str:
-    """Return the wincrypt.h name of an ALG_ID, or its hex value."""
-    try:
-        return AlgId(alg).name
-    except ValueError:
-        return f"ALG_ID 0x{alg:04X}"
 
 
 def check_provider(provider: str) -> str:

@@ -20,6 +20,7 @@ from blobformat.codec import wire as _wire
 from blobformat.codec.schema import Layout
 from blobformat.codec.validate import BitRange
 from blobformat.constants import AlgId, BlobType
+from blobformat.errors import BlobError
 
 __all__ = ["BlobHeader", "DSSSeed", "FieldSpan", "Generated", "Tolerance", "row_index"]
 
@@ -159,6 +160,12 @@ class _Model:
     #: Whether the field sizes alone guarantee every body rule, so that the
     #: decoder may skip :meth:`_check_body` (decided per class).
     _BODY_IMPLIED: ClassVar[bool] = False
+    #: For a *decoded* blob, the body rules its field sizes do not already
+    #: guarantee, as an expression over the new model ``o``: the fast decoder
+    #: accepts when it is true and otherwise leaves the verdict (and the
+    #: located error) to the generic decoder, which runs :meth:`_check_body`.
+    #: ``""``: the fast decoder runs :meth:`_check_body` itself.
+    _DECODED_GUARD: ClassVar[str] = ""
     #: For layouts ending in "the rest of the input": the most bytes the rest
     #: may have, checked before it is copied (``None``: no limit).
     _REST_MAX: ClassVar[int | None] = None
@@ -420,11 +427,15 @@ class Generated:
     assemble: Callable[[_wire.Row], _Model]
     #: ``encode(model)``: the canonical bytes.
     encode: Callable[[_Model], bytes]
+    #: ``fast(data, framed=True)``: the strict decoder without error locations
+    #: (``None`` on any doubt), or ``None`` for kinds built by ``_from_row``.
+    fast: _FastFn | None = None
 
 
 _GENERATED: dict[type, Generated] = {}
 _RowFn = Callable[[_Model], _wire.Row]
 _AssembleFn = Callable[[_wire.Row], _Model]
+_FastFn = Callable[..., "_Model | None"]
 _EncodeFn = Callable[[_Model], bytes]
 
 
@@ -476,11 +487,37 @@ def _generate(cls: type[_Model]) -> Generated:
         if not f.init and f.default is not dataclasses.MISSING:
             namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
             lines.append(f"    _set_{f.name}(o, {f.default!r})")
-    if not cls._BODY_IMPLIED:
+    if not cls._BODY_IMPLIED and not cls._DECODED_GUARD:
         lines.append("    o._check_body(None)")
+    elif cls._DECODED_GUARD:
+        lines += [f"    if not ({cls._DECODED_GUARD}):", "        o._check_body(None)"]
     lines.append("    return o")
-    assemble = _exec("\n".join(lines) + "\n", f"{cls.__name__} decoder", namespace)
-    return Generated(t, cast("_RowFn", row), cast("_AssembleFn", assemble), _encoder(cls, t, exprs))
+    assemble = _exec("\n".join(lines) + "\n", f"{cls.__name__} decoder", dict(namespace))
+    # The fast decoder: the layout's reader, the header's rules for a framed
+    # kind, the kind's prefix rules and the constructor above, in one function.
+    fast_lines = [
+        "def _fn(d, framed=True, _n=len, _f=int.from_bytes, _u=_unpack, _new=object.__new__):",
+        *t.reader_lines,
+        f"    if framed and (row[2] or row[1] != {cls.VERSION}):" if cls.VERSION is not None else "    if framed and row[2]:",
+        "        return None",
+        "    try:",
+        "        _check(row, None)",
+        *(
+            "    " + line.replace("(v[", "(row[").replace("[v[", "[row[").replace(", v[", ", row[")
+            for line in lines[1:-1]
+            if not (cls._DECODED_GUARD and ("_check_body" in line or line.startswith("    if not (")))
+        ),
+        "    except _error:",
+        "        return None",
+        *([f"    if not ({cls._DECODED_GUARD}):", "        return None"] if cls._DECODED_GUARD else []),
+        "    return o",
+    ]
+    namespace.update(t.reader_namespace)
+    namespace.update({"_check": cls._check_prefix, "_error": BlobError})
+    fast = _exec("\n".join(fast_lines) + "\n", f"{cls.__name__} fast decoder", namespace)
+    return Generated(
+        t, cast("_RowFn", row), cast("_AssembleFn", assemble), _encoder(cls, t, exprs), cast("_FastFn", fast)
+    )
 
 
 def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> _EncodeFn:

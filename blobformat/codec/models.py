@@ -41,7 +41,7 @@ from blobformat.codec.model_base import (
     row_index,
 )
 from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS, BitRange
-from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType
+from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType, alg_name
 from blobformat.errors import InvalidFieldError, ParseError
 
 __all__ = [
@@ -103,19 +103,27 @@ def _check_p_and_seed(
 # RSA -- SPEC §5
 
 
+# Positions in a row of an RSA blob (public and private share the prefix), as
+# module constants: the prefix check runs on every parse.
+_RSA_ALG_AT, _RSA_BITS_AT, _RSA_EXP_AT = row_index(
+    _schema.LAYOUTS["RSA_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length", "public_exponent"
+)
+
+
 class _RSABase(_Blob):
     __slots__ = ()
     RULE = "RSA-2"
+    # Decoded, every number fills at most its field: with bitlen a multiple of
+    # 8 (RSA-5) RSA-4 holds by size, and only the modulus' top byte is left.
+    _DECODED_GUARD = "not o.bit_length & 7 and o.modulus >> (o.bit_length - 8)"
     #: RSA-1: the modulus sizes a blob may declare.
     BITS: ClassVar[BitRange] = BitRange(384, 16384)
-    _ALG, _BITS, _EXP = row_index(
-        _schema.LAYOUTS["RSA_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length", "public_exponent"
-    )
+    _ALG, _BITS, _EXP = _RSA_ALG_AT, _RSA_BITS_AT, _RSA_EXP_AT
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
-        bits, e, rng = row[cls._BITS], row[cls._EXP], cls.BITS
-        if row[cls._ALG] in RSA_ALGS and rng.low <= bits <= rng.high and e > 2 and e & 1:
+        bits, e, rng = row[_RSA_BITS_AT], row[_RSA_EXP_AT], _RSA_BITS
+        if row[_RSA_ALG_AT] in RSA_ALGS and rng.low <= bits <= rng.high and e > 2 and e & 1:
             return  # The common case: every rule below holds.
         _validate.check_alg(
             row[cls._ALG],
@@ -147,6 +155,9 @@ class _RSABase(_Blob):
         _validate.check_whole_bytes(
             modulus.bit_length(), bits, what="modulus", offsets=offsets, rule="RSA-5"
         )
+
+
+_RSA_BITS = _RSABase.BITS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -735,6 +746,8 @@ class SimpleBlob(_Blob):
         )
 
     _REST_MAX = 2048
+    # The fast decoder has already bounded the rest by _REST_MAX.
+    _DECODED_GUARD = "len(o.encrypted_key) >= 48"
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         self._check_rest(len(self.encrypted_key), offsets)
@@ -1114,7 +1127,7 @@ class PVKFile(_Blob):
                 rule="PVK-8",
                 expected=" or ".join(sorted(a.name for a in allowed))
                 + f" for key type {self.key_type.name}",
-                actual=_validate.alg_name(key_alg),
+                actual=alg_name(key_alg),
             )
         if self.encrypted:
             # Only the BLOBHEADER is in clear; the body is checked after decryption.

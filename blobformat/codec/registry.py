@@ -21,7 +21,19 @@ if TYPE_CHECKING:
     # Type-only: the models module adds the entries.
     from blobformat.codec.models import Blob
 
-__all__ = ["BY_HEADER", "BY_MAGIC", "BY_TYPE", "KINDS", "Kind", "add", "kind_of", "magic_of"]
+__all__ = [
+    "BY_HEADER",
+    "BY_LEADING_MAGIC",
+    "BY_MAGIC",
+    "BY_TYPE",
+    "KINDS",
+    "QUICK",
+    "Kind",
+    "add",
+    "kind_of",
+    "magic_of",
+    "quick_key",
+]
 
 
 def magic_of(model: type[Blob]) -> tuple[int, bytes] | None:
@@ -80,6 +92,15 @@ BY_MAGIC: dict[bytes, dict[int, Kind]] = {}
 BY_TYPE: dict[int, Kind] = {}
 #: Unframed kinds (their own magic at offset 0), by magic.
 BY_LEADING_MAGIC: dict[bytes, Kind] = {}
+#: The dispatcher's first guess, from three bytes it reads without slicing:
+#: framed kinds by ``quick_key(bType, magic[0], magic[3])``, unframed kinds by
+#: their first byte. The kind's reader then checks the whole magic.
+QUICK: dict[int, Kind] = {}
+
+
+def quick_key(blob_type: int, first: int, last: int) -> int:
+    """The :data:`QUICK` key of a framed blob: bType and the magic's first and last bytes."""
+    return blob_type << 16 | first << 8 | last
 _BY_MODEL: dict[type, Kind] = {}
 
 
@@ -93,18 +114,26 @@ def add(*kinds: Kind) -> None:
             if kind.magic_offset != 0 or kind.magic in BY_LEADING_MAGIC:
                 raise ValueError(f"{kind.name}: an unframed kind needs its own magic at offset 0")
             BY_LEADING_MAGIC[kind.magic] = kind
+            _quick(kind.magic[0], kind)
         elif kind.magic:
             key = (int(model.BLOB_TYPE), kind.magic)
             if key in BY_HEADER:
                 raise ValueError(f"{kind.name}: bType and magic already taken")
             BY_HEADER[key] = kind
             BY_MAGIC.setdefault(kind.magic, {})[key[0]] = kind
+            _quick(quick_key(key[0], kind.magic[0], kind.magic[3]), kind)
         else:
             if int(model.BLOB_TYPE) in BY_TYPE:
                 raise ValueError(f"{kind.name}: bType already taken")
             BY_TYPE[int(model.BLOB_TYPE)] = kind
         KINDS.append(kind)
         _BY_MODEL[model] = kind
+
+
+def _quick(key: int, kind: Kind) -> None:
+    if key in QUICK:
+        raise ValueError(f"{kind.name}: quick dispatch key taken by {QUICK[key].name}")
+    QUICK[key] = kind
 
 
 def kind_of(model: type[Blob]) -> Kind:

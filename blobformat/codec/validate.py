@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from blobformat.codec.keylengths import blob_key_size_table
-from blobformat.constants import AlgClass, AlgId
+from blobformat.constants import AlgClass, AlgId, alg_name
 from blobformat.errors import InvalidFieldError
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "RSA_ALGS",
     "SESSION_ALG_VALUES",
     "BitRange",
-    "alg_name",
     "check_alg",
     "check_bit_length",
     "check_fits",
@@ -56,13 +55,6 @@ DATA_ALG_VALUES = frozenset(int(a) for a in AlgId if a.alg_class == AlgClass.DAT
 PLAINTEXT_KEY_SIZES: dict[int, frozenset[int]] = {
     alg: sizes for alg, sizes in blob_key_size_table().items() if alg in DATA_ALG_VALUES
 }
-
-
-def alg_name(value: int) -> str:
-    """Render an ALG_ID as its wincrypt.h name, or hex when unknown."""
-    if value in _ALG_VALUES:
-        return f"{AlgId(value).name} (0x{value:04X})"
-    return f"0x{value:08X}"
 
 
 def fail(

@@ -167,6 +167,12 @@ class Template:
     sizer: Callable[..., tuple[int, ...]]
     #: ``present(*params)``: whether each slot is present.
     present: Callable[..., tuple[bool, ...]]
+    #: The reader's body as source lines (indented, over the input ``d``):
+    #: they ``return None`` on a mismatch and leave the values in ``row``.
+    #: The model layer embeds them in each kind's fast decoder.
+    reader_lines: tuple[str, ...]
+    #: The names the reader's lines use (constants, the prefix unpacker).
+    reader_namespace: Mapping[str, object]
 
     def index(self, *paths: str) -> tuple[int, ...]:
         """Positions of ``paths`` in a row."""
@@ -249,7 +255,7 @@ def template(layout: Layout) -> Template:
             break
         prefix_count += 1
         prefix_end += s.size
-    reader, sizer, present = _generate(layout, tuple(slots), prefix_count, prefix_end)
+    reader, sizer, present, lines, namespace = _generate(layout, tuple(slots), prefix_count, prefix_end)
     return Template(
         layout=layout,
         slots=tuple(slots),
@@ -261,12 +267,20 @@ def template(layout: Layout) -> Template:
         reader=reader,
         sizer=sizer,
         present=present,
+        reader_lines=lines,
+        reader_namespace=namespace,
     )
 
 
 def _generate(
     layout: Layout, slots: tuple[Slot, ...], prefix_count: int, prefix_end: int
-) -> tuple[Callable[[bytes], Row | None], Callable[..., tuple[int, ...]], Callable[..., tuple[bool, ...]]]:
+) -> tuple[
+    Callable[[bytes], Row | None],
+    Callable[..., tuple[int, ...]],
+    Callable[..., tuple[bool, ...]],
+    tuple[str, ...],
+    dict[str, object],
+]:
     """Generate the reader, sizer and presence test of a layout (once per layout).
 
     The reader unpacks the leading fixed-size fields with one
@@ -299,7 +313,6 @@ def _generate(
         position += s.size
     params = [f"t[{_struct_index(fmt, slots, layout, p)}]" for p in layout.params]
     lines = [
-        "def _read(d, _f=int.from_bytes, _u=_unpack, _n=len):",
         f"    if _n(d) < {prefix_end}:",
         "        return None",
         "    t = _u(d, 0)" if any(not c.endswith("x") for c in fmt) else "    t = ()",
@@ -340,7 +353,9 @@ def _generate(
         out.append(value)
     if not open_ended:
         lines += [f"    if _n(d) != {offset}:", "        return None"]
-    lines.append(f"    return ({', '.join(out)}{',' if len(out) == 1 else ''})")
+    lines.append(f"    row = ({', '.join(out)}{',' if len(out) == 1 else ''})")
+    body = tuple(lines)
+    lines = ["def _read(d, _f=int.from_bytes, _u=_unpack, _n=len):", *body, "    return row"]
     args = ", ".join(f"p{k}" for k in range(len(layout.params)))
     sizes = []
     presence = []
@@ -360,6 +375,7 @@ def _generate(
     ]
     namespace: dict[str, object] = dict(consts)
     namespace["_unpack"] = struct.Struct("<" + "".join(fmt)).unpack_from
+    shared = dict(namespace)
     source = "\n".join(lines) + "\n"
     # Generated once per layout from our own schemas, never from input values.
     exec(compile(source, f"<blobformat {layout.name} reader>", "exec"), namespace)  # noqa: S102
@@ -367,6 +383,8 @@ def _generate(
         cast("Callable[[bytes], Row | None]", namespace["_read"]),
         cast("Callable[..., tuple[int, ...]]", namespace["_sizes"]),
         cast("Callable[..., tuple[bool, ...]]", namespace["_present"]),
+        body,
+        shared,
     )
 
 

@@ -37,11 +37,10 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from blobformat.capi.sessionkey import SessionKey, default_salt
+from blobformat.capi.sign import sign_hash, verify_signature
 from blobformat.capi.wrap import unwrap_session_key, wrap_session_key
 from blobformat.codec import wire as _wire
 from blobformat.codec.decode import as_bytes, parse
@@ -78,6 +77,7 @@ from blobformat.errors import (
     KeyConversionError,
     NoRecipientError,
     ParseError,
+    SignatureError,
     StaleGenerationError,
     UnknownSignerError,
     WeakKeyError,
@@ -443,8 +443,8 @@ def _verify(parsed: _Parsed, key: rsa.RSAPublicKey, data: bytes, context: bytes)
         )
     tbs = _tbs(data[: parsed.signature_offset], context)
     try:
-        key.verify(big_endian, tbs, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
+        verify_signature(key, tbs, parsed.signature, hash_alg=AlgId.CALG_SHA_256)
+    except SignatureError:
         raise BadSignatureError(
             "signature does not verify (wrong context, altered bytes or another signer)",
             offset=parsed.signature_offset,
@@ -745,9 +745,8 @@ def seal(
     size = (signer.key_size + 7) // 8
     parts.append(_wire.encode(_wire.prefix_plan(TRAILER), {"signature_length": size}, rule="ENV-1"))
     signed = b"".join(parts)
-    signature = signer.sign(_tbs(signed, ctx), padding.PKCS1v15(), hashes.SHA256())
-    # CryptSignHash writes the signature little-endian (SPEC §16.3).
-    return signed + signature[::-1]
+    # Suite 1 is CryptSignHash with CALG_SHA_256: little-endian (SPEC §16.3).
+    return signed + sign_hash(signer, _tbs(signed, ctx), hash_alg=AlgId.CALG_SHA_256)
 
 
 # -- Microsoft's procedure -------------------------------------------------------

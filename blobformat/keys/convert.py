@@ -34,8 +34,8 @@ from blobformat.codec.models import (
     RSAPrivateKeyBlob,
     RSAPublicKeyBlob,
 )
-from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS, alg_name
-from blobformat.constants import AlgId
+from blobformat.codec.validate import DH_ALGS, DSS_ALGS, RSA_ALGS
+from blobformat.constants import AlgId, alg_name
 from blobformat.errors import (
     InvalidParameterError,
     KeyConversionError,

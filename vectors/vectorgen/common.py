@@ -87,6 +87,7 @@ ERROR_CLASSES = (
     "DecryptionError",
     "PaddingError",
     "InvalidParameterError",
+    "KeyMismatchError",
     "UnknownSignerError",
     "BadSignatureError",
     "WeakKeyError",

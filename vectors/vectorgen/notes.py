@@ -389,6 +389,73 @@ NOTES: dict[str, Json] = {
         "unwrapped (ENV-22). The error is the verification's.",
         ["ENV-22", "ENV-16", "ENV-19"],
     ),
+    # -- signatures (SPEC §15.9) and PFX files (§14.8) --------------------------------------
+    "WineCryptSignHash": note(
+        "INTEROP",
+        "The signature equals, byte for byte, what CryptSignHash returned under Wine 8.0's "
+        "rsaenh for the same key blob, hash and flags (vectorgen/wine_signatures.py).",
+        ["SIG-5"],
+    ),
+    "NoHashOid": note(
+        "EDGE_CASE",
+        "CRYPT_NOHASHOID: the encoded message holds the bare hash value, without the DigestInfo.",
+    ),
+    "LegacyHash": note(
+        "LEGACY",
+        "MD2, MD4, MD5 or SHA-1: collisions make such signatures forgeable; for existing data only.",
+    ),
+    "Ssl3ShaMd5": note(
+        "EDGE_CASE",
+        "CALG_SSL3_SHAMD5: the 36-byte MD5 || SHA-1 value, never with a DigestInfo; Windows takes "
+        "it only through HP_HASHVAL.",
+    ),
+    "KeyTooSmall": note(
+        "EDGE_CASE",
+        "The modulus cannot hold the payload and 11 bytes of PKCS#1 v1.5 padding (SIG-3). Wine's "
+        "rsaenh crashes or signs a truncated hash here.",
+        ["SIG-3"],
+    ),
+    "Prehashed": note("EDGE_CASE", "The hash value is given directly (HP_HASHVAL), not the data (SIG-2)."),
+    "UnsupportedHash": note("MODIFIED_PARAMETER", "An ALG_ID that is not a signature hash (SIG-1).", ["SIG-1"]),
+    "DssSignature": note(
+        "LEGACY",
+        "DSS with SHA-1: r || s, each a 20-byte little-endian integer; the key's q has 160 bits "
+        "(SIG-4). DSA signatures are randomised, so these are verification cases.",
+        ["SIG-4"],
+    ),
+    "BigEndianSignature": note(
+        "INTEROP",
+        "The signature in big-endian (I2OSP, CNG, OpenSSL) order: CryptoAPI's is little-endian, "
+        "so it must not verify (the bug of open-eid/chrome-token-signing#40, the other way round).",
+        ["SIG-5"],
+        ["https://github.com/open-eid/chrome-token-signing/issues/40"],
+    ),
+    "ModifiedSignature": note("MODIFIED_PARAMETER", "A signature changed, or checked against other data or another hash.", ["SIG-5"]),
+    "WrongLength": note("MALFORMED", "The signature is not exactly k bytes (RSA) or 40 bytes (DSS).", ["SIG-5"]),
+    "SignatureOutOfRange": note("MALFORMED", "The RSA signature integer is not below n, or r or s not in 1..q-1.", ["SIG-5"]),
+    "CryptVerifySignatureLenient": note(
+        "INTEROP",
+        "CryptVerifySignature with flags 0 accepts a signature without the DigestInfo where one "
+        "is expected; SPEC SIG-5 does not (SPEC §15.9, §16.10).",
+        ["SIG-5"],
+    ),
+    "PfxRoundTrip": note("BASIC", "A PFX written from a PVK file and certificates, read back."),
+    "OpenSslPfx": note("INTEROP", "A PFX written by `openssl pkcs12 -export` (OpenSSL 3.0), stored as made."),
+    "LegacyPfx": note(
+        "LEGACY",
+        "PBES1 encryption with SHA-1 (3DES, or RC2-40 for certificates as `openssl pkcs12 "
+        "-legacy` writes), read by Windows 7-era tools.",
+    ),
+    "PfxWrongPassword": note(
+        "CONFIDENTIALITY",
+        "The PFX does not decrypt or its MAC fails: one PasswordError, whatever the cause (PFX-2).",
+        ["PFX-2"],
+    ),
+    "KeyMismatch": note("MODIFIED_PARAMETER", "No certificate carries the private key's public key (PFX-1).", ["PFX-1"]),
+    "NotAPvkKey": note("TYPE_CONFUSION", "The PFX holds no private key, or one a PVK file cannot hold (PFX-3).", ["PFX-3"]),
+    "NotACertificate": note("TYPE_CONFUSION", "A certificate source that holds no X.509 certificate (PFX-4).", ["PFX-4"]),
+    "WeakPfxParameters": note("WEAK_PARAMS", "An empty PFX password or an unknown encryption (PFX-5).", ["PFX-5"]),
+    "SpcBundle": note("BASIC", "A PKCS #7 certificates-only bundle (.spc, as cert2spc writes it)."),
     # -- differences from other implementations -----------------------------------------
     "OpenSslAccepts": note(
         "INTEROP",

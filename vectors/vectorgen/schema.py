@@ -375,6 +375,53 @@ DEFS: dict[str, Json] = {
         },
         valid_out={"envelope": HEX},
     ),
+    "signatureSignTest": test_schema(
+        inputs={
+            "privateKeyDer": HEX,
+            "message": HEX,
+            "hashAlg": U32,
+            "noHashOid": BOOL,
+            "prehashed": BOOL,
+        },
+        valid_out={"signature": HEX},
+        optional_out={
+            "intermediates": obj({"hashValue": HEX, "payload": HEX, "signatureBigEndian": HEX})
+        },
+    ),
+    "signatureVerifyTest": test_schema(
+        inputs={
+            "publicKeyDer": HEX,
+            "message": HEX,
+            "hashAlg": U32,
+            "noHashOid": BOOL,
+            "prehashed": BOOL,
+            "signature": HEX,
+        },
+        valid_out={},
+        error_extra={"field": nullable(TEXT)},
+    ),
+    "pfxImportTest": test_schema(
+        inputs={"pfx": HEX, "password": HEX},
+        valid_out={"pvk": HEX, "certificates": array(HEX)},
+        error_extra={"hint": {"enum": ["PEM"]}},
+    ),
+    "pfxExportTest": test_schema(
+        inputs={
+            "pvk": HEX,
+            "pvkPassword": nullable(HEX),
+            "certificates": array(HEX),
+            "pfxPassword": HEX,
+            "friendlyName": nullable(TEXT),
+            "encryption": TEXT,
+        },
+        valid_out={"keyDer": HEX, "pfxCertificates": array(HEX)},
+        error_extra={"field": nullable(TEXT)},
+    ),
+    "certsToSpcTest": test_schema(
+        inputs={"certificates": array(HEX)},
+        valid_out={"spc": HEX},
+        error_extra={"field": nullable(TEXT)},
+    ),
     # -- the list of OpenSSL differences kept next to the vectors ---------------------
     "openSslDifferences": obj(
         {
@@ -417,6 +464,11 @@ GROUP_TYPES: dict[str, tuple[str, dict[str, Any] | None]] = {
     "EnvelopeVerify": ("envelopeVerifyTest", None),
     "EnvelopeOpen": ("envelopeOpenTest", None),
     "EnvelopeSeal": ("envelopeSealTest", None),
+    "SignatureSign": ("signatureSignTest", None),
+    "SignatureVerify": ("signatureVerifyTest", None),
+    "PfxImport": ("pfxImportTest", None),
+    "PfxExport": ("pfxExportTest", None),
+    "CertsToSpc": ("certsToSpcTest", None),
 }
 
 
