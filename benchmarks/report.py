@@ -54,10 +54,13 @@ def ratio(
 # -- targets --------------------------------------------------------------------
 
 
-def _fmt_ratio(q: tuple[float, float, float] | None) -> str:
+def _fmt_ratio(q: tuple[float, float, float] | None, limit: float | None = None) -> str:
     if q is None:
         return "n/a"
-    return f"{q[1]:.2f}x (IQR {q[0]:.2f}-{q[2]:.2f})"
+    # A median that rounds to the limit gets a third decimal, so that the
+    # verdict can be read from the number.
+    med = f"{q[1]:.3f}" if limit is not None and f"{q[1]:.2f}" == f"{limit:.2f}" else f"{q[1]:.2f}"
+    return f"{med}x (IQR {q[0]:.2f}-{q[2]:.2f})"
 
 
 def _verdict(
@@ -81,7 +84,7 @@ def evaluate(
         if q is None:
             out.append(Target(name, threshold, "n/a", "SKIP", _why_missing(cases, key)))
         else:
-            out.append(Target(name, threshold, _fmt_ratio(q), _verdict(q, limit)))
+            out.append(Target(name, threshold, _fmt_ratio(q, limit), _verdict(q, limit)))
 
     le_target(
         "T1 parse, RSA 2048 private",
@@ -114,7 +117,7 @@ def evaluate(
             Target(
                 "T3 to_bytes, every kind",
                 "<= 3x struct encoder",
-                f"worst {worst[0]} {_fmt_ratio(worst[1])}",
+                f"worst {worst[0]} {_fmt_ratio(worst[1], 3.0)}",
                 _verdict(worst[1], 3.0),
                 ", ".join(parts),
             )
@@ -243,7 +246,7 @@ def evaluate(
             Target(
                 name,
                 threshold,
-                _fmt_ratio(q),
+                _fmt_ratio(q, limit),
                 verdict if gating else f"INFO (would {verdict.split()[0]})",
             )
         )
@@ -263,7 +266,7 @@ def evaluate(
             Target(
                 f"T7 parse, {title}",
                 threshold,
-                _fmt_ratio(q),
+                _fmt_ratio(q, 5.0),
                 _verdict(q, 5.0),
                 f"{_fmt_ratio(strict)} the strict struct reference" if strict else "",
             )
