@@ -2,8 +2,8 @@
 """blobformat: the Windows CryptoAPI key BLOB formats, strictly (SPEC.md).
 
 Parse and write PUBLICKEYBLOB, PRIVATEKEYBLOB (RSA, DSS, DH; v2 and v3),
-SIMPLEBLOB, PLAINTEXTKEYBLOB, SYMMETRICWRAPKEYBLOB, the opaque kinds and PVK
-files; every failure is a :class:`BlobError` naming offset, field and the
+SIMPLEBLOB, PLAINTEXTKEYBLOB, SYMMETRICWRAPKEYBLOB, the opaque kinds, PVK
+files and the CNG (bcrypt.h) key blobs; every failure is a :class:`BlobError` naming offset, field and the
 SPEC.md rule.
 """
 
@@ -21,8 +21,22 @@ from blobformat.capi.wrap import (
     wrap_session_key,
     wrap_symmetric_key,
 )
+from blobformat.codec.cng import (
+    CngDHPrivateBlob,
+    CngDHPublicBlob,
+    CngDSAPrivateBlob,
+    CngDSAPublicBlob,
+    CngECCFullKeyBlob,
+    CngECCPrivateBlob,
+    CngECCPublicBlob,
+    CngKeyDataBlob,
+    CngRSAFullPrivateBlob,
+    CngRSAPrivateBlob,
+    CngRSAPublicBlob,
+)
 from blobformat.codec.decode import parse
 from blobformat.codec.models import (
+    AnyBlob,
     Blob,
     BlobHeader,
     DHPrivateKeyBlob,
@@ -89,6 +103,7 @@ from blobformat.errors import (
     WeakKeyError,
 )
 from blobformat.keys import convert as _keys
+from blobformat.keys.cng import cng_unwrap_key, cng_wrap_key, convert_blob
 from blobformat.keys.convert import (
     dump_private_key,
     dump_public_key,
@@ -108,11 +123,23 @@ __all__ = [
     "PVK_FILE_MAGIC",
     "AlgClass",
     "AlgId",
+    "AnyBlob",
     "BadSignatureError",
     "Blob",
     "BlobError",
     "BlobHeader",
     "BlobType",
+    "CngDHPrivateBlob",
+    "CngDHPublicBlob",
+    "CngDSAPrivateBlob",
+    "CngDSAPublicBlob",
+    "CngECCFullKeyBlob",
+    "CngECCPrivateBlob",
+    "CngECCPublicBlob",
+    "CngKeyDataBlob",
+    "CngRSAFullPrivateBlob",
+    "CngRSAPrivateBlob",
+    "CngRSAPublicBlob",
     "DHPrivateKeyBlob",
     "DHPrivateKeyBlobV3",
     "DHPublicKeyBlob",
@@ -163,6 +190,9 @@ __all__ = [
     "__version__",
     "certs_to_spc",
     "check_rsa_public_key",
+    "cng_unwrap_key",
+    "cng_wrap_key",
+    "convert_blob",
     "derive_key",
     "derive_key_from_password",
     "dump_private_key",

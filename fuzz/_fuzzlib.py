@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from _fuzzboot import FUZZ_DIR, ROOT
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -52,7 +53,9 @@ __all__ = [
     "Outcome",
     "attempt",
     "check_error",
+    "check_no_secret",
     "check_uniform_decryption_error",
+    "check_uniform_error",
     "dsa_key",
     "follows_parse",
     "key_numbers",
@@ -61,6 +64,7 @@ __all__ = [
     "require",
     "rsa_key",
     "same_failure",
+    "secret_texts",
 ]
 
 #: The password the harnesses give to encrypted PVK files.
@@ -89,7 +93,10 @@ with warnings.catch_warnings():
     _DHPrivateKey = dh.DHPrivateKey
     _DHPublicKey = dh.DHPublicKey
 
-_RULE = re.compile(r"(HDR|RSA|DSS|DH|SMP|PTK|SWK|PVK|KEY|SES|ENV|SYM|KWR|CIP|DRV)-[0-9]{1,2}")
+_RULE = re.compile(
+    r"(HDR|RSA|DSS|DH|SMP|PTK|SWK|PVK|KEY|SES|ENV|SYM|KWR|CIP|DRV|SIG|PFX"
+    r"|CNG|CRSA|CECC|CDSA|CDH|CKD|CKEY)-[0-9]{1,2}"
+)
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -110,7 +117,24 @@ def require(condition: object, message: str) -> None:
 #: so a campaign can look past it; ``tests/test_fuzz_replay.py`` replays its
 #: reproducer with :data:`STRICT_FINDINGS` set, as an ``xfail(strict=True)``
 #: test that flips when the bug is fixed (then delete the entry).
-OPEN_FINDINGS: dict[str, str] = {}
+OPEN_FINDINGS: dict[str, str] = {
+    "F6": "pfx_to_pvk does not bound a PFX's MAC and PBE iteration counts: "
+          "2^31 - 1 MAC iterations in a 1045-byte file run the KDF for minutes (fuzz_pfx)",
+    "F7": "certs_to_spc and pvk_to_pfx accept a certificate whose issuer holds invalid UTF-8 "
+          "(cryptography decodes names lazily) and write an SPC no reader parses and a PFX "
+          "pfx_to_pvk refuses as PFX-2 with the right password (fuzz_pfx)",
+    "F8": "pfx_to_pvk does not check the PFX's key as SPEC §14.2 says: a DSA key whose q "
+          "does not divide p-1 becomes a PVK file that load_pvk refuses (KEY-3) (fuzz_pfx)",
+    "F9": "pfx_to_pvk accepts a PFX that is not DER (trailing bytes, BER), which PFX-3 "
+          "refuses, and certs_to_spc/pvk_to_pfx a PKCS #7 bundle that is not; cryptography "
+          "warns (UserWarning), an exception under -W error (fuzz_pfx)",
+    "F10": "pfx_to_pvk and pvk_to_pfx pass cryptography's DSA deprecation warning on for a "
+           "DSA certificate (keys/pfx.py _order), which KEY-10 forbids (fuzz_pfx)",
+    "F11": "pfx_to_pvk raises KeyConversionError (KEY-8 for a DSA p of 1028 bits), which it "
+           "does not document: a key a PVK cannot hold is UnsupportedBlobError PFX-3 (fuzz_pfx)",
+    "F12": "certs_to_spc and pvk_to_pfx let cryptography's x509.InvalidVersion escape for a "
+           "certificate whose version is not 0..2 (not a ValueError: not caught) (fuzz_pfx)",
+}
 #: Set to True to make open findings fail like any other invariant.
 STRICT_FINDINGS = False
 #: How often each open finding was seen in this process.
@@ -168,6 +192,55 @@ def check_uniform_decryption_error(operation: str, err: bf.DecryptionError) -> N
     require(seen == text, f"{operation}: DecryptionError varies: {seen!r} vs {text!r}")
 
 
+_UNIFORM_MESSAGES: dict[str, str] = {}
+
+
+def check_uniform_error(operation: str, err: bf.BlobError, field: str | None) -> None:
+    """Every error of ``operation`` has one message and rule, ``field`` and nothing else.
+
+    For failures that must not tell their causes apart (a bad signature
+    [SIG-5], a PFX that does not decrypt [PFX-2]): no offset, no chained
+    cause or context, and the same text each time.
+    """
+    name = type(err).__name__
+    require(err.offset is None and err.field == field,
+            f"{operation}: {name} located at {err.field}@{err.offset}, not {field}")
+    require(err.__cause__ is None and (err.__context__ is None or err.__suppress_context__),
+            f"{operation}: {name} carries a cause")
+    text = f"{name}[{err.rule}]: {err}"
+    seen = _UNIFORM_MESSAGES.setdefault(operation, text)
+    require(seen == text, f"{operation}: the error varies: {seen!r} vs {text!r}")
+
+
+#: Private numbers smaller than this are not looked for in messages: their
+#: digits occur in ordinary text (offsets, sizes) by chance.
+_SECRET_MIN = 1 << 64
+
+
+def secret_texts(numbers: dict[str, int], names: Sequence[str]) -> frozenset[str]:
+    """How the private numbers ``names`` of a key could show up in a message.
+
+    Decimal, and hex of both byte orders (a blob stores them little-endian).
+    """
+    out: set[str] = set()
+    for name in names:
+        value = numbers.get(name)
+        if value is None or value < _SECRET_MIN:
+            continue
+        raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+        out.update((str(value), raw.hex(), raw[::-1].hex()))
+    return frozenset(out)
+
+
+def check_no_secret(err: BaseException, secrets: frozenset[str]) -> None:
+    """An error's message, repr and hint contain none of ``secrets`` (any case)."""
+    shown = " ".join((str(err), repr(err), str(getattr(err, "hint", "") or ""))).lower()
+    compact = "".join(shown.split())
+    for secret in secrets:
+        require(secret not in shown and secret not in compact,
+                f"{type(err).__name__} shows a private number of the key")
+
+
 @dataclass(frozen=True)
 class Outcome(Generic[T_co]):
     """The result of one call: a value, the BlobError it raised, or a known escape.
@@ -196,8 +269,10 @@ class Outcome(Generic[T_co]):
 
 
 #: Non-BlobError exceptions that an open finding explains: (type, message part, id).
-#: Empty while no such finding is open (F3 and F4 were of this kind; both are fixed).
-ESCAPES: tuple[tuple[type[Exception], str, str], ...] = ()
+#: F3 and F4 were of this kind (both fixed); F12 is open.
+ESCAPES: tuple[tuple[type[Exception], str, str], ...] = (
+    (x509.InvalidVersion, "is not a valid X509 version", "F12"),
+)
 
 
 def _escape_finding(err: Exception) -> str | None:

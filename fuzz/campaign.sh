@@ -25,7 +25,7 @@ run() {  # harness, share of the lane in percent
 }
 
 : > "$work/status"
-( run parse 55; run keys 15; run pvk 15; run inspect 15 ) &
+( run parse 45; run keys 15; run pvk 15; run inspect 10; run cng 15 ) &
 ( run session_blob 35; run symwrap 10; run unwrap 15; run envelope 10;
   run structured 15; run differential 15 ) &
 wait

@@ -27,6 +27,7 @@ get every blob.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -37,13 +38,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _certs
 import _craft
 import _envelopes
 import _kworacle
 import _pvkcrypt
 import _rsaoracle
 from _fuzzboot import FUZZ_DIR, ROOT
-from _fuzzlib import MODP_1024, PASSWORD, key_numbers, rsa_key
+from _fuzzlib import MODP_1024, PASSWORD, dsa_key, key_numbers, rsa_key
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -52,7 +54,7 @@ import blobformat as bf
 
 CORPUS = FUZZ_DIR / "corpus"
 HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope", "inspect",
-             "structured", "differential")
+             "structured", "differential", "cng", "signature", "pfx")
 PREFIXES = ("seed-", "peers4-", "vec-", "regress-")
 MAX_JSON_SEEDS = 60
 #: RSA keys above this size get one plain PVK seed at most (their primality tests are slow).
@@ -250,7 +252,7 @@ def add_other_kinds(corpus: Corpus) -> None:
     corpus.add("seed-der", der, "keys", "inspect")
     n = key_numbers(rsa_key("rsa-520"))["n"]
     cng = b"RSA1" + _craft.u32(520) + _craft.u32(3) + _craft.u32(65) + bytes(8)
-    corpus.add("seed-cng-rsapublic", cng + (65537).to_bytes(3, "big") + n.to_bytes(65, "big"), "keys",
+    corpus.add("seed-cng-rsapublic", cng + (65537).to_bytes(3, "big") + n.to_bytes(65, "big"), "cng", "keys",
                "inspect")
 
 
@@ -435,6 +437,214 @@ def add_structured(corpus: Corpus) -> None:
             corpus.files["structured"][f"seed-target{target}-{variant:02d}"] = data
 
 
+def add_cng_blobs(corpus: Corpus) -> None:
+    """CNG blobs (SPEC §20) of every test key and of fixed EC keys, and the CNG vectors' blobs."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    for name, key in _keys_from_vectors():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            pub = key.public_key()  # type: ignore[attr-defined]
+            variants = [("public", bf.dump_public_key, pub, {"format": "cng"}),
+                        ("private", bf.dump_private_key, key, {"format": "cng"}),
+                        ("private-rsa2", bf.dump_private_key, key, {"format": "cng", "full": False}),
+                        ("capi-private", bf.dump_private_key, key, {}),
+                        ("capi-public", bf.dump_public_key, pub, {})]
+            for label, dump, target, kwargs in variants:
+                try:
+                    corpus.add(f"seed-cng-{name}-{label}", dump(target, **kwargs), "cng", "inspect")  # type: ignore[operator]
+                except bf.BlobError:
+                    continue
+    for curve in (ec.SECP256R1(), ec.SECP384R1(), ec.SECP521R1(), ec.SECP256K1()):
+        secret = int.from_bytes(_stream(f"cng/ec/{curve.name}", 80), "big") % (1 << (curve.key_size - 1)) + 1
+        ec_priv = ec.derive_private_key(secret, curve)
+        for ecdh in (False, True):
+            corpus.add(f"seed-cng-{curve.name}-{'ecdh' if ecdh else 'ecdsa'}-private",
+                       bf.dump_private_key(ec_priv, format="cng", ecdh=ecdh), "cng", "inspect")
+            corpus.add(f"seed-cng-{curve.name}-{'ecdh' if ecdh else 'ecdsa'}-public",
+                       bf.dump_public_key(ec_priv.public_key(), format="cng", ecdh=ecdh), "cng")
+    corpus.add("seed-cng-kdbm", bf.CngKeyDataBlob(key=_stream("cng/kdbm", 32)).to_bytes(), "cng", "inspect")
+    for path in sorted((ROOT / "vectors" / "v1").glob("cng_*_test.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for group in doc["testGroups"]:
+            if group["type"] != "BlobDecode":
+                continue
+            for test in group["tests"]:
+                corpus.add(f"vec-{test['name']}", bytes.fromhex(test["blob"]), "cng")
+
+
+#: Digest lengths of the signature hashes (SPEC SIG-2), for prehashed seeds.
+_SIGNATURE_HASH_SIZES = {
+    _A.CALG_MD2: 16, _A.CALG_MD4: 16, _A.CALG_MD5: 16, _A.CALG_SHA1: 20, _A.CALG_SHA_256: 32,
+    _A.CALG_SHA_384: 48, _A.CALG_SHA_512: 64, _A.CALG_SSL3_SHAMD5: 36,
+}
+
+
+def _choice_u16(value: int) -> bytes:
+    return value.to_bytes(2, "little")
+
+
+def add_signature(corpus: Corpus) -> None:
+    """Choice bytes for fuzz_signature: valid signatures, their mutations, hostile keys.
+
+    Layout (see the harness): key choice [, u16 length, key bytes], hash choice
+    [, u16 ALG_ID], flags (bit 0 no_hash_oid, bit 1 prehashed, bits 2-3 the
+    buffer type), data length and data, u16 bit to flip, signature.
+    """
+    files = corpus.files["signature"]
+    keys = ("rsa-520", "rsa-1032", None, "rsa-1032", "dsa-1024", None, "rsa-520")
+    algs = (_A.CALG_MD2, _A.CALG_MD4, _A.CALG_MD5, _A.CALG_SHA1, _A.CALG_SHA_256,
+            _A.CALG_SHA_384, _A.CALG_SHA_512, _A.CALG_SSL3_SHAMD5)
+    data = b"blobformat fuzz signature"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        warnings.simplefilter("ignore", bf.LegacyKeyWarning)
+        for key_index, name in enumerate(keys):
+            if name is None:
+                continue
+            key = dsa_key(name) if name.startswith("dsa") else rsa_key(name)
+            for alg_index, alg in enumerate(algs):
+                dss = name.startswith("dsa")
+                if dss and alg != _A.CALG_SHA1:
+                    continue
+                # One flag combination per key and hash (both without no_hash_oid for DSS).
+                for flags in (0, 2) if dss else ((alg_index + key_index) % 4,):
+                    no_oid, prehashed = bool(flags & 1), bool(flags & 2)
+                    message = data
+                    if prehashed:
+                        message = _stream(f"signature/{alg}", _SIGNATURE_HASH_SIZES[alg])
+                    try:
+                        sig = bf.sign_hash(key, message, hash_alg=alg, no_hash_oid=no_oid,
+                                           prehashed=prehashed)
+                    except bf.InvalidParameterError:
+                        continue  # SIG-3: the key is too small for this payload
+                    head = bytes([key_index, alg_index, flags, len(message)]) + message
+                    label = f"seed-{name}-{key_index}-{alg.name}-f{flags}"
+                    files[label] = head + _choice_u16(key_index * 8 + alg_index) + sig
+                    if key_index in (1, 4):  # the same with the public blob
+                        public = bytes([key_index + 1]) + head[1:]
+                        files[label + "-public"] = public + _choice_u16(0) + sig
+                    broken = bytearray(sig)
+                    broken[len(sig) // 2] ^= 0x10
+                    files[label + "-mutated"] = head + _choice_u16(3) + bytes(broken)
+        # Hostile key bytes: every blob and PVK form of a few keys, then a signature.
+        hostile = 7
+        forms = {
+            "rsa-520-private": bf.dump_private_key(rsa_key("rsa-520")),
+            "rsa-520-public": bf.dump_public_key(rsa_key("rsa-520").public_key()),
+            "rsa-1000-private": bf.dump_private_key(rsa_key("rsa-1000")),
+            "dsa-1024-private": bf.dump_private_key(dsa_key("dsa-1024")),
+            "dsa-1024-public3": bf.dump_public_key(dsa_key("dsa-1024").public_key(), version=3),
+            "dsa-2048-private": bf.dump_private_key(dsa_key("dsa-2048")),
+            "rsa-520-pvk": bf.dump_pvk(rsa_key("rsa-520")),
+            "rsa-520-pvk-encrypted": _pvkcrypt.write(bf.dump_private_key(rsa_key("rsa-520")), 1,
+                                                     password=PASSWORD,
+                                                     salt=_stream("signature-pvk", 16)),
+            "session-blob": bf.plaintext_key_blob(bf.SessionKey(alg_id=_A.CALG_RC4, key=bytes(16))),
+        }
+        for label, blob in forms.items():
+            for alg_index, flags in ((3, 0), (7, 1)):
+                head = bytes([hostile]) + _choice_u16(len(blob)) + blob + bytes([alg_index, flags])
+                files[f"seed-hostile-{label}-a{alg_index}-f{flags}"] = (
+                    head + bytes([len(data)]) + data + _choice_u16(9) + _stream(label, 65))
+    # Hash choices that cannot sign, and a raw 16-bit ALG_ID.
+    for pick in range(8, 13):
+        files[f"seed-alg-choice-{pick}"] = bytes([0, pick, 0, 4]) + b"data" + _choice_u16(0)
+    files["seed-alg-raw"] = bytes([0, 13]) + _choice_u16(0x8004) + b"\x00\x04data\x00\x00"
+
+
+def add_pfx(corpus: Corpus) -> None:
+    """Choice bytes for fuzz_pfx: PFX files, PVK files and certificate sources.
+
+    Layout (see the harness): target, then for ``read`` the password choice
+    [, length, password], the PVK-password flag and the PFX; for ``write``
+    the certificate, PVK-password and encryption choices and the PVK file;
+    for ``certs`` the key, the number of sources, u16 lengths and the sources.
+    """
+    files = corpus.files["pfx"]
+    for file_name, *_ in _certs.PROTECTED:
+        pfx = _certs.protected_pfx(file_name)
+        stem = file_name.removesuffix(".pfx")
+        files[f"seed-read-{stem}"] = bytes([0, 0, 0]) + pfx
+        files[f"seed-read-{stem}-pvk-password"] = bytes([0, 0, 1]) + pfx
+        files[f"seed-read-{stem}-wrong-password"] = bytes([0, 2, 5]) + b"wrong" + b"\x00" + pfx
+        files[f"seed-read-{stem}-truncated"] = bytes([0, 0, 0]) + pfx[: len(pfx) // 2]
+    for name in _certs.CERT_KEYS:
+        pfx = _certs.unprotected_pfx(name)
+        files[f"seed-read-{name}-no-mac"] = bytes([0, 1, 0]) + pfx
+        files[f"seed-read-{name}-no-mac-pvk-password"] = bytes([0, 1, 1]) + pfx
+    files["seed-read-rsa-1032-no-mac-no-name"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
+        "rsa-1032", None)
+    files["seed-read-pem"] = bytes([0, 0, 0]) + b"-----BEGIN PKCS12-----\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        keys = {name: dsa_key(name) if name.startswith("dsa") else rsa_key(name)
+                for name in _certs.CERT_KEYS}
+        pvks = {name: bf.dump_pvk(key) for name, key in keys.items()}  # type: ignore[arg-type]
+        encrypted = _pvkcrypt.write(bf.dump_private_key(keys["rsa-520"]), 1, password=PASSWORD,
+                                    salt=_stream("pfx-pvk", 16))
+    for index, name in enumerate(_certs.CERT_KEYS):
+        files[f"seed-write-{name}"] = bytes([1, index, 0, 1]) + pvks[name]
+        files[f"seed-write-{name}-other-cert"] = bytes([1, (index + 1) % 3, 0, 1]) + pvks[name]
+    files["seed-write-rsa-520-aes256"] = bytes([1, 0, 0, 0]) + pvks["rsa-520"]
+    for choice in range(3):
+        files[f"seed-write-rsa-520-encrypted-{choice}"] = bytes([1, 0, choice, 1]) + encrypted
+    der = {name: _certs.certificate(name).public_bytes(serialization.Encoding.DER)
+           for name in _certs.CERT_KEYS}
+    pem = {name: _certs.certificate(name).public_bytes(serialization.Encoding.PEM)
+           for name in _certs.CERT_KEYS}
+    spc = bf.certs_to_spc([der["rsa-520"], der["dsa-1024"]])
+    files["seed-certs-der"] = bytes([2, 0, 0]) + der["rsa-520"]
+    files["seed-certs-pem-two"] = bytes([2, 1, 0]) + pem["rsa-1032"] + pem["dsa-1024"]
+    files["seed-certs-spc"] = bytes([2, 1, 0]) + spc
+    files["seed-certs-spc-pem"] = bytes([2, 0, 0]) + (
+        b"-----BEGIN PKCS7-----\n" + base64.encodebytes(spc) + b"-----END PKCS7-----\n")
+    files["seed-certs-two-sources"] = (bytes([2, 0, 1]) + _choice_u16(len(der["rsa-1032"]))
+                                       + der["rsa-1032"] + der["rsa-520"])
+    files["seed-certs-three-sources"] = (bytes([2, 1, 2]) + _choice_u16(len(der["dsa-1024"]))
+                                         + der["dsa-1024"] + _choice_u16(3) + b"\x30\x01\x00"
+                                         + pem["rsa-520"])
+    files["seed-certs-none-matching"] = bytes([2, 1, 0]) + der["rsa-1032"]
+    files["seed-certs-truncated"] = bytes([2, 0, 0]) + der["rsa-520"][:-40]
+    files["seed-certs-empty"] = bytes([2, 0, 0])
+    # F7: the rsa-520 certificate with one byte of its issuer's UTF8String made 0xFF.
+    bad = bytearray(der["rsa-520"])
+    bad[der["rsa-520"].index(b"blobformat fuzz rsa-520")] = 0xFF
+    files["regress-F7-cert-invalid-utf8-issuer"] = bytes([2, 0, 0]) + bytes(bad)
+    # F7, second case: the subject's common name retagged from UTF8String to OCTET STRING.
+    retagged = bytearray(der["rsa-520"])
+    retagged[der["rsa-520"].rindex(b"\x0c\x17blobformat fuzz rsa-520")] = 0x04
+    files["regress-F7-cert-name-octet-string"] = bytes([2, 0, 0]) + bytes(retagged)
+    # F8: the DSA PFX without a MAC and without a certificate, with p + 2.
+    p_bytes = dsa_key("dsa-1024").parameters().parameter_numbers().p.to_bytes(128, "big")
+    changed = (int.from_bytes(p_bytes, "big") + 2).to_bytes(128, "big")
+    files["regress-F8-pfx-dsa-q-not-dividing-p-1"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
+        "dsa-1024", b"fuzz", False).replace(p_bytes, changed)
+    # F11: the same PFX with p's leading zero byte made 0x0A: a 1028-bit p.
+    files["regress-F11-pfx-dsa-p-1028-bits"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
+        "dsa-1024", b"fuzz", False).replace(b"\x02\x81\x81\x00" + p_bytes,
+                                            b"\x02\x81\x81\x0a" + p_bytes)
+    # F9: the RSA PFX without a MAC and one byte after it.
+    files["regress-F9-pfx-trailing-byte"] = bytes([0, 1, 0]) + _certs.unprotected_pfx(
+        "rsa-520") + b"\x00"
+    # F12: the rsa-520 certificate with version 18 (a0 03 02 01 02 -> 02 01 12).
+    versioned = der["rsa-520"].replace(b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x12", 1)
+    files["regress-F12-cert-version-18"] = bytes([2, 0, 0]) + versioned
+    # F6: the 3DES PFX with its MAC iteration count raised to 2^31 - 1 (a 4-byte INTEGER).
+    pfx = _certs.protected_pfx("rsa-520-3des.pfx")
+    files["regress-F6-pfx-mac-iterations"] = bytes([0, 0, 0]) + _raise_mac_iterations(pfx)
+
+
+def _raise_mac_iterations(pfx: bytes) -> bytes:
+    """``pfx`` with MacData.iterations = 2^31 - 1 (lengths rewritten; MAC unchanged)."""
+    version, auth_safe, mac_data = _certs._der_items(pfx[4:])  # outer: 30 82 LL LL
+    digest, salt, _iterations = _certs._der_items(mac_data[2:])  # short-form length
+    body = digest + salt + b"\x02\x04\x7f\xff\xff\xff"
+    mac_data = b"\x30" + _certs._der_length(len(body)) + body
+    content = version + auth_safe + mac_data
+    return b"\x30" + _certs._der_length(len(content)) + content
+
+
 def add_vector_json(corpus: Corpus) -> None:
     """Hex strings from ``vectors/**/*.json``, when such files exist."""
     count = 0
@@ -460,6 +670,7 @@ def _route(data: bytes) -> tuple[str, ...]:
     return {
         b"\x01": ("unwrap",), b"\x06": ("keys", "differential"), b"\x07": ("keys", "differential"),
         b"\x08": ("session_blob",), b"\x0b": ("symwrap",),
+        b"R": ("cng",), b"E": ("cng",), b"D": ("cng",), b"K": ("cng",),
     }.get(data[:1], ())
 
 
@@ -491,6 +702,11 @@ def build() -> Corpus:
     add_peers_patterns(corpus)
     add_regressions(corpus)
     add_structured(corpus)
+    add_cng_blobs(corpus)
+
+
+    add_signature(corpus)
+    add_pfx(corpus)
     add_vector_json(corpus)
     return corpus
 

@@ -32,6 +32,7 @@ import pytest
 
 import blobformat as bf
 from blobformat.cli import app as _cli
+from blobformat.codec import decode as _decode
 from tests import keyfiles
 from tests.conftest import CRYPTOGRAPHY_MAJOR, ROOT
 from tests.spectext import spec_17_topics
@@ -42,7 +43,7 @@ if str(FUZZ) not in sys.path:
     sys.path.insert(0, str(FUZZ))
 
 HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope",
-             "inspect", "structured", "differential")
+             "inspect", "structured", "differential", "cng", "signature", "pfx")
 MEMORY_BASE = 256 * 1024
 MEMORY_PER_BYTE = 4
 
@@ -61,6 +62,7 @@ def test_corpus_replays(name: str) -> None:
     files = corpus_files(name)
     assert files, f"fuzz/corpus/{name} is empty: run fuzz/make_corpus.py"
     module.check(b"")  # load keys, build argument parsers, fill plan caches
+    _decode.prepare()  # every kind's generated decoder: a one-time cost, not per input
     failures = []
     started = not tracemalloc.is_tracing()
     if started:
@@ -155,8 +157,33 @@ def corpus_input(harness_name: str, name: str) -> bytes:
 def test_open_findings_have_reproducers() -> None:
     import _fuzzlib
 
-    tested: set[str] = set()
+    tested: set[str] = {"F6", "F7", "F8", "F9", "F10", "F11", "F12"}
     assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
+
+
+@pytest.mark.xfail(strict=True, reason="F6: pfx_to_pvk runs a PFX's iteration counts unbounded")
+def test_open_finding_f6_pfx_iteration_count_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # F6 (open): the PKCS #12 MAC iteration count is outside the MAC, so one changed
+    # INTEGER in a valid 1045-byte PFX (here 2^31 - 1) makes cryptography run the
+    # PKCS #12 KDF that many times (minutes) before PFX-2 is reported. The rule KEY-13
+    # states for expensive key checks applies: refuse before the work. Without timing
+    # anything: the input must be refused before it reaches cryptography's reader.
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    reached: list[str] = []
+
+    def reader(name: str) -> object:
+        def read(*args: object, **kwargs: object) -> object:
+            reached.append(name)
+            raise ValueError("not run: the iteration count is 2^31 - 1")
+        return read
+
+    for name in ("load_key_and_certificates", "load_pkcs12"):
+        monkeypatch.setattr(pkcs12, name, reader(name))
+    data = corpus_input("pfx", "regress-F6-pfx-mac-iterations")[3:]  # the harness's choices
+    with pytest.raises(bf.BlobError):
+        bf.pfx_to_pvk(data, b"fuzz-pfx-password")
+    assert reached == [], "the PFX reached the PKCS #12 reader with 2^31 - 1 iterations"
 
 
 def test_fixed_finding_f5_dump_writes_canonical_rsa_bitlen() -> None:
@@ -240,3 +267,100 @@ def test_fixed_finding_f4_dh_public_group_refused() -> None:
         assert key.public_numbers().y == blob.y  # type: ignore[union-attr]
     # Conversion without cryptography's DH objects is the same on every version.
     assert b"BEGIN PUBLIC KEY" in bf.export_public_key(data)
+
+
+@pytest.mark.xfail(strict=True, reason="F7: a certificate OpenSSL refuses is written")
+@pytest.mark.parametrize("name", ["regress-F7-cert-invalid-utf8-issuer",
+                                  "regress-F7-cert-name-octet-string"])
+def test_open_finding_f7_malformed_certificate_written(name: str) -> None:
+    # F7 (open): cryptography parses a DER certificate's names lazily and more laxly than
+    # OpenSSL, so a certificate whose issuer UTF8String is not UTF-8, or whose subject
+    # name value is retagged OCTET STRING, loads; certs_to_spc then writes an SPC that
+    # neither OpenSSL nor cryptography reads, and pvk_to_pfx a PFX that pfx_to_pvk, with
+    # the right password, refuses as PFX-2. Either refusing the source (PFX-4) or
+    # writing files that read back fixes it.
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    source = corpus_input("pfx", name)[3:]
+    try:
+        spc = bf.certs_to_spc(source)
+    except bf.UnsupportedBlobError as err:
+        assert err.rule == "PFX-4"
+    else:
+        assert len(pkcs7.load_der_pkcs7_certificates(spc)) == 1
+    pvk = bf.dump_pvk(keyfiles.rsa_key("rsa-520"))
+    try:
+        pfx = bf.pvk_to_pfx(pvk, source, pfx_password=b"pw", encryption="3des")
+    except bf.UnsupportedBlobError as err:
+        assert err.rule == "PFX-4"
+    else:
+        assert bf.pfx_to_pvk(pfx, b"pw")[0] == pvk
+
+
+@pytest.mark.xfail(strict=True, reason="F8: pfx_to_pvk writes a PVK file load_pvk refuses")
+def test_open_finding_f8_pfx_key_checked() -> None:
+    # F8 (open): the PFX's key is not checked as SPEC §14.2 says. The DSA PFX (no MAC,
+    # no certificate) with p + 2 loads in cryptography and becomes a PVK file that load_pvk
+    # refuses (KEY-3, q does not divide p-1). Refusing the PFX with the KeyConversionError
+    # (or writing only keys that load) fixes it.
+    data = corpus_input("pfx", "regress-F8-pfx-dsa-q-not-dividing-p-1")[3:]
+    try:
+        pvk, _ = bf.pfx_to_pvk(data, b"")
+    except bf.KeyConversionError as err:
+        assert err.rule == "KEY-3"
+    else:
+        bf.load_pvk(pvk)
+
+
+@pytest.mark.xfail(strict=True, reason="F9: pfx_to_pvk accepts a PFX that is not DER")
+def test_open_finding_f9_pfx_not_der_refused() -> None:
+    # F9 (open): PFX-3 takes DER only, but a PFX with one byte after it is read (as BER,
+    # with cryptography's UserWarning, which -W error turns into an exception).
+    import warnings
+
+    data = corpus_input("pfx", "regress-F9-pfx-trailing-byte")[3:]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(bf.UnsupportedBlobError) as info:
+            bf.pfx_to_pvk(data, b"")
+    assert info.value.rule == "PFX-3"
+    assert not caught
+
+
+@pytest.mark.xfail(strict=True, reason="F10: cryptography's DSA warning leaks from the PFX calls")
+def test_open_finding_f10_pfx_dsa_warning_not_passed_on() -> None:
+    # F10 (open): KEY-10 says cryptography's own warnings are not passed on, and no DSA
+    # key object crosses the PFX API; but keys/pfx.py's _order calls
+    # certificate.public_key() outside _legacy.quiet(), so a DSA certificate makes
+    # pfx_to_pvk and pvk_to_pfx issue cryptography's "DSA is deprecated" warning.
+    import warnings
+
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    data = corpus_input("pfx", "seed-read-dsa-1024-no-mac")[3:]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bf.pfx_to_pvk(data, b"")
+    assert not [w for w in caught if issubclass(w.category, CryptographyDeprecationWarning)]
+
+
+@pytest.mark.xfail(strict=True, reason="F11: pfx_to_pvk raises an undocumented KeyConversionError")
+def test_open_finding_f11_pfx_key_pvk_cannot_hold() -> None:
+    # F11 (open): a DSA key with a 1028-bit p (the DSA PFX without a MAC, p's leading
+    # zero byte made 0x0A) is one a PVK cannot hold; pfx_to_pvk documents that as
+    # UnsupportedBlobError PFX-3 but raises dump_pvk's KeyConversionError KEY-8.
+    data = corpus_input("pfx", "regress-F11-pfx-dsa-p-1028-bits")[3:]
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        bf.pfx_to_pvk(data, b"")
+    assert info.value.rule == "PFX-3"
+
+
+@pytest.mark.xfail(strict=True, reason="F12: cryptography's InvalidVersion escapes")
+def test_open_finding_f12_certificate_version_refused() -> None:
+    # F12 (open): a DER certificate with version 18 makes cryptography raise
+    # x509.InvalidVersion, which is not a ValueError, so load_certificates does not
+    # catch it: it escapes certs_to_spc and pvk_to_pfx instead of PFX-4.
+    source = corpus_input("pfx", "regress-F12-cert-version-18")[3:]
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        bf.certs_to_spc(source)
+    assert (info.value.rule, info.value.field) == ("PFX-4", "certificates[0]")

@@ -121,7 +121,9 @@ def valid_blob_vectors() -> list[Any]:
             params += [
                 pytest.param(t, id=f"{path.name.removesuffix('_test.json')}:{t['tcId']}:{t['layout']}")
                 for t in group["tests"]
-                if t["result"] == "valid"
+                # The .ksy files describe CryptoAPI blobs and PVK files; CNG blobs
+                # (SPEC §20, layouts CNG-*) have no Kaitai description yet.
+                if t["result"] == "valid" and not t["layout"].startswith("CNG-")
             ]
     return params
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import blobformat as bf
 from blobformat.codec import model_base, schema, wire
+from tests.blob_samples import ALL_VALID
 
 SAMPLE = bytes.fromhex("0602000000a40000525341310008000001000100")
 
@@ -96,3 +97,17 @@ def test_template_sizes_equal_constructs_sizeof(name: str, values: list[int]) ->
     ours = tuple((f.path, f.offset, f.size) for f in plan.fields if not f.absent)
     theirs = tuple(row for row in wire.reference_plan(layout, params) if row[2] != 0 or row[0] not in {f.path for f in plan.fields if f.absent})
     assert ours == theirs
+
+
+@given(st.sampled_from(ALL_VALID))
+def test_head_and_extent_agree_with_the_full_reader(data: bytes) -> None:
+    """Template.head gives the row's first values; extent the blob's fixed length."""
+    blob = bf.parse(data)
+    t = wire.template(type(blob).LAYOUT)
+    row = t.reader(data)
+    head = t.head(data)
+    assert row is not None and head is not None
+    assert head == row[: len(head)]
+    params = tuple(head[i] for i in t.param_index)
+    assert t.extent(params) == (t.prefix_end if t.open_ended else len(data))
+    assert t.head(data[: t.prefix_end - 1]) is None

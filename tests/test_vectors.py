@@ -27,12 +27,13 @@ from typing import Any
 import jsonschema
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dh, dsa, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import dh, dsa, ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 import blobformat as bf
 from blobformat.capi import keywrap as _keywrap
 from blobformat.capi.hashes import digest
+from blobformat.codec import cng
 from tests.conftest import ROOT
 from tests.spectext import spec_17_topics
 from tests.vectorfields import Json, big, fields_of
@@ -61,6 +62,20 @@ LAYOUTS: dict[str, type[Any]] = {
     "PUBLICKEYBLOBEX": bf.PublicKeyBlobEx,
     "KEYSTATEBLOB": bf.KeyStateBlob,
     "PVK": bf.PVKFile,
+    # CNG key blobs (SPEC §20): one layout per magic.
+    "CNG-RSA1": bf.CngRSAPublicBlob,
+    "CNG-RSA2": bf.CngRSAPrivateBlob,
+    "CNG-RSA3": bf.CngRSAFullPrivateBlob,
+    **{f"CNG-{p}{d}": bf.CngECCPublicBlob if d % 2 else bf.CngECCPrivateBlob for p in ("ECS", "ECK") for d in range(1, 7)},
+    **{f"CNG-{m}": bf.CngECCPublicBlob if m.endswith("P") else bf.CngECCPrivateBlob for m in ("ECDP", "ECDV", "ECKP", "ECKV")},
+    **{f"CNG-FULL-{m}": bf.CngECCFullKeyBlob for m in ("ECDP", "ECDV", "ECKP", "ECKV")},
+    "CNG-DSPB": bf.CngDSAPublicBlob,
+    "CNG-DSPV": bf.CngDSAPrivateBlob,
+    "CNG-DPB2": bf.CngDSAPublicBlob,
+    "CNG-DPV2": bf.CngDSAPrivateBlob,
+    "CNG-DHPB": bf.CngDHPublicBlob,
+    "CNG-DHPV": bf.CngDHPrivateBlob,
+    "CNG-KDBM": bf.CngKeyDataBlob,
 }
 
 # Vectors the library does not pass yet, with the reason; strict xfail, so a
@@ -163,6 +178,12 @@ def run(test: Json, action: Callable[[], Any], check: Callable[[Any], None], out
 
 
 def key_numbers(key: Any) -> Json:
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        en = key.private_numbers()
+        return {"qx": en.public_numbers.x, "qy": en.public_numbers.y, "d": en.private_value}
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        ep = key.public_numbers()
+        return {"qx": ep.x, "qy": ep.y}
     if isinstance(key, rsa.RSAPrivateKey):
         r = key.private_numbers()
         return {"n": r.public_numbers.n, "e": r.public_numbers.e, "d": r.d, "p": r.p, "q": r.q, "dp": r.dmp1, "dq": r.dmq1, "qinv": r.iqmp}
@@ -276,6 +297,40 @@ def test_key_export(test: Json) -> None:
         key = load_private_der(test["keyDer"])
         action = lambda: bf.dump_private_key(key, **kwargs)  # noqa: E731
     run(test, action, lambda blob: assert_equal(blob.hex(), test["blob"]), "blob")
+
+
+@pytest.mark.parametrize("test", cases("CngKeyImport"))
+def test_cng_key_import(test: Json) -> None:
+    data = unhex(test["blob"])
+    load = bf.load_public_key if test["kind"] == "public" else bf.load_private_key
+    run(test, lambda: load(data, curve=test["curve"]), lambda key: check_key(key, test), "keyDer")
+
+
+@pytest.mark.parametrize("test", cases("CngKeyExport"))
+def test_cng_key_export(test: Json) -> None:
+    if test["kind"] == "public":
+        key = load_public_der(test["keyDer"])
+        action: Callable[[], Any] = lambda: bf.dump_public_key(key, format="cng", ecdh=test["ecdh"], version=test["version"])  # noqa: E731
+    else:
+        key = load_private_der(test["keyDer"])
+        action = lambda: bf.dump_private_key(  # noqa: E731
+            key, format="cng", full=test["full"], ecdh=test["ecdh"], version=test["version"]
+        )
+    run(test, action, lambda blob: assert_equal(blob.hex(), test["blob"]), "blob")
+
+
+@pytest.mark.parametrize("test", cases("BlobConvert"))
+def test_blob_convert(test: Json) -> None:
+    alg_id = None if test["algId"] is None else alg(test["algId"])
+    action = lambda: bf.convert_blob(unhex(test["blob"]), to=test["to"], alg_id=alg_id)  # noqa: E731
+    run(test, action, lambda out: assert_equal(out.hex(), test["output"]), "output")
+
+
+@pytest.mark.parametrize("test", cases("CngKeyWrap"))
+def test_cng_key_wrap(test: Json) -> None:
+    kek, data = unhex(test["kek"]), unhex(test["input"])
+    action = (lambda: bf.cng_wrap_key(kek, data)) if test["operation"] == "wrap" else (lambda: bf.cng_unwrap_key(kek, data))
+    run(test, action, lambda out: assert_equal(out.hex(), test["output"]), "output")
 
 
 def assert_equal(actual: object, expected: object) -> None:
@@ -697,7 +752,11 @@ def test_regenerating_changes_nothing(tmp_path: Path) -> None:
 
 
 def model_classes() -> set[type[Any]]:
-    return {obj for name in bf.__all__ if isinstance(obj := getattr(bf, name), type) and hasattr(obj, "LAYOUT")}
+    return {
+        obj
+        for name in bf.__all__
+        if isinstance(obj := getattr(bf, name), type) and (hasattr(obj, "LAYOUT") or issubclass(obj, cng._CngModel))
+    }
 
 
 def test_every_layout_has_a_valid_vector() -> None:

@@ -20,9 +20,21 @@ def big(value: int) -> str:
 _ATTRIBUTE = {"key": "key_data"}
 
 
+def _cng_types(model: Any) -> dict[str, str]:
+    """The vectors' field types of a CNG model: header ULONGs ``uint``, numbers ``ubig``."""
+    from blobformat.codec import cng
+
+    if not isinstance(model, cng._CngModel):
+        return {}
+    kind = model.kind
+    names = {cng.U32: "uint", cng.UINT: "ubig", cng.BE32: "ubig", cng.BYTES: "bytes"}
+    return {slot.path: names[slot.kind] for slot in (*kind.header, *kind.body)}
+
+
 def fields_of(model: Any) -> list[Json]:
     """The decoded fields in the vectors' form, from blobformat's layout."""
     out = []
+    types = _cng_types(model)
     for span in model.layout():
         value = span.value
         if value is None:
@@ -39,5 +51,5 @@ def fields_of(model: Any) -> list[Json]:
         else:
             number = int(value)
             shown: Any = number if span.size <= 4 else big(number)
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": "uint", "value": shown})
+            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": types.get(span.path, "uint"), "value": shown})
     return out

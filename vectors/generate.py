@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from vectorgen import (  # noqa: E402 - after the path set-up
+    cng_files,
     derive_files,
     dh_files,
     dss_files,
@@ -65,6 +66,9 @@ FILES: tuple[Callable[[], VectorFile], ...] = (
     envelope_files.envelope_file,
     signature_files.signature_file,
     pfx_files.pfx_file,
+    cng_files.rsa_file,
+    cng_files.ecc_file,
+    cng_files.dsa_dh_file,
 )
 
 

@@ -58,7 +58,7 @@ def _render_value(path: str, value: int | bytes | None, size: int) -> list[str]:
     return lines
 
 
-def _spans(blob: blobformat.Blob, show_private: bool) -> list[dict[str, Any]]:
+def _spans(blob: blobformat.AnyBlob, show_private: bool) -> list[dict[str, Any]]:
     """Every field of ``blob`` (and of a PVK file's inner blob), in order."""
     out: list[dict[str, Any]] = []
     secret_source: dict[str, int | bytes | None] = {}
@@ -88,19 +88,23 @@ def _spans(blob: blobformat.Blob, show_private: bool) -> list[dict[str, Any]]:
     return out
 
 
-def _secret_value(blob: blobformat.Blob, path: str) -> int | bytes | None:
+def _secret_value(blob: blobformat.AnyBlob, path: str) -> int | bytes | None:
     if isinstance(blob, blobformat.PVKFile):
         return blob.key_data if path == "key" else None
     value = getattr(blob, path, None)
     return value if isinstance(value, int | bytes) else None
 
 
-def _summary(blob: blobformat.Blob, size: int) -> str:
-    header = blob.header
+def _summary(blob: blobformat.AnyBlob, size: int) -> str:
     kind = type(blob)
     parts = [f"{kind.KIND} ({kind.__name__})", f"{size} bytes"]
+    if isinstance(blob, cio.CNG_MODELS):
+        # CNG: the magic at offset 0 names the blob; numbers are big-endian as stored.
+        parts[1:1] = [blob.blob_name, f"magic {blob.magic.decode('latin-1')}"]
+        return ", ".join(parts)
+    header = blob.header
     if not isinstance(blob, blobformat.PVKFile):
-        parts.insert(1, kind.BLOB_TYPE.name)
+        parts.insert(1, type(blob).BLOB_TYPE.name)
         parts.insert(2, f"version {header.version}")
         alg = header.key_alg
         parts.insert(
@@ -109,7 +113,7 @@ def _summary(blob: blobformat.Blob, size: int) -> str:
     return ", ".join(parts)
 
 
-def _inspect_text(blob: blobformat.Blob, size: int, show_private: bool) -> str:
+def _inspect_text(blob: blobformat.AnyBlob, size: int, show_private: bool) -> str:
     lines = [_summary(blob, size), "offset  size  field"]
     groups_seen: set[str] = set()
     for span in _spans(blob, show_private):
@@ -136,7 +140,7 @@ def _inspect_text(blob: blobformat.Blob, size: int, show_private: bool) -> str:
     return "\n".join(lines)
 
 
-def _secret_bits(blob: blobformat.Blob, path: str) -> str:
+def _secret_bits(blob: blobformat.AnyBlob, path: str) -> str:
     target: object = blob
     if isinstance(blob, blobformat.PVKFile) and path.startswith("key.") and blob.blob:
         target, path = blob.blob, path[4:]
@@ -156,17 +160,22 @@ def _jsonable(value: int | bytes | None, size: int) -> Any:
     return f"{value:0{2 * size}x}"
 
 
-def _inspect_json(blob: blobformat.Blob, size: int, show_private: bool) -> str:
-    header = blob.header
+def _inspect_json(blob: blobformat.AnyBlob, size: int, show_private: bool) -> str:
+    head: dict[str, Any]
+    if isinstance(blob, cio.CNG_MODELS):
+        head = {"cng_blob": blob.blob_name, "magic": blob.magic.decode("latin-1")}
+    else:
+        header = blob.header
+        head = {
+            "blob_type": int(header.blob_type),
+            "version": header.version,
+            "key_alg": int(header.key_alg),
+        }
     doc = {
         "kind": type(blob).__name__,
         "description": type(blob).KIND,
         "size": size,
-        "header": {
-            "blob_type": int(header.blob_type),
-            "version": header.version,
-            "key_alg": int(header.key_alg),
-        },
+        "header": head,
         "fields": [
             {
                 "path": s["path"],
@@ -210,28 +219,47 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
     password = cio.password(args.password_file)
     alg = _alg_option(args.alg_id)
-    if args.to in ("pem", "der"):
-        data = cio.read(args.input)
+    data = cio.read(args.input)
+    if args.to in ("blob", "cng") and not (args.public or args.ecdh or args.blob_version):
         blob = cio.key_blob(args.input, data)
-        if blob is not None and not isinstance(blob, blobformat.PVKFile) and (
+        if _crosses(blob, args.to):
+            # RSA, DSA and DH move between the layouts directly (SPEC §20.11).
+            out = blobformat.convert_blob(
+                data, to="cng" if args.to == "cng" else "capi", alg_id=alg
+            )
+            _write_key(args, out, secret=_is_private_blob(blob))  # type: ignore[arg-type]
+            return 0
+    if args.to in ("pem", "der"):
+        blob = cio.key_blob(args.input, data)
+        if isinstance(blob, cio.CNG_MODELS):
+            if blob.role == "symmetric":
+                raise cio.CLIError(f"{args.input} holds a {type(blob).KIND} blob, not a key")
+        elif blob is not None and not isinstance(blob, blobformat.PVKFile) and (
             blob.header.blob_type
             not in (blobformat.BlobType.PUBLICKEYBLOB, blobformat.BlobType.PRIVATEKEYBLOB)
         ):
             raise cio.CLIError(f"{args.input} holds a {type(blob).KIND} blob, not a key")
         if blob is not None:
             # A blob or PVK file becomes PKCS#8 / SubjectPublicKeyInfo directly,
-            # for DSS and DH too, without cryptography's deprecated key classes.
-            public = args.public or blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB
+            # for DSS and DH too (CryptoAPI or CNG), without cryptography's
+            # deprecated key classes.
+            public = args.public or (
+                not isinstance(blob, blobformat.PVKFile) and not _is_private_blob(blob)
+            )
             if public:
                 out = blobformat.export_public_key(blob, encoding=args.to, password=password)
             else:
                 out = blobformat.export_private_key(blob, encoding=args.to, password=password)
             _write_key(args, out, secret=not public)
             return 0
-    key: Any = cio.load_key(args.input, password)
+    key: Any = cio.load_key_from(args.input, data, password)
     encoding = serialization.Encoding.PEM if args.to == "pem" else serialization.Encoding.DER
     if blobformat.is_private_key(key) and not args.public:
-        if args.to == "blob":
+        if args.to == "cng":
+            out = blobformat.dump_private_key(
+                key, format="cng", ecdh=args.ecdh, version=args.blob_version
+            )
+        elif args.to == "blob":
             out = blobformat.dump_private_key(key, alg_id=alg, version=args.blob_version)
         elif args.to == "pvk":
             strength = "weak" if args.weak else "strong"
@@ -245,12 +273,43 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     public_key = key.public_key() if blobformat.is_private_key(key) else key
     if args.to == "pvk":
         raise cio.CLIError("a PVK file holds a private key; the input is a public key")
-    if args.to == "blob":
+    if args.to == "cng":
+        out = blobformat.dump_public_key(
+            public_key, format="cng", ecdh=args.ecdh, version=args.blob_version
+        )
+    elif args.to == "blob":
         out = blobformat.dump_public_key(public_key, alg_id=alg, version=args.blob_version)
     else:
         out = public_key.public_bytes(encoding, serialization.PublicFormat.SubjectPublicKeyInfo)
     _write_key(args, out, secret=False)
     return 0
+
+
+_CAPI_KEY_BLOBS = (
+    blobformat.RSAPublicKeyBlob,
+    blobformat.RSAPrivateKeyBlob,
+    blobformat.DSSPublicKeyBlob,
+    blobformat.DSSPrivateKeyBlob,
+    blobformat.DSSPublicKeyBlobV3,
+    blobformat.DSSPrivateKeyBlobV3,
+    blobformat.DHPublicKeyBlob,
+    blobformat.DHPrivateKeyBlob,
+    blobformat.DHPublicKeyBlobV3,
+    blobformat.DHPrivateKeyBlobV3,
+)
+
+
+def _crosses(blob: blobformat.AnyBlob | None, to: str) -> bool:
+    """Whether ``blob`` is a key blob of the other family than ``--to`` names."""
+    if isinstance(blob, cio.CNG_MODELS):
+        return to == "blob" and blob.role != "symmetric"
+    return to == "cng" and isinstance(blob, _CAPI_KEY_BLOBS)
+
+
+def _is_private_blob(blob: blobformat.AnyBlob) -> bool:
+    if isinstance(blob, cio.CNG_MODELS):
+        return blob.role == "private"
+    return bool(blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB)
 
 
 def _write_key(args: argparse.Namespace, out: bytes, *, secret: bool) -> None:
@@ -295,7 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="input file ('-' for stdin)")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     cio.add_force(p)
-    p.add_argument("--to", required=True, choices=["pem", "der", "blob", "pvk"])
+    p.add_argument(
+        "--to",
+        required=True,
+        choices=["pem", "der", "blob", "pvk", "cng"],
+        help="blob: CryptoAPI blob; cng: CNG (bcrypt.h) blob",
+    )
+    p.add_argument("--ecdh", action="store_true", help="cng output of an EC key: ECDH magics (ECK)")
     p.add_argument("--public", action="store_true", help="write the public key only")
     p.add_argument(
         "--password-file",
@@ -304,7 +369,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--weak", action="store_true", help="PVK output: 40-bit RC4")
     p.add_argument("--alg-id", help="blob output: aiKeyAlg name, e.g. CALG_RSA_SIGN")
-    p.add_argument("--blob-version", type=int, choices=[2, 3], help="blob output version")
+    p.add_argument(
+        "--blob-version",
+        type=int,
+        choices=[1, 2, 3],
+        help="blob output version (CryptoAPI DSS/DH: 2 or 3; CNG DSA: 1 or 2)",
+    )
     p.set_defaults(func=_cmd_convert)
 
     # Session keys and the signed envelope live in their own modules.

@@ -229,12 +229,33 @@ def one_stdin(*paths: str | None) -> None:
 
 # -- keys ----------------------------------------------------------------------------
 
+#: The CNG (bcrypt.h) models: their magic sits at offset 0 and they have no BLOBHEADER.
+CNG_MODELS = (
+    blobformat.CngRSAPublicBlob,
+    blobformat.CngRSAPrivateBlob,
+    blobformat.CngRSAFullPrivateBlob,
+    blobformat.CngECCPublicBlob,
+    blobformat.CngECCPrivateBlob,
+    blobformat.CngECCFullKeyBlob,
+    blobformat.CngDSAPublicBlob,
+    blobformat.CngDSAPrivateBlob,
+    blobformat.CngDHPublicBlob,
+    blobformat.CngDHPrivateBlob,
+    blobformat.CngKeyDataBlob,
+)
+
 
 def load_key(
     path: str, password: bytes | None
 ) -> blobformat.PrivateKey | blobformat.PublicKey:
-    """Read an RSA, DSA or DH key from PEM, DER, a CryptoAPI blob or a PVK file."""
-    data = read(path)
+    """Read an RSA, DSA, DH or EC key from PEM, DER, a CryptoAPI or CNG blob or a PVK file."""
+    return load_key_from(path, read(path), password)
+
+
+def load_key_from(
+    path: str, data: bytes, password: bytes | None
+) -> blobformat.PrivateKey | blobformat.PublicKey:
+    """:func:`load_key` on bytes already read from ``path``."""
     blob = key_blob(path, data)
     key = _load_text_or_der(path, data, password) if blob is None else _load_blob(path, blob, password)
     if blobformat.is_private_key(key) or blobformat.is_public_key(key):
@@ -242,7 +263,7 @@ def load_key(
     raise CLIError(f"{path}: {type(key).__name__} keys have no CryptoAPI blob form")
 
 
-def key_blob(path: str, data: bytes) -> blobformat.Blob | None:
+def key_blob(path: str, data: bytes) -> blobformat.AnyBlob | None:
     """The parsed blob or PVK file, or None for PEM and DER input."""
     if data.lstrip().startswith(b"-----BEGIN"):
         return None
@@ -254,9 +275,15 @@ def key_blob(path: str, data: bytes) -> blobformat.Blob | None:
         raise
 
 
-def _load_blob(path: str, blob: blobformat.Blob, password: bytes | None) -> object:
+def _load_blob(path: str, blob: blobformat.AnyBlob, password: bytes | None) -> object:
     if isinstance(blob, blobformat.PVKFile):
         return blobformat.load_pvk(blob.to_bytes(), password)
+    if isinstance(blob, CNG_MODELS):
+        if blob.role == "public":
+            return blobformat.load_public_key(blob)
+        if blob.role == "private":
+            return blobformat.load_private_key(blob)
+        raise CLIError(f"{path} holds a {type(blob).KIND} blob, not a key")
     if blob.header.blob_type == blobformat.BlobType.PUBLICKEYBLOB:
         return blobformat.load_public_key(blob)
     if blob.header.blob_type == blobformat.BlobType.PRIVATEKEYBLOB:

@@ -45,6 +45,7 @@ __all__ = [
     "header_values",
     "parse",
     "parse_as",
+    "prepare",
     "read_header",
 ]
 
@@ -58,12 +59,18 @@ HEADER_OFFSETS = {
 
 if TYPE_CHECKING:
     # Type-only: the models register themselves in the registry this module reads.
+    from blobformat.codec.cng import CngBlob
     from blobformat.codec.models import Blob
 
 _M = TypeVar("_M", bound=_Model)
 _BY_TYPE = _registry.BY_TYPE
 _BY_LEAD = _registry.BY_LEADING_MAGIC
 _QUICK = _registry.QUICK
+#: First bytes of CryptoAPI blobs (their bType); a CNG magic never starts with one.
+_BTYPE_FIRST = frozenset(bytes([t]) for t in BlobType)
+#: The CNG decoder (SPEC §20): ``blobformat.codec.cng`` appends its dispatcher on
+#: import (it imports this module, so this module cannot import it).
+CNG_DISPATCH: list[Callable[[bytes, bool], CngBlob | None]] = []
 
 
 def as_bytes(data: object) -> bytes:
@@ -395,7 +402,7 @@ def _canonicalise(
     )
 
 
-def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blob:
+def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blob | CngBlob:
     """Parse one CryptoAPI key BLOB or PVK file.
 
     Strict by default: the whole input must be exactly one blob that
@@ -425,6 +432,13 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
             found = (kind.fast or _fast(kind))(buf)
             if found is not None:
                 return found
+    if buf[:1] not in _BTYPE_FIRST and buf[:4] not in _BY_LEAD:
+        # The one CNG dispatch point: a CNG blob starts with its magic, ASCII
+        # capital letters, never a bType (SPEC §20.2).
+        for dispatch in CNG_DISPATCH:
+            cng = dispatch(buf, lenient)
+            if cng is not None:
+                return cng
     lead = _BY_LEAD.get(buf[:4])
     if lead is not None:
         return _decode(lead.model, buf, lenient=lenient)
@@ -432,6 +446,18 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     cls = _select(buf, header)
     _check_header(cls, header)
     return _decode(cls, buf, lenient=lenient)
+
+
+def prepare() -> None:
+    """Generate every registered kind's readers and decoder now rather than on first use.
+
+    Parsing does this lazily, once per kind; call it before forking workers,
+    timing, or measuring memory per input, so the one-time cost is paid here.
+    """
+    for kind in _registry.KINDS:
+        if kind.framed or kind.magic_offset == 0:
+            _fast(kind)
+            _wire.prefix_plan(kind.model.LAYOUT)
 
 
 def parse_as(cls: type[_M], data: bytes | bytearray | memoryview, *, lenient: bool = False) -> _M:

@@ -25,6 +25,7 @@ from blobformat.codec import registry as _registry
 from blobformat.codec import schema as _schema
 from blobformat.codec import validate as _validate
 from blobformat.codec import wire as _wire
+from blobformat.codec.cng import CngBlob
 from blobformat.codec.decode import (
     HEADER_OFFSETS,
     header_values,
@@ -45,6 +46,7 @@ from blobformat.constants import AlgClass, AlgId, BlobType, PVKKeyType, alg_name
 from blobformat.errors import InvalidFieldError, ParseError
 
 __all__ = [
+    "AnyBlob",
     "Blob",
     "BlobHeader",
     "DHPrivateKeyBlob",
@@ -1188,7 +1190,11 @@ Blob: TypeAlias = (
     | KeyStateBlob
     | PVKFile
 )
-"""Any model :func:`blobformat.parse` can return."""
+"""Any CryptoAPI or PVK model (the registry's kinds); :func:`blobformat.parse`
+returns these or a CNG model (:data:`AnyBlob`)."""
+
+AnyBlob: TypeAlias = Blob | CngBlob
+"""Any model :func:`blobformat.parse` can return: CryptoAPI, PVK or CNG (SPEC §20)."""
 
 
 # The registry: one entry per kind (SPEC §4.2 and §12); the dispatcher and

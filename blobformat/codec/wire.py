@@ -173,6 +173,20 @@ class Template:
     reader_lines: tuple[str, ...]
     #: The names the reader's lines use (constants, the prefix unpacker).
     reader_namespace: Mapping[str, object]
+    _head: Callable[[bytes], Row | None]
+
+    def head(self, data: bytes) -> Row | None:
+        """The values of the leading fixed-size fields (a row's first positions).
+
+        ``None`` when ``data`` is shorter than :attr:`prefix_end` or a constant
+        (the magic) differs; nothing after the prefix is read. A kind's
+        ``_check_prefix`` and :meth:`extent` need no more than this.
+        """
+        return self._head(data)
+
+    def extent(self, params: tuple[int, ...]) -> int:
+        """The length of the fixed part for these parameters (an open-ended rest excluded)."""
+        return sum(size for size in self.sizer(*params) if size > 0)
 
     def index(self, *paths: str) -> tuple[int, ...]:
         """Positions of ``paths`` in a row."""
@@ -269,6 +283,7 @@ def template(layout: Layout) -> Template:
         present=present,
         reader_lines=lines,
         reader_namespace=namespace,
+        _head=_head_reader(tuple(slots), prefix_count, prefix_end),
     )
 
 
@@ -360,7 +375,7 @@ def _generate(
     sizes = []
     presence = []
     for s in slots:
-        size = str(s.size) if s.size >= 0 else f"({s.size_src})"
+        size = str(s.size) if s.size >= 0 or s.kind == REST else f"({s.size_src})"
         if s.cond_src:
             sizes.append(f"({size} if {s.cond_src} else 0)")
             presence.append(f"bool({s.cond_src})")
@@ -386,6 +401,28 @@ def _generate(
         body,
         shared,
     )
+
+
+def _head_reader(
+    slots: tuple[Slot, ...], prefix_count: int, prefix_end: int
+) -> Callable[[bytes], Row | None]:
+    """The prefix part of the reader: unpack, compare constants, return the values."""
+    fmt = [f"{s.size}s" if s.kind in (CONST, BYTES) else _UINT_CODES.get(s.size, f"{s.size}s") for s in slots[:prefix_count]]
+    unpack = struct.Struct("<" + "".join(fmt)).unpack_from
+    consts = tuple((i, s.const) for i, s in enumerate(slots[:prefix_count]) if s.kind == CONST)
+    values = tuple(i for i, s in enumerate(slots[:prefix_count]) if s.kind != CONST)
+    wide = {i for i, s in enumerate(slots[:prefix_count]) if s.kind == UINT and s.size not in _UINT_CODES}
+
+    def head(data: bytes) -> Row | None:
+        if len(data) < prefix_end:
+            return None
+        t = unpack(data, 0)
+        for i, const in consts:
+            if t[i] != const:
+                return None
+        return tuple([int.from_bytes(t[i], "little") if i in wide else t[i] for i in values])
+
+    return head
 
 
 def _struct_index(fmt: list[str], slots: tuple[Slot, ...], layout: Layout, path: str) -> int:

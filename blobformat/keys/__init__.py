@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from blobformat.keys import convert as _convert
+from blobformat.keys.cng import cng_unwrap_key, cng_wrap_key, convert_blob
 from blobformat.keys.convert import (
     DEFAULT_MAX_BITS,
     dump_private_key,
@@ -32,6 +33,9 @@ __all__ = [
     "DEFAULT_MAX_BITS",
     "PrivateKey",
     "PublicKey",
+    "cng_unwrap_key",
+    "cng_wrap_key",
+    "convert_blob",
     "dump_private_key",
     "dump_public_key",
     "dump_pvk",

@@ -12,15 +12,17 @@ key numbers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from blobformat.codec import cng as _cng
 from blobformat.codec.decode import as_bytes, parse
 from blobformat.codec.model_base import _Model
 from blobformat.codec.models import (
-    Blob,
+    AnyBlob,
     DHPrivateKeyBlob,
     DHPrivateKeyBlobV3,
     DHPublicKeyBlob,
@@ -63,10 +65,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    PublicKey: TypeAlias = rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey
-    PrivateKey: TypeAlias = rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey
+    PublicKey: TypeAlias = (
+        rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey | ec.EllipticCurvePublicKey
+    )
+    PrivateKey: TypeAlias = (
+        rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey | ec.EllipticCurvePrivateKey
+    )
 # PublicKey: a public key load_public_key returns; PrivateKey: a private key
-# load_private_key returns (RSA, DSA or DH). At run time both are built on
+# load_private_key returns (RSA, DSA, DH, or EC from a CNG blob). At run time both are built on
 # first access by __getattr__ below, so that importing blobformat touches no
 # deprecated name; they hold only the families cryptography still provides.
 
@@ -76,7 +82,7 @@ DHParametersInput: TypeAlias = "dh.DHParameters | dh.DHParameterNumbers | tuple[
 def __getattr__(name: str) -> Any:
     if name in ("PublicKey", "PrivateKey"):
         kind = "Public" if name == "PublicKey" else "Private"
-        union: Any = getattr(rsa, f"RSA{kind}Key")
+        union: Any = getattr(rsa, f"RSA{kind}Key") | getattr(ec, f"EllipticCurve{kind}Key")
         for fam, prefix in (("dsa", "DSA"), ("dh", "DH")):
             cls = _legacy.family(fam).classes.get(f"{prefix}{kind}Key")  # type: ignore[arg-type]
             if cls is not None:
@@ -87,12 +93,12 @@ def __getattr__(name: str) -> Any:
 
 
 def is_public_key(obj: object) -> bool:
-    """Whether ``obj`` is an RSA, DSA or DH public key of ``cryptography``.
+    """Whether ``obj`` is an RSA, EC, DSA or DH public key of ``cryptography``.
 
     Unlike ``isinstance(obj, blobformat.PublicKey)``, this looks up the DSA
-    and DH classes only when ``obj`` is not an RSA key.
+    and DH classes only when ``obj`` is not an RSA or EC key.
     """
-    if isinstance(obj, rsa.RSAPublicKey):
+    if isinstance(obj, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
         return True
     return _legacy.is_instance(obj, "dsa", "DSAPublicKey") or _legacy.is_instance(
         obj, "dh", "DHPublicKey"
@@ -100,15 +106,19 @@ def is_public_key(obj: object) -> bool:
 
 
 def is_private_key(obj: object) -> bool:
-    """Whether ``obj`` is an RSA, DSA or DH private key of ``cryptography``."""
-    if isinstance(obj, rsa.RSAPrivateKey):
+    """Whether ``obj`` is an RSA, EC, DSA or DH private key of ``cryptography``."""
+    if isinstance(obj, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         return True
     return _legacy.is_instance(obj, "dsa", "DSAPrivateKey") or _legacy.is_instance(
         obj, "dh", "DHPrivateKey"
     )
 
 
-BlobInput: TypeAlias = bytes | bytearray | memoryview | Blob
+BlobInput: TypeAlias = bytes | bytearray | memoryview | AnyBlob
+
+#: Loaders and the writer of CNG blobs (SPEC §20.10): ``blobformat.keys.cng``
+#: fills this on import (it imports this module, so this module cannot import it).
+CNG_HOOKS: dict[str, Callable[..., Any]] = {}
 
 #: The largest key (RSA modulus, DH prime) whose expensive validation a load
 #: accepts by default: cryptography's primality checks of RSA primes and of DH
@@ -139,8 +149,8 @@ def check_cost(bits: int, max_bits: int | None, *, what: str) -> None:
         )
 
 
-def _as_blob(data: BlobInput) -> Blob:
-    if isinstance(data, _Model):
+def _as_blob(data: BlobInput) -> AnyBlob:
+    if isinstance(data, _Model | _cng._CngModel):
         return data
     return parse(as_bytes(data))
 
@@ -395,6 +405,7 @@ def load_public_key(
     *,
     parameters: DHParametersInput | None = None,
     max_bits: int | None = DEFAULT_MAX_BITS,
+    curve: ec.EllipticCurve | str | None = None,
 ) -> PublicKey:
     """Convert a PUBLICKEYBLOB into a ``cryptography`` public key.
 
@@ -410,7 +421,10 @@ def load_public_key(
     :param max_bits: the largest DH prime whose group cryptography is asked
         to validate (seconds for 4096 bits); ``None`` for no bound (SPEC
         KEY-13). RSA and DSA public keys cost no expensive validation.
-    :returns: an RSA, DSA or DH public key.
+    :param curve: the curve of a generic CNG ECC blob (``ECDP``, ``ECKP``),
+        which names none: ``"P-256"``, ``"P-384"``, ``"P-521"`` or a
+        cryptography ``EllipticCurve``; checked against a named magic (SPEC §20.10).
+    :returns: an RSA, DSA, DH or (from a CNG blob) EC public key.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob is not a public key blob.
     :raises InvalidParameterError: if a DH v2 blob comes without ``parameters``.
@@ -418,6 +432,8 @@ def load_public_key(
         when cryptography cannot represent the key.
     """
     blob = _as_blob(data)
+    if isinstance(blob, _cng._CngModel):
+        return CNG_HOOKS["load_public"](blob, curve=curve, max_bits=max_bits)  # type: ignore[no-any-return]
     if isinstance(blob, RSAPublicKeyBlob):
         _check_rsa_public(blob.modulus, blob.public_exponent)
         return rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
@@ -455,6 +471,7 @@ def load_private_key(
     *,
     unsafe_skip_rsa_key_validation: bool = False,
     max_bits: int | None = DEFAULT_MAX_BITS,
+    curve: ec.EllipticCurve | str | None = None,
 ) -> PrivateKey:
     """Convert a PRIVATEKEYBLOB into a ``cryptography`` private key.
 
@@ -479,13 +496,23 @@ def load_private_key(
         Larger keys raise ``KeyConversionError`` [KEY-13] before any
         arithmetic; ``None`` for no bound. Not applied when
         ``unsafe_skip_rsa_key_validation`` is set (then the cost is small).
-    :returns: an RSA, DSA or DH private key.
+    :param curve: the curve of a generic CNG ECC blob (``ECDV``, ``ECKV``), as
+        for :func:`load_public_key`. EC keys are checked: Q on the curve,
+        0 < d < n and d·G = Q (SPEC §20.10).
+    :returns: an RSA, DSA, DH or (from a CNG blob) EC private key.
     :raises ParseError: if the bytes are not a valid blob.
     :raises UnsupportedBlobError: if the blob is not a private key blob.
     :raises KeyConversionError: naming the relation the numbers break, or
         when cryptography cannot represent the key.
     """
     blob = _as_blob(data)
+    if isinstance(blob, _cng._CngModel):
+        return CNG_HOOKS["load_private"](  # type: ignore[no-any-return]
+            blob,
+            curve=curve,
+            unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation,
+            max_bits=max_bits,
+        )
     if isinstance(blob, PVKFile) and blob.blob is not None:
         blob = blob.blob
     if isinstance(blob, RSAPrivateKeyBlob):
@@ -727,21 +754,53 @@ def _dh_public_blob(key: dh.DHPublicKey, alg: AlgId, version: int | None) -> byt
 
 
 def dump_public_key(
-    key: PublicKey, *, alg_id: AlgId | None = None, version: int | None = None
+    key: PublicKey,
+    *,
+    alg_id: AlgId | None = None,
+    version: int | None = None,
+    format: Literal["capi", "cng"] = "capi",
+    ecdh: bool = False,
 ) -> bytes:
-    """Write a ``cryptography`` public key as a PUBLICKEYBLOB.
+    """Write a ``cryptography`` public key as a PUBLICKEYBLOB or a CNG public blob.
 
     :param key: an RSA, DSA or DH public key.
     :param alg_id: ``aiKeyAlg``: CALG_RSA_KEYX (default) or CALG_RSA_SIGN for
         RSA; CALG_DSS_SIGN for DSA; CALG_DH_SF (default) or CALG_DH_EPHEM for DH.
     :param version: 2 or 3 for DSS and DH (default: 2 when the key fits a
         version-2 blob; a version-2 DH public blob carries y only); RSA has 2.
+        With ``format="cng"``: 1 or 2 for DSA (default 1 when the key fits), none otherwise.
+    :param format: ``"capi"`` (CryptoAPI, the default) or ``"cng"`` (bcrypt.h
+        blobs, SPEC §20.10; the only format for EC keys).
+    :param ecdh: for EC keys, write the ECDH magics (``ECK``) instead of ECDSA (``ECS``).
     :returns: the canonical blob bytes.
     :raises KeyConversionError: if the key cannot be held by the blob.
-    :raises InvalidParameterError: for an ``alg_id`` or ``version`` the key type does not have.
+    :raises InvalidParameterError: for an ``alg_id``, ``version`` or ``format`` the key type does not have.
     :raises TypeError: for other key types.
     """
-    return _dump(key, alg_id, version, private=False)
+    return _dump_as(key, alg_id, version, format, private=False, full=False, ecdh=ecdh)
+
+
+def _dump_as(
+    key: object,
+    alg_id: AlgId | None,
+    version: int | None,
+    format: str,
+    *,
+    private: bool,
+    full: bool,
+    ecdh: bool,
+) -> bytes:
+    if format == "cng":
+        if alg_id is not None:
+            raise InvalidParameterError("CNG blobs have no aiKeyAlg: leave alg_id unset", rule="KEY-7")
+        return CNG_HOOKS["dump"](key, private=private, full=full, ecdh=ecdh, version=version)  # type: ignore[no-any-return]
+    if format != "capi":
+        raise InvalidParameterError(f"format must be 'capi' or 'cng', not {format!r}", rule="KEY-7")
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
+        raise InvalidParameterError(
+            "CryptoAPI has no EC key blob: use format='cng'", rule="KEY-7"
+        )
+    return _dump(key, alg_id, version, private=private)
 
 
 def _rsa_private_blob(key: rsa.RSAPrivateKey, alg: AlgId) -> bytes:
@@ -829,9 +888,15 @@ def _dh_private_blob(key: dh.DHPrivateKey, alg: AlgId, version: int | None) -> b
 
 
 def dump_private_key(
-    key: PrivateKey, *, alg_id: AlgId | None = None, version: int | None = None
+    key: PrivateKey,
+    *,
+    alg_id: AlgId | None = None,
+    version: int | None = None,
+    format: Literal["capi", "cng"] = "capi",
+    full: bool = True,
+    ecdh: bool = False,
 ) -> bytes:
-    """Write a ``cryptography`` private key as a PRIVATEKEYBLOB.
+    """Write a ``cryptography`` private key as a PRIVATEKEYBLOB or a CNG private blob.
 
     Components are zero-padded to their field widths; for RSA the output
     equals OpenSSL's ``-outform MSBLOB`` byte for byte.
@@ -839,7 +904,12 @@ def dump_private_key(
     :param key: an RSA, DSA or DH private key.
     :param alg_id: as for :func:`dump_public_key`.
     :param version: 2 or 3 for DSS and DH (default 2 when the key fits: a
-        version-2 DSS private blob omits y); RSA has 2.
+        version-2 DSS private blob omits y); RSA has 2. With ``format="cng"``:
+        1 or 2 for DSA, none otherwise.
+    :param format: ``"capi"`` (the default) or ``"cng"`` (SPEC §20.10).
+    :param full: with ``format="cng"``, write an RSA key as RSAFULLPRIVATE (RSA3,
+        with the CRT values and the key's own d) rather than RSAPRIVATE (RSA2).
+    :param ecdh: for EC keys, write the ECDH magics (``ECK``) instead of ECDSA (``ECS``).
     :returns: the canonical blob bytes.
     :raises KeyConversionError: if the blob cannot hold the key (public
         exponent of 2^32 or more, primes of unequal length beyond the
@@ -847,7 +917,7 @@ def dump_private_key(
     :raises InvalidParameterError: for an ``alg_id`` or ``version`` the key type does not have.
     :raises TypeError: for other key types.
     """
-    return _dump(key, alg_id, version, private=True)
+    return _dump_as(key, alg_id, version, format, private=True, full=full, ecdh=ecdh)
 
 
 def _dump(key: object, alg_id: AlgId | None, version: int | None, *, private: bool) -> bytes:

@@ -20,7 +20,9 @@ from typing import Literal
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from blobformat.codec.cng import _CngModel
 from blobformat.codec.models import (
+    AnyBlob,
     Blob,
     DHPrivateKeyBlob,
     DHPrivateKeyBlobV3,
@@ -41,6 +43,7 @@ from blobformat.errors import (
 )
 from blobformat.keys import der as _der
 from blobformat.keys.convert import (
+    CNG_HOOKS,
     DEFAULT_MAX_BITS,
     BlobInput,
     DHParametersInput,
@@ -74,7 +77,7 @@ def _check_encoding(encoding: object) -> Encoding:
     return encoding
 
 
-def _key_blob(data: BlobInput | PVKFile, password: bytes | None) -> Blob:
+def _key_blob(data: BlobInput | PVKFile, password: bytes | None) -> AnyBlob:
     blob = _as_blob(data)
     if isinstance(blob, PVKFile):
         inner = pvk_private_blob(blob, password).blob
@@ -127,7 +130,7 @@ def export_public_key(
     """Write the public key of any key blob as a SubjectPublicKeyInfo.
 
     Works for RSA, DSS (v2, v3) and DH (v2, v3) blobs, public or private,
-    and for PVK files, without cryptography's deprecated DSA/DH classes
+    for PVK files and for CNG key blobs (RSA, EC, DSA, DH; SPEC §20.10), without cryptography's deprecated DSA/DH classes
     (SPEC §14.4). The numbers are checked as :func:`load_public_key` (and,
     for a private blob, :func:`load_private_key`) checks them.
 
@@ -150,6 +153,10 @@ def export_public_key(
     """
     enc = _check_encoding(encoding)
     blob = _key_blob(data, password)
+    if isinstance(blob, _CngModel):
+        # CNG blobs (SPEC §20.10), DSA and DH without cryptography's key classes too.
+        der = CNG_HOOKS["export"](blob, private=False, max_bits=max_bits)
+        return _encode(der, enc, "PUBLIC KEY")
     if isinstance(blob, RSAPublicKeyBlob | RSAPrivateKeyBlob):
         if isinstance(blob, RSAPublicKeyBlob):
             _check_rsa_public(blob.modulus, blob.public_exponent)
@@ -192,8 +199,8 @@ def export_private_key(
 ) -> bytes:
     """Write a private key blob as an unencrypted PKCS#8 ``PrivateKeyInfo``.
 
-    Works for RSA, DSS (v2, v3) and DH (v2, v3) private blobs and PVK files,
-    without cryptography's deprecated DSA/DH classes (SPEC §14.4). Every
+    Works for RSA, DSS (v2, v3) and DH (v2, v3) private blobs, PVK files and
+    CNG private key blobs (RSA, EC, DSA, DH; SPEC §20.10), without cryptography's deprecated DSA/DH classes (SPEC §14.4). Every
     relation :func:`load_private_key` checks is checked; for RSA that
     includes cryptography's primality check of p and q.
 
@@ -211,6 +218,9 @@ def export_private_key(
     """
     enc = _check_encoding(encoding)
     blob = _key_blob(data, password)
+    if isinstance(blob, _CngModel):
+        der = CNG_HOOKS["export"](blob, private=True, max_bits=max_bits)
+        return _encode(der, enc, "PRIVATE KEY")
     if isinstance(blob, RSAPrivateKeyBlob):
         key = _load_rsa_private(blob, False, max_bits)
         fmt = serialization.Encoding.PEM if enc == "pem" else serialization.Encoding.DER

@@ -19,6 +19,27 @@ def note(bug_type: str, description: str, spec_refs: Sequence[str] = (), links: 
 
 
 NOTES: dict[str, Json] = {
+    # -- CNG key blobs (SPEC §20) -------------------------------------------------------
+    "CngLayout": note("BASIC", "A CNG key blob as bcrypt.h lays it out: magic at offset 0, little-endian header ULONGs, big-endian numbers (SPEC §20.1)."),
+    "CngTruncated": note("TRUNCATION", "The input ends inside the fixed header or a sized field (SPEC §20.2).", ["CNG-1", "CNG-2"]),
+    "CngTrailing": note("MALFORMED", "Bytes follow a complete CNG blob.", ["CNG-2"]),
+    "CngHostileLength": note("MODIFIED_PARAMETER", "A size field near 2^32: a decoder must refuse it from the header, without allocating or reading (SPEC §20.2 step 4)."),
+    "CngRsaSizes": note("MODIFIED_PARAMETER", "A BCRYPT_RSAKEY_BLOB size field out of its range or inconsistent with BitLength.", ["CRSA-1", "CRSA-2", "CRSA-3"]),
+    "CngLeadingZero": note("MALFORMED", "A number whose width is its own size field starts with a zero byte: a second encoding of the same value (SPEC §20.1).", ["CRSA-4", "CDSA-2", "CDH-2", "CECC-2"]),
+    "CngRsaExponent": note("WEAK_PARAMS", "An even RSA public exponent, or 1.", ["CRSA-5"]),
+    "CngRsa2": note("EDGE_CASE", "An RSAPRIVATE blob has no d: it is computed mod lambda(n) with the CRT values (SPEC §20.3)."),
+    "CngRsaD": note("INTEROP", "Microsoft notes that d is reduced mod phi(n) or mod lambda(n) depending on the Windows version; both are accepted (SPEC §20.3)."),
+    "CngEccSize": note("MODIFIED_PARAMETER", "cbKey does not match the named curve, or is outside 20..66 for a generic magic.", ["CECC-1"]),
+    "CngEccRange": note("MODIFIED_PARAMETER", "An ECC coordinate not below the field prime, or d outside 1..n-1.", ["CECC-2"]),
+    "CngEccFull": note("EDGE_CASE", "BCRYPT_ECCFULLKEY_BLOB: a generic magic followed by dwVersion 1 and explicit curve parameters (SPEC §20.5).", ["CECC-3"]),
+    "CngGenericCurve": note("INTEROP", "The generic ECC magics name no curve; the caller gives it. Readers that assume P-256 misread other curves (SPEC §20.10).", ["CKEY-2"]),
+    "CngDsaSizes": note("MODIFIED_PARAMETER", "A BCRYPT_DSA_KEY_BLOB(_V2) header value out of range.", ["CDSA-1"]),
+    "CngDhSizes": note("MODIFIED_PARAMETER", "A BCRYPT_DH_KEY_BLOB cbKey out of range.", ["CDH-1"]),
+    "CngKeyData": note("MALFORMED", "BCRYPT_KEY_DATA_BLOB and BCRYPT_AES_WRAP_KEY_BLOB rules (SPEC §20.8).", ["CKD-1", "CKD-2", "CKD-3"]),
+    "CngOtherStructure": note("TYPE_CONFUSION", "A CNG structure with its magic at offset 4 (NCRYPT_KEY_BLOB_HEADER, parameter headers), refused by name (SPEC §20.9).", ["CNG-3"]),
+    "CngKeyRelation": note("MODIFIED_PARAMETER", "The blob parses but its numbers do not form a key: EC point off the curve or d*G != Q, RSA or DSA/DH relations of SPEC §14.2.", ["CKEY-1", "KEY-1", "KEY-2", "KEY-3", "KEY-4"]),
+    "CngConversion": note("INTEROP", "convert_blob between the CryptoAPI and CNG layouts; what the target cannot hold is refused (SPEC §20.11).", ["CKEY-3"]),
+    "Rfc3394": note("SOURCE", "The test vectors of RFC 3394 §4 (AES key wrap).", links=["https://www.rfc-editor.org/rfc/rfc3394"]),
     # -- shapes of valid input --------------------------------------------------------
     "OddBitLength": note(
         "EDGE_CASE",

@@ -42,6 +42,7 @@ _UNFLAGGED = (
 PUBLIC = "rsa_public_key_blob_test.json"
 PRIVATE = "rsa_private_key_blob_test.json"
 DSS_V2 = "dss_v2_key_blob_test.json"
+HEADER = "blob_header_test.json"
 
 # (file, case name) -> the retired case. Retired in vectors 1 after the
 # security issue item 7 rules RSA-5 and DSS-7 (CHANGELOG.md, Unreleased).
@@ -71,6 +72,11 @@ RETIRED: dict[tuple[str, str], Retired] = {
     ),
     (PRIVATE, "export-rsa-1028-default"): Retired(
         69, _EXPORT_1028, ("canonical-export-rsa-1028-default",)
+    ),
+    (HEADER, "cng-rsapublic"): Retired(
+        26,
+        "SPEC §20: a CNG BCRYPT_RSAPUBLIC_BLOB is decoded now (cng_rsa_key_blob_test.json), "
+        "no longer refused as unsupported",
     ),
     (DSS_V2, "seed-counter-negative"): Retired(
         9,

@@ -39,6 +39,37 @@ LAYOUTS = (
     "PUBLICKEYBLOBEX",
     "KEYSTATEBLOB",
     "PVK",
+    # CNG key blobs (SPEC §20): the magic, and for full ECC keys the prefix FULL.
+    "CNG-RSA1",
+    "CNG-RSA2",
+    "CNG-RSA3",
+    "CNG-ECS1",
+    "CNG-ECS2",
+    "CNG-ECS3",
+    "CNG-ECS4",
+    "CNG-ECS5",
+    "CNG-ECS6",
+    "CNG-ECK1",
+    "CNG-ECK2",
+    "CNG-ECK3",
+    "CNG-ECK4",
+    "CNG-ECK5",
+    "CNG-ECK6",
+    "CNG-ECDP",
+    "CNG-ECDV",
+    "CNG-ECKP",
+    "CNG-ECKV",
+    "CNG-FULL-ECDP",
+    "CNG-FULL-ECDV",
+    "CNG-FULL-ECKP",
+    "CNG-FULL-ECKV",
+    "CNG-DSPB",
+    "CNG-DSPV",
+    "CNG-DPB2",
+    "CNG-DPV2",
+    "CNG-DHPB",
+    "CNG-DHPV",
+    "CNG-KDBM",
 )
 BUG_TYPES = (
     "BASIC",
@@ -158,14 +189,16 @@ DEFS: dict[str, Json] = {
             "path": TEXT,
             "offset": NAT,
             "size": NAT,
-            "type": {"enum": ["uint", "bytes"]},
+            "type": {"enum": ["uint", "bytes", "ubig"]},
             "value": {"anyOf": [U32, BIGUINT, HEX]},
         }
     ),
     "tolerance": obj({"kind": TEXT, "offset": NAT, "rule": RULE}),
     "keyNumbers": obj(
         {},
-        dict.fromkeys(("n", "e", "d", "p", "q", "dp", "dq", "qinv", "g", "j", "y", "x"), BIGUINT),
+        dict.fromkeys(
+            ("n", "e", "d", "p", "q", "dp", "dq", "qinv", "g", "j", "y", "x", "qx", "qy"), BIGUINT
+        ),
         minProperties=2,
     ),
     "groupParameters": obj({"p": BIGUINT, "g": BIGUINT}, {"q": BIGUINT}),
@@ -230,6 +263,35 @@ DEFS: dict[str, Json] = {
         },
         valid_out={"blob": HEX},
         error_extra={"relation": TEXT},
+    ),
+    "cngKeyImportTest": test_schema(
+        inputs={
+            "blob": HEX,
+            "kind": {"enum": ["public", "private"]},
+            "curve": nullable({"enum": ["P-256", "P-384", "P-521"]}),
+        },
+        valid_out={"keyDer": HEX, "keyNumbers": ref("keyNumbers")},
+        error_extra={"relation": TEXT},
+    ),
+    "cngKeyExportTest": test_schema(
+        inputs={
+            "keyDer": HEX,
+            "kind": {"enum": ["public", "private"]},
+            "full": BOOL,
+            "ecdh": BOOL,
+            "version": nullable(U32),
+        },
+        valid_out={"blob": HEX},
+        error_extra={"relation": TEXT},
+    ),
+    "blobConvertTest": test_schema(
+        inputs={"blob": HEX, "to": {"enum": ["cng", "capi"]}, "algId": nullable(U32)},
+        valid_out={"output": HEX},
+        error_extra={"relation": TEXT},
+    ),
+    "cngKeyWrapTest": test_schema(
+        inputs={"kek": HEX, "operation": {"enum": ["wrap", "unwrap"]}, "input": HEX},
+        valid_out={"output": HEX},
     ),
     "pvkImportTest": test_schema(
         inputs={"pvk": HEX, "password": nullable(HEX)},
@@ -469,6 +531,10 @@ GROUP_TYPES: dict[str, tuple[str, dict[str, Any] | None]] = {
     "PfxImport": ("pfxImportTest", None),
     "PfxExport": ("pfxExportTest", None),
     "CertsToSpc": ("certsToSpcTest", None),
+    "CngKeyImport": ("cngKeyImportTest", None),
+    "CngKeyExport": ("cngKeyExportTest", None),
+    "BlobConvert": ("blobConvertTest", None),
+    "CngKeyWrap": ("cngKeyWrapTest", None),
 }
 
 
