@@ -272,6 +272,28 @@ def evaluate(
             )
         )
 
+    # CNG (SPEC §20): issue 19 asks the CryptoAPI ratios of CNG blobs too. The
+    # reference here is a minimal reader (no field checks), not a strict one
+    # like T1/T2's, so the lines are INFO.
+    for kind, limit in (
+        ("cng-rsa-private", 1.6),
+        ("cng-rsa-public", 2.0),
+        ("cng-ecc-private", 1.6),
+    ):
+        key = f"parse/{kind}/blobformat"
+        if key not in cases:
+            continue
+        name = f"T1/T2 for CNG: parse, {KIND_TITLES.get(kind, kind)}"
+        threshold = f"<= {limit:g}x minimal struct reader"
+        q = ratio(cases, key)
+        if q is None:
+            out.append(Target(name, threshold, "n/a", "SKIP", _why_missing(cases, key)))
+            continue
+        verdict = _verdict(q, limit)
+        out.append(
+            Target(name, threshold, _fmt_ratio(q, limit), f"INFO (would {verdict.split()[0]})")
+        )
+
     # T8: the fixed cost per call, from the linear fits of the scaling series.
     for series, label in (("parse-pub", "parse public"), ("parse-priv", "parse private")):
         name = f"T8 fixed cost per call above the struct floor: {label}"

@@ -327,6 +327,7 @@ def parse_section(
                     group=kind,
                     note="tries PEM/DER first, exports PEM",
                 )
+    _cng_rows(sec, fx, notes)
     sec.add(
         "parse/harness/noop",
         "(harness) partial() of a no-op",
@@ -343,6 +344,60 @@ def parse_section(
             note="OpenSSL rows make 2 (b2i + free), PVK 4",
         )
     return sec
+
+
+#: CNG blobs (SPEC §20), measured against cng_parse.py's minimal struct readers.
+CNG_KINDS = ("cng-rsa-private", "cng-rsa-public", "cng-ecc-private")
+CNG_TITLES = {
+    "cng-rsa-private": "CNG BCRYPT_RSAFULLPRIVATE_BLOB, RSA 2048",
+    "cng-rsa-public": "CNG BCRYPT_RSAPUBLIC_BLOB, RSA 2048",
+    "cng-ecc-private": "CNG BCRYPT_ECCPRIVATE_BLOB, P-256",
+}
+
+
+def _cng_rows(sec: Section, fx: fixtures.Fixtures, notes: list[str]) -> None:
+    """``parse`` of CNG blobs next to a minimal struct reader of the same layout."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        from benchmarks import cng_parse
+
+        dump_private = _bf_attr("dump_private_key")
+        dump_public = _bf_attr("dump_public_key")
+        if dump_private is None or dump_public is None:
+            raise LookupError("blobformat.dump_private_key / dump_public_key missing")
+        ec_key = ec.derive_private_key(0x1234567890ABCDEF, ec.SECP256R1())
+        blobs = {
+            "cng-rsa-private": (dump_private(fx.rsa_key, format="cng"), cng_parse.struct_rsa),
+            "cng-rsa-public": (
+                dump_public(fx.rsa_key.public_key(), format="cng"),
+                cng_parse.struct_rsa,
+            ),
+            "cng-ecc-private": (dump_private(ec_key, format="cng"), cng_parse.struct_ecc),
+        }
+        for data, reader in blobs.values():
+            reader(data)
+            blobformat.parse(data)
+    except Exception as err:
+        notes.append(f"CNG rows skipped: {type(err).__name__}: {err}")
+        return
+    for kind, (data, reader) in blobs.items():
+        KIND_TITLES[kind] = f"{CNG_TITLES[kind]} ({len(data)} B)"
+        base = f"parse/{kind}/struct-minimal"
+        sec.add(
+            base,
+            "struct reader, header + length checks (cng_parse.py)",
+            functools.partial(reader, data),
+            group=kind,
+            note="no field checks",
+        )
+        sec.add(
+            f"parse/{kind}/blobformat",
+            "blobformat.parse",
+            functools.partial(blobformat.parse, data),
+            baseline=base,
+            group=kind,
+        )
 
 
 def tobytes_section(fx: fixtures.Fixtures, notes: list[str]) -> Section:
