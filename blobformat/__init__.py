@@ -22,6 +22,7 @@ from blobformat.capi.wrap import (
     wrap_symmetric_key,
 )
 from blobformat.codec.cng import (
+    CngBlob,
     CngDHPrivateBlob,
     CngDHPublicBlob,
     CngDSAPrivateBlob,
@@ -116,11 +117,14 @@ from blobformat.keys.export import export_private_key, export_public_key
 from blobformat.keys.pfx import certs_to_spc, pfx_to_pvk, pvk_to_pfx
 from blobformat.keys.pvk import dump_pvk, load_pvk
 from blobformat.keys.rsacheck import check_rsa_public_key
+from blobformat.scan import KINDS as SCAN_KINDS
+from blobformat.scan import ScanMatch, scan, scan_file
 
 __version__ = "0.1.0"
 
 __all__ = [
     "PVK_FILE_MAGIC",
+    "SCAN_KINDS",
     "AlgClass",
     "AlgId",
     "AnyBlob",
@@ -129,6 +133,7 @@ __all__ = [
     "BlobError",
     "BlobHeader",
     "BlobType",
+    "CngBlob",
     "CngDHPrivateBlob",
     "CngDHPublicBlob",
     "CngDSAPrivateBlob",
@@ -175,6 +180,7 @@ __all__ = [
     "RSAPrivateKeyBlob",
     "RSAPublicKeyBlob",
     "Recipient",
+    "ScanMatch",
     "SealedEnvelope",
     "SessionKey",
     "SignatureError",
@@ -214,6 +220,8 @@ __all__ = [
     "pfx_to_pvk",
     "plaintext_key_blob",
     "pvk_to_pfx",
+    "scan",
+    "scan_file",
     "seal",
     "sign_hash",
     "store_session_key",

@@ -12,7 +12,15 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-__all__ = ["PVK_FILE_MAGIC", "AlgClass", "AlgId", "BlobType", "Magic", "PVKKeyType", "alg_name"]
+__all__ = [
+    "PVK_FILE_MAGIC",
+    "AlgClass",
+    "AlgId",
+    "BlobType",
+    "Magic",
+    "PVKKeyType",
+    "alg_name",
+]
 
 
 class BlobType(enum.IntEnum):

@@ -98,7 +98,11 @@ class BlobError(Exception):
         Built from :data:`~blobformat.errors.SPEC_URL`; the message itself keeps the
         short ``[SPEC RSA-4]``.
         """
-        return None if self.rule is None else SPEC_URL.format(anchor=spec_anchor(self.rule))
+        return (
+            None
+            if self.rule is None
+            else SPEC_URL.format(anchor=spec_anchor(self.rule))
+        )
 
     def __init__(
         self,

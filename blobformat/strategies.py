@@ -28,7 +28,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypedDict, TypeVar, overload
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -103,9 +103,7 @@ _DSA_512 = _Group(
         "b8017611c7a08cc23917dc62b14af54e357f065a9ee8745e2b70c8aa30bff3cc"
         "8e5ea23f1d4b3c43475e774cfa9e29d175908942b117e14e5c90682623f61639"
     ),
-    q=_hex(
-        "f548241c6bc83cecd1fe1cb28b82af0de60d2959"
-    ),
+    q=_hex("f548241c6bc83cecd1fe1cb28b82af0de60d2959"),
     g=_hex(
         "142529e4967029455c98c09f3d34519a519c7cb41b9d0fe43f112a9943a8f216"
         "33a8a287fbf60bb34416e29c4d42a36a10f93aa89592db3e0a6881aecfc671f"
@@ -118,9 +116,7 @@ _DSA_1024 = _Group(
         "965c225eb3933f26790de4d52048ac1f0add872e062d2ec2d8848c538167e824"
         "ee69b4a5d09650f6452c00ab45715faeeb26cbfb32f2df72b020c2ccba5699e3"
     ),
-    q=_hex(
-        "b1ebe82be06f8e7d52133cbeadfba5e732bbe35f"
-    ),
+    q=_hex("b1ebe82be06f8e7d52133cbeadfba5e732bbe35f"),
     g=_hex(
         "5af3385281146ac73dc7476e9d288fc3147029d1b0c9f32ff5c9591f7b0cc037"
         "b752ec45e79e33ad0820f90c1012e69fd60ba9ef922998e5a10294272587ee45"
@@ -139,9 +135,7 @@ _DSA_2048 = _Group(
         "c4a96db112701703db6d8e715b4c1e29eab8f0b9e371a4d9d1e56e4a8f8dd655"
         "aa404c914160ed28b55a8f71f2a0bdff3dcc10edbc666f2e25638852b31e6b35"
     ),
-    q=_hex(
-        "800b20c587e81c3cad88e64d72d5f6a5fd95b678c6dda8134c42dd6ec2635da7"
-    ),
+    q=_hex("800b20c587e81c3cad88e64d72d5f6a5fd95b678c6dda8134c42dd6ec2635da7"),
     g=_hex(
         "54035446441d4672ba74042aac3a6da9a694369fffac9558327c55ef49f0151e"
         "d5353d719c7c49ba6b73eb809b781e0ccac0b095afbdb7873d352345765f09c6"
@@ -200,7 +194,9 @@ def _check_version(version: int | None) -> None:
 def _check_rsa_bits(bits: int | None) -> None:
     # RSA-1 and RSA-5: 384..16384, a whole number of bytes.
     if bits is not None and not (384 <= bits <= 16384 and bits % 8 == 0):
-        raise InvalidArgument(f"bits must be a multiple of 8 in 384..16384, not {bits!r}")
+        raise InvalidArgument(
+            f"bits must be a multiple of 8 in 384..16384, not {bits!r}"
+        )
 
 
 def _is_probable_prime(n: int) -> bool:
@@ -249,6 +245,7 @@ def _rsa_numbers(bits: int, e: int, seed: int) -> tuple[int, int, int]:
         q = _prime(half, f"rsa-q-{bits}-{e}-{seed}-{counter}", e)
     d = pow(e, -1, math.lcm(p - 1, q - 1))
     return p, q, d
+
 
 # -- RSA ------------------------------------------------------------------------------
 
@@ -338,6 +335,7 @@ def rsa_private_blobs(
     _check_rsa_bits(bits)
     return _real_rsa(bits) if real_keys else _any_rsa_private(bits)
 
+
 # -- DSS ------------------------------------------------------------------------------
 
 
@@ -345,64 +343,139 @@ _DSSPublic = bf.DSSPublicKeyBlob | bf.DSSPublicKeyBlobV3
 _DSSPrivate = bf.DSSPrivateKeyBlob | bf.DSSPrivateKeyBlobV3
 
 
+class _DSSV2Args(TypedDict):
+    """The fields a DSS version-2 public and private blob share (typed for ``**``)."""
+
+    key_alg: bf.AlgId
+    bit_length: int
+    p: int
+    q: int
+    g: int
+    seed: bf.DSSSeed
+
+
+class _DSSV3Args(TypedDict):
+    """The fields a DSS version-3 public and private blob share."""
+
+    key_alg: bf.AlgId
+    bit_length_p: int
+    bit_length_q: int
+    bit_length_j: int
+    seed: bf.DSSSeed
+    p: int
+    q: int
+    g: int
+    j: int | None
+    y: int
+
+
+class _DHV3Args(TypedDict):
+    """The fields a DH version-3 public and private blob share (q is optional there)."""
+
+    key_alg: bf.AlgId
+    bit_length_p: int
+    bit_length_q: int
+    bit_length_j: int
+    seed: bf.DSSSeed
+    p: int
+    q: int | None
+    g: int
+    j: int | None
+    y: int
+
+
 @st.composite
-def _real_dss(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
+def _real_dss(
+    draw: st.DrawFn, version: int | None, private: bool
+) -> _DSSPublic | _DSSPrivate:
     v = draw(_choice(version, (2, 3)))
     group = draw(st.sampled_from(_DSS_V2_GROUPS if v == 2 else _DSS_V3_GROUPS))
     x = draw(st.integers(1, group.q - 1))
     y = pow(group.g, x, group.p)
     bits = group.p.bit_length()
     if v == 2:
-        common2 = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length": bits, "p": group.p,
-                   "q": group.q, "g": group.g, "seed": bf.DSSSeed.none()}
+        common2: _DSSV2Args = {
+            "key_alg": bf.AlgId.CALG_DSS_SIGN,
+            "bit_length": bits,
+            "p": group.p,
+            "q": group.q,
+            "g": group.g,
+            "seed": bf.DSSSeed.none(),
+        }
         if private:
-            return bf.DSSPrivateKeyBlob(x=x, **common2)  # type: ignore[arg-type]
-        return bf.DSSPublicKeyBlob(y=y, **common2)  # type: ignore[arg-type]
+            return bf.DSSPrivateKeyBlob(x=x, **common2)
+        return bf.DSSPublicKeyBlob(y=y, **common2)
     j = (group.p - 1) // group.q
     with_j = draw(st.booleans())
-    common3 = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length_p": bits,
-               "bit_length_q": group.q.bit_length(),
-               "bit_length_j": j.bit_length() if with_j else 0,
-               "seed": bf.DSSSeed.none(), "p": group.p, "q": group.q, "g": group.g,
-               "j": j if with_j else None, "y": y}
+    common3: _DSSV3Args = {
+        "key_alg": bf.AlgId.CALG_DSS_SIGN,
+        "bit_length_p": bits,
+        "bit_length_q": group.q.bit_length(),
+        "bit_length_j": j.bit_length() if with_j else 0,
+        "seed": bf.DSSSeed.none(),
+        "p": group.p,
+        "q": group.q,
+        "g": group.g,
+        "j": j if with_j else None,
+        "y": y,
+    }
     if private:
-        return bf.DSSPrivateKeyBlobV3(
-            bit_length_x=group.q.bit_length(), x=x, **common3  # type: ignore[arg-type]
-        )
-    return bf.DSSPublicKeyBlobV3(**common3)  # type: ignore[arg-type]
+        return bf.DSSPrivateKeyBlobV3(bit_length_x=group.q.bit_length(), x=x, **common3)
+    return bf.DSSPublicKeyBlobV3(**common3)
 
 
 @st.composite
-def _any_dss_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dss_v2(draw: st.DrawFn, private: bool) -> _DSSPublic | _DSSPrivate:
     bits = draw(st.sampled_from(range(512, 1025, 64)))
-    common = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length": bits,
-              "p": draw(_filling(bits)), "q": draw(_below_bits(160)),
-              "g": draw(_below_bits(bits)), "seed": draw(_seeds())}
+    common: _DSSV2Args = {
+        "key_alg": bf.AlgId.CALG_DSS_SIGN,
+        "bit_length": bits,
+        "p": draw(_filling(bits)),
+        "q": draw(_below_bits(160)),
+        "g": draw(_below_bits(bits)),
+        "seed": draw(_seeds()),
+    }
     if private:
-        return bf.DSSPrivateKeyBlob(x=draw(_below_bits(160)), **common)  # type: ignore[arg-type]
-    return bf.DSSPublicKeyBlob(y=draw(_below_bits(bits)), **common)  # type: ignore[arg-type]
+        return bf.DSSPrivateKeyBlob(x=draw(_below_bits(160)), **common)
+    return bf.DSSPublicKeyBlob(y=draw(_below_bits(bits)), **common)
 
 
 @st.composite
-def _any_dss_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dss_v3(draw: st.DrawFn, private: bool) -> _DSSPublic | _DSSPrivate:
     bits_p = draw(st.sampled_from(range(512, 3073, 64)))
     bits_q = draw(st.sampled_from([160, 224, 256]))
     bits_j = draw(st.sampled_from([0, bits_p - bits_q, bits_p - bits_q + 1]))
-    common = {"key_alg": bf.AlgId.CALG_DSS_SIGN, "bit_length_p": bits_p,
-              "bit_length_q": bits_q, "bit_length_j": bits_j, "seed": draw(_seeds()),
-              "p": draw(_filling(bits_p)), "q": draw(_below_bits(bits_q)),
-              "g": draw(_below_bits(bits_p)),
-              "j": None if bits_j == 0 else draw(_below_bits(bits_j)),
-              "y": draw(_below_bits(bits_p))}
+    common: _DSSV3Args = {
+        "key_alg": bf.AlgId.CALG_DSS_SIGN,
+        "bit_length_p": bits_p,
+        "bit_length_q": bits_q,
+        "bit_length_j": bits_j,
+        "seed": draw(_seeds()),
+        "p": draw(_filling(bits_p)),
+        "q": draw(_below_bits(bits_q)),
+        "g": draw(_below_bits(bits_p)),
+        "j": None if bits_j == 0 else draw(_below_bits(bits_j)),
+        "y": draw(_below_bits(bits_p)),
+    }
     if not private:
-        return bf.DSSPublicKeyBlobV3(**common)  # type: ignore[arg-type]
+        return bf.DSSPublicKeyBlobV3(**common)
     bits_x = draw(st.integers(1, bits_q))
     return bf.DSSPrivateKeyBlobV3(
-        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common  # type: ignore[arg-type]
+        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common
     )
 
 
-def _dss(version: int | None, real_keys: bool, private: bool) -> st.SearchStrategy[bf.Blob]:
+@overload
+def _dss(
+    version: int | None, real_keys: bool, private: Literal[False]
+) -> st.SearchStrategy[_DSSPublic]: ...
+@overload
+def _dss(
+    version: int | None, real_keys: bool, private: Literal[True]
+) -> st.SearchStrategy[_DSSPrivate]: ...
+def _dss(
+    version: int | None, real_keys: bool, private: bool
+) -> st.SearchStrategy[_DSSPublic | _DSSPrivate]:
     _check_version(version)
     if real_keys:
         return _real_dss(version, private)
@@ -420,7 +493,7 @@ def dss_public_blobs(
         in version 3), without a seed; ``False`` for arbitrary numbers,
         every allowed size and seeds.
     """
-    return _dss(version, real_keys, private=False)  # type: ignore[return-value]
+    return _dss(version, real_keys, private=False)
 
 
 def dss_private_blobs(
@@ -431,19 +504,27 @@ def dss_private_blobs(
     :param version: 2 or 3; both by default.
     :param real_keys: as for :func:`dss_public_blobs`.
     """
-    return _dss(version, real_keys, private=True)  # type: ignore[return-value]
+    return _dss(version, real_keys, private=True)
+
 
 # -- Diffie-Hellman ---------------------------------------------------------------------
 
+_DHPublic = bf.DHPublicKeyBlob | bf.DHPublicKeyBlobV3
+_DHPrivate = bf.DHPrivateKeyBlob | bf.DHPrivateKeyBlobV3
+
 
 @st.composite
-def _real_dh(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
+def _real_dh(
+    draw: st.DrawFn, version: int | None, private: bool
+) -> _DHPublic | _DHPrivate:
     v = draw(_choice(version, (2, 3)))
     alg = draw(st.sampled_from(_DH_ALGS))
     # A version-2 blob cannot carry q: its group is the safe prime (OpenSSL
     # refuses a DSA-style prime without q).
     group = draw(st.sampled_from((None, *_DH_X942_GROUPS))) if v == 3 else None
-    p, g, q = (_SAFE_PRIME_512, 2, None) if group is None else (group.p, group.g, group.q)
+    p, g, q = (
+        (_SAFE_PRIME_512, 2, None) if group is None else (group.p, group.g, group.q)
+    )
     x = draw(st.integers(2, (q or p - 1) - 1))
     y = pow(g, x, p)
     bits = p.bit_length()
@@ -452,22 +533,32 @@ def _real_dh(draw: st.DrawFn, version: int | None, private: bool) -> bf.Blob:
             return bf.DHPrivateKeyBlob(key_alg=alg, bit_length=bits, p=p, g=g, x=x)
         return bf.DHPublicKeyBlob(key_alg=alg, bit_length=bits, y=y)
     j = None if q is None else (p - 1) // q
-    common = {"key_alg": alg, "bit_length_p": bits,
-              "bit_length_q": 0 if q is None else q.bit_length(),
-              "bit_length_j": 0 if j is None else j.bit_length(),
-              "seed": bf.DSSSeed.none(), "p": p, "q": q, "g": g, "j": j, "y": y}
+    common: _DHV3Args = {
+        "key_alg": alg,
+        "bit_length_p": bits,
+        "bit_length_q": 0 if q is None else q.bit_length(),
+        "bit_length_j": 0 if j is None else j.bit_length(),
+        "seed": bf.DSSSeed.none(),
+        "p": p,
+        "q": q,
+        "g": g,
+        "j": j,
+        "y": y,
+    }
     if private:
         bits_x = bits if q is None else q.bit_length()
-        return bf.DHPrivateKeyBlobV3(bit_length_x=bits_x, x=x, **common)  # type: ignore[arg-type]
-    return bf.DHPublicKeyBlobV3(**common)  # type: ignore[arg-type]
+        return bf.DHPrivateKeyBlobV3(bit_length_x=bits_x, x=x, **common)
+    return bf.DHPublicKeyBlobV3(**common)
 
 
 @st.composite
-def _any_dh_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dh_v2(draw: st.DrawFn, private: bool) -> _DHPublic | _DHPrivate:
     bits = draw(st.sampled_from(range(512, 2049, 64)))
     alg = draw(st.sampled_from(_DH_ALGS))
     if not private:
-        return bf.DHPublicKeyBlob(key_alg=alg, bit_length=bits, y=draw(_below_bits(bits)))
+        return bf.DHPublicKeyBlob(
+            key_alg=alg, bit_length=bits, y=draw(_below_bits(bits))
+        )
     return bf.DHPrivateKeyBlob(
         key_alg=alg,
         bit_length=bits,
@@ -478,26 +569,41 @@ def _any_dh_v2(draw: st.DrawFn, private: bool) -> bf.Blob:
 
 
 @st.composite
-def _any_dh_v3(draw: st.DrawFn, private: bool) -> bf.Blob:
+def _any_dh_v3(draw: st.DrawFn, private: bool) -> _DHPublic | _DHPrivate:
     bits_p = draw(st.sampled_from(range(512, 2049, 64)))
     bits_q = draw(st.sampled_from([0, 160, 256, bits_p - 1]))
     bits_j = draw(st.sampled_from([0, 8, bits_p]))
-    common = {"key_alg": draw(st.sampled_from(_DH_ALGS)), "bit_length_p": bits_p,
-              "bit_length_q": bits_q, "bit_length_j": bits_j, "seed": draw(_seeds()),
-              "p": draw(_filling(bits_p)),
-              "q": None if bits_q == 0 else draw(_below_bits(bits_q)),
-              "g": draw(_below_bits(bits_p)),
-              "j": None if bits_j == 0 else draw(_below_bits(bits_j)),
-              "y": draw(_below_bits(bits_p))}
+    common: _DHV3Args = {
+        "key_alg": draw(st.sampled_from(_DH_ALGS)),
+        "bit_length_p": bits_p,
+        "bit_length_q": bits_q,
+        "bit_length_j": bits_j,
+        "seed": draw(_seeds()),
+        "p": draw(_filling(bits_p)),
+        "q": None if bits_q == 0 else draw(_below_bits(bits_q)),
+        "g": draw(_below_bits(bits_p)),
+        "j": None if bits_j == 0 else draw(_below_bits(bits_j)),
+        "y": draw(_below_bits(bits_p)),
+    }
     if not private:
-        return bf.DHPublicKeyBlobV3(**common)  # type: ignore[arg-type]
+        return bf.DHPublicKeyBlobV3(**common)
     bits_x = draw(st.integers(1, bits_q or bits_p))
     return bf.DHPrivateKeyBlobV3(
-        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common  # type: ignore[arg-type]
+        bit_length_x=bits_x, x=draw(_below_bits(bits_x)), **common
     )
 
 
-def _dh(version: int | None, real_keys: bool, private: bool) -> st.SearchStrategy[bf.Blob]:
+@overload
+def _dh(
+    version: int | None, real_keys: bool, private: Literal[False]
+) -> st.SearchStrategy[_DHPublic]: ...
+@overload
+def _dh(
+    version: int | None, real_keys: bool, private: Literal[True]
+) -> st.SearchStrategy[_DHPrivate]: ...
+def _dh(
+    version: int | None, real_keys: bool, private: bool
+) -> st.SearchStrategy[_DHPublic | _DHPrivate]:
     _check_version(version)
     if real_keys:
         return _real_dh(version, private)
@@ -515,7 +621,7 @@ def dh_public_blobs(
         with g = 2, or in version 3 also a DSA group with q); ``False`` for arbitrary numbers
         and every allowed size.
     """
-    return _dh(version, real_keys, private=False)  # type: ignore[return-value]
+    return _dh(version, real_keys, private=False)
 
 
 def dh_private_blobs(
@@ -526,16 +632,23 @@ def dh_private_blobs(
     :param version: 2 or 3; both by default.
     :param real_keys: as for :func:`dh_public_blobs`.
     """
-    return _dh(version, real_keys, private=True)  # type: ignore[return-value]
+    return _dh(version, real_keys, private=True)
+
 
 # -- session-key blobs and the opaque kinds ---------------------------------------------
 
 
 @st.composite
 def _session_key(draw: st.DrawFn, max_bytes: int | None) -> bf.SessionKey:
-    algs = [a for a in _PLAINTEXT_ALGS if max_bytes is None or min(blob_key_sizes(a)) <= max_bytes]
+    algs = [
+        a
+        for a in _PLAINTEXT_ALGS
+        if max_bytes is None or min(blob_key_sizes(a)) <= max_bytes
+    ]
     alg = draw(st.sampled_from(algs))
-    sizes = sorted(n for n in blob_key_sizes(alg) if max_bytes is None or n <= max_bytes)
+    sizes = sorted(
+        n for n in blob_key_sizes(alg) if max_bytes is None or n <= max_bytes
+    )
     size = draw(st.sampled_from(sizes))
     return bf.SessionKey(alg_id=alg, key=draw(st.binary(min_size=size, max_size=size)))
 
@@ -556,10 +669,14 @@ def _wrapped(
     # PKCS#1 v1.5 needs 11 bytes of the modulus, OAEP with SHA-1 42 (SPEC SES-1).
     room = (public_key.key_size + 7) // 8 - (42 if use_oaep else 11)
     if room < 5:
-        raise InvalidArgument(f"a {public_key.key_size}-bit key has no room for a session key")
+        raise InvalidArgument(
+            f"a {public_key.key_size}-bit key has no room for a session key"
+        )
     session = draw(_session_key(room))
     blob = bf.parse(bf.wrap_session_key(session, public_key, oaep=use_oaep))
-    if not isinstance(blob, bf.SimpleBlob):  # pragma: no cover - wrap writes SIMPLEBLOBs
+    if not isinstance(
+        blob, bf.SimpleBlob
+    ):  # pragma: no cover - wrap writes SIMPLEBLOBs
         raise TypeError(type(blob).__name__)
     return blob
 
@@ -594,7 +711,9 @@ def simple_blobs(
 def _plaintext(draw: st.DrawFn) -> bf.PlaintextKeyBlob:
     alg = draw(st.sampled_from(_PLAINTEXT_ALGS))
     size = draw(st.sampled_from(sorted(blob_key_sizes(alg))))
-    return bf.PlaintextKeyBlob(key_alg=alg, key=draw(st.binary(min_size=size, max_size=size)))
+    return bf.PlaintextKeyBlob(
+        key_alg=alg, key=draw(st.binary(min_size=size, max_size=size))
+    )
 
 
 def plaintext_key_blobs() -> st.SearchStrategy[bf.PlaintextKeyBlob]:
@@ -626,13 +745,16 @@ def _opaque_kind(cls: type[_T]) -> st.SearchStrategy[_T]:
     )
 
 
-def opaque_blobs() -> st.SearchStrategy[bf.OpaqueKeyBlob | bf.PublicKeyBlobEx | bf.KeyStateBlob]:
+def opaque_blobs() -> st.SearchStrategy[
+    bf.OpaqueKeyBlob | bf.PublicKeyBlobEx | bf.KeyStateBlob
+]:
     """OPAQUEKEYBLOB, PUBLICKEYBLOBEX and KEYSTATEBLOB (SPEC §11): any header, any body."""
     return st.one_of(
         _opaque_kind(bf.OpaqueKeyBlob),
         _opaque_kind(bf.PublicKeyBlobEx),
         _opaque_kind(bf.KeyStateBlob),
     )
+
 
 # -- PVK files --------------------------------------------------------------------------
 
@@ -647,12 +769,17 @@ def _pvk(
             dss_private_blobs(version=2, real_keys=real_keys),
         )
     )
-    if isinstance(inner, bf.RSAPrivateKeyBlob) and inner.key_alg == bf.AlgId.CALG_RSA_KEYX:
+    if (
+        isinstance(inner, bf.RSAPrivateKeyBlob)
+        and inner.key_alg == bf.AlgId.CALG_RSA_KEYX
+    ):
         key_type = bf.PVKKeyType.AT_KEYEXCHANGE
     else:
         key_type = bf.PVKKeyType.AT_SIGNATURE
     if not draw(_choice(encrypted, (False, True))):
-        return bf.PVKFile(key_type=key_type, encrypted=False, salt=b"", key_data=inner.to_bytes())
+        return bf.PVKFile(
+            key_type=key_type, encrypted=False, salt=b"", key_data=inner.to_bytes()
+        )
     return _pvkfile._encrypt(
         inner.to_bytes(),
         key_type,
@@ -703,9 +830,32 @@ def blobs(*, real_keys: bool = True) -> st.SearchStrategy[bf.Blob]:
 # -- near-valid hostile variants -------------------------------------------------------
 
 # Declared lengths that lie: the SPEC's limits, one past them, and absurd values.
-_LYING_LENGTHS = (0, 1, 8, 16, 24, 160, 383, 384, 511, 512, 513, 1023, 1024, 1025,
-                  3072, 3073, 4096, 4097, 16384, 16385, 0x7FFFFFFF, 0x80000000,
-                  0xFFFFFFF8, 0xFFFFFFFF)
+_LYING_LENGTHS = (
+    0,
+    1,
+    8,
+    16,
+    24,
+    160,
+    383,
+    384,
+    511,
+    512,
+    513,
+    1023,
+    1024,
+    1025,
+    3072,
+    3073,
+    4096,
+    4097,
+    16384,
+    16385,
+    0x7FFFFFFF,
+    0x80000000,
+    0xFFFFFFF8,
+    0xFFFFFFFF,
+)
 _LENGTH_WORDS = ("bit_length", "length", "size")
 
 
@@ -757,7 +907,7 @@ def _mutate(draw: st.DrawFn, source: st.SearchStrategy[bf.Blob | bytes]) -> byte
     if op in ("field", "length"):
         span = draw(st.sampled_from(lengths if op == "length" else spans))
         end = span.offset + span.size
-        new = draw(_new_field_value(data[span.offset:end], lying=op == "length"))
+        new = draw(_new_field_value(data[span.offset : end], lying=op == "length"))
         out = data[: span.offset] + new + data[end:]
     elif op == "drop":
         span = draw(st.sampled_from(spans))
@@ -765,7 +915,7 @@ def _mutate(draw: st.DrawFn, source: st.SearchStrategy[bf.Blob | bytes]) -> byte
     elif op == "repeat":
         span = draw(st.sampled_from(spans))
         end = span.offset + span.size
-        out = data[:end] + data[span.offset:end] + data[end:]
+        out = data[:end] + data[span.offset : end] + data[end:]
     elif op == "truncate":
         edges = sorted(
             {e for s in spans for e in (s.offset, s.offset + 1, s.offset + s.size - 1)}
@@ -781,7 +931,8 @@ def _mutate(draw: st.DrawFn, source: st.SearchStrategy[bf.Blob | bytes]) -> byte
 
 
 def mutated(
-    blobs: st.SearchStrategy[bf.Blob] | st.SearchStrategy[bytes]
+    blobs: st.SearchStrategy[bf.Blob]
+    | st.SearchStrategy[bytes]
     | st.SearchStrategy[bf.Blob | bytes],
 ) -> st.SearchStrategy[bytes]:
     """Near-valid hostile variants of what ``blobs`` draws, as bytes.

@@ -34,11 +34,16 @@ def main(argv: list[str]) -> int:
     found = names(Path(argv[1]))
     wanted = {f"blobformat.{n}" for n in blobformat.__all__}
     wanted |= {f"blobformat.strategies.{n}" for n in strategies.__all__}
-    wanted |= {spec_anchor(r) for r in docs_text.defined_requirements(docs_text.SPEC.read_text())}
+    wanted |= {
+        spec_anchor(r)
+        for r in docs_text.defined_requirements(docs_text.SPEC.read_text())
+    }
     missing = sorted(wanted - found)
     for name in missing:
         print(f"missing from the documentation: {name}", file=sys.stderr)
-    print(f"{len(wanted) - len(missing)}/{len(wanted)} public names and requirement anchors documented")
+    print(
+        f"{len(wanted) - len(missing)}/{len(wanted)} public names and requirement anchors documented"
+    )
     return 1 if missing else 0
 
 

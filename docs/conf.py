@@ -46,6 +46,10 @@ nitpick_ignore_regex = [
     (r"py:.*", r"hypothesis\..*"),
     (r"py:.*", r"construct\..*"),
     (r"py:class", r"(collections\.abc|enum|typing)\..*"),
+    # Standard-library types in blobformat.scan/scan_file's signatures.
+    (r"py:class", r"(mmap\.mmap|os\.PathLike)"),
+    # cryptography's EC module as the CNG functions' signatures abbreviate it.
+    (r"py:class", r"ec\.\w+"),
     # Private one-letter TypeVars in signatures (``_E`` of BlobError.relocated).
     (r"py:class", r"blobformat(\.\w+)*\._[A-Z]"),
 ]

@@ -30,8 +30,14 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 
-__all__ = ["CERT_KEYS", "PFX_PASSWORD", "certificate", "protected_pfx", "unprotected_pfx",
-           "write_protected"]
+__all__ = [
+    "CERT_KEYS",
+    "PFX_PASSWORD",
+    "certificate",
+    "protected_pfx",
+    "unprotected_pfx",
+    "write_protected",
+]
 
 #: The keys that have a certificate here.
 CERT_KEYS = ("rsa-520", "rsa-1032", "dsa-1024")
@@ -50,7 +56,9 @@ def _key(name: str) -> object:
 
 
 def _name(text: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"blobformat fuzz {text}")])
+    return x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, f"blobformat fuzz {text}")]
+    )
 
 
 @functools.cache
@@ -87,20 +95,28 @@ def _der_items(data: bytes) -> list[bytes]:
             head, size = 2, first
         else:
             count = first & 0x7F
-            head, size = 2 + count, int.from_bytes(data[pos + 2 : pos + 2 + count], "big")
+            head, size = (
+                2 + count,
+                int.from_bytes(data[pos + 2 : pos + 2 + count], "big"),
+            )
         items.append(data[pos : pos + head + size])
         pos += head + size
     return items
 
 
 @functools.cache
-def unprotected_pfx(name: str, friendly: bytes | None = b"fuzz", with_cert: bool = True) -> bytes:
+def unprotected_pfx(
+    name: str, friendly: bytes | None = b"fuzz", with_cert: bool = True
+) -> bytes:
     """A PFX of key ``name`` (and its certificate), with no MAC and unencrypted bags."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         pfx = pkcs12.serialize_key_and_certificates(
-            friendly, _key(name), certificate(name) if with_cert else None,  # type: ignore[arg-type]
-            None, serialization.NoEncryption(),
+            friendly,
+            _key(name),
+            certificate(name) if with_cert else None,  # type: ignore[arg-type]
+            None,
+            serialization.NoEncryption(),
         )
     (outer,) = _der_items(pfx)
     head = 2 + (outer[1] & 0x7F if outer[1] >= 0x80 else 0)
@@ -123,8 +139,12 @@ def write_protected() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)
             pvk = bf.dump_pvk(_key(key))  # type: ignore[arg-type]
-        data = bf.pvk_to_pfx(pvk, [certificate(c) for c in certs], pfx_password=PFX_PASSWORD,
-                             encryption=encryption)  # type: ignore[arg-type]
+        data = bf.pvk_to_pfx(
+            pvk,
+            [certificate(c) for c in certs],
+            pfx_password=PFX_PASSWORD,
+            encryption=encryption,
+        )  # type: ignore[arg-type]
         (FUZZ_DIR / "keys" / file_name).write_bytes(data)
 
 

@@ -76,7 +76,9 @@ class RSA:
     def encode(self) -> bytes:
         """The blob bytes."""
         sizes = self.sizes()
-        out = header(7 if self.private else 6, self.version, self.key_alg, self.reserved)
+        out = header(
+            7 if self.private else 6, self.version, self.key_alg, self.reserved
+        )
         out += b"RSA2" if self.private else b"RSA1"
         out += u32(self.bit_length)
         for name in self.FIELDS_PRIVATE if self.private else self.FIELDS_PUBLIC:
@@ -100,7 +102,9 @@ class DSSV2:
         """The blob bytes."""
         n = (min(self.bit_length, LAYOUT_CAP_BITS) + 7) // 8
         v = self.numbers
-        out = header(7 if self.private else 6, self.version, self.key_alg, self.reserved)
+        out = header(
+            7 if self.private else 6, self.version, self.key_alg, self.reserved
+        )
         out += b"DSS2" if self.private else b"DSS1"
         out += u32(self.bit_length) + le(v["p"], n) + le(v["q"], 20) + le(v["g"], n)
         out += le(v["x"], 20) if self.private else le(v["y"], n)
@@ -123,7 +127,9 @@ class DSSV3:
         """The blob bytes (``bits`` has keys ``p q j x``; ``j`` 0 omits the number j)."""
         b, v = self.bits, self.numbers
         size = {name: (min(b[name], LAYOUT_CAP_BITS) + 7) // 8 for name in b}
-        out = header(7 if self.private else 6, self.version, self.key_alg, self.reserved)
+        out = header(
+            7 if self.private else 6, self.version, self.key_alg, self.reserved
+        )
         out += b"DSS4" if self.private else b"DSS3"
         out += u32(b["p"]) + u32(b["q"]) + u32(b["j"])
         if self.private:

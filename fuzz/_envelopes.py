@@ -53,8 +53,9 @@ def _stream(label: bytes, length: int) -> bytes:
     return out[:length]
 
 
-def deterministic_simpleblob(key: bf.SessionKey, public: rsa.RSAPublicKey, *, oaep: bool,
-                             label: bytes = b"") -> bytes:
+def deterministic_simpleblob(
+    key: bf.SessionKey, public: rsa.RSAPublicKey, *, oaep: bool, label: bytes = b""
+) -> bytes:
     """A SIMPLEBLOB of ``key`` wrapped to ``public`` with padding derived from ``label``."""
     k = (public.key_size + 7) // 8
     if oaep:
@@ -69,8 +70,11 @@ def deterministic_simpleblob(key: bf.SessionKey, public: rsa.RSAPublicKey, *, oa
 @functools.cache
 def public_keys_by_id() -> dict[bytes, rsa.RSAPublicKey]:
     """The fixed public keys by envelope key id (SPEC §16.4)."""
-    keys = (rsa_key(OWNER).public_key(), rsa_key(BACKUP).public_key(),
-            rsa_key(BACKUP2).public_key())
+    keys = (
+        rsa_key(OWNER).public_key(),
+        rsa_key(BACKUP).public_key(),
+        rsa_key(BACKUP2).public_key(),
+    )
     return {bf.envelope_key_id(key): key for key in keys}
 
 
@@ -92,29 +96,53 @@ def base_envelopes() -> dict[str, bytes]:
     owner_only = [bf.Recipient(mk(SESSION_KEY, own_pub, oaep=False), own_pub)]
     with_backup = [
         bf.Recipient(mk(SESSION_KEY, own_pub, oaep=False, label=b"o"), own_pub),
-        bf.Recipient(mk(SESSION_KEY, back_pub, oaep=True, label=b"b"), back_pub,
-                     role=bf.EnvelopeRole.BACKUP, oaep=True),
+        bf.Recipient(
+            mk(SESSION_KEY, back_pub, oaep=True, label=b"b"),
+            back_pub,
+            role=bf.EnvelopeRole.BACKUP,
+            oaep=True,
+        ),
     ]
     back2_pub = rsa_key(BACKUP2).public_key()
     two_backups = [
         bf.Recipient(mk(SESSION_KEY, own_pub, oaep=False, label=b"o2"), own_pub),
-        bf.Recipient(mk(SESSION_KEY, back_pub, oaep=False, label=b"b2"), back_pub,
-                     role=bf.EnvelopeRole.BACKUP),
-        bf.Recipient(mk(SESSION_KEY, back2_pub, oaep=True, label=b"c2"), back2_pub,
-                     role=bf.EnvelopeRole.BACKUP, oaep=True),
+        bf.Recipient(
+            mk(SESSION_KEY, back_pub, oaep=False, label=b"b2"),
+            back_pub,
+            role=bf.EnvelopeRole.BACKUP,
+        ),
+        bf.Recipient(
+            mk(SESSION_KEY, back2_pub, oaep=True, label=b"c2"),
+            back2_pub,
+            role=bf.EnvelopeRole.BACKUP,
+            oaep=True,
+        ),
     ]
     backup_signs = [
-        bf.Recipient(mk(SESSION_KEY, own_pub, oaep=True, label=b"x"), own_pub,
-                     role=bf.EnvelopeRole.OWNER, oaep=True),
+        bf.Recipient(
+            mk(SESSION_KEY, own_pub, oaep=True, label=b"x"),
+            own_pub,
+            role=bf.EnvelopeRole.OWNER,
+            oaep=True,
+        ),
     ]
     return {
-        "owner-only": bf.seal(owner_only, owner, context=CONTEXT, label="slot 1", generation=3),
-        "owner-and-backup": bf.seal(with_backup, owner, context=CONTEXT,
-                                    label="key 7 \u2014 serial 0042", generation=2**40),
-        "signed-by-backup": bf.seal(backup_signs, backup, context=CONTEXT, label="",
-                                    generation=0),
-        "owner-and-two-backups": bf.seal(two_backups, owner, context=CONTEXT,
-                                         label="two backups", generation=7),
+        "owner-only": bf.seal(
+            owner_only, owner, context=CONTEXT, label="slot 1", generation=3
+        ),
+        "owner-and-backup": bf.seal(
+            with_backup,
+            owner,
+            context=CONTEXT,
+            label="key 7 \u2014 serial 0042",
+            generation=2**40,
+        ),
+        "signed-by-backup": bf.seal(
+            backup_signs, backup, context=CONTEXT, label="", generation=0
+        ),
+        "owner-and-two-backups": bf.seal(
+            two_backups, owner, context=CONTEXT, label="two backups", generation=7
+        ),
     }
 
 
@@ -127,14 +155,18 @@ def tbs(signed: bytes, context: bytes) -> bytes:
     return out
 
 
-def verify_independently(data: bytes, key: rsa.RSAPublicKey, context: bytes = CONTEXT) -> bool:
+def verify_independently(
+    data: bytes, key: rsa.RSAPublicKey, context: bytes = CONTEXT
+) -> bool:
     """Whether the last k bytes of ``data`` are a valid suite-1 signature over the rest."""
     k = (key.key_size + 7) // 8
     if len(data) < k + 2:
         return False
     signed, signature = data[:-k], data[-k:]
     try:
-        key.verify(signature[::-1], tbs(signed, context), padding.PKCS1v15(), hashes.SHA256())
+        key.verify(
+            signature[::-1], tbs(signed, context), padding.PKCS1v15(), hashes.SHA256()
+        )
     except InvalidSignature:
         return False
     return True
@@ -151,7 +183,15 @@ def reseal(envelope: bf.SealedEnvelope, context: bytes = CONTEXT) -> bytes | Non
         public = keys.get(entry.recipient_key_id)
         if public is None:
             return None
-        recipients.append(bf.Recipient(entry.blob.to_bytes(), public, role=entry.role,
-                                       oaep=entry.oaep))
-    return bf.seal(recipients, signer, context=context, label=envelope.label,
-                   generation=envelope.generation)
+        recipients.append(
+            bf.Recipient(
+                entry.blob.to_bytes(), public, role=entry.role, oaep=entry.oaep
+            )
+        )
+    return bf.seal(
+        recipients,
+        signer,
+        context=context,
+        label=envelope.label,
+        generation=envelope.generation,
+    )

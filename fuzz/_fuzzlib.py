@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from _fuzzboot import FUZZ_DIR, ROOT
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, rsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -117,24 +116,7 @@ def require(condition: object, message: str) -> None:
 #: so a campaign can look past it; ``tests/test_fuzz_replay.py`` replays its
 #: reproducer with :data:`STRICT_FINDINGS` set, as an ``xfail(strict=True)``
 #: test that flips when the bug is fixed (then delete the entry).
-OPEN_FINDINGS: dict[str, str] = {
-    "F6": "pfx_to_pvk does not bound a PFX's MAC and PBE iteration counts: "
-          "2^31 - 1 MAC iterations in a 1045-byte file run the KDF for minutes (fuzz_pfx)",
-    "F7": "certs_to_spc and pvk_to_pfx accept a certificate whose issuer holds invalid UTF-8 "
-          "(cryptography decodes names lazily) and write an SPC no reader parses and a PFX "
-          "pfx_to_pvk refuses as PFX-2 with the right password (fuzz_pfx)",
-    "F8": "pfx_to_pvk does not check the PFX's key as SPEC §14.2 says: a DSA key whose q "
-          "does not divide p-1 becomes a PVK file that load_pvk refuses (KEY-3) (fuzz_pfx)",
-    "F9": "pfx_to_pvk accepts a PFX that is not DER (trailing bytes, BER), which PFX-3 "
-          "refuses, and certs_to_spc/pvk_to_pfx a PKCS #7 bundle that is not; cryptography "
-          "warns (UserWarning), an exception under -W error (fuzz_pfx)",
-    "F10": "pfx_to_pvk and pvk_to_pfx pass cryptography's DSA deprecation warning on for a "
-           "DSA certificate (keys/pfx.py _order), which KEY-10 forbids (fuzz_pfx)",
-    "F11": "pfx_to_pvk raises KeyConversionError (KEY-8 for a DSA p of 1028 bits), which it "
-           "does not document: a key a PVK cannot hold is UnsupportedBlobError PFX-3 (fuzz_pfx)",
-    "F12": "certs_to_spc and pvk_to_pfx let cryptography's x509.InvalidVersion escape for a "
-           "certificate whose version is not 0..2 (not a ValueError: not caught) (fuzz_pfx)",
-}
+OPEN_FINDINGS: dict[str, str] = {}  # F6-F12 (fuzz_pfx) were fixed on 2026-12-06
 #: Set to True to make open findings fail like any other invariant.
 STRICT_FINDINGS = False
 #: How often each open finding was seen in this process.
@@ -164,7 +146,9 @@ def check_error(err: BaseException, size: int) -> None:
         offset is None or (isinstance(offset, int) and 0 <= offset <= size),
         f"{name}: offset {offset!r} outside an input of {size} bytes",
     )
-    require(err.field is None or isinstance(err.field, str), f"{name}: field {err.field!r}")
+    require(
+        err.field is None or isinstance(err.field, str), f"{name}: field {err.field!r}"
+    )
     require(
         err.rule is None or _RULE.fullmatch(err.rule) is not None,
         f"{name}: rule {err.rule!r} is not a SPEC requirement id",
@@ -177,7 +161,8 @@ def check_error(err: BaseException, size: int) -> None:
             "DecryptionError carries a location (SES-2/KWR-4 forbid it)",
         )
         require(
-            err.__cause__ is None and (err.__context__ is None or err.__suppress_context__),
+            err.__cause__ is None
+            and (err.__context__ is None or err.__suppress_context__),
             "DecryptionError carries a cause (SES-2/KWR-4 forbid it)",
         )
 
@@ -203,10 +188,14 @@ def check_uniform_error(operation: str, err: bf.BlobError, field: str | None) ->
     cause or context, and the same text each time.
     """
     name = type(err).__name__
-    require(err.offset is None and err.field == field,
-            f"{operation}: {name} located at {err.field}@{err.offset}, not {field}")
-    require(err.__cause__ is None and (err.__context__ is None or err.__suppress_context__),
-            f"{operation}: {name} carries a cause")
+    require(
+        err.offset is None and err.field == field,
+        f"{operation}: {name} located at {err.field}@{err.offset}, not {field}",
+    )
+    require(
+        err.__cause__ is None and (err.__context__ is None or err.__suppress_context__),
+        f"{operation}: {name} carries a cause",
+    )
     text = f"{name}[{err.rule}]: {err}"
     seen = _UNIFORM_MESSAGES.setdefault(operation, text)
     require(seen == text, f"{operation}: the error varies: {seen!r} vs {text!r}")
@@ -237,8 +226,10 @@ def check_no_secret(err: BaseException, secrets: frozenset[str]) -> None:
     shown = " ".join((str(err), repr(err), str(getattr(err, "hint", "") or ""))).lower()
     compact = "".join(shown.split())
     for secret in secrets:
-        require(secret not in shown and secret not in compact,
-                f"{type(err).__name__} shows a private number of the key")
+        require(
+            secret not in shown and secret not in compact,
+            f"{type(err).__name__} shows a private number of the key",
+        )
 
 
 @dataclass(frozen=True)
@@ -269,10 +260,8 @@ class Outcome(Generic[T_co]):
 
 
 #: Non-BlobError exceptions that an open finding explains: (type, message part, id).
-#: F3 and F4 were of this kind (both fixed); F12 is open.
-ESCAPES: tuple[tuple[type[Exception], str, str], ...] = (
-    (x509.InvalidVersion, "is not a valid X509 version", "F12"),
-)
+#: F3, F4 and F12 (x509.InvalidVersion) were of this kind; all are fixed.
+ESCAPES: tuple[tuple[type[Exception], str, str], ...] = ()
 
 
 def _escape_finding(err: Exception) -> str | None:
@@ -308,7 +297,10 @@ def same_failure(a: bf.BlobError, b: bf.BlobError) -> bool:
 
 
 def follows_parse(
-    parsed: Outcome[object], kind: type[T], outcomes: Sequence[Outcome[object]], what: str
+    parsed: Outcome[object],
+    kind: type[T],
+    outcomes: Sequence[Outcome[object]],
+    what: str,
 ) -> T | None:
     """The model an entry point for ``kind`` must go on to check, else ``None``.
 
@@ -325,7 +317,10 @@ def follows_parse(
         return None
     if not isinstance(parsed.value, kind):
         for out in outcomes:
-            require(isinstance(out.error, bf.UnsupportedBlobError), f"{what}: {out.describe()}")
+            require(
+                isinstance(out.error, bf.UnsupportedBlobError),
+                f"{what}: {out.describe()}",
+            )
         return None
     return parsed.value
 
@@ -360,8 +355,14 @@ def key_numbers(key: object) -> dict[str, int]:
     if isinstance(key, rsa.RSAPrivateKey):
         pn = key.private_numbers()
         return {
-            "n": pn.public_numbers.n, "e": pn.public_numbers.e, "d": pn.d, "p": pn.p,
-            "q": pn.q, "dp": pn.dmp1, "dq": pn.dmq1, "qinv": pn.iqmp,
+            "n": pn.public_numbers.n,
+            "e": pn.public_numbers.e,
+            "d": pn.d,
+            "p": pn.p,
+            "q": pn.q,
+            "dp": pn.dmp1,
+            "dq": pn.dmq1,
+            "qinv": pn.iqmp,
         }
     if isinstance(key, rsa.RSAPublicKey):
         pub = key.public_numbers()
@@ -395,9 +396,14 @@ def model_numbers(model: object) -> dict[str, int]:
     """The numbers a key blob model carries, named as in :func:`key_numbers`."""
     if isinstance(model, bf.RSAPrivateKeyBlob):
         return {
-            "n": model.modulus, "e": model.public_exponent, "d": model.private_exponent,
-            "p": model.prime1, "q": model.prime2, "dp": model.exponent1,
-            "dq": model.exponent2, "qinv": model.coefficient,
+            "n": model.modulus,
+            "e": model.public_exponent,
+            "d": model.private_exponent,
+            "p": model.prime1,
+            "q": model.prime2,
+            "dp": model.exponent1,
+            "dq": model.exponent2,
+            "qinv": model.coefficient,
         }
     if isinstance(model, bf.RSAPublicKeyBlob):
         return {"n": model.modulus, "e": model.public_exponent}

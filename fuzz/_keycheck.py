@@ -20,18 +20,33 @@ import blobformat as bf
 
 __all__ = ["PRIVATE_MODELS", "PUBLIC_MODELS", "check_key_outcome", "kind_of"]
 
-PUBLIC_MODELS = (bf.RSAPublicKeyBlob, bf.DSSPublicKeyBlob, bf.DSSPublicKeyBlobV3,
-                 bf.DHPublicKeyBlob, bf.DHPublicKeyBlobV3)
-PRIVATE_MODELS = (bf.RSAPrivateKeyBlob, bf.DSSPrivateKeyBlob, bf.DSSPrivateKeyBlobV3,
-                  bf.DHPrivateKeyBlob, bf.DHPrivateKeyBlobV3)
+PUBLIC_MODELS = (
+    bf.RSAPublicKeyBlob,
+    bf.DSSPublicKeyBlob,
+    bf.DSSPublicKeyBlobV3,
+    bf.DHPublicKeyBlob,
+    bf.DHPublicKeyBlobV3,
+)
+PRIVATE_MODELS = (
+    bf.RSAPrivateKeyBlob,
+    bf.DSSPrivateKeyBlob,
+    bf.DSSPrivateKeyBlobV3,
+    bf.DHPrivateKeyBlob,
+    bf.DHPrivateKeyBlobV3,
+)
 
 
 def kind_of(model: object) -> str:
     """``"rsa-public"``, ``"dsa-private"``, ... for a key blob model."""
     if isinstance(model, bf.RSAPublicKeyBlob | bf.RSAPrivateKeyBlob):
         family = "rsa"
-    elif isinstance(model, bf.DSSPublicKeyBlob | bf.DSSPrivateKeyBlob | bf.DSSPublicKeyBlobV3
-                    | bf.DSSPrivateKeyBlobV3):
+    elif isinstance(
+        model,
+        bf.DSSPublicKeyBlob
+        | bf.DSSPrivateKeyBlob
+        | bf.DSSPublicKeyBlobV3
+        | bf.DSSPrivateKeyBlobV3,
+    ):
         family = "dsa"
     else:
         family = "dh"
@@ -51,14 +66,21 @@ def _check_rejection(err: bf.BlobError, model: object, numbers: dict[str, int]) 
         )
         return
     verdict = _relations.fails(relation, numbers)
-    require(verdict is not None, f"KeyConversionError names an unknown relation {relation!r}")
+    require(
+        verdict is not None,
+        f"KeyConversionError names an unknown relation {relation!r}",
+    )
     if verdict:
         return
     broken = sorted(_relations.broken(numbers, kind=kind_of(model)))
-    require(False, f"KeyConversionError names {relation!r}, which holds; broken: {broken}")
+    require(
+        False, f"KeyConversionError names {relation!r}, which holds; broken: {broken}"
+    )
 
 
-def check_key_outcome(model: object, outcome: Outcome[object], numbers: dict[str, int] | None = None) -> None:
+def check_key_outcome(
+    model: object, outcome: Outcome[object], numbers: dict[str, int] | None = None
+) -> None:
     """Check a load_*_key outcome against the model it was loaded from.
 
     :param numbers: the numbers to judge relations by; default the model's
@@ -74,7 +96,9 @@ def check_key_outcome(model: object, outcome: Outcome[object], numbers: dict[str
     got = key_numbers(outcome.value)
     for name, value in values.items():
         if name in got:
-            require(got[name] == value, f"{kind}: the key's {name} differs from the blob's")
+            require(
+                got[name] == value, f"{kind}: the key's {name} differs from the blob's"
+            )
     merged = values | {k: v for k, v in got.items() if k not in values}
     broken = _relations.broken(merged, kind=kind)
     require(not broken, f"{kind}: accepted a key that breaks {sorted(broken)}")

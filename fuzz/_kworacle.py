@@ -65,7 +65,9 @@ def wrap_rc2(lcekpad: bytes, kek: bytes, iv: bytes) -> bytes:
     return _encrypt("rc2", kek, FIXED_IV, (iv + temp1)[::-1])
 
 
-def unwrap(algorithm: str, wrapped: bytes, kek: bytes, *, two_key: bool = False) -> bytes | None:
+def unwrap(
+    algorithm: str, wrapped: bytes, kek: bytes, *, two_key: bool = False
+) -> bytes | None:
     """The CEK, or ``None`` when RFC 3217 §3.2 / §4.2 says the unwrap fails.
 
     :param algorithm: ``"3des"`` (KEK of 24 bytes) or ``"rc2"`` (KEK of 16 bytes).

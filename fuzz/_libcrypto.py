@@ -33,7 +33,11 @@ _EVP_PKEY_DSA = 116
 _PEM_BUFSIZE = 1024
 
 _PasswordCallback = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_char), ctypes.c_int, ctypes.c_int, ctypes.c_void_p
+    ctypes.c_int,
+    ctypes.POINTER(ctypes.c_char),
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.c_void_p,
 )
 
 
@@ -49,9 +53,13 @@ class OpenSSLKey:
 def _candidates() -> list[str]:
     found = ctypes.util.find_library("crypto")
     out = [found] if found else []
-    for pattern in ("/usr/lib/*/libcrypto.so.3", "/usr/lib64/libcrypto.so.3",
-                    "/usr/lib/libcrypto.so.3", "/usr/local/lib*/libcrypto.so.3",
-                    "/opt/homebrew/lib/libcrypto.3.dylib"):
+    for pattern in (
+        "/usr/lib/*/libcrypto.so.3",
+        "/usr/lib64/libcrypto.so.3",
+        "/usr/lib/libcrypto.so.3",
+        "/usr/local/lib*/libcrypto.so.3",
+        "/opt/homebrew/lib/libcrypto.3.dylib",
+    ):
         out.extend(sorted(glob.glob(pattern)))
     return out
 
@@ -74,11 +82,22 @@ class LibCrypto:
         self._fn("EVP_PKEY_get_base_id", [vp], ctypes.c_int)
         self._fn("EVP_PKEY_get0_RSA", [vp], vp)
         self._fn("EVP_PKEY_get0_DSA", [vp], vp)
-        self._fn("RSA_get0_key", [vp, ctypes.POINTER(vp), ctypes.POINTER(vp), ctypes.POINTER(vp)], None)
+        self._fn(
+            "RSA_get0_key",
+            [vp, ctypes.POINTER(vp), ctypes.POINTER(vp), ctypes.POINTER(vp)],
+            None,
+        )
         self._fn("RSA_get0_factors", [vp, ctypes.POINTER(vp), ctypes.POINTER(vp)], None)
-        self._fn("RSA_get0_crt_params", [vp, ctypes.POINTER(vp), ctypes.POINTER(vp),
-                                         ctypes.POINTER(vp)], None)
-        self._fn("DSA_get0_pqg", [vp, ctypes.POINTER(vp), ctypes.POINTER(vp), ctypes.POINTER(vp)], None)
+        self._fn(
+            "RSA_get0_crt_params",
+            [vp, ctypes.POINTER(vp), ctypes.POINTER(vp), ctypes.POINTER(vp)],
+            None,
+        )
+        self._fn(
+            "DSA_get0_pqg",
+            [vp, ctypes.POINTER(vp), ctypes.POINTER(vp), ctypes.POINTER(vp)],
+            None,
+        )
         self._fn("DSA_get0_key", [vp, ctypes.POINTER(vp), ctypes.POINTER(vp)], None)
         self._fn("BN_num_bits", [vp], ctypes.c_int)
         self._fn("BN_bn2bin", [vp, ctypes.c_char_p], ctypes.c_int)
@@ -98,7 +117,9 @@ class LibCrypto:
         fn.argtypes = args
         fn.restype = result
 
-    def _answer(self, buf: ctypes.Array[ctypes.c_char], size: int, _rw: int, _u: object) -> int:
+    def _answer(
+        self, buf: ctypes.Array[ctypes.c_char], size: int, _rw: int, _u: object
+    ) -> int:
         secret = self._password[: max(0, min(size, _PEM_BUFSIZE))]
         ctypes.memmove(buf, secret, len(secret))
         return len(secret)

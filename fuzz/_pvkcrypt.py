@@ -14,7 +14,15 @@ import hashlib
 from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
 from cryptography.hazmat.primitives.ciphers import Cipher
 
-__all__ = ["PRIVATE_MAGICS", "PVK_MAGIC", "decrypt_body", "header", "rc4", "rc4_key", "write"]
+__all__ = [
+    "PRIVATE_MAGICS",
+    "PVK_MAGIC",
+    "decrypt_body",
+    "header",
+    "rc4",
+    "rc4_key",
+    "write",
+]
 
 PVK_MAGIC = b"\x1e\xf1\xb5\xb0"
 PRIVATE_MAGICS = (b"RSA2", b"DSS2", b"DSS4")
@@ -31,7 +39,9 @@ def rc4(key: bytes, data: bytes) -> bytes:
     return Cipher(ARC4(key), mode=None).encryptor().update(data)
 
 
-def decrypt_body(key_data: bytes, salt: bytes, password: bytes) -> tuple[bytes, str] | None:
+def decrypt_body(
+    key_data: bytes, salt: bytes, password: bytes
+) -> tuple[bytes, str] | None:
     """The plain inner blob and the strength that gave a private magic, or ``None``."""
     for strength in ("strong", "weak"):
         plain = rc4(rc4_key(salt, password, strength), key_data[8:])
@@ -40,14 +50,22 @@ def decrypt_body(key_data: bytes, salt: bytes, password: bytes) -> tuple[bytes, 
     return None
 
 
-def header(key_type: int, encrypted: int, salt_length: int, key_length: int, reserved: int = 0) -> bytes:
+def header(
+    key_type: int, encrypted: int, salt_length: int, key_length: int, reserved: int = 0
+) -> bytes:
     """The 24-byte PVK header with these field values (each a u32)."""
     fields = (0xB0B5F11E, reserved, key_type, encrypted, salt_length, key_length)
     return b"".join(value.to_bytes(4, "little") for value in fields)
 
 
-def write(blob: bytes, key_type: int, *, password: bytes | None = None, salt: bytes = b"",
-          strength: str = "strong") -> bytes:
+def write(
+    blob: bytes,
+    key_type: int,
+    *,
+    password: bytes | None = None,
+    salt: bytes = b"",
+    strength: str = "strong",
+) -> bytes:
     """A PVK file holding ``blob``: plain, or encrypted with ``password`` and ``salt``."""
     if password is None:
         return header(key_type, 0, 0, len(blob)) + blob

@@ -86,7 +86,11 @@ def _dh_x_fails(v: Numbers) -> bool:
 
 def _dsa_sizes(v: Numbers) -> bool:
     q = _q(v)
-    return q is None or v["p"].bit_length() not in DSA_P_BITS or q.bit_length() not in DSA_Q_BITS
+    return (
+        q is None
+        or v["p"].bit_length() not in DSA_P_BITS
+        or q.bit_length() not in DSA_Q_BITS
+    )
 
 
 _RELATIONS: dict[str, Callable[[Numbers], bool]] = {
@@ -96,24 +100,40 @@ _RELATIONS: dict[str, Callable[[Numbers], bool]] = {
     "p > 2, q > 2": lambda v: v["p"] < 3 or v["q"] < 3,
     "n == p*q": lambda v: v["p"] * v["q"] != v["n"],
     "p != q": lambda v: v["p"] == v["q"],
-    "exponent1 == d mod (p-1)": lambda v: v["p"] < 2 or v["dp"] != v["d"] % (v["p"] - 1),
-    "exponent2 == d mod (q-1)": lambda v: v["q"] < 2 or v["dq"] != v["d"] % (v["q"] - 1),
-    "e*d == 1 mod lcm(p-1, q-1)": _rsa_ed,
-    "coefficient == q^-1 mod p": lambda v: not (
-        0 < v["qinv"] < v["p"] and (v["qinv"] * v["q"]) % v["p"] == 1
+    "exponent1 == d mod (p-1)": lambda v: (
+        v["p"] < 2 or v["dp"] != v["d"] % (v["p"] - 1)
     ),
-    "p and q prime": lambda v: not (is_probable_prime(v["p"]) and is_probable_prime(v["q"])),
+    "exponent2 == d mod (q-1)": lambda v: (
+        v["q"] < 2 or v["dq"] != v["d"] % (v["q"] - 1)
+    ),
+    "e*d == 1 mod lcm(p-1, q-1)": _rsa_ed,
+    "coefficient == q^-1 mod p": lambda v: (
+        not (0 < v["qinv"] < v["p"] and (v["qinv"] * v["q"]) % v["p"] == 1)
+    ),
+    "p and q prime": lambda v: (
+        not (is_probable_prime(v["p"]) and is_probable_prime(v["q"]))
+    ),
     # DSS and DH groups and public values, [KEY-3]
     "p odd": lambda v: v["p"] < 5 or v["p"] % 2 == 0,
     "1 < g < p-1": lambda v: not 1 < v["g"] < v["p"] - 1,
-    "q odd, q | p-1": lambda v: _q(v) is not None
-    and (v["q"] < 3 or v["q"] % 2 == 0 or (v["p"] - 1) % v["q"] != 0),
-    "g^q == 1 mod p": lambda v: _q(v) is not None and v["p"] > 1 and pow(v["g"], v["q"], v["p"]) != 1,
-    "j == (p-1)/q": lambda v: "j" in v and _q(v) is not None and v["q"] > 0
-    and v["j"] != (v["p"] - 1) // v["q"],
+    "q odd, q | p-1": lambda v: (
+        _q(v) is not None
+        and (v["q"] < 3 or v["q"] % 2 == 0 or (v["p"] - 1) % v["q"] != 0)
+    ),
+    "g^q == 1 mod p": lambda v: (
+        _q(v) is not None and v["p"] > 1 and pow(v["g"], v["q"], v["p"]) != 1
+    ),
+    "j == (p-1)/q": lambda v: (
+        "j" in v
+        and _q(v) is not None
+        and v["q"] > 0
+        and v["j"] != (v["p"] - 1) // v["q"]
+    ),
     "j present only with q": lambda v: "j" in v and _q(v) is None,
     "1 < y < p-1": lambda v: not 1 < v["y"] < v["p"] - 1,
-    "y^q == 1 mod p": lambda v: _q(v) is not None and v["p"] > 1 and pow(v["y"], v["q"], v["p"]) != 1,
+    "y^q == 1 mod p": lambda v: (
+        _q(v) is not None and v["p"] > 1 and pow(v["y"], v["q"], v["p"]) != 1
+    ),
     # private values, [KEY-4]
     "0 < x < q": lambda v: _q(v) is not None and not 0 < v["x"] < v["q"],
     "0 < x < p-1": _dh_x_fails,
@@ -124,8 +144,14 @@ _RELATIONS: dict[str, Callable[[Numbers], bool]] = {
 }
 
 _RSA_ORDER = (
-    "n odd, n > e", "p > 2, q > 2", "n == p*q", "p != q", "exponent1 == d mod (p-1)",
-    "exponent2 == d mod (q-1)", "e*d == 1 mod lcm(p-1, q-1)", "coefficient == q^-1 mod p",
+    "n odd, n > e",
+    "p > 2, q > 2",
+    "n == p*q",
+    "p != q",
+    "exponent1 == d mod (p-1)",
+    "exponent2 == d mod (q-1)",
+    "e*d == 1 mod lcm(p-1, q-1)",
+    "coefficient == q^-1 mod p",
 )
 
 
@@ -151,8 +177,14 @@ def broken(numbers: Numbers, *, kind: str) -> set[str]:
     elif kind == "rsa-private":
         names = _RSA_ORDER
     else:
-        group = ("p odd", "1 < g < p-1", "q odd, q | p-1", "g^q == 1 mod p", "j == (p-1)/q",
-                 "j present only with q")
+        group = (
+            "p odd",
+            "1 < g < p-1",
+            "q odd, q | p-1",
+            "g^q == 1 mod p",
+            "j == (p-1)/q",
+            "j present only with q",
+        )
         names = group
         if "y" in numbers:
             names += ("1 < y < p-1", "y^q == 1 mod p")
@@ -160,7 +192,9 @@ def broken(numbers: Numbers, *, kind: str) -> set[str]:
             names += ("0 < x < q",) if _q(numbers) is not None else ("0 < x < p-1",)
             if "y" in numbers:
                 names += ("y == g^x mod p",)
-        names += ("p and q sizes supported by cryptography",) if kind.startswith("dsa") else (
-            "p at least 512 bits",
+        names += (
+            ("p and q sizes supported by cryptography",)
+            if kind.startswith("dsa")
+            else ("p at least 512 bits",)
         )
     return {name for name in names if fails(name, numbers)}

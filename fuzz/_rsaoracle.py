@@ -109,11 +109,20 @@ def _xor(a: bytes, b: bytes) -> bytes:
     return bytes(x ^ y for x, y in zip(a, b, strict=True))
 
 
-def oaep_encode(message: bytes, k: int, seed: bytes, *, label_hash: bytes = SHA1_EMPTY,
-                separator: int = 1, first: int = 0) -> bytes:
+def oaep_encode(
+    message: bytes,
+    k: int,
+    seed: bytes,
+    *,
+    label_hash: bytes = SHA1_EMPTY,
+    separator: int = 1,
+    first: int = 0,
+) -> bytes:
     """RSAES-OAEP encoding (RFC 8017 7.1.1), with knobs to build defective blocks."""
     ps = bytes(max(0, k - len(message) - 2 * 20 - 2))
-    db = (label_hash + ps + bytes([separator]) + message)[: k - 21].ljust(k - 21, b"\x00")
+    db = (label_hash + ps + bytes([separator]) + message)[: k - 21].ljust(
+        k - 21, b"\x00"
+    )
     seed = seed[:20].ljust(20, b"\x00")
     masked_db = _xor(db, mgf1(seed, len(db)))
     masked_seed = _xor(seed, mgf1(masked_db, 20))
@@ -139,13 +148,17 @@ def oaep_decode(em: bytes) -> bytes | None:
     return rest[index + 1 :]
 
 
-def simpleblob(alg: int, ciphertext_le: bytes, *, wrap_alg: int = _A.CALG_RSA_KEYX) -> bytes:
+def simpleblob(
+    alg: int, ciphertext_le: bytes, *, wrap_alg: int = _A.CALG_RSA_KEYX
+) -> bytes:
     """SIMPLEBLOB bytes (SPEC §8) around a little-endian ciphertext."""
     header = bytes([1, 2, 0, 0]) + alg.to_bytes(4, "little")
     return header + wrap_alg.to_bytes(4, "little") + ciphertext_le
 
 
-def expected_unwrap(blob: bf.SimpleBlob, private: rsa.RSAPrivateKey, *, oaep: bool) -> bytes | None:
+def expected_unwrap(
+    blob: bf.SimpleBlob, private: rsa.RSAPrivateKey, *, oaep: bool
+) -> bytes | None:
     """The key bytes ``unwrap_session_key`` must return, or None for DecryptionError."""
     k = (private.key_size + 7) // 8
     ciphertext = blob.encrypted_key[::-1]

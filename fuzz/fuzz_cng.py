@@ -66,19 +66,37 @@ def cng_input(data: bytes) -> bytes:
 def _layout(model: object, size: int) -> None:
     position = 0
     for span in model.layout():  # type: ignore[attr-defined]
-        require(span.offset == position, f"layout: {span.path} at {span.offset}, expected {position}")
+        require(
+            span.offset == position,
+            f"layout: {span.path} at {span.offset}, expected {position}",
+        )
         position += span.size
     require(position == size, f"layout ends at {position} of {size}")
 
 
 def _numbers(model: object) -> dict[str, int]:
-    names = ("modulus", "public_exponent", "prime1", "prime2", "x", "y", "d", "p", "q", "g")
+    names = (
+        "modulus",
+        "public_exponent",
+        "prime1",
+        "prime2",
+        "x",
+        "y",
+        "d",
+        "p",
+        "q",
+        "g",
+    )
     return {n: v for n in names if isinstance(v := getattr(model, n, None), int)}
 
 
 def _key_numbers(key: object) -> dict[str, int]:
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        priv = key.private_numbers() if isinstance(key, ec.EllipticCurvePrivateKey) else None
+        priv = (
+            key.private_numbers()
+            if isinstance(key, ec.EllipticCurvePrivateKey)
+            else None
+        )
         pub = priv.public_numbers if priv is not None else key.public_numbers()  # type: ignore[union-attr]
         out = {"x": pub.x, "y": pub.y}
         return out if priv is None else {**out, "d": priv.private_value}
@@ -100,7 +118,10 @@ def _key_numbers(key: object) -> dict[str, int]:
 def _check_key(data: bytes, model: object) -> None:
     role = model.role  # type: ignore[attr-defined]
     curve = None
-    if isinstance(model, bf.CngECCPublicBlob | bf.CngECCPrivateBlob) and model.curve is None:
+    if (
+        isinstance(model, bf.CngECCPublicBlob | bf.CngECCPrivateBlob)
+        and model.curve is None
+    ):
         curve = _CURVE_BY_SIZE.get(model.cb_key)
         if curve is None:
             return
@@ -108,32 +129,51 @@ def _check_key(data: bytes, model: object) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if role == "public":
-            out = attempt(lambda: bf.load_public_key(data, curve=curve, max_bits=DH_MAX_BITS), size)
+            out = attempt(
+                lambda: bf.load_public_key(data, curve=curve, max_bits=DH_MAX_BITS),
+                size,
+            )
         else:
             out = attempt(
                 lambda: bf.load_private_key(
-                    data, curve=curve, unsafe_skip_rsa_key_validation=True, max_bits=DH_MAX_BITS
+                    data,
+                    curve=curve,
+                    unsafe_skip_rsa_key_validation=True,
+                    max_bits=DH_MAX_BITS,
                 ),
                 size,
             )
     if isinstance(model, bf.CngECCPublicBlob) and model.curve is not None:
-        encoded = b"\x04" + model.x.to_bytes(model.cb_key, "big") + model.y.to_bytes(model.cb_key, "big")
+        encoded = (
+            b"\x04"
+            + model.x.to_bytes(model.cb_key, "big")
+            + model.y.to_bytes(model.cb_key, "big")
+        )
         try:
             ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[model.curve], encoded)
             peer = True
         except ValueError:
             peer = False
-        require(peer == out.ok, f"{model.curve} point: cryptography {peer}, blobformat {out.describe()}")
+        require(
+            peer == out.ok,
+            f"{model.curve} point: cryptography {peer}, blobformat {out.describe()}",
+        )
     if not out.ok:
         return
-    if role == "public" and curve is None:  # export_* takes no curve= for generic ECC blobs
+    if (
+        role == "public" and curve is None
+    ):  # export_* takes no curve= for generic ECC blobs
         exported = attempt(
-            lambda: bf.export_public_key(data, encoding="der", max_bits=DH_MAX_BITS), size
+            lambda: bf.export_public_key(data, encoding="der", max_bits=DH_MAX_BITS),
+            size,
         )
         spki = out.value.public_bytes(  # type: ignore[union-attr]
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        require(exported.value == spki, f"export_public_key disagrees with load: {exported.describe()}")
+        require(
+            exported.value == spki,
+            f"export_public_key disagrees with load: {exported.describe()}",
+        )
     got = _key_numbers(out.value)
     want = _numbers(model)
     for name, value in got.items():
@@ -141,7 +181,10 @@ def _check_key(data: bytes, model: object) -> None:
             require(want[name] == value, f"loaded key: {name} differs from the blob's")
     if isinstance(model, bf.CngDSAPublicBlob | bf.CngDSAPrivateBlob):
         return  # writers use "no seed" and the default version
-    if isinstance(model, bf.CngECCPublicBlob | bf.CngECCPrivateBlob) and model.curve is None:
+    if (
+        isinstance(model, bf.CngECCPublicBlob | bf.CngECCPrivateBlob)
+        and model.curve is None
+    ):
         return  # a P-curve key is written with its named magic
     full = isinstance(model, bf.CngRSAFullPrivateBlob)
     ecdh = bool(getattr(model, "ecdh", False))
@@ -151,7 +194,9 @@ def _check_key(data: bytes, model: object) -> None:
             again = bf.dump_public_key(out.value, format="cng", ecdh=ecdh)  # type: ignore[arg-type]
         else:
             again = bf.dump_private_key(out.value, format="cng", full=full, ecdh=ecdh)  # type: ignore[arg-type]
-    require(again == data, f"{type(model).__name__}: load then dump differs from the input")
+    require(
+        again == data, f"{type(model).__name__}: load then dump differs from the input"
+    )
 
 
 def _check_convert(data: bytes, magic: bytes) -> None:
@@ -159,10 +204,15 @@ def _check_convert(data: bytes, magic: bytes) -> None:
     if not out.ok:
         return
     capi = bf.parse(out.value)  # type: ignore[arg-type]
-    require(not type(capi).__name__.startswith("Cng"), "convert_blob(to='capi') gave a CNG blob")
+    require(
+        not type(capi).__name__.startswith("Cng"),
+        "convert_blob(to='capi') gave a CNG blob",
+    )
     if magic in _ROUND_TRIP:
         back = bf.convert_blob(out.value, to="cng")  # type: ignore[arg-type]
-        require(back == data, f"{magic!r}: CNG -> CryptoAPI -> CNG differs from the input")
+        require(
+            back == data, f"{magic!r}: CNG -> CryptoAPI -> CNG differs from the input"
+        )
 
 
 _CAPI_ROUND_TRIP = (
@@ -189,7 +239,10 @@ def _check_capi(data: bytes) -> None:
         # DSS2 has no y: the CNG blob's y is g^x mod p, which always converts back.
         require(back.ok, f"DSS2 -> CNG -> CryptoAPI failed: {back.describe()}")
     if back.ok:
-        require(back.value == data, f"{type(model).__name__}: CryptoAPI -> CNG -> CryptoAPI differs")
+        require(
+            back.value == data,
+            f"{type(model).__name__}: CryptoAPI -> CNG -> CryptoAPI differs",
+        )
 
 
 def check(data: bytes) -> None:
@@ -203,7 +256,10 @@ def check(data: bytes) -> None:
     model = parsed.value
     if not type(model).__name__.startswith("Cng"):
         return
-    require(model.to_bytes() == blob, f"{type(model).__name__}: to_bytes() differs from the input")
+    require(
+        model.to_bytes() == blob,
+        f"{type(model).__name__}: to_bytes() differs from the input",
+    )
     _layout(model, len(blob))
     require(len(repr(model)) <= REPR_LIMIT, "repr too long")
     if model.role != "symmetric" and not isinstance(model, bf.CngECCFullKeyBlob):  # type: ignore[union-attr]

@@ -67,7 +67,9 @@ def _ours(data: bytes) -> Outcome[object] | None:
     if data[:1] == b"\x06":
         return attempt(lambda: bf.load_public_key(data), size)
     if data[:1] == b"\x07":
-        return attempt(lambda: bf.load_private_key(data, unsafe_skip_rsa_key_validation=True), size)
+        return attempt(
+            lambda: bf.load_private_key(data, unsafe_skip_rsa_key_validation=True), size
+        )
     return None
 
 
@@ -88,23 +90,31 @@ def _encrypted_pvk(data: bytes) -> bool:
 def _plain_equivalent(lib: _libcrypto.LibCrypto, data: bytes) -> bytes | None:
     """The plain PVK file equivalent to an encrypted one blobformat would decrypt."""
     salt_length, key_length = _u32(data, 16), _u32(data, 20)
-    if not (_u32(data, 12) == 1 and 1 <= salt_length <= 10240 and 8 <= key_length <= 102400):
+    if not (
+        _u32(data, 12) == 1 and 1 <= salt_length <= 10240 and 8 <= key_length <= 102400
+    ):
         return None
     end = 24 + salt_length + key_length
     if len(data) < end:
         return None
-    opened = _pvkcrypt.decrypt_body(data[24 + salt_length : end], data[24 : 24 + salt_length],
-                                    PASSWORD)
+    opened = _pvkcrypt.decrypt_body(
+        data[24 + salt_length : end], data[24 : 24 + salt_length], PASSWORD
+    )
     if opened is None:
         return None
     head = _pvkcrypt.header(_u32(data, 8), 0, 0, key_length, reserved=_u32(data, 4))
     plain = head + opened[0] + data[end:]
     before, after = _openssl(lib, data), _openssl(lib, plain)
-    require(before == after, "OpenSSL reads an encrypted PVK and its plain equivalent differently")
+    require(
+        before == after,
+        "OpenSSL reads an encrypted PVK and its plain equivalent differently",
+    )
     ours_before, ours_after = _ours(data), _ours(plain)
     assert ours_before is not None and ours_after is not None
-    require(ours_before.ok == ours_after.ok,
-            f"blobformat: encrypted PVK {ours_before.describe()}, plain {ours_after.describe()}")
+    require(
+        ours_before.ok == ours_after.ok,
+        f"blobformat: encrypted PVK {ours_before.describe()}, plain {ours_after.describe()}",
+    )
     return plain
 
 
@@ -117,12 +127,18 @@ def _parsed_numbers(data: bytes) -> dict[str, int] | None:
 
 
 def _family(key: object) -> str:
-    return "rsa" if type(key).__module__.endswith(".rsa") or "RSA" in type(key).__name__ else "dsa"
+    return (
+        "rsa"
+        if type(key).__module__.endswith(".rsa") or "RSA" in type(key).__name__
+        else "dsa"
+    )
 
 
 def compare(lib: _libcrypto.LibCrypto, data: bytes, depth: int = 0) -> None:
     """Compare blobformat with OpenSSL on ``data``; explain or fail."""
-    require(depth <= MAX_REPAIRS, "too many repairs: the known differences do not converge")
+    require(
+        depth <= MAX_REPAIRS, "too many repairs: the known differences do not converge"
+    )
     if _encrypted_pvk(data):
         if not lib.rc4:
             return
@@ -144,12 +160,15 @@ def compare(lib: _libcrypto.LibCrypto, data: bytes, depth: int = 0) -> None:
         return
     err = ours.error
     case = known_differences.Case(
-        data=data, pvk=_is_pvk(data), ours_ok=ours.ok,
+        data=data,
+        pvk=_is_pvk(data),
+        ours_ok=ours.ok,
         error=type(err).__name__ if err is not None else None,
         rule=err.rule if err is not None else None,
         path=err.field if err is not None else None,
         offset=err.offset if err is not None else None,
-        parsed=_parsed_numbers(data), openssl_ok=theirs is not None,
+        parsed=_parsed_numbers(data),
+        openssl_ok=theirs is not None,
         openssl=dict(theirs.numbers) if theirs is not None else {},
     )
     for difference in known_differences.DIFFERENCES:
@@ -159,13 +178,21 @@ def compare(lib: _libcrypto.LibCrypto, data: bytes, depth: int = 0) -> None:
         if difference.repair is None:
             return
         fixed = difference.repair(case)
-        require(fixed is not None and fixed != data, f"{difference.id}: no repair for this input")
+        require(
+            fixed is not None and fixed != data,
+            f"{difference.id}: no repair for this input",
+        )
         assert fixed is not None
-        require(_openssl(lib, fixed) == theirs, f"OpenSSL does not ignore {difference.id}")
+        require(
+            _openssl(lib, fixed) == theirs, f"OpenSSL does not ignore {difference.id}"
+        )
         compare(lib, fixed, depth + 1)
         return
-    require(False, f"unexplained difference: blobformat {ours.describe()}, OpenSSL "
-            f"{'accepts a ' + theirs.family + ' key' if theirs else 'refuses'}")
+    require(
+        False,
+        f"unexplained difference: blobformat {ours.describe()}, OpenSSL "
+        f"{'accepts a ' + theirs.family + ' key' if theirs else 'refuses'}",
+    )
 
 
 def check(data: bytes) -> None:
@@ -180,7 +207,9 @@ def check(data: bytes) -> None:
 if __name__ == "__main__":
     if libcrypto() is None:
         # Nothing to compare with: say so, and do not fail a smoke run.
-        print(f"fuzz_differential: skipped, libcrypto cannot be loaded: {_libcrypto.load()[1]}",
-              file=sys.stderr)
+        print(
+            f"fuzz_differential: skipped, libcrypto cannot be loaded: {_libcrypto.load()[1]}",
+            file=sys.stderr,
+        )
         sys.exit(0)
     _fuzzboot.fuzz(check, sys.argv)

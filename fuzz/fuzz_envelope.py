@@ -43,7 +43,9 @@ def check(data: bytes) -> None:
     opened = attempt(lambda: bf.open_sealed(data, both, context=CONTEXT), size)
     mine = attempt(lambda: bf.load_session_key(data, owner, context=CONTEXT), size)
     recovered = attempt(
-        lambda: bf.load_session_key(data, backup, trusted=owner.public_key(), context=CONTEXT),
+        lambda: bf.load_session_key(
+            data, backup, trusted=owner.public_key(), context=CONTEXT
+        ),
         size,
     )
     err = opened.error
@@ -56,33 +58,43 @@ def check(data: bytes) -> None:
             )
         return
     if err is not None:
-        require(mine.error is not None and recovered.error is not None,
-                f"open_sealed refused ({opened.describe()}) but load_session_key accepted")
+        require(
+            mine.error is not None and recovered.error is not None,
+            f"open_sealed refused ({opened.describe()}) but load_session_key accepted",
+        )
         if isinstance(err, bf.BadSignatureError) and err.rule == "ENV-19":
             for key in both:
-                require(not _envelopes.verify_independently(data, key),
-                        "BadSignatureError for a signature that verifies")
+                require(
+                    not _envelopes.verify_independently(data, key),
+                    "BadSignatureError for a signature that verifies",
+                )
         return
     envelope = opened.value
     assert isinstance(envelope, bf.SealedEnvelope)
     signer = _envelopes.public_keys_by_id().get(envelope.signer_key_id)
     require(signer is not None, "accepted an envelope whose signer is not trusted")
     assert signer is not None
-    require(_envelopes.verify_independently(data, signer),
-            "accepted a signature that does not verify independently")
+    require(
+        _envelopes.verify_independently(data, signer),
+        "accepted a signature that does not verify independently",
+    )
     again = _envelopes.reseal(envelope)
     require(again is not None, "accepted an entry for a key that is not a fixed key")
     require(again == data, "sealing the accepted contents again gives other bytes")
     owner_signed = envelope.signer_key_id == bf.envelope_key_id(owner)
     for out, recipient in ((mine, owner), (recovered, backup)):
         if not owner_signed:
-            require(isinstance(out.error, bf.UnknownSignerError),
-                    f"load_session_key trusted a key that did not sign: {out.describe()}")
+            require(
+                isinstance(out.error, bf.UnknownSignerError),
+                f"load_session_key trusted a key that did not sign: {out.describe()}",
+            )
             continue
         expected = attempt(lambda r=recipient: envelope.unwrap(r), size)  # type: ignore[misc]
         if expected.error is not None:
-            require(out.error is not None and same_failure(out.error, expected.error),
-                    f"load_session_key: {out.describe()}, unwrap: {expected.describe()}")
+            require(
+                out.error is not None and same_failure(out.error, expected.error),
+                f"load_session_key: {out.describe()}, unwrap: {expected.describe()}",
+            )
         else:
             require(out.value == expected.value, "load_session_key differs from unwrap")
 

@@ -121,16 +121,23 @@ def _renderings(value: int | bytes, size: int) -> list[str]:
     return [f"{value:0{2 * size}x}", f"{value:x}"]
 
 
-def _check_output(data: bytes, options: tuple[str, ...], model: bf.Blob, out: str) -> None:
+def _check_output(
+    data: bytes, options: tuple[str, ...], model: bf.Blob, out: str
+) -> None:
     if "--json" in options:
         doc = json.loads(out)
         require(isinstance(doc, dict), "--json output is not an object")
         require(doc.get("kind") == type(model).__name__, "--json kind")
         require(doc.get("size") == len(data), "--json size")
         for item in doc.get("fields", []):
-            require(0 <= item["offset"] <= len(data), f"--json field offset {item['offset']}")
+            require(
+                0 <= item["offset"] <= len(data),
+                f"--json field offset {item['offset']}",
+            )
     else:
-        require(out.startswith(type(model).KIND), "text output does not start with the kind")
+        require(
+            out.startswith(type(model).KIND), "text output does not start with the kind"
+        )
     flat = "".join(out.split())
     shown = "--show-private" in options
     public = _public_text(model)
@@ -139,7 +146,9 @@ def _check_output(data: bytes, options: tuple[str, ...], model: bf.Blob, out: st
             if text in public:
                 continue  # the input repeats a public value's bytes (x == q): not a leak
             if not shown:
-                require(text not in flat, f"secret {name} appears without --show-private")
+                require(
+                    text not in flat, f"secret {name} appears without --show-private"
+                )
             elif isinstance(value, int):
                 require(text in flat, "--show-private does not show a secret number")
 
@@ -150,16 +159,24 @@ def check(data: bytes) -> None:
     path.write_bytes(data)
     for options in OPTIONS:
         lenient = "--lenient" in options
-        parsed = attempt(lambda lenient=lenient: bf.parse(data, lenient=lenient), len(data))  # type: ignore[misc]
+        parsed = attempt(
+            lambda lenient=lenient: bf.parse(data, lenient=lenient), len(data)
+        )  # type: ignore[misc]
         status, out, err = run_inspect(str(path), options)
         require(status in (0, 1), f"inspect {options}: exit status {status}")
-        require((status == 0) == parsed.ok, f"inspect {options}: status {status} but parse "
-                f"{parsed.describe()}")
+        require(
+            (status == 0) == parsed.ok,
+            f"inspect {options}: status {status} but parse {parsed.describe()}",
+        )
         if status == 1:
             require(out == "", f"inspect {options}: output on failure")
-            require(err.startswith("blobformat: ") and err.count("\n") == 1,
-                    f"inspect {options}: stderr is not one line")
-            require(len(err) <= MESSAGE_LIMIT + 100, f"inspect {options}: long error line")
+            require(
+                err.startswith("blobformat: ") and err.count("\n") == 1,
+                f"inspect {options}: stderr is not one line",
+            )
+            require(
+                len(err) <= MESSAGE_LIMIT + 100, f"inspect {options}: long error line"
+            )
             continue
         assert parsed.value is not None
         _check_output(data, options, parsed.value, out)

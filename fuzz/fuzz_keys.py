@@ -61,7 +61,14 @@ FULL_VALIDATION_MAX_BITS = 1100
 # Fields that may differ between a blob and the canonical blob of its key
 # (SPEC §14.3: writers use exact bit lengths and "no seed").
 _WRITER_CHOICES = frozenset(
-    {"bit_length", "bit_length_p", "bit_length_q", "bit_length_j", "bit_length_x", "seed"}
+    {
+        "bit_length",
+        "bit_length_p",
+        "bit_length_q",
+        "bit_length_j",
+        "bit_length_x",
+        "seed",
+    }
 )
 
 
@@ -71,7 +78,9 @@ def _group() -> dh.DHParameterNumbers:
         return dh.DHParameterNumbers(MODP_1024, 2)
 
 
-def _numbers_for_relations(model: object, group: dh.DHParameterNumbers | None) -> dict[str, int]:
+def _numbers_for_relations(
+    model: object, group: dh.DHParameterNumbers | None
+) -> dict[str, int]:
     numbers = model_numbers(model)
     if isinstance(model, bf.DHPublicKeyBlob) and group is not None:
         numbers.update(p=group.p, g=group.g)
@@ -87,25 +96,33 @@ def _check_redump(key: object, model: bf.Blob) -> None:
         redo = attempt(lambda: bf.dump_private_key(key, alg_id=alg, version=version), 0)  # type: ignore[arg-type]
     if redo.value is None:
         # SPEC §14.3 [KEY-8]: a key the layout cannot hold again is refused.
-        require(isinstance(redo.error, bf.KeyConversionError | bf.InvalidParameterError),
-                f"dump_*_key: {redo.describe()}")
+        require(
+            isinstance(redo.error, bf.KeyConversionError | bf.InvalidParameterError),
+            f"dump_*_key: {redo.describe()}",
+        )
         return
     again = bf.parse(redo.value)
     require(type(again) is type(model), "dump_*_key wrote another kind of blob")
     optional = set() if getattr(model, "j", None) is not None else {"j"}
     before, after = model_numbers(model), model_numbers(again)
-    require(all(after.get(k) == v for k, v in before.items()), "dump_*_key changed a number")
+    require(
+        all(after.get(k) == v for k, v in before.items()), "dump_*_key changed a number"
+    )
     require(set(after) - set(before) <= optional, "dump_*_key added a number")
     for name in type(model).__dataclass_fields__:
         if name in _WRITER_CHOICES or name in optional or name == "tolerated":
             continue
-        require(getattr(again, name) == getattr(model, name), f"dump_*_key changed {name}")
+        require(
+            getattr(again, name) == getattr(model, name), f"dump_*_key changed {name}"
+        )
 
 
 def _load(data: bytes, model: object, private: bool) -> Outcome[object]:
     size = len(data)
     if private:
-        return attempt(lambda: bf.load_private_key(data, unsafe_skip_rsa_key_validation=True), size)
+        return attempt(
+            lambda: bf.load_private_key(data, unsafe_skip_rsa_key_validation=True), size
+        )
     if isinstance(model, bf.DHPublicKeyBlob):
         bare = attempt(lambda: bf.load_public_key(data), size)
         require(
@@ -124,19 +141,29 @@ def _export(data: bytes, model: object, private: bool) -> Outcome[bytes]:
     if isinstance(model, bf.DHPublicKeyBlob):
         numbers = _group()
         group = (numbers.p, numbers.g)
-    return attempt(lambda: bf.export_public_key(data, encoding="der", parameters=group), size)
+    return attempt(
+        lambda: bf.export_public_key(data, encoding="der", parameters=group), size
+    )
 
 
-def _check_export(data: bytes, model: object, private: bool, loaded: Outcome[object]) -> None:
+def _check_export(
+    data: bytes, model: object, private: bool, loaded: Outcome[object]
+) -> None:
     exported = _export(data, model, private)
     if not loaded.ok:
-        if isinstance(loaded.error, bf.KeyConversionError) and loaded.error.rule == "KEY-5":
+        if (
+            isinstance(loaded.error, bf.KeyConversionError)
+            and loaded.error.rule == "KEY-5"
+        ):
             return  # the key library's limit, not the blob's
-        require(not exported.ok, f"export accepted what load refused: {loaded.describe()}")
+        require(
+            not exported.ok, f"export accepted what load refused: {loaded.describe()}"
+        )
         return
     if not exported.ok:
         require(
-            private and isinstance(model, bf.RSAPrivateKeyBlob | bf.PVKFile)
+            private
+            and isinstance(model, bf.RSAPrivateKeyBlob | bf.PVKFile)
             and isinstance(exported.error, bf.KeyConversionError)
             and exported.error.relation in ("p and q prime", "key size <= max_bits"),
             f"export refused what load accepted: {exported.describe()}",
@@ -153,7 +180,8 @@ def _check_export(data: bytes, model: object, private: bool, loaded: Outcome[obj
             )
         else:
             expected = key.public_bytes(  # type: ignore[union-attr]
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+                serialization.Encoding.DER,
+                serialization.PublicFormat.SubjectPublicKeyInfo,
             )
     require(exported.value == expected, "export differs from cryptography's encoding")
 
@@ -191,8 +219,10 @@ def check(data: bytes) -> None:
                 refused = _export(data, model, private)
                 encrypted = isinstance(model, bf.PVKFile) and model.encrypted
                 expected = bf.PasswordError if encrypted else bf.UnsupportedBlobError
-                require(isinstance(refused.error, expected),
-                        f"{type(model).__name__} exported as private: {refused.describe()}")
+                require(
+                    isinstance(refused.error, expected),
+                    f"{type(model).__name__} exported as private: {refused.describe()}",
+                )
             continue
         _check_export(data, model, private, out)
         group = _group() if isinstance(inner, bf.DHPublicKeyBlob) else None
@@ -201,11 +231,17 @@ def check(data: bytes) -> None:
         if not out.ok:
             continue
         _check_redump(out.value, inner)  # type: ignore[arg-type]
-        if isinstance(inner, bf.RSAPrivateKeyBlob) and inner.bit_length <= FULL_VALIDATION_MAX_BITS:
+        if (
+            isinstance(inner, bf.RSAPrivateKeyBlob)
+            and inner.bit_length <= FULL_VALIDATION_MAX_BITS
+        ):
             full = attempt(lambda: bf.load_private_key(data), size)
             require(
-                full.ok or (isinstance(full.error, bf.KeyConversionError)
-                            and full.error.relation == "p and q prime"),
+                full.ok
+                or (
+                    isinstance(full.error, bf.KeyConversionError)
+                    and full.error.relation == "p and q prime"
+                ),
                 f"full validation disagrees: {full.describe()}",
             )
 

@@ -53,7 +53,9 @@ def _check_layout(model: bf.Blob, size: int) -> None:
 
 def _check_strict(data: bytes, model: bf.Blob) -> None:
     encoded = model.to_bytes()
-    require(encoded == data, f"{type(model).__name__}: to_bytes() differs from the input")
+    require(
+        encoded == data, f"{type(model).__name__}: to_bytes() differs from the input"
+    )
     again = bf.parse(encoded)
     require(again == model, f"{type(model).__name__}: parse(to_bytes()) != model")
     require(type(model).from_bytes(data) == model, "from_bytes() != parse()")
@@ -66,7 +68,9 @@ def _check_lenient(data: bytes, model: bf.Blob) -> None:
     canonical = model.to_bytes()
     plain = dataclasses.replace(model, tolerated=())
     strict = bf.parse(canonical)
-    require(strict == plain, "lenient model: its canonical form parses to another model")
+    require(
+        strict == plain, "lenient model: its canonical form parses to another model"
+    )
     kinds = [t.kind for t in model.tolerated]
     require(len(set(kinds)) == len(kinds), f"a tolerance recorded twice: {kinds}")
     require(
@@ -77,12 +81,18 @@ def _check_lenient(data: bytes, model: bf.Blob) -> None:
         "non-canonical-bit-length": {"bit_length", "bit_length_p"},
         "ambiguous-seed-counter": {"seed.counter"},
     }
-    unknown = set(kinds) - rewritten.keys() - {"trailing-data", "short-private-exponent"}
+    unknown = (
+        set(kinds) - rewritten.keys() - {"trailing-data", "short-private-exponent"}
+    )
     require(not unknown, f"unknown tolerance kind {sorted(unknown)!r}")
     if len(kinds) > 1 or kinds[0] in rewritten:
         allowed = set().union(*(rewritten.get(kind, set()) for kind in kinds))
         _check_rewrite(
-            data, model, allowed, "trailing-data" in kinds, "short-private-exponent" in kinds
+            data,
+            model,
+            allowed,
+            "trailing-data" in kinds,
+            "short-private-exponent" in kinds,
         )
         return
     tolerance = model.tolerated[0]
@@ -128,7 +138,10 @@ def _check_rewrite(
     theirs = _wire.read(full, data[: full.end], dict(head))
     ours = model._wire_values(model._plan())
     differ = {path for path in ours if ours[path] != theirs.get(path)}
-    require(differ <= allowed and differ, f"rewrite changed {sorted(differ)}, allowed {sorted(allowed)}")
+    require(
+        differ <= allowed and differ,
+        f"rewrite changed {sorted(differ)}, allowed {sorted(allowed)}",
+    )
 
 
 def check(data: bytes) -> None:
@@ -137,7 +150,9 @@ def check(data: bytes) -> None:
     lenient = attempt(lambda: bf.parse(data, lenient=True), len(data))
     if strict.value is not None:
         _check_strict(data, strict.value)
-        require(lenient.value == strict.value, "lenient parsing differs on a strict blob")
+        require(
+            lenient.value == strict.value, "lenient parsing differs on a strict blob"
+        )
         return
     if lenient.value is None:
         return

@@ -22,7 +22,10 @@ Invariant. For any choices:
 - every call returns or raises a documented ``BlobError`` subclass, never
   another exception: ``pfx_to_pvk`` only ``PasswordError`` PFX-2 (one
   message, field ``pfx_password``, no offset, no cause, whatever went
-  wrong), ``UnsupportedBlobError`` PFX-3 or ``KeyMismatchError`` PFX-1;
+  wrong), ``UnsupportedBlobError`` PFX-3 or PFX-6 (iteration counts above
+  the default bound, found before ``cryptography``'s reader runs: finding
+  F6), ``KeyMismatchError`` PFX-1, or ``KeyConversionError`` with the
+  KEY-1..KEY-5 rule ``load_pvk`` would give (PFX-3);
   ``pvk_to_pfx`` fails exactly as ``load_pvk`` does on the same file and
   password, and otherwise only with ``KeyMismatchError`` PFX-1 when the key
   is not the certificate's (SubjectPublicKeyInfo compared here) or with a
@@ -42,19 +45,9 @@ Invariant. For any choices:
   certificates again gives the same bytes;
 - no error message, repr or hint shows a private number of a fixed key or
   of the key in a hostile PVK file (decimal, or hex in either byte order);
-- while finding F6 is open (the PFX's iteration counts are not bounded), a
-  PFX whose iteration counts add up to more than :data:`ITERATION_LIMIT` is
-  counted and not run; while F7 is open (a certificate whose lazily decoded
-  fields do not decode is accepted), such certificate sources are counted
-  and their SPC and PFX are not read back; while F8 is open (a PFX's key is
-  not checked as SPEC §14.2 says), a written PVK file that ``load_pvk``
-  refuses is counted; while F9 is open (a PFX that is not DER is read as
-  BER), an accepted PFX for which ``cryptography`` warns so is counted; while
-  F10 is open, ``cryptography``'s own deprecation warning passed on is counted
-  (KEY-10); any other warning from these calls is a failure; while F11 is
-  open, a ``KeyConversionError`` from ``pfx_to_pvk`` (undocumented) is counted;
-  while F12 is open, ``cryptography``'s ``x509.InvalidVersion`` escaping is
-  counted (``_fuzzlib.ESCAPES``);
+- every accepted certificate reads back alone from a PKCS #7 bundle (F7);
+- no call issues a warning: neither ``cryptography``'s BER fallback (F9) nor
+  its deprecation warnings (F10, KEY-10);
 - memory stays within the replay test's bound and the campaign RSS limit.
 """
 
@@ -83,7 +76,6 @@ from _fuzzlib import (
     dsa_key,
     key_numbers,
     model_numbers,
-    open_finding,
     require,
     rsa_key,
     same_failure,
@@ -95,16 +87,19 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from cryptography.utils import CryptographyDeprecationWarning
 
-#: Iteration counts (MAC and PBE) above this total are F6 reproducers while F6
-#: is open: each costs the KDF that many rounds before anything is refused.
-ITERATION_LIMIT = 1_000_000
 #: The password pvk_to_pfx is given when this harness writes a PFX.
 ROUND_TRIP_PASSWORD = b"fuzz-round-trip"
 _PRIVATE_NAMES = ("d", "p", "q", "dp", "dq", "qinv", "x")
-_DER_DEPTH = 24
-#: cryptography's warning when it reads a PKCS #12 file as BER (finding F9).
-_BER_WARNING = "could not be parsed as DER"
 T = TypeVar("T")
+#: What pfx_to_pvk may raise besides PasswordError PFX-2.
+_READ_ERRORS = frozenset(
+    {
+        (bf.UnsupportedBlobError, "PFX-3"),
+        (bf.UnsupportedBlobError, "PFX-6"),
+        (bf.KeyMismatchError, "PFX-1"),
+        *((bf.KeyConversionError, f"KEY-{n}") for n in range(1, 6)),
+    }
+)
 
 
 @contextlib.contextmanager
@@ -113,7 +108,6 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         warnings.simplefilter("ignore", bf.LegacyKeyWarning)
-        warnings.filterwarnings("ignore", f".*{_BER_WARNING}", UserWarning)
         yield
 
 
@@ -134,67 +128,6 @@ def _fixed() -> tuple[frozenset[str], dict[str, bytes]]:
 # -- independent views ------------------------------------------------------------------
 
 
-def iteration_total(data: bytes) -> int:
-    """The sum of every iteration count in a PFX, read as BER (0 if there is none).
-
-    An iteration count is an INTEGER right after an OCTET STRING (the salt)
-    inside a SEQUENCE: ``MacData``, ``pkcs-12PbeParams`` and ``PBKDF2-params``
-    all have that shape (RFC 7292, RFC 8018). OCTET STRINGs that hold DER are
-    searched too (the authenticated safe and its contents). BER (indefinite
-    lengths, long length forms) is read because cryptography falls back to it
-    (finding F9).
-    """
-    total = 0
-
-    def header(chunk: bytes, pos: int) -> tuple[int, int, int | None] | None:
-        """Tag, start of the contents and their length (None: indefinite)."""
-        if pos + 2 > len(chunk):
-            return None
-        tag, first = chunk[pos], chunk[pos + 1]
-        if first < 0x80:
-            return tag, pos + 2, first
-        count = first & 0x7F
-        if count == 0:
-            return (tag, pos + 2, None) if tag & 0x20 else None
-        if count > 8 or pos + 2 + count > len(chunk):
-            return None
-        return tag, pos + 2 + count, int.from_bytes(chunk[pos + 2 : pos + 2 + count], "big")
-
-    def items(chunk: bytes, pos: int, end: int | None, depth: int) -> int | None:
-        """Walk the TLVs from ``pos`` to ``end`` (or to end-of-contents); the end reached."""
-        nonlocal total
-        previous = None
-        while True:
-            if end is None and chunk[pos : pos + 2] == b"\x00\x00":
-                return pos + 2
-            if end is not None and pos >= end:
-                return pos if pos == end else None
-            found = header(chunk, pos)
-            if found is None or depth > _DER_DEPTH:
-                return None
-            tag, start, size = found
-            if size is None:
-                after = items(chunk, start, None, depth + 1)
-                if after is None:
-                    return None
-                body_end = after - 2
-            else:
-                body_end = start + size
-                if body_end > len(chunk) or (end is not None and body_end > end):
-                    return None
-                if tag & 0x20 or tag == 0x04:
-                    items(chunk, start, body_end, depth + 1)  # a failure only ends that branch
-                after = body_end
-            if tag == 0x02 and previous == 0x04:
-                body = chunk[start:body_end]
-                total += int.from_bytes(body, "big", signed=True) if len(body) <= 8 else 1 << 64
-            previous = tag
-            pos = after
-
-    items(data, 0, len(data), 0)
-    return total
-
-
 def _spki(key: object) -> bytes:
     with _quiet():
         return key.public_key().public_bytes(  # type: ignore[attr-defined,no-any-return]
@@ -203,34 +136,36 @@ def _spki(key: object) -> bytes:
 
 
 def _cert_spki(cert: x509.Certificate) -> bytes | None:
+    """The certificate's SubjectPublicKeyInfo, or None when its key does not load.
+
+    A key type cryptography does not know is no PVK's key: the library keeps
+    such a certificate and matches the key against the others.
+    """
     try:
         with _quiet():
             return cert.public_key().public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+                serialization.Encoding.DER,
+                serialization.PublicFormat.SubjectPublicKeyInfo,
             )
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         return None
 
 
 def _well_formed(cert: x509.Certificate) -> bool:
-    """Whether the fields cryptography decodes lazily decode, and OpenSSL reads the certificate.
+    """Whether the certificate reads back alone from a PKCS #7 bundle.
 
     cryptography's own X.509 parser is lazier and laxer than OpenSSL's, which
-    reads PKCS #7 and PKCS #12 (finding F7): the certificate alone in a
-    PKCS #7 bundle must read back.
+    reads PKCS #7 and PKCS #12 (finding F7): what OpenSSL refuses would make
+    an SPC or PFX no reader reads. Fields OpenSSL also decodes only on demand
+    (extensions) may not decode; the SPC and PFX still read back.
     """
     try:
         with _quiet():
-            cert.issuer.rfc4514_string()
-            cert.subject.rfc4514_string()
-            list(cert.extensions)
-            cert.public_key()
-            cert.signature_hash_algorithm  # noqa: B018 - decoded on access
             bundle = pkcs7.serialize_certificates([cert], serialization.Encoding.DER)
-            pkcs7.load_der_pkcs7_certificates(bundle)
+            back = pkcs7.load_der_pkcs7_certificates(bundle)
     except (ValueError, UnsupportedAlgorithm):
         return False
-    return True
+    return _der(back) == _der([cert])
 
 
 def _der(certs: Sequence[x509.Certificate]) -> list[bytes]:
@@ -243,47 +178,61 @@ def _secrets_of_pvk(pvk: bytes) -> frozenset[str]:
     except bf.BlobError:
         return frozenset()
     blob = model.blob if isinstance(model, bf.PVKFile) else model
-    return secret_texts(model_numbers(blob), _PRIVATE_NAMES) if blob is not None else frozenset()
+    return (
+        secret_texts(model_numbers(blob), _PRIVATE_NAMES)
+        if blob is not None
+        else frozenset()
+    )
 
 
-def _recorded(call: Callable[[], T], size: int, secrets: frozenset[str], what: str) -> Outcome[T]:
-    """``attempt(call)``, checking the warnings it issues: none but open findings'.
+def _recorded(
+    call: Callable[[], T], size: int, secrets: frozenset[str], what: str
+) -> Outcome[T]:
+    """``attempt(call)``, checking that it issues no warning.
 
-    F9: cryptography reads a PFX (or a PKCS #7 bundle) that is not DER as BER,
-    with a UserWarning (an exception under -W error) where PFX-3 refuses it. F10: cryptography's own
-    DSA deprecation warning is passed on (KEY-10 forbids it).
+    Warnings were findings F9 (cryptography's BER fallback warning, an
+    exception under -W error) and F10 (cryptography's DSA deprecation warning
+    passed on, which KEY-10 forbids); no DSA key object crosses these calls,
+    so blobformat's own LegacyKeyWarning is not issued either.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = attempt(call, size)
     for warning in caught:
-        text = str(warning.message)
-        if _BER_WARNING in text:
-            open_finding("F9", not out.ok, f"{what} accepted a PFX that is not DER")
-        elif warning.category is CryptographyDeprecationWarning:
-            open_finding("F10", False, f"{what} passed on cryptography's warning: {text}")
-        else:
-            require(False, f"{what} warned: {warning.category.__name__}: {text}")
+        require(False, f"{what} warned: {warning.category.__name__}: {warning.message}")
     if out.error is not None:
         check_no_secret(out.error, secrets)
     return out
 
 
 def _escaped(*outcomes: Outcome[object]) -> bool:
-    """Whether a call let through an exception an open finding explains (F12)."""
+    """Whether a call let through an exception an open finding explains (none now)."""
     return any(out.escaped is not None for out in outcomes)
 
 
-def _round_trip(pvk: bytes, pvk_password: bytes | None, certs: list[x509.Certificate],
-                numbers: dict[str, int], what: str) -> None:
+def _round_trip(
+    pvk: bytes,
+    pvk_password: bytes | None,
+    certs: list[x509.Certificate],
+    numbers: dict[str, int],
+    what: str,
+) -> None:
     """pvk_to_pfx then pfx_to_pvk gives the same key and certificates (3DES: fast)."""
-    with _quiet():  # F10: warnings are checked where the harness records them
-        pfx = bf.pvk_to_pfx(pvk, certs, pvk_password=pvk_password,
-                            pfx_password=ROUND_TRIP_PASSWORD, encryption="3des")
+    with _quiet():  # warnings are checked where the harness records them
+        pfx = bf.pvk_to_pfx(
+            pvk,
+            certs,
+            pvk_password=pvk_password,
+            pfx_password=ROUND_TRIP_PASSWORD,
+            encryption="3des",
+        )
         pvk_again, certs_again = bf.pfx_to_pvk(pfx, ROUND_TRIP_PASSWORD)
         key = bf.load_pvk(pvk_again)
     require(key_numbers(key) == numbers, f"{what}: the round trip changed the key")
-    require(_der(certs_again) == _der(certs), f"{what}: the round trip changed the certificates")
+    require(
+        _der(certs_again) == _der(certs),
+        f"{what}: the round trip changed the certificates",
+    )
 
 
 # -- targets ----------------------------------------------------------------------------
@@ -296,50 +245,56 @@ def _read(c: Choices, secrets: frozenset[str]) -> None:
         password = c.take(c.int(0, 32))
     pvk_password = PASSWORD if c.flag() else None
     pfx = c.rest()
-    if iteration_total(pfx) > ITERATION_LIMIT:
-        open_finding("F6", False, "a PFX with unbounded iteration counts reached pfx_to_pvk")
-        return
-    out = _recorded(lambda: bf.pfx_to_pvk(pfx, password, pvk_password=pvk_password),
-                    len(pfx), secrets, "pfx_to_pvk")
+    out = _recorded(
+        lambda: bf.pfx_to_pvk(pfx, password, pvk_password=pvk_password),
+        len(pfx),
+        secrets,
+        "pfx_to_pvk",
+    )
     if _escaped(out):
         return
     if out.error is not None:
         err = out.error
-        # F11: a key dump_pvk cannot write is an undocumented KeyConversionError.
-        open_finding("F11", not isinstance(err, bf.KeyConversionError),
-                     f"pfx_to_pvk: undocumented {out.describe()}")
-        if isinstance(err, bf.KeyConversionError):
-            return
         if isinstance(err, bf.PasswordError):
             require(err.rule == "PFX-2", f"pfx_to_pvk: {out.describe()}")
             check_uniform_error("pfx_to_pvk", err, "pfx_password")
         else:
-            require((type(err), err.rule) in ((bf.UnsupportedBlobError, "PFX-3"),
-                                              (bf.KeyMismatchError, "PFX-1")),
-                    f"pfx_to_pvk: undocumented {out.describe()}")
+            require(
+                (type(err), err.rule) in _READ_ERRORS,
+                f"pfx_to_pvk: undocumented {out.describe()}",
+            )
         return
     assert out.value is not None
     pvk, certs = out.value
     with _quiet():
         theirs = pkcs12.load_key_and_certificates(pfx, password)
         loaded = attempt(lambda: bf.load_pvk(pvk, pvk_password), len(pvk))
-    # F8: the key in a PFX is not checked as SPEC §14.2 says before it is written.
-    open_finding("F8", loaded.ok, f"pfx_to_pvk wrote a PVK file load_pvk refuses: "
-                 f"{loaded.describe()}")
-    if not loaded.ok:
-        return
+    # F8 (fixed): the key in a PFX is checked as SPEC §14.2 says before it is written.
+    require(
+        loaded.ok, f"pfx_to_pvk wrote a PVK file load_pvk refuses: {loaded.describe()}"
+    )
     key = loaded.value
     numbers = key_numbers(key)
-    require(theirs[0] is not None and key_numbers(theirs[0]) == numbers,
-            "pfx_to_pvk: the PVK's key is not the PFX's")
+    require(
+        theirs[0] is not None and key_numbers(theirs[0]) == numbers,
+        "pfx_to_pvk: the PVK's key is not the PFX's",
+    )
     if pvk_password is not None:
         bare = attempt(lambda: bf.load_pvk(pvk), len(pvk))
-        require(isinstance(bare.error, bf.PasswordError), "pfx_to_pvk: the PVK is not encrypted")
+        require(
+            isinstance(bare.error, bf.PasswordError),
+            "pfx_to_pvk: the PVK is not encrypted",
+        )
     given = ([theirs[1]] if theirs[1] is not None else []) + list(theirs[2])
-    require(sorted(_der(certs)) == sorted(_der(given)), "pfx_to_pvk: certificates differ")
+    require(
+        sorted(_der(certs)) == sorted(_der(given)), "pfx_to_pvk: certificates differ"
+    )
     if not certs:
         return
-    require(_cert_spki(certs[0]) == _spki(key), "pfx_to_pvk: the key's certificate is not first")
+    require(
+        _cert_spki(certs[0]) == _spki(key),
+        "pfx_to_pvk: the key's certificate is not first",
+    )
     _round_trip(pvk, pvk_password, certs, numbers, "pfx_to_pvk")
 
 
@@ -351,27 +306,43 @@ def _write(c: Choices, secrets: frozenset[str]) -> None:
     secrets = secrets | _secrets_of_pvk(pvk)
     with _quiet():
         loaded = attempt(lambda: bf.load_pvk(pvk, pvk_password), len(pvk))
-    out = _recorded(lambda: bf.pvk_to_pfx(pvk, cert, pvk_password=pvk_password,
-                                          pfx_password=_certs.PFX_PASSWORD,
-                                          encryption=encryption),  # type: ignore[arg-type]
-                    len(pvk), secrets, "pvk_to_pfx")
+    out = _recorded(
+        lambda: bf.pvk_to_pfx(
+            pvk,
+            cert,
+            pvk_password=pvk_password,
+            pfx_password=_certs.PFX_PASSWORD,
+            encryption=encryption,
+        ),  # type: ignore[arg-type]
+        len(pvk),
+        secrets,
+        "pvk_to_pfx",
+    )
     if _escaped(out):
         return
     if loaded.error is not None:
-        require(out.error is not None and same_failure(out.error, loaded.error),
-                f"pvk_to_pfx: {out.describe()}, load_pvk gives {loaded.describe()}")
+        require(
+            out.error is not None and same_failure(out.error, loaded.error),
+            f"pvk_to_pfx: {out.describe()}, load_pvk gives {loaded.describe()}",
+        )
         return
     if _spki(loaded.value) != _cert_spki(cert):
-        require(isinstance(out.error, bf.KeyMismatchError) and out.error.rule == "PFX-1",
-                f"pvk_to_pfx with another key's certificate: {out.describe()}")
+        require(
+            isinstance(out.error, bf.KeyMismatchError) and out.error.rule == "PFX-1",
+            f"pvk_to_pfx with another key's certificate: {out.describe()}",
+        )
         return
     require(out.ok, f"pvk_to_pfx: {out.describe()}, the key is the certificate's")
     assert isinstance(out.value, bytes)
     with _quiet():
         back = bf.pfx_to_pvk(out.value, _certs.PFX_PASSWORD)
-        require(key_numbers(bf.load_pvk(back[0])) == key_numbers(loaded.value),
-                "pvk_to_pfx/pfx_to_pvk changed the key")
-    require(_der(back[1]) == _der([cert]), "pvk_to_pfx/pfx_to_pvk changed the certificate")
+        require(
+            key_numbers(bf.load_pvk(back[0])) == key_numbers(loaded.value),
+            "pvk_to_pfx/pfx_to_pvk changed the key",
+        )
+    require(
+        _der(back[1]) == _der([cert]), "pvk_to_pfx/pfx_to_pvk changed the certificate"
+    )
 
 
 def _certificates(c: Choices, secrets: frozenset[str]) -> None:
@@ -381,46 +352,67 @@ def _certificates(c: Choices, secrets: frozenset[str]) -> None:
     size = sum(len(s) for s in sources)
     spc = _recorded(lambda: bf.certs_to_spc(sources), size, secrets, "certs_to_spc")
     pvk = _fixed()[1][name]
-    pfx = _recorded(lambda: bf.pvk_to_pfx(pvk, sources, pfx_password=_certs.PFX_PASSWORD,
-                                          encryption="3des"), size, secrets, "pvk_to_pfx")
+    pfx = _recorded(
+        lambda: bf.pvk_to_pfx(
+            pvk, sources, pfx_password=_certs.PFX_PASSWORD, encryption="3des"
+        ),
+        size,
+        secrets,
+        "pvk_to_pfx",
+    )
     if _escaped(spc, pfx):
         return
     if spc.error is not None:
         err = spc.error
         fields = [f"certificates[{i}]" for i in range(count)]
-        require(err.rule == "PFX-4" and (
-            (type(err) is bf.UnsupportedBlobError and err.field in fields)
-            or (type(err) is bf.InvalidParameterError and err.field == "certificates")),
-            f"certs_to_spc: undocumented {spc.describe()}")
-        require(pfx.error is not None and same_failure(pfx.error, err),
-                f"pvk_to_pfx: {pfx.describe()}, certs_to_spc gives {spc.describe()}")
+        require(
+            err.rule == "PFX-4"
+            and (
+                (type(err) is bf.UnsupportedBlobError and err.field in fields)
+                or (
+                    type(err) is bf.InvalidParameterError
+                    and err.field == "certificates"
+                )
+            ),
+            f"certs_to_spc: undocumented {spc.describe()}",
+        )
+        require(
+            pfx.error is not None and same_failure(pfx.error, err),
+            f"pvk_to_pfx: {pfx.describe()}, certs_to_spc gives {spc.describe()}",
+        )
         return
     assert isinstance(spc.value, bytes)
     certs = load_certificates(sources)
     bad = [i for i, cert in enumerate(certs) if not _well_formed(cert)]
-    open_finding("F7", not bad, f"certs_to_spc accepted malformed certificates {bad}")
-    if bad:
-        return  # counted while F7 is open: the SPC and PFX do not read back
+    require(not bad, f"certs_to_spc accepted malformed certificates {bad} (F7)")
     from_spc = pkcs7.load_der_pkcs7_certificates(spc.value)
-    require(sorted(_der(from_spc)) == sorted(_der(certs)), "certs_to_spc lost certificates")
+    require(
+        sorted(_der(from_spc)) == sorted(_der(certs)), "certs_to_spc lost certificates"
+    )
     require(bf.certs_to_spc(spc.value) == spc.value, "certs_to_spc is not canonical")
     with _quiet():
         key = bf.load_pvk(pvk)
     matching = [cert for cert in certs if _cert_spki(cert) == _spki(key)]
     if not matching:
-        require(isinstance(pfx.error, bf.KeyMismatchError) and pfx.error.rule == "PFX-1",
-                f"pvk_to_pfx with no matching certificate: {pfx.describe()}")
+        require(
+            isinstance(pfx.error, bf.KeyMismatchError) and pfx.error.rule == "PFX-1",
+            f"pvk_to_pfx with no matching certificate: {pfx.describe()}",
+        )
         return
     require(pfx.ok, f"pvk_to_pfx: {pfx.describe()}, a certificate matches")
     assert isinstance(pfx.value, bytes)
     with _quiet():
         pvk_back, certs_back = bf.pfx_to_pvk(pfx.value, _certs.PFX_PASSWORD)
-        require(key_numbers(bf.load_pvk(pvk_back)) == key_numbers(key),
-                "pvk_to_pfx/pfx_to_pvk changed the key")
+        require(
+            key_numbers(bf.load_pvk(pvk_back)) == key_numbers(key),
+            "pvk_to_pfx/pfx_to_pvk changed the key",
+        )
     first = certs.index(matching[0])
     expected = [certs[first], *certs[:first], *certs[first + 1 :]]
-    require(_der(certs_back) == _der(expected), "pvk_to_pfx: certificates not key's first, "
-            "then in the order given")
+    require(
+        _der(certs_back) == _der(expected),
+        "pvk_to_pfx: certificates not key's first, then in the order given",
+    )
 
 
 TARGETS = (_read, _write, _certificates)

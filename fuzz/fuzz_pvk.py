@@ -70,24 +70,38 @@ def _check_key(key: bf.PrivateKey, inner: bytes) -> None:
         if name in got:
             require(got[name] == value, f"the key's {name} differs from the PVK's blob")
     family = "rsa" if isinstance(blob, bf.RSAPrivateKeyBlob) else "dsa"
-    broken = _relations.broken(numbers | {k: v for k, v in got.items() if k not in numbers},
-                               kind=f"{family}-private")
+    broken = _relations.broken(
+        numbers | {k: v for k, v in got.items() if k not in numbers},
+        kind=f"{family}-private",
+    )
     require(not broken, f"load_pvk accepted a key that breaks {sorted(broken)}")
-    size = blob.bit_length if isinstance(blob, bf.RSAPrivateKeyBlob | bf.DSSPrivateKeyBlob) else (
-        getattr(blob, "bit_length_p", 0)
+    size = (
+        blob.bit_length
+        if isinstance(blob, bf.RSAPrivateKeyBlob | bf.DSSPrivateKeyBlob)
+        else (getattr(blob, "bit_length_p", 0))
     )
     if size > ROUNDTRIP_MAX_BITS[family]:
         return
-    for password, strength in ((None, "strong"), (PASSWORD, "strong"), (PASSWORD, "weak")):
-        written = attempt(lambda p=password, s=strength: bf.dump_pvk(key, p, strength=s), 0)  # type: ignore[misc]
+    for password, strength in (
+        (None, "strong"),
+        (PASSWORD, "strong"),
+        (PASSWORD, "weak"),
+    ):
+        written = attempt(
+            lambda p=password, s=strength: bf.dump_pvk(key, p, strength=s), 0
+        )  # type: ignore[misc]
         if written.value is None:
             # SPEC §14.3 [KEY-8]: a loaded key the layout cannot hold again (for
             # example a modulus below 384 bits declared as 512) is refused.
-            require(isinstance(written.error, bf.KeyConversionError),
-                    f"dump_pvk: {written.describe()}")
+            require(
+                isinstance(written.error, bf.KeyConversionError),
+                f"dump_pvk: {written.describe()}",
+            )
             return
         again = bf.load_pvk(written.value, password)
-        require(key_numbers(again) == got, f"dump_pvk/load_pvk ({strength}) changed the key")
+        require(
+            key_numbers(again) == got, f"dump_pvk/load_pvk ({strength}) changed the key"
+        )
 
 
 def check(data: bytes) -> None:
@@ -107,12 +121,19 @@ def check(data: bytes) -> None:
     require(isinstance(bare.error, bf.PasswordError), f"no password: {bare.describe()}")
     opened = _pvkcrypt.decrypt_body(model.key_data, model.salt, PASSWORD)
     if opened is None:
-        require(isinstance(keyed.error, bf.PasswordError), f"no magic: {keyed.describe()}")
+        require(
+            isinstance(keyed.error, bf.PasswordError), f"no magic: {keyed.describe()}"
+        )
         return
     inner, _strength = opened
     plain_file = _pvkcrypt.write(inner, int(model.key_type))
     plain = attempt(lambda: bf.load_pvk(plain_file), len(plain_file))
-    _same(keyed, plain, shift=len(model.salt), what="encrypted PVK vs its plain equivalent")
+    _same(
+        keyed,
+        plain,
+        shift=len(model.salt),
+        what="encrypted PVK vs its plain equivalent",
+    )
     if keyed.ok:
         _check_key(keyed.value, inner)  # type: ignore[arg-type]
 

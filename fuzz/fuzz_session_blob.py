@@ -34,21 +34,32 @@ def check(data: bytes) -> None:
     parsed = attempt(lambda: bf.parse(data), size)
     salted = attempt(lambda: bf.load_session_key_blob(data), size)
     bare = attempt(lambda: bf.load_session_key_blob(data, no_salt=True), size)
-    blob = follows_parse(parsed, bf.PlaintextKeyBlob, (salted, bare), "load_session_key_blob")
+    blob = follows_parse(
+        parsed, bf.PlaintextKeyBlob, (salted, bare), "load_session_key_blob"
+    )
     if blob is None:
         return
     allowed = len(blob.key) in _rsaoracle.allowed_lengths(blob.key_alg)
-    require(salted.ok == allowed and bare.ok == allowed,
-            f"{blob.key_alg!r}, {len(blob.key)} bytes: {salted.describe()}, allowed={allowed}")
+    require(
+        salted.ok == allowed and bare.ok == allowed,
+        f"{blob.key_alg!r}, {len(blob.key)} bytes: {salted.describe()}, allowed={allowed}",
+    )
     if not allowed:
         return
     key, plain = salted.value, bare.value
     assert isinstance(key, bf.SessionKey) and isinstance(plain, bf.SessionKey)
-    require(key.alg_id == blob.key_alg and key.key == blob.key, "key or algorithm changed")
-    require(key.salt == _rsaoracle.default_salt(blob.key_alg, len(blob.key)), "wrong default salt")
+    require(
+        key.alg_id == blob.key_alg and key.key == blob.key, "key or algorithm changed"
+    )
+    require(
+        key.salt == _rsaoracle.default_salt(blob.key_alg, len(blob.key)),
+        "wrong default salt",
+    )
     require(plain.key == blob.key and plain.salt == b"", "no_salt key differs")
     require(bf.plaintext_key_blob(key) == data, "plaintext_key_blob(load(b)) != b")
-    require(bf.plaintext_key_blob(plain) == data, "plaintext_key_blob(no_salt load) != b")
+    require(
+        bf.plaintext_key_blob(plain) == data, "plaintext_key_blob(no_salt load) != b"
+    )
 
 
 if __name__ == "__main__":

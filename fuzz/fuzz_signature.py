@@ -95,14 +95,29 @@ _HASHES: dict[int, tuple[bytes | None, int]] = {
     _A.CALG_SHA_512: (bytes.fromhex("3051300d060960864801650304020305000440"), 64),
     _A.CALG_SSL3_SHAMD5: (None, 36),
 }
-_HASHLIB = {_A.CALG_MD5: "md5", _A.CALG_SHA1: "sha1", _A.CALG_SHA_256: "sha256",
-            _A.CALG_SHA_384: "sha384", _A.CALG_SHA_512: "sha512"}
+_HASHLIB = {
+    _A.CALG_MD5: "md5",
+    _A.CALG_SHA1: "sha1",
+    _A.CALG_SHA_256: "sha256",
+    _A.CALG_SHA_384: "sha384",
+    _A.CALG_SHA_512: "sha512",
+}
 _PREHASHED: dict[int, Callable[[], hashes.HashAlgorithm]] = {
-    _A.CALG_MD5: hashes.MD5, _A.CALG_SHA1: hashes.SHA1, _A.CALG_SHA_256: hashes.SHA256,
-    _A.CALG_SHA_384: hashes.SHA384, _A.CALG_SHA_512: hashes.SHA512,
+    _A.CALG_MD5: hashes.MD5,
+    _A.CALG_SHA1: hashes.SHA1,
+    _A.CALG_SHA_256: hashes.SHA256,
+    _A.CALG_SHA_384: hashes.SHA384,
+    _A.CALG_SHA_512: hashes.SHA512,
 }
 #: Hash choices: the eight of SIG-1 and some ALG_IDs that cannot sign (then any 16 bits).
-ALG_CHOICES = (*_HASHES, _A.CALG_SHA_256, _A.CALG_HMAC, _A.CALG_RC4, _A.CALG_RSA_SIGN, 0)
+ALG_CHOICES = (
+    *_HASHES,
+    _A.CALG_SHA_256,
+    _A.CALG_HMAC,
+    _A.CALG_RC4,
+    _A.CALG_RSA_SIGN,
+    0,
+)
 _PRIVATE_NAMES = ("d", "p", "q", "dp", "dq", "qinv", "x")
 
 
@@ -132,19 +147,39 @@ _FIXED_SECRETS: set[str] = set()
 def fixed_keys() -> list[FixedKey]:
     """The fixed key forms (built once)."""
     if not _FIXED:
-        r520, r1032, d1024 = rsa_key("rsa-520"), rsa_key("rsa-1032"), dsa_key("dsa-1024")
+        r520, r1032, d1024 = (
+            rsa_key("rsa-520"),
+            rsa_key("rsa-1032"),
+            dsa_key("dsa-1024"),
+        )
         with _quiet():
-            _FIXED.extend((
-                FixedKey("rsa-520 private blob", bf.dump_private_key(r520), True, r520),
-                FixedKey("rsa-1032 private blob", bf.dump_private_key(r1032), True, r1032),
-                FixedKey("rsa-1032 public blob", bf.dump_public_key(r1032.public_key()), False,
-                         r1032.public_key()),
-                FixedKey("rsa-1032 object", r1032, True, r1032),
-                FixedKey("dsa-1024 private blob", bf.dump_private_key(d1024), True, d1024),
-                FixedKey("dsa-1024 public blob", bf.dump_public_key(d1024.public_key()), False,
-                         d1024.public_key()),
-                FixedKey("rsa-520 plain PVK", bf.dump_pvk(r520), True, r520),
-            ))
+            _FIXED.extend(
+                (
+                    FixedKey(
+                        "rsa-520 private blob", bf.dump_private_key(r520), True, r520
+                    ),
+                    FixedKey(
+                        "rsa-1032 private blob", bf.dump_private_key(r1032), True, r1032
+                    ),
+                    FixedKey(
+                        "rsa-1032 public blob",
+                        bf.dump_public_key(r1032.public_key()),
+                        False,
+                        r1032.public_key(),
+                    ),
+                    FixedKey("rsa-1032 object", r1032, True, r1032),
+                    FixedKey(
+                        "dsa-1024 private blob", bf.dump_private_key(d1024), True, d1024
+                    ),
+                    FixedKey(
+                        "dsa-1024 public blob",
+                        bf.dump_public_key(d1024.public_key()),
+                        False,
+                        d1024.public_key(),
+                    ),
+                    FixedKey("rsa-520 plain PVK", bf.dump_pvk(r520), True, r520),
+                )
+            )
             for key in (r520, r1032, d1024):
                 _FIXED_SECRETS.update(secret_texts(key_numbers(key), _PRIVATE_NAMES))
     return _FIXED
@@ -161,7 +196,9 @@ class Expected:
     rules: frozenset[tuple[str, str]] = frozenset()
 
 
-def _load(blob: bytes, private: bool) -> tuple[object | None, bf.BlobError | None, frozenset[str]]:
+def _load(
+    blob: bytes, private: bool
+) -> tuple[object | None, bf.BlobError | None, frozenset[str]]:
     """Key bytes as SPEC §15.9 reads them: the key, or the error, and its secrets."""
     parsed = attempt(lambda: bf.parse(blob), len(blob))
     if parsed.error is not None:
@@ -176,11 +213,17 @@ def _load(blob: bytes, private: bool) -> tuple[object | None, bf.BlobError | Non
     public_kinds = bf.RSAPublicKeyBlob | bf.DSSPublicKeyBlob | bf.DSSPublicKeyBlobV3
     with _quiet():
         if isinstance(model, private_kinds):
-            out: Outcome[object] = attempt(lambda: bf.load_private_key(model), len(blob))
+            out: Outcome[object] = attempt(
+                lambda: bf.load_private_key(model), len(blob)
+            )
         elif not private and isinstance(model, public_kinds):
             out = attempt(lambda: bf.load_public_key(model), len(blob))
         else:
-            return None, bf.InvalidParameterError("kind", field="key", rule="SIG-4"), secrets
+            return (
+                None,
+                bf.InvalidParameterError("kind", field="key", rule="SIG-4"),
+                secrets,
+            )
     return out.value, out.error, secrets
 
 
@@ -201,7 +244,9 @@ def _public(key: object) -> object:
         return key.public_key() if hasattr(key, "public_key") else key  # type: ignore[attr-defined]
 
 
-def _rules(key: object, alg: int, data: bytes, no_oid: bool, prehashed: bool) -> set[tuple[str, str]]:
+def _rules(
+    key: object, alg: int, data: bytes, no_oid: bool, prehashed: bool
+) -> set[tuple[str, str]]:
     """The SIG rules (rule, field) that refuse this call; empty if none does."""
     found: set[tuple[str, str]] = set()
     prefix, size = _HASHES[alg]
@@ -224,8 +269,9 @@ def _rules(key: object, alg: int, data: bytes, no_oid: bool, prehashed: bool) ->
 
 
 def _encoded(k: int, payload: bytes) -> int:
-    return int.from_bytes(b"\x00\x01" + b"\xff" * (k - 3 - len(payload)) + b"\x00" + payload,
-                          "big")
+    return int.from_bytes(
+        b"\x00\x01" + b"\xff" * (k - 3 - len(payload)) + b"\x00" + payload, "big"
+    )
 
 
 def _payload(alg: int, value: bytes, no_oid: bool) -> bytes:
@@ -233,14 +279,20 @@ def _payload(alg: int, value: bytes, no_oid: bool) -> bytes:
     return value if no_oid or prefix is None else prefix + value
 
 
-def _oracle_verifies(key: object, alg: int, value: bytes, sig: bytes, no_oid: bool) -> bool:
+def _oracle_verifies(
+    key: object, alg: int, value: bytes, sig: bytes, no_oid: bool
+) -> bool:
     public = _public(key)
     numbers = key_numbers(public)
     if _is_rsa(public):
         n, e = numbers["n"], numbers["e"]
         k = (n.bit_length() + 7) // 8
         s = int.from_bytes(sig, "little")
-        return len(sig) == k and s < n and pow(s, e, n) == _encoded(k, _payload(alg, value, no_oid))
+        return (
+            len(sig) == k
+            and s < n
+            and pow(s, e, n) == _encoded(k, _payload(alg, value, no_oid))
+        )
     if len(sig) != 40:
         return False
     r, s = int.from_bytes(sig[:20], "little"), int.from_bytes(sig[20:], "little")
@@ -248,32 +300,55 @@ def _oracle_verifies(key: object, alg: int, value: bytes, sig: bytes, no_oid: bo
         return False
     try:
         with _quiet():
-            public.verify(asym_utils.encode_dss_signature(r, s), value,  # type: ignore[attr-defined]
-                          asym_utils.Prehashed(hashes.SHA1()))  # noqa: S303
+            public.verify(  # type: ignore[attr-defined]
+                asym_utils.encode_dss_signature(r, s),
+                value,
+                asym_utils.Prehashed(hashes.SHA1()),  # noqa: S303 - DSS is SHA-1 here
+            )
     except InvalidSignature:
         return False
     return True
 
 
-def _check_byte_order(key: object, alg: int, value: bytes, sig: bytes, no_oid: bool,
-                      made: bool) -> None:
+def _check_byte_order(
+    key: object, alg: int, value: bytes, sig: bytes, no_oid: bool, made: bool
+) -> None:
     """SPEC §15.9: the RSA signature reversed is the big-endian one cryptography uses."""
     if not _is_rsa(key):
         return
     public = _public(key)
     if not no_oid and alg in _PREHASHED:
         try:
-            public.verify(sig[::-1], value, padding.PKCS1v15(),  # type: ignore[attr-defined]
-                          asym_utils.Prehashed(_PREHASHED[alg]()))
+            public.verify(
+                sig[::-1],
+                value,
+                padding.PKCS1v15(),  # type: ignore[attr-defined]
+                asym_utils.Prehashed(_PREHASHED[alg]()),
+            )
         except InvalidSignature:
-            require(False, "an accepted signature reversed does not verify with cryptography")
+            require(
+                False,
+                "an accepted signature reversed does not verify with cryptography",
+            )
         if made and isinstance(key, rsa.RSAPrivateKey):
-            theirs = key.sign(value, padding.PKCS1v15(), asym_utils.Prehashed(_PREHASHED[alg]()))
-            require(theirs == sig[::-1], "sign_hash reversed is not cryptography's signature")
-    elif made and isinstance(key, rsa.RSAPrivateKey) and hasattr(asym_utils, "NoDigestInfo"):
-        theirs = key.sign(_payload(alg, value, no_oid), padding.PKCS1v15(),
-                          asym_utils.NoDigestInfo())
-        require(theirs == sig[::-1], "sign_hash reversed is not cryptography's signature")
+            theirs = key.sign(
+                value, padding.PKCS1v15(), asym_utils.Prehashed(_PREHASHED[alg]())
+            )
+            require(
+                theirs == sig[::-1],
+                "sign_hash reversed is not cryptography's signature",
+            )
+    elif (
+        made
+        and isinstance(key, rsa.RSAPrivateKey)
+        and hasattr(asym_utils, "NoDigestInfo")
+    ):
+        theirs = key.sign(
+            _payload(alg, value, no_oid), padding.PKCS1v15(), asym_utils.NoDigestInfo()
+        )
+        require(
+            theirs == sig[::-1], "sign_hash reversed is not cryptography's signature"
+        )
 
 
 # -- the check --------------------------------------------------------------------------
@@ -290,13 +365,23 @@ class Call:
     wrap: Callable[[bytes], bytes | bytearray | memoryview]
 
     def sign(self, key: object) -> bytes:
-        return bf.sign_hash(key, self.wrap(self.data), hash_alg=self.alg,  # type: ignore[arg-type]
-                            no_hash_oid=self.no_oid, prehashed=self.prehashed)
+        return bf.sign_hash(
+            key,
+            self.wrap(self.data),
+            hash_alg=self.alg,  # type: ignore[arg-type]
+            no_hash_oid=self.no_oid,
+            prehashed=self.prehashed,
+        )
 
     def verify(self, key: object, sig: bytes) -> None:
-        bf.verify_signature(key, self.wrap(self.data), self.wrap(sig),
-                            hash_alg=self.alg,  # type: ignore[arg-type]
-                            no_hash_oid=self.no_oid, prehashed=self.prehashed)
+        bf.verify_signature(
+            key,
+            self.wrap(self.data),
+            self.wrap(sig),
+            hash_alg=self.alg,  # type: ignore[arg-type]
+            no_hash_oid=self.no_oid,
+            prehashed=self.prehashed,
+        )
 
 
 def _expect(key: object | None, key_error: bf.BlobError | None, call: Call) -> Expected:
@@ -304,21 +389,27 @@ def _expect(key: object | None, key_error: bf.BlobError | None, call: Call) -> E
         return Expected(rules=frozenset({("SIG-1", "hash_alg")}))
     if key_error is not None:
         return Expected(error=key_error)
-    return Expected(rules=frozenset(_rules(key, call.alg, call.data, call.no_oid, call.prehashed)))
+    return Expected(
+        rules=frozenset(_rules(key, call.alg, call.data, call.no_oid, call.prehashed))
+    )
 
 
 def _follows(out: Outcome[object], expected: Expected, what: str) -> bool:
     """Check a failure the harness predicts; whether the call went on to its own checks."""
     if expected.error is not None:
-        require(out.error is not None and same_failure(out.error, expected.error),
-                f"{what}: {out.describe()}, loading the key gives "
-                f"{type(expected.error).__name__}[{expected.error.rule}]")
+        require(
+            out.error is not None and same_failure(out.error, expected.error),
+            f"{what}: {out.describe()}, loading the key gives "
+            f"{type(expected.error).__name__}[{expected.error.rule}]",
+        )
         return False
     if expected.rules:
         err = out.error
-        require(isinstance(err, bf.InvalidParameterError)
-                and (err.rule or "", err.field or "") in expected.rules,
-                f"{what}: {out.describe()}, expected one of {sorted(expected.rules)}")
+        require(
+            isinstance(err, bf.InvalidParameterError)
+            and (err.rule or "", err.field or "") in expected.rules,
+            f"{what}: {out.describe()}, expected one of {sorted(expected.rules)}",
+        )
         return False
     return True
 
@@ -334,12 +425,18 @@ def _read(data: bytes) -> tuple[FixedKey | bytes, Call, int, bytes]:
     c = Choices(data)
     keys = fixed_keys()
     index = c.int(0, len(keys))
-    key: FixedKey | bytes = keys[index] if index < len(keys) else c.take(c.int(0, 0xFFFE))
+    key: FixedKey | bytes = (
+        keys[index] if index < len(keys) else c.take(c.int(0, 0xFFFE))
+    )
     pick = c.int(0, len(ALG_CHOICES))
     alg = ALG_CHOICES[pick] if pick < len(ALG_CHOICES) else c.int(0, 0xFFFE)
     flags = c.int(0, 15)
-    wrap: Callable[[bytes], bytes | bytearray | memoryview] = (bytes, bytearray, memoryview,
-                                                               bytes)[flags >> 2]
+    wrap: Callable[[bytes], bytes | bytearray | memoryview] = (
+        bytes,
+        bytearray,
+        memoryview,
+        bytes,
+    )[flags >> 2]
     message = c.take(c.int(0, 254))
     flip = c.int(0, 0xFFFE)
     call = Call(int(alg), bool(flags & 1), bool(flags & 2), message, wrap)
@@ -371,7 +468,10 @@ def check(data: bytes) -> None:
     if _follows(verified, _expect(verify_key, verify_error, call), "verify_signature"):
         value = call.data if call.prehashed else _hash_value(call.alg, call.data)
         if _oracle_verifies(verify_key, call.alg, value, sig, call.no_oid):
-            require(verified.ok, f"verify_signature: {verified.describe()}, the signature is valid")
+            require(
+                verified.ok,
+                f"verify_signature: {verified.describe()}, the signature is valid",
+            )
             _check_byte_order(verify_key, call.alg, value, sig, call.no_oid, made=False)
         else:
             _bad_signature(verified, "verify_signature of an invalid signature")
@@ -384,8 +484,10 @@ def check(data: bytes) -> None:
     made = signed.value
     assert isinstance(made, bytes)
     value = call.data if call.prehashed else _hash_value(call.alg, call.data)
-    require(_oracle_verifies(sign_key, call.alg, value, made, call.no_oid),
-            "sign_hash made a signature the harness's check refuses")
+    require(
+        _oracle_verifies(sign_key, call.alg, value, made, call.no_oid),
+        "sign_hash made a signature the harness's check refuses",
+    )
     _check_byte_order(sign_key, call.alg, value, made, call.no_oid, made=True)
     again = seen(attempt(lambda: call.verify(passed, made), size))
     require(again.ok, f"verify_signature of sign_hash's signature: {again.describe()}")

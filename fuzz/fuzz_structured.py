@@ -79,17 +79,58 @@ from _fuzzlib import (
 from _keycheck import check_key_outcome
 
 _A = bf.AlgId
-RSA_KEYS = ("rsa-520", "rsa-1000", "rsa-1024-e3", "rsa-1032", "rsa-512-e4byte", "rsa-2048")
-ALGS = (0, 1, 2, _A.CALG_RSA_KEYX, _A.CALG_RSA_SIGN, _A.CALG_DSS_SIGN, _A.CALG_DH_SF,
-        _A.CALG_RC4, _A.CALG_AES_256, 0xFFFFFFFF)
-BIT_LENGTHS = (0, 1, 8, 160, 383, 384, 511, 512, 520, 1023, 1024, 1025, 1088, 3072, 3073,
-               4096, 16384, 16385, 0x80000000, 0xA9800000, 0xFFFFFFF9, 0xFFFFFFFF)
+RSA_KEYS = (
+    "rsa-520",
+    "rsa-1000",
+    "rsa-1024-e3",
+    "rsa-1032",
+    "rsa-512-e4byte",
+    "rsa-2048",
+)
+ALGS = (
+    0,
+    1,
+    2,
+    _A.CALG_RSA_KEYX,
+    _A.CALG_RSA_SIGN,
+    _A.CALG_DSS_SIGN,
+    _A.CALG_DH_SF,
+    _A.CALG_RC4,
+    _A.CALG_AES_256,
+    0xFFFFFFFF,
+)
+BIT_LENGTHS = (
+    0,
+    1,
+    8,
+    160,
+    383,
+    384,
+    511,
+    512,
+    520,
+    1023,
+    1024,
+    1025,
+    1088,
+    3072,
+    3073,
+    4096,
+    16384,
+    16385,
+    0x80000000,
+    0xA9800000,
+    0xFFFFFFF9,
+    0xFFFFFFFF,
+)
 
 
 # -- value mutations -----------------------------------------------------------------
 
 
-def _mutate_int(c: Choices, value: int, width_bits: int, deltas: tuple[int, ...]) -> int:
+def _mutate_int(
+    c: Choices, value: int, width_bits: int, deltas: tuple[int, ...]
+) -> int:
     """One change to a number: small steps, bit flips, extremes, structured deltas."""
     op = c.int(0, 6)
     if op == 0:
@@ -121,8 +162,10 @@ def _first_rule(parsed: Outcome[object], expected: list[str], what: str) -> None
     if expected:
         require(parsed.error is not None, f"{what}: accepted, expected {expected[0]}")
         assert parsed.error is not None
-        require(parsed.error.rule == expected[0],
-                f"{what}: {parsed.describe()}, expected {expected[0]} (of {expected})")
+        require(
+            parsed.error.rule == expected[0],
+            f"{what}: {parsed.describe()}, expected {expected[0]} (of {expected})",
+        )
     else:
         require(parsed.ok, f"{what}: {parsed.describe()}, expected acceptance")
 
@@ -130,8 +173,10 @@ def _first_rule(parsed: Outcome[object], expected: list[str], what: str) -> None
 def _check_loaded(data: bytes, model: object, private: bool) -> None:
     out: Outcome[object]
     if private:
-        out = attempt(lambda: bf.load_private_key(data, unsafe_skip_rsa_key_validation=True),
-                      len(data))
+        out = attempt(
+            lambda: bf.load_private_key(data, unsafe_skip_rsa_key_validation=True),
+            len(data),
+        )
     else:
         out = attempt(lambda: bf.load_public_key(data), len(data))
     check_key_outcome(model, out)
@@ -160,7 +205,9 @@ def _rsa_expected(w: _craft.RSA) -> list[str]:
     return out
 
 
-def _p_and_seed(w: _craft.DSSV2 | _craft.DSSV3, bits: int, size: int, out: list[str]) -> None:
+def _p_and_seed(
+    w: _craft.DSSV2 | _craft.DSSV3, bits: int, size: int, out: list[str]
+) -> None:
     """DSS-6 (p fills its field), then DSS-7 (the seed counter), after DSS-5."""
     if (w.numbers["p"] % (1 << (8 * size))).bit_length() <= bits - 8:
         out.append("DSS-6")
@@ -175,7 +222,11 @@ def target_rsa(c: Choices) -> None:
     numbers = key_numbers(key)
     private = c.flag()
     w = _craft.RSA(numbers, key.key_size, private)
-    fields = ("bit_length", "key_alg", *(w.FIELDS_PRIVATE if private else w.FIELDS_PUBLIC))
+    fields = (
+        "bit_length",
+        "key_alg",
+        *(w.FIELDS_PRIVATE if private else w.FIELDS_PUBLIC),
+    )
     field = c.pick(fields)
     p, q = numbers["p"], numbers["q"]
     deltas = (p - 1, q - 1, lcm(p - 1, q - 1), (p - 1) * (q - 1), p, q, numbers["n"])
@@ -219,7 +270,9 @@ def _dss_expected_v3(w: _craft.DSSV3) -> list[str]:
     if w.key_alg != _A.CALG_DSS_SIGN:
         out.append("HDR-4")
     if not (
-        512 <= b["p"] <= 3072 and b["p"] % 64 == 0 and b["q"] in (160, 224, 256)
+        512 <= b["p"] <= 3072
+        and b["p"] % 64 == 0
+        and b["q"] in (160, 224, 256)
         and (b["j"] == 0 or 1 <= b["j"] <= b["p"])
         and (not w.private or 1 <= b["x"] <= b["q"])
     ):
@@ -229,7 +282,9 @@ def _dss_expected_v3(w: _craft.DSSV3) -> list[str]:
         checks.append(("j", "j"))
     if w.private:
         checks.append(("x", "x"))
-    size = {name: (min(bits, _craft.LAYOUT_CAP_BITS) + 7) // 8 for name, bits in b.items()}
+    size = {
+        name: (min(bits, _craft.LAYOUT_CAP_BITS) + 7) // 8 for name, bits in b.items()
+    }
     if any((w.numbers.get(k, 0) % (1 << (8 * size[s]))) >> b[s] for k, s in checks):
         out.append("DSS-5")
     _p_and_seed(w, b["p"], size["p"], out)
@@ -246,7 +301,9 @@ def target_dss(c: Choices) -> None:
     deltas = (p, q, p - 1, numbers["j"])
     names = ["key_alg", "seed", "p", "q", "g", "x" if private else "y"]
     if v3:
-        names += ["bits.p", "bits.q", "bits.j", "j"] + (["bits.x", "y"] if private else [])
+        names += ["bits.p", "bits.q", "bits.j", "j"] + (
+            ["bits.x", "y"] if private else []
+        )
     else:
         names.append("bit_length")
     field = c.pick(names)
@@ -275,9 +332,17 @@ def target_dss(c: Choices) -> None:
     if parsed.value is None:
         return
     model = parsed.value
-    assert isinstance(model, bf.DSSPublicKeyBlob | bf.DSSPrivateKeyBlob | bf.DSSPublicKeyBlobV3
-                      | bf.DSSPrivateKeyBlobV3)
-    require(bf.parse(model.to_bytes()) == model and model.to_bytes() == data, "DSS round trip")
+    assert isinstance(
+        model,
+        bf.DSSPublicKeyBlob
+        | bf.DSSPrivateKeyBlob
+        | bf.DSSPublicKeyBlobV3
+        | bf.DSSPrivateKeyBlobV3,
+    )
+    require(
+        bf.parse(model.to_bytes()) == model and model.to_bytes() == data,
+        "DSS round trip",
+    )
     require(model.seed.counter == int.from_bytes(seed[:4], "little"), "seed counter")
     _check_loaded(data, model, private)
 
@@ -296,13 +361,15 @@ def target_pvk(c: Choices) -> None:
     else:
         key = dsa_key()
         key_type = 2
-    blob = bytearray(bf.dump_private_key(key, version=c.pick((2, 3)) if key_type == 2 else None))  # type: ignore[arg-type]
+    blob = bytearray(
+        bf.dump_private_key(key, version=c.pick((2, 3)) if key_type == 2 else None)
+    )  # type: ignore[arg-type]
     op = c.int(0, 4)
     if op == 0:
         for _ in range(c.int(1, 3)):
             blob[c.int(8, len(blob) - 1)] ^= c.int(1, 255)
     elif op == 1:
-        del blob[c.int(0, len(blob) - 1):]
+        del blob[c.int(0, len(blob) - 1) :]
     elif op == 2:
         blob += c.take(c.int(1, 16))
     elif op == 3:
@@ -314,7 +381,9 @@ def target_pvk(c: Choices) -> None:
     salt = c.take(c.int(1, 24)).ljust(1, b"\x00")
     strength = c.pick(("strong", "weak"))
     plain_file = _pvkcrypt.write(inner, key_type)
-    enc_file = _pvkcrypt.write(inner, key_type, password=PASSWORD, salt=salt, strength=strength)
+    enc_file = _pvkcrypt.write(
+        inner, key_type, password=PASSWORD, salt=salt, strength=strength
+    )
     plain = attempt(lambda: bf.load_pvk(plain_file), len(plain_file))
     keyed = attempt(lambda: bf.load_pvk(enc_file, PASSWORD), len(enc_file))
     bare = attempt(lambda: bf.load_pvk(enc_file), len(enc_file))
@@ -322,27 +391,44 @@ def target_pvk(c: Choices) -> None:
 
     def header_error(out: Outcome[object]) -> bool:
         err = out.error
-        return isinstance(err, bf.ParseError) and err.rule in _PVK_HEADER_RULES and (
-            plain.error is not None and same_failure(err, plain.error)
+        return (
+            isinstance(err, bf.ParseError)
+            and err.rule in _PVK_HEADER_RULES
+            and (plain.error is not None and same_failure(err, plain.error))
         )
 
-    require(isinstance(bare.error, bf.PasswordError) or header_error(bare),
-            f"encrypted PVK without password: {bare.describe()}")
-    require(isinstance(wrong.error, bf.PasswordError) or header_error(wrong),
-            f"encrypted PVK with a wrong password: {wrong.describe()}")
+    require(
+        isinstance(bare.error, bf.PasswordError) or header_error(bare),
+        f"encrypted PVK without password: {bare.describe()}",
+    )
+    require(
+        isinstance(wrong.error, bf.PasswordError) or header_error(wrong),
+        f"encrypted PVK with a wrong password: {wrong.describe()}",
+    )
     if len(inner) >= 12 and inner[8:12] in _pvkcrypt.PRIVATE_MAGICS:
         if keyed.error is None or plain.error is None:
-            require(keyed.ok and plain.ok, f"PVK: {keyed.describe()} vs plain {plain.describe()}")
-            require(key_numbers(keyed.value) == key_numbers(plain.value), "PVK: other key")
+            require(
+                keyed.ok and plain.ok,
+                f"PVK: {keyed.describe()} vs plain {plain.describe()}",
+            )
+            require(
+                key_numbers(keyed.value) == key_numbers(plain.value), "PVK: other key"
+            )
             return
-        require(same_failure(keyed.error, plain.error),
-                f"PVK: {keyed.describe()} vs plain {plain.describe()}")
+        require(
+            same_failure(keyed.error, plain.error),
+            f"PVK: {keyed.describe()} vs plain {plain.describe()}",
+        )
         if keyed.error.offset is not None and plain.error.offset is not None:
-            require(keyed.error.offset == plain.error.offset + len(salt),
-                    f"PVK: offset {keyed.error.offset} vs plain {plain.error.offset} + {len(salt)}")
+            require(
+                keyed.error.offset == plain.error.offset + len(salt),
+                f"PVK: offset {keyed.error.offset} vs plain {plain.error.offset} + {len(salt)}",
+            )
         return
-    require(isinstance(keyed.error, bf.PasswordError) or header_error(keyed),
-            f"PVK without a private magic: {keyed.describe()}")
+    require(
+        isinstance(keyed.error, bf.PasswordError) or header_error(keyed),
+        f"PVK without a private magic: {keyed.describe()}",
+    )
 
 
 # -- envelopes --------------------------------------------------------------------------
@@ -350,22 +436,38 @@ def target_pvk(c: Choices) -> None:
 
 def _envelope_fields(data: bytes) -> list[tuple[str, int, int]]:
     """(name, offset, size) of each field of a valid envelope (SPEC §16.2)."""
-    fields = [("magic", 0, 8), ("version", 8, 2), ("suite", 10, 2), ("generation", 12, 8),
-              ("signer_key_id", 20, 32), ("label_length", 52, 1), ("recipient_count", 53, 1)]
+    fields = [
+        ("magic", 0, 8),
+        ("version", 8, 2),
+        ("suite", 10, 2),
+        ("generation", 12, 8),
+        ("signer_key_id", 20, 32),
+        ("label_length", 52, 1),
+        ("recipient_count", 53, 1),
+    ]
     label = data[52]
     if label:
         fields.append(("label", 54, label))
     pos = 54 + label
     for i in range(data[53]):
         length = int.from_bytes(data[pos + 2 : pos + 4], "little")
-        fields += [(f"e{i}.role", pos, 1), (f"e{i}.padding", pos + 1, 1),
-                   (f"e{i}.blob_length", pos + 2, 2), (f"e{i}.key_id", pos + 4, 32),
-                   (f"e{i}.blob.type", pos + 36, 1), (f"e{i}.blob.version", pos + 37, 1),
-                   (f"e{i}.blob.reserved", pos + 38, 2), (f"e{i}.blob.key_alg", pos + 40, 4),
-                   (f"e{i}.blob.wrap_alg", pos + 44, 4),
-                   (f"e{i}.blob.ciphertext", pos + 48, length - 12)]
+        fields += [
+            (f"e{i}.role", pos, 1),
+            (f"e{i}.padding", pos + 1, 1),
+            (f"e{i}.blob_length", pos + 2, 2),
+            (f"e{i}.key_id", pos + 4, 32),
+            (f"e{i}.blob.type", pos + 36, 1),
+            (f"e{i}.blob.version", pos + 37, 1),
+            (f"e{i}.blob.reserved", pos + 38, 2),
+            (f"e{i}.blob.key_alg", pos + 40, 4),
+            (f"e{i}.blob.wrap_alg", pos + 44, 4),
+            (f"e{i}.blob.ciphertext", pos + 48, length - 12),
+        ]
         pos += 36 + length
-    fields += [("signature_length", pos, 2), ("signature", pos + 2, len(data) - pos - 2)]
+    fields += [
+        ("signature_length", pos, 2),
+        ("signature", pos + 2, len(data) - pos - 2),
+    ]
     return fields
 
 
@@ -377,7 +479,9 @@ def _label_ok(raw: bytes) -> bool:
     return not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in text)
 
 
-def _envelope_expected(name: str, new: bytes, data: bytes) -> set[tuple[type, str]] | None:
+def _envelope_expected(
+    name: str, new: bytes, data: bytes
+) -> set[tuple[type, str]] | None:
     """Allowed (class, rule) for a changed value in field ``name``; None: any BlobError."""
     bad_sig: set[tuple[type, str]] = {(bf.BadSignatureError, "ENV-19")}
     value = int.from_bytes(new, "little")
@@ -387,7 +491,11 @@ def _envelope_expected(name: str, new: bytes, data: bytes) -> set[tuple[type, st
     if name == "version":
         return {(bf.UnsupportedBlobError, "ENV-3")}
     if name == "suite":
-        return {(bf.InvalidFieldError, "ENV-4")} if value == 0 else {(bf.UnsupportedBlobError, "ENV-5")}
+        return (
+            {(bf.InvalidFieldError, "ENV-4")}
+            if value == 0
+            else {(bf.UnsupportedBlobError, "ENV-5")}
+        )
     if name in ("generation", "signature") or leaf == "blob.ciphertext":
         return bad_sig | {(bf.BadSignatureError, "ENV-18")}
     if name == "signer_key_id":
@@ -417,7 +525,10 @@ def _envelope_expected(name: str, new: bytes, data: bytes) -> set[tuple[type, st
     if leaf == "blob.wrap_alg":
         return {(bf.InvalidFieldError, "SMP-1")}
     if leaf == "blob.key_alg":
-        return {(bf.InvalidFieldError, "SMP-2"), (bf.InvalidFieldError, "ENV-14")} | bad_sig
+        return {
+            (bf.InvalidFieldError, "SMP-2"),
+            (bf.InvalidFieldError, "ENV-14"),
+        } | bad_sig
     if name == "signature_length" and not 256 <= value <= 2048:
         return {(bf.InvalidFieldError, "ENV-15")}
     return None
@@ -427,7 +538,10 @@ def target_envelope(c: Choices) -> None:
     """A valid envelope with one field changed (or the context, or a minimum generation)."""
     bases = _envelopes.base_envelopes()
     base = bases[c.pick(sorted(bases))]
-    trusted = [rsa_key(_envelopes.OWNER).public_key(), rsa_key(_envelopes.BACKUP).public_key()]
+    trusted = [
+        rsa_key(_envelopes.OWNER).public_key(),
+        rsa_key(_envelopes.BACKUP).public_key(),
+    ]
     mode = c.int(0, 5)
     if mode == 0:
         context = CONTEXT + c.take(c.int(0, 4))
@@ -435,18 +549,28 @@ def target_envelope(c: Choices) -> None:
         expected_ok = context == CONTEXT
         require(out.ok == expected_ok, f"envelope, context changed: {out.describe()}")
         if not expected_ok:
-            require(isinstance(out.error, bf.BadSignatureError), f"context: {out.describe()}")
+            require(
+                isinstance(out.error, bf.BadSignatureError),
+                f"context: {out.describe()}",
+            )
         return
     if mode == 1:
         generation = int.from_bytes(base[12:20], "little")
         minimum = max(0, generation + c.int(-2, 2))
-        out = attempt(lambda: bf.open_sealed(base, trusted, context=CONTEXT,
-                                             min_generation=minimum), len(base))
+        out = attempt(
+            lambda: bf.open_sealed(
+                base, trusted, context=CONTEXT, min_generation=minimum
+            ),
+            len(base),
+        )
         if minimum <= generation:
             require(out.ok, f"envelope, min_generation {minimum}: {out.describe()}")
         else:
-            require(isinstance(out.error, bf.StaleGenerationError)
-                    and out.error.rule == "ENV-20", f"stale: {out.describe()}")
+            require(
+                isinstance(out.error, bf.StaleGenerationError)
+                and out.error.rule == "ENV-20",
+                f"stale: {out.describe()}",
+            )
         return
     name, offset, size = c.pick(_envelope_fields(base))
     data = bytearray(base)
@@ -467,7 +591,9 @@ def target_envelope(c: Choices) -> None:
             new = bytes(data[offset : offset + size])
         data[offset : offset + size] = new
     mutated = bytes(data)
-    out = attempt(lambda: bf.open_sealed(mutated, trusted, context=CONTEXT), len(mutated))
+    out = attempt(
+        lambda: bf.open_sealed(mutated, trusted, context=CONTEXT), len(mutated)
+    )
     if mutated == base:
         require(out.ok, f"envelope unchanged but refused: {out.describe()}")
         return
@@ -478,17 +604,28 @@ def target_envelope(c: Choices) -> None:
     if allowed is not None:
         err = out.error
         assert err is not None
-        require((type(err), err.rule) in allowed,
-                f"envelope {name} changed: {out.describe()}, expected one of "
-                f"{sorted((k.__name__, r) for k, r in allowed)}")
+        require(
+            (type(err), err.rule) in allowed,
+            f"envelope {name} changed: {out.describe()}, expected one of "
+            f"{sorted((k.__name__, r) for k, r in allowed)}",
+        )
 
 
 # -- SIMPLEBLOB and SYMMETRICWRAPKEYBLOB ----------------------------------------------------
 
 
-_SESSION = ((_A.CALG_RC4, 5), (_A.CALG_RC4, 16), (_A.CALG_RC2, 7), (_A.CALG_DES, 8),
-            (_A.CALG_3DES_112, 16), (_A.CALG_3DES, 24), (_A.CALG_AES_128, 16),
-            (_A.CALG_AES_256, 32), (_A.CALG_TLS1_MASTER, 48), (_A.CALG_DESX, 24))
+_SESSION = (
+    (_A.CALG_RC4, 5),
+    (_A.CALG_RC4, 16),
+    (_A.CALG_RC2, 7),
+    (_A.CALG_DES, 8),
+    (_A.CALG_3DES_112, 16),
+    (_A.CALG_3DES, 24),
+    (_A.CALG_AES_128, 16),
+    (_A.CALG_AES_256, 32),
+    (_A.CALG_TLS1_MASTER, 48),
+    (_A.CALG_DESX, 24),
+)
 
 
 def target_simpleblob(c: Choices) -> None:
@@ -504,13 +641,17 @@ def target_simpleblob(c: Choices) -> None:
     defect = c.int(0, 6)
     if oaep:
         em = _rsaoracle.oaep_encode(
-            message, k, c.take(20),
+            message,
+            k,
+            c.take(20),
             separator=2 if defect == 1 else 1,
             first=1 if defect == 2 else 0,
             label_hash=bytes(20) if defect == 3 else _rsaoracle.SHA1_EMPTY,
         )
     else:
-        ps = bytes(b | 1 for b in c.take(k - 3 - length).ljust(max(0, k - 3 - length), b"\x5a"))
+        ps = bytes(
+            b | 1 for b in c.take(k - 3 - length).ljust(max(0, k - 3 - length), b"\x5a")
+        )
         if defect == 1 and ps:
             index = c.int(0, len(ps) - 1)
             ps = ps[:index] + b"\x00" + ps[index + 1 :]
@@ -525,7 +666,11 @@ def target_simpleblob(c: Choices) -> None:
         cipher = (n + c.int(0, 3)) % (1 << (8 * k))
     ct = cipher.to_bytes(k, "big")[::-1]
     if defect == 5:
-        ct = ct[: k - c.int(1, 3)] if c.flag() else ct + c.take(c.int(1, 3)).ljust(1, b"\x00")
+        ct = (
+            ct[: k - c.int(1, 3)]
+            if c.flag()
+            else ct + c.take(c.int(1, 3)).ljust(1, b"\x00")
+        )
     elif defect == 6:
         index = c.int(0, k - 1)
         ct = ct[:index] + bytes([ct[index] ^ c.int(1, 255)]) + ct[index + 1 :]
@@ -535,19 +680,28 @@ def target_simpleblob(c: Choices) -> None:
         require(parsed.error is not None, "a crafted SIMPLEBLOB parsed as another kind")
         return
     for padding_oaep in (False, True):
-        out = attempt(lambda p=padding_oaep: bf.unwrap_session_key(data, key, oaep=p), len(data))  # type: ignore[misc]
+        out = attempt(
+            lambda p=padding_oaep: bf.unwrap_session_key(data, key, oaep=p), len(data)
+        )  # type: ignore[misc]
         expected = _rsaoracle.expected_unwrap(parsed.value, key, oaep=padding_oaep)
         if expected is None:
-            require(isinstance(out.error, bf.DecryptionError),
-                    f"SIMPLEBLOB defect {defect}: {out.describe()}, the oracle refuses")
+            require(
+                isinstance(out.error, bf.DecryptionError),
+                f"SIMPLEBLOB defect {defect}: {out.describe()}, the oracle refuses",
+            )
             assert isinstance(out.error, bf.DecryptionError)
             check_uniform_decryption_error("unwrap_session_key", out.error)
         else:
-            require(out.ok and getattr(out.value, "key", None) == expected,
-                    f"SIMPLEBLOB defect {defect}: {out.describe()}, the oracle unwraps a key")
+            require(
+                out.ok and getattr(out.value, "key", None) == expected,
+                f"SIMPLEBLOB defect {defect}: {out.describe()}, the oracle unwraps a key",
+            )
         room = k - (42 if oaep else 11)
-        if padding_oaep == oaep and defect == 0 and length <= room and (
-            length in _rsaoracle.allowed_lengths(alg)
+        if (
+            padding_oaep == oaep
+            and defect == 0
+            and length <= room
+            and (length in _rsaoracle.allowed_lengths(alg))
         ):
             require(expected == message, "oracle: a well-formed block does not decode")
 
@@ -558,7 +712,9 @@ def target_symwrap(c: Choices) -> None:
     iv = c.take(8).ljust(8, b"\x00")
     defect = c.int(0, 4)
     if three_des:
-        kek = bf.SessionKey(alg_id=_A.CALG_3DES, key=_kworacle.odd_parity(bytes(range(0x10, 0x28))))
+        kek = bf.SessionKey(
+            alg_id=_A.CALG_3DES, key=_kworacle.odd_parity(bytes(range(0x10, 0x28)))
+        )
         alg = c.pick((_A.CALG_3DES, _A.CALG_3DES_112, _A.CALG_AES_192))
         cek = _kworacle.odd_parity(c.take(24).ljust(24, b"\x01"))
         if alg == _A.CALG_3DES_112 and defect != 2:
@@ -579,33 +735,61 @@ def target_symwrap(c: Choices) -> None:
         wrap_alg = _A.CALG_RC2
     if defect == 3:
         index = c.int(0, len(wrapped) - 1)
-        wrapped = wrapped[:index] + bytes([wrapped[index] ^ c.int(1, 255)]) + wrapped[index + 1 :]
+        wrapped = (
+            wrapped[:index]
+            + bytes([wrapped[index] ^ c.int(1, 255)])
+            + wrapped[index + 1 :]
+        )
     elif defect == 4:
         wrapped = wrapped[:-8] if c.flag() else wrapped + bytes(8)
-    data = bytes([0x0B, 2, 0, 0]) + int(alg).to_bytes(4, "little") + int(wrap_alg).to_bytes(4, "little") + wrapped
+    data = (
+        bytes([0x0B, 2, 0, 0])
+        + int(alg).to_bytes(4, "little")
+        + int(wrap_alg).to_bytes(4, "little")
+        + wrapped
+    )
     parsed = attempt(lambda: bf.parse(data), len(data))
     if not isinstance(parsed.value, bf.SymmetricWrapKeyBlob):
-        require(parsed.error is not None, "a crafted SYMMETRICWRAPKEYBLOB parsed as another kind")
+        require(
+            parsed.error is not None,
+            "a crafted SYMMETRICWRAPKEYBLOB parsed as another kind",
+        )
         return
     out = attempt(lambda: bf.unwrap_symmetric_key(data, kek), len(data))
     if three_des and alg not in (_A.CALG_3DES, _A.CALG_3DES_112):
-        require(isinstance(out.error, bf.InvalidParameterError) and out.error.rule == "KWR-2",
-                f"symwrap: a Triple-DES wrap of a {alg!r} key: {out.describe()}")
+        require(
+            isinstance(out.error, bf.InvalidParameterError)
+            and out.error.rule == "KWR-2",
+            f"symwrap: a Triple-DES wrap of a {alg!r} key: {out.describe()}",
+        )
         return
-    cek_out = _kworacle.unwrap("3des" if three_des else "rc2", wrapped, kek.key,
-                               two_key=alg == _A.CALG_3DES_112)
+    cek_out = _kworacle.unwrap(
+        "3des" if three_des else "rc2",
+        wrapped,
+        kek.key,
+        two_key=alg == _A.CALG_3DES_112,
+    )
     if cek_out is None or len(cek_out) not in _rsaoracle.allowed_lengths(alg):
-        require(isinstance(out.error, bf.DecryptionError), f"symwrap defect {defect}: "
-                f"{out.describe()}, the oracle refuses")
+        require(
+            isinstance(out.error, bf.DecryptionError),
+            f"symwrap defect {defect}: {out.describe()}, the oracle refuses",
+        )
         assert isinstance(out.error, bf.DecryptionError)
         check_uniform_decryption_error("unwrap_symmetric_key", out.error)
         return
-    require(out.ok and getattr(out.value, "key", None) == cek_out,
-            f"symwrap defect {defect}: {out.describe()}, the oracle unwraps a key")
+    require(
+        out.ok and getattr(out.value, "key", None) == cek_out,
+        f"symwrap defect {defect}: {out.describe()}, the oracle unwraps a key",
+    )
 
 
 TARGETS: tuple[Callable[[Choices], None], ...] = (
-    target_rsa, target_dss, target_pvk, target_envelope, target_simpleblob, target_symwrap,
+    target_rsa,
+    target_dss,
+    target_pvk,
+    target_envelope,
+    target_simpleblob,
+    target_symwrap,
 )
 
 

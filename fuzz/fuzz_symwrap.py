@@ -42,7 +42,9 @@ from _fuzzlib import (
 
 _A = bf.AlgId
 #: Three distinct DES keys with odd parity.
-KEK_3DES = bf.SessionKey(alg_id=_A.CALG_3DES, key=_kworacle.odd_parity(bytes(range(0x10, 0x28))))
+KEK_3DES = bf.SessionKey(
+    alg_id=_A.CALG_3DES, key=_kworacle.odd_parity(bytes(range(0x10, 0x28)))
+)
 KEK_RC2 = bf.SessionKey(alg_id=_A.CALG_RC2, key=bytes(range(0x40, 0x50)))
 KEK_RC2_40 = bf.SessionKey(alg_id=_A.CALG_RC2, key=b"\x51\x52\x53\x54\x55")
 KEKS = (KEK_3DES, KEK_RC2, KEK_RC2_40)
@@ -52,8 +54,9 @@ WRAP_IV = bytes.fromhex("0011223344556677")
 def _oracle(blob: bf.SymmetricWrapKeyBlob, kek: bf.SessionKey) -> bytes | bool | None:
     """The expected key bytes, None for a failure, False when there is no oracle."""
     if kek is KEK_3DES:
-        cek = _kworacle.unwrap("3des", blob.wrapped_key, kek.key,
-                               two_key=blob.key_alg == _A.CALG_3DES_112)
+        cek = _kworacle.unwrap(
+            "3des", blob.wrapped_key, kek.key, two_key=blob.key_alg == _A.CALG_3DES_112
+        )
     elif kek is KEK_RC2:
         cek = _kworacle.unwrap("rc2", blob.wrapped_key, kek.key)
     else:
@@ -75,13 +78,15 @@ def check(data: bytes) -> None:
             continue
         if kek.alg_id != blob.wrap_alg:
             require(
-                isinstance(out.error, bf.InvalidParameterError) and out.error.rule == "SWK-1",
+                isinstance(out.error, bf.InvalidParameterError)
+                and out.error.rule == "SWK-1",
                 f"{what} for a {blob.wrap_alg!r} wrap: {out.describe()}",
             )
             continue
         if kek is KEK_3DES and blob.key_alg not in (_A.CALG_3DES, _A.CALG_3DES_112):
             require(
-                isinstance(out.error, bf.InvalidParameterError) and out.error.rule == "KWR-2",
+                isinstance(out.error, bf.InvalidParameterError)
+                and out.error.rule == "KWR-2",
                 f"{what}: a Triple-DES wrap of a {blob.key_alg!r} key: {out.describe()}",
             )
             continue
@@ -89,26 +94,34 @@ def check(data: bytes) -> None:
         if isinstance(out.error, bf.DecryptionError):
             check_uniform_decryption_error("unwrap_symmetric_key", out.error)
         if expected is None:
-            require(isinstance(out.error, bf.DecryptionError), f"{what}: {out.describe()}, "
-                    "the oracle says the unwrap fails")
+            require(
+                isinstance(out.error, bf.DecryptionError),
+                f"{what}: {out.describe()}, the oracle says the unwrap fails",
+            )
             continue
         if expected is not False:
             require(out.ok, f"{what}: {out.describe()}, the oracle unwraps a key")
         if not out.ok:
-            require(isinstance(out.error, bf.DecryptionError), f"{what}: {out.describe()}")
+            require(
+                isinstance(out.error, bf.DecryptionError), f"{what}: {out.describe()}"
+            )
             continue
         key = out.value
         assert isinstance(key, bf.SessionKey)
         require(key.alg_id == blob.key_alg, f"{what}: algorithm changed")
         require(expected is False or key.key == expected, f"{what}: wrong key")
-        require(key.salt == _rsaoracle.default_salt(blob.key_alg, len(key.key)),
-                f"{what}: wrong default salt")
+        require(
+            key.salt == _rsaoracle.default_salt(blob.key_alg, len(key.key)),
+            f"{what}: wrong default salt",
+        )
         bare = bf.unwrap_symmetric_key(data, kek, no_salt=True)
         require(bare.key == key.key and bare.salt == b"", f"{what}: no_salt result")
         again = bf.wrap_symmetric_key(key, kek, iv=WRAP_IV)
         back = bf.unwrap_symmetric_key(again, kek)
-        require(back.key == key.key and back.alg_id == key.alg_id,
-                f"{what}: wrap/unwrap changed the key")
+        require(
+            back.key == key.key and back.alg_id == key.alg_id,
+            f"{what}: wrap/unwrap changed the key",
+        )
 
 
 if __name__ == "__main__":

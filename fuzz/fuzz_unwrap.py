@@ -57,23 +57,34 @@ def check(data: bytes) -> None:
                 continue
             expected = _rsaoracle.expected_unwrap(blob, rsa_key(name), oaep=oaep)
             if expected is None:
-                require(isinstance(out.error, bf.DecryptionError), f"{what}: {out.describe()}, "
-                        "the oracle says the unwrap fails")
+                require(
+                    isinstance(out.error, bf.DecryptionError),
+                    f"{what}: {out.describe()}, the oracle says the unwrap fails",
+                )
                 assert isinstance(out.error, bf.DecryptionError)
                 check_uniform_decryption_error("unwrap_session_key", out.error)
                 continue
             require(out.ok, f"{what}: {out.describe()}, the oracle unwraps a key")
             key = out.value
             assert isinstance(key, bf.SessionKey)
-            require(key.alg_id == blob.key_alg and key.key == expected, f"{what}: wrong key")
-            require(key.salt == _rsaoracle.default_salt(blob.key_alg, len(expected)),
-                    f"{what}: wrong default salt")
+            require(
+                key.alg_id == blob.key_alg and key.key == expected, f"{what}: wrong key"
+            )
+            require(
+                key.salt == _rsaoracle.default_salt(blob.key_alg, len(expected)),
+                f"{what}: wrong default salt",
+            )
             bare = _unwrap(data, name, oaep, no_salt=True)
             assert isinstance(bare, bf.SessionKey)
-            require(bare.key == expected and bare.salt == b"", f"{what}: no_salt result")
+            require(
+                bare.key == expected and bare.salt == b"", f"{what}: no_salt result"
+            )
             again = bf.wrap_session_key(key, rsa_key(name).public_key(), oaep=oaep)
             back = _unwrap(again, name, oaep)
-            require(back == key, f"{what}: wrap_session_key/unwrap_session_key changed the key")
+            require(
+                back == key,
+                f"{what}: wrap_session_key/unwrap_session_key changed the key",
+            )
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ class Case:
 
     def u32(self, offset: int) -> int:
         """The u32 at ``offset`` (0 beyond the input)."""
-        return int.from_bytes(self.data[offset : offset + 4].ljust(4, b"\x00"), "little")
+        return int.from_bytes(
+            self.data[offset : offset + 4].ljust(4, b"\x00"), "little"
+        )
 
     @property
     def magic(self) -> bytes:
@@ -249,8 +251,13 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="a salt means encrypted; the flag only refuses a flagged file without salt",
         direction="ours-rejects",
         rules=("PVK-3", "PVK-4"),
-        applies=lambda c: c.pvk and not c.ours_ok and c.rule in ("PVK-3", "PVK-4")
-        and c.u32(16) != 0 and c.u32(12) != 1,
+        applies=lambda c: (
+            c.pvk
+            and not c.ours_ok
+            and c.rule in ("PVK-3", "PVK-4")
+            and c.u32(16) != 0
+            and c.u32(12) != 1
+        ),
         repair=_set_encrypted,
     ),
     KnownDifference(
@@ -260,8 +267,12 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="3.0.19 does not check `keylen` of a clear file",
         direction="ours-rejects",
         rules=("PVK-5",),
-        applies=lambda c: c.pvk and _ours_rejects(c, "PVK-5") and c.u32(16) == 0
-        and c.u32(20) > 102400,
+        applies=lambda c: (
+            c.pvk
+            and _ours_rejects(c, "PVK-5")
+            and c.u32(16) == 0
+            and c.u32(20) > 102400
+        ),
     ),
     KnownDifference(
         id="pvk-public-blob",
@@ -270,7 +281,9 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="an unencrypted file may hold a public key blob, which is returned",
         direction="ours-rejects",
         rules=("PVK-7",),
-        applies=lambda c: c.pvk and _ours_rejects(c, "PVK-7") and c.data[24:25] == b"\x06",
+        applies=lambda c: (
+            c.pvk and _ours_rejects(c, "PVK-7") and c.data[24:25] == b"\x06"
+        ),
     ),
     KnownDifference(
         id="bversion-v3",
@@ -279,8 +292,12 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="exactly 2: rejects DSS v3",
         direction="openssl-rejects",
         rules=("HDR-2",),
-        applies=lambda c: c.ours_ok and not c.openssl_ok and c.blob_version == 3
-        and c.magic in (b"DSS3", b"DSS4"),
+        applies=lambda c: (
+            c.ours_ok
+            and not c.openssl_ok
+            and c.blob_version == 3
+            and c.magic in (b"DSS3", b"DSS4")
+        ),
     ),
     KnownDifference(
         id="dh-unsupported",
@@ -298,7 +315,9 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="any",
         direction="ours-rejects",
         rules=("RSA-1",),
-        applies=lambda c: _ours_rejects(c, "RSA-1") and not 384 <= _declared_bits(c) <= 16384,
+        applies=lambda c: (
+            _ours_rejects(c, "RSA-1") and not 384 <= _declared_bits(c) <= 16384
+        ),
     ),
     KnownDifference(
         id="rsa-pubexp",
@@ -307,9 +326,11 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="accepted",
         direction="ours-rejects",
         rules=("RSA-3",),
-        applies=lambda c: _ours_rejects(c, "RSA-3")
-        and c.openssl.get("e") == c.u32(c.base + 16)
-        and (c.openssl["e"] < 3 or c.openssl["e"] % 2 == 0),
+        applies=lambda c: (
+            _ours_rejects(c, "RSA-3")
+            and c.openssl.get("e") == c.u32(c.base + 16)
+            and (c.openssl["e"] < 3 or c.openssl["e"] % 2 == 0)
+        ),
     ),
     KnownDifference(
         id="dss-v2-bitlen",
@@ -336,7 +357,9 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="accepted (bitlen only sizes the fields)",
         direction="ours-rejects",
         rules=("RSA-5",),
-        applies=lambda c: _ours_rejects(c, "RSA-5") and _canonical_rsa_bitlen(c) is not None,
+        applies=lambda c: (
+            _ours_rejects(c, "RSA-5") and _canonical_rsa_bitlen(c) is not None
+        ),
         repair=_canonical_rsa_bitlen,
     ),
     KnownDifference(
@@ -346,7 +369,9 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="accepted (bitlen only sizes the fields)",
         direction="ours-rejects",
         rules=("RSA-5",),
-        applies=lambda c: _ours_rejects(c, "RSA-5") and _canonical_rsa_bitlen(c) is None,
+        applies=lambda c: (
+            _ours_rejects(c, "RSA-5") and _canonical_rsa_bitlen(c) is None
+        ),
     ),
     KnownDifference(
         id="p-top-byte-zero",
@@ -374,8 +399,11 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
         openssl="accepted (b2i_* builds the key)",
         direction="ours-rejects",
         rules=("KEY-1",),
-        applies=lambda c: _ours_rejects(c, "KEY-1") and c.error == "KeyConversionError"
-        and 0 < c.openssl.get("n", 0) <= c.openssl.get("e", 0),
+        applies=lambda c: (
+            _ours_rejects(c, "KEY-1")
+            and c.error == "KeyConversionError"
+            and 0 < c.openssl.get("n", 0) <= c.openssl.get("e", 0)
+        ),
     ),
     KnownDifference(
         id="key-relations",
@@ -393,8 +421,15 @@ DIFFERENCES: tuple[KnownDifference, ...] = (
 def as_json() -> str:
     """The list without its predicates, as JSON."""
     rows = [
-        {"id": d.id, "spec_row": d.spec_row, "ours": d.ours, "openssl": d.openssl,
-         "direction": d.direction, "rules": list(d.rules), "repairable": d.repair is not None}
+        {
+            "id": d.id,
+            "spec_row": d.spec_row,
+            "ours": d.ours,
+            "openssl": d.openssl,
+            "direction": d.direction,
+            "rules": list(d.rules),
+            "repairable": d.repair is not None,
+        }
         for d in DIFFERENCES
     ]
     return json.dumps(rows, indent=2, ensure_ascii=False)

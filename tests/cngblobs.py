@@ -24,10 +24,22 @@ def rsa_blob(nums: rsa.RSAPrivateNumbers, magic: bytes = b"RSA1") -> bytes:
     half = (nums.p.bit_length() + 7) // 8
     primes = magic != b"RSA1"
     ce = (e.bit_length() + 7) // 8
-    head = magic + u32(8 * k) + u32(ce) + u32(k) + u32(half if primes else 0) + u32(half if primes else 0)
+    head = (
+        magic
+        + u32(8 * k)
+        + u32(ce)
+        + u32(k)
+        + u32(half if primes else 0)
+        + u32(half if primes else 0)
+    )
     body = be(e, ce) + be(n, k)
     if primes:
         body += be(nums.p, half) + be(nums.q, half)
     if magic == b"RSA3":
-        body += be(nums.dmp1, half) + be(nums.dmq1, half) + be(nums.iqmp, half) + be(nums.d, k)
+        body += (
+            be(nums.dmp1, half)
+            + be(nums.dmq1, half)
+            + be(nums.iqmp, half)
+            + be(nums.d, k)
+        )
     return head + body

@@ -46,7 +46,9 @@ SIG_CONTEXT = b"blobformat/envelope/v1"
 DIGEST_INFO_SHA256 = bytes.fromhex("3031300d060960864801650304020105000420")
 
 
-def spec_key_id(public_key: rsa.RSAPublicKey, alg_id: AlgId = AlgId.CALG_RSA_KEYX) -> bytes:
+def spec_key_id(
+    public_key: rsa.RSAPublicKey, alg_id: AlgId = AlgId.CALG_RSA_KEYX
+) -> bytes:
     body = blobformat.dump_public_key(public_key, alg_id=alg_id)[8:]
     return hashlib.sha256(b"blobformat/keyid/v1" + b"\x00" + body).digest()
 
@@ -70,7 +72,9 @@ def simple_blob(
     """A SIMPLEBLOB made with cryptography alone (ciphertext reversed)."""
     scheme: padding.AsymmetricPadding = (
         # CRYPT_OAEP: SHA-1 and MGF1-SHA-1 (SPEC §15.2), not a choice of ours.
-        padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
+        padding.OAEP(
+            mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None
+        )
         if oaep
         else padding.PKCS1v15()
     )
@@ -97,7 +101,9 @@ def enc_header(
         MAGIC
         + struct.pack("<HHQ", version, suite, generation)
         + signer_id
-        + struct.pack("<BB", len(label) if label_length is None else label_length, count)
+        + struct.pack(
+            "<BB", len(label) if label_length is None else label_length, count
+        )
         + label
     )
 
@@ -118,8 +124,12 @@ def sign_body(
 ) -> bytes:
     """Append signature_length and the suite-1 signature, as SPEC §16.5 says."""
     k = (signer.key_size + 7) // 8
-    signed = body + struct.pack("<H", k if signature_length is None else signature_length)
-    signature = signer.sign(spec_tbs(signed, context), padding.PKCS1v15(), hashes.SHA256())
+    signed = body + struct.pack(
+        "<H", k if signature_length is None else signature_length
+    )
+    signature = signer.sign(
+        spec_tbs(signed, context), padding.PKCS1v15(), hashes.SHA256()
+    )
     return signed + signature[::-1]
 
 

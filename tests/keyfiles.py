@@ -30,7 +30,9 @@ def pem_path(name: str) -> Path:
 @functools.cache
 def vector_key(name: str) -> PrivateKeyTypes:
     """The private key in ``vectors/keys/<name>.pem``, parsed on first use."""
-    return serialization.load_pem_private_key(pem_path(name).read_bytes(), password=None)
+    return serialization.load_pem_private_key(
+        pem_path(name).read_bytes(), password=None
+    )
 
 
 def rsa_key(name: str) -> rsa.RSAPrivateKey:

@@ -86,8 +86,15 @@ def test_cli_uses_public_api_only() -> None:
     """The command line is a client of the public API (and of its own package)."""
     for path in (PACKAGE / "cli").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("blobformat."):
-                assert node.module.startswith("blobformat.cli"), (path.name, node.module)
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("blobformat.")
+            ):
+                assert node.module.startswith("blobformat.cli"), (
+                    path.name,
+                    node.module,
+                )
 
 
 def test_lowest_constraints_match_pyproject() -> None:
@@ -97,10 +104,17 @@ def test_lowest_constraints_match_pyproject() -> None:
     test_extra = re.search(r"^test = \[(.*?)\]", text, re.M)
     assert runtime and test_extra
     bounds = dict(
-        re.findall(r'"([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)', runtime.group(1) + test_extra.group(1))
+        re.findall(
+            r'"([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)',
+            runtime.group(1) + test_extra.group(1),
+        )
     )
     pins = dict(
-        re.findall(r"^([A-Za-z0-9_.-]+)==([0-9.]+)$", (ROOT / ".ci/constraints-lowest.txt").read_text(), re.M)
+        re.findall(
+            r"^([A-Za-z0-9_.-]+)==([0-9.]+)$",
+            (ROOT / ".ci/constraints-lowest.txt").read_text(),
+            re.M,
+        )
     )
     assert set(pins) == set(bounds)
     for name, low in bounds.items():

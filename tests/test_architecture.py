@@ -39,7 +39,9 @@ def module_name(path: Path) -> str:
 def layer_of(module: str) -> int:
     parts = module.split(".")
     top = parts[1] if len(parts) > 1 else "__init__"
-    assert top in LAYERS, f"{module}: place it in a layer (tests/test_architecture.py, ARCHITECTURE.md)"
+    assert top in LAYERS, (
+        f"{module}: place it in a layer (tests/test_architecture.py, ARCHITECTURE.md)"
+    )
     return LAYERS[top]
 
 
@@ -85,7 +87,9 @@ def test_imports_never_go_up_a_layer() -> None:
     for module, imports in GRAPH.items():
         for target in imports:
             assert target in MODULES, (module, target)
-            assert layer_of(target) <= layer_of(module), f"{module} (layer {layer_of(module)}) imports {target} (layer {layer_of(target)})"
+            assert layer_of(target) <= layer_of(module), (
+                f"{module} (layer {layer_of(module)}) imports {target} (layer {layer_of(target)})"
+            )
 
 
 def test_no_import_cycles() -> None:
@@ -100,7 +104,11 @@ def test_no_import_cycles() -> None:
         state[module] = 1
         for target in sorted(edges(module)):
             if state.get(target) == 1:
-                cycle = [*trail[trail.index(target) :], target] if target in trail else [module, target]
+                cycle = (
+                    [*trail[trail.index(target) :], target]
+                    if target in trail
+                    else [module, target]
+                )
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target, [*trail, target])
@@ -140,3 +148,50 @@ def test_the_registry_is_the_only_dispatch_table() -> None:
     source = (PACKAGE / "codec" / "decode.py").read_text()
     for name in ("DSS1", "DSS2", "DSS3", "DSS4", "DH1", "DH2", "DH3", "DH4"):
         assert name not in source, name
+
+
+def test_cng_kinds_are_registry_entries() -> None:
+    """Each CNG kind is one registry entry; parse finds it by magic (issue 15)."""
+    from blobformat.codec import cng, registry
+    from blobformat.constants import BlobType
+
+    names = {k.name: k for k in registry.KINDS if k.family == "cng"}
+    assert set(names) == {
+        "cng-rsa-public",
+        "cng-rsa-private",
+        "cng-rsa-full-private",
+        "cng-ecc-public",
+        "cng-ecc-private",
+        "cng-ecc-full",
+        "cng-dsa-public",
+        "cng-dsa-private",
+        "cng-dh-public",
+        "cng-dh-private",
+        "cng-key-data",
+    }
+    # Every magic of the layout table dispatches, to the kind of its model.
+    assert set(registry.BY_CNG_MAGIC) == set(cng.KINDS)
+    for magic, table_kind in cng.KINDS.items():
+        assert registry.BY_CNG_MAGIC[magic].model is table_kind.model
+    assert set(names["cng-ecc-full"].magics) == set(cng.FULL_KINDS)
+    for kind in names.values():
+        assert not kind.framed and kind.magic_offset == 0 and kind.decode is not None
+        assert registry.kind_of(kind.model) is kind
+        # A CNG magic never starts with a bType, so it cannot shadow a CryptoAPI blob.
+        assert all(m[0] not in set(BlobType) for m in kind.magics)
+    # No second dispatch table or hook for CNG in the dispatcher.
+    source = (PACKAGE / "codec" / "decode.py").read_text()
+    assert "CNG_DISPATCH" not in source and "BY_CNG_MAGIC" in source
+
+
+def test_a_cng_kind_needs_magics_and_a_decoder() -> None:
+    import pytest
+
+    from blobformat.codec import cng, registry
+
+    with pytest.raises(ValueError, match="decoder"):
+        registry.Kind(
+            "x", cng.CngRSAPublicBlob, framed=False, family="cng", magics=(b"RSA1",)
+        )
+    with pytest.raises(ValueError, match="schema"):
+        registry.Kind("x", blobformat.RSAPublicKeyBlob, magics=(b"RSA1",))

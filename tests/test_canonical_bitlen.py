@@ -27,10 +27,16 @@ def test_bitlen_2052_over_2048_strict_and_lenient() -> None:
     data = rsa1(2052, n, 257)
     with pytest.raises(bf.InvalidFieldError) as info:
         bf.parse(data)
-    assert (info.value.rule, info.value.offset, info.value.field) == ("RSA-5", 12, "bit_length")
+    assert (info.value.rule, info.value.offset, info.value.field) == (
+        "RSA-5",
+        12,
+        "bit_length",
+    )
     model = bf.parse(data, lenient=True)
     assert isinstance(model, bf.RSAPublicKeyBlob) and model.bit_length == 2048
-    assert [(t.kind, t.offset, t.rule) for t in model.tolerated] == [("non-canonical-bit-length", 12, "RSA-5")]
+    assert [(t.kind, t.offset, t.rule) for t in model.tolerated] == [
+        ("non-canonical-bit-length", 12, "RSA-5")
+    ]
     assert model.to_bytes() == canonical
     assert bf.parse(canonical).modulus == model.modulus
 
@@ -39,9 +45,18 @@ def test_bitlen_2052_private_lenient_relays_the_fields() -> None:
     key = rsa_key()
     canonical = bf.dump_private_key(key)
     nums = key.private_numbers()
-    body = b"".join(v.to_bytes(129, "little") for v in (nums.p, nums.q, nums.dmp1, nums.dmq1, nums.iqmp))
+    body = b"".join(
+        v.to_bytes(129, "little")
+        for v in (nums.p, nums.q, nums.dmp1, nums.dmq1, nums.iqmp)
+    )
     n = nums.public_numbers.n
-    data = canonical[:12] + struct.pack("<II", 2052, 65537) + n.to_bytes(257, "little") + body + nums.d.to_bytes(257, "little")
+    data = (
+        canonical[:12]
+        + struct.pack("<II", 2052, 65537)
+        + n.to_bytes(257, "little")
+        + body
+        + nums.d.to_bytes(257, "little")
+    )
     with pytest.raises(bf.InvalidFieldError) as info:
         bf.parse(data)
     assert (info.value.rule, info.value.offset) == ("RSA-5", 12)
@@ -53,7 +68,11 @@ def test_bitlen_16384_over_a_2048_bit_modulus() -> None:
     padded = rsa1(16384, n, 2048)
     with pytest.raises(bf.InvalidFieldError) as info:
         bf.parse(padded)
-    assert (info.value.rule, info.value.offset, info.value.field) == ("RSA-5", 12, "bit_length")
+    assert (info.value.rule, info.value.offset, info.value.field) == (
+        "RSA-5",
+        12,
+        "bit_length",
+    )
     assert bf.parse(padded, lenient=True).to_bytes() == rsa1(2048, n, 256)
     with pytest.raises(bf.TruncatedError):
         bf.parse(rsa1(16384, n, 256))  # a 2048-bit-sized body under bitlen 16384
@@ -75,7 +94,12 @@ def test_modulus_with_no_canonical_bitlen_is_refused_leniently_too() -> None:
 
 def test_model_constructor_applies_rsa5() -> None:
     with pytest.raises(bf.InvalidFieldError):
-        bf.RSAPublicKeyBlob(key_alg=bf.AlgId.CALG_RSA_KEYX, bit_length=1028, public_exponent=3, modulus=(1 << 1027) | 1)
+        bf.RSAPublicKeyBlob(
+            key_alg=bf.AlgId.CALG_RSA_KEYX,
+            bit_length=1028,
+            public_exponent=3,
+            modulus=(1 << 1027) | 1,
+        )
 
 
 def dsa_key() -> dsa.DSAPrivateKey:
@@ -92,7 +116,11 @@ def test_seed_counter_with_high_bit_set(counter: int) -> None:
     data = with_counter(counter)
     with pytest.raises(bf.InvalidFieldError) as info:
         bf.parse(data)
-    assert (info.value.rule, info.value.offset, info.value.field) == ("DSS-7", len(data) - 24, "seed.counter")
+    assert (info.value.rule, info.value.offset, info.value.field) == (
+        "DSS-7",
+        len(data) - 24,
+        "seed.counter",
+    )
     model = bf.parse(data, lenient=True)
     assert isinstance(model, bf.DSSPublicKeyBlob) and not model.seed.has_seed
     assert model.seed.seed == b"\x5a" * 20
@@ -112,10 +140,15 @@ def test_dss_p_zero_padded_and_seed_both_rewritten() -> None:
     small_p = pub.p >> 512  # a 512-bit number: the same fields hold it with bitlen 512
     assert small_p.bit_length() == 512
     data = (
-        bytes.fromhex("0602000000220000") + b"DSS1" + struct.pack("<I", 1024)
-        + small_p.to_bytes(128, "little") + pub.q.to_bytes(20, "little")
-        + (2).to_bytes(128, "little") + (3).to_bytes(128, "little")
-        + struct.pack("<I", 0x80000000) + bytes(20)
+        bytes.fromhex("0602000000220000")
+        + b"DSS1"
+        + struct.pack("<I", 1024)
+        + small_p.to_bytes(128, "little")
+        + pub.q.to_bytes(20, "little")
+        + (2).to_bytes(128, "little")
+        + (3).to_bytes(128, "little")
+        + struct.pack("<I", 0x80000000)
+        + bytes(20)
     )
     with pytest.raises(bf.InvalidFieldError) as info:
         bf.parse(data)

@@ -31,7 +31,9 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return out
 
 
-def test_inspect_text(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_text(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["inspect", str(files["pub"])]) == 0
     out = capsys.readouterr().out
     assert "RSA public key" in out
@@ -39,7 +41,9 @@ def test_inspect_text(files: dict[str, Path], capsys: pytest.CaptureFixture[str]
     assert "bit_length" in out and "512" in out
 
 
-def test_inspect_hides_private(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_hides_private(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     blob = bf.parse(RSA_PRIV)
     assert isinstance(blob, bf.RSAPrivateKeyBlob)
     assert main(["inspect", str(files["priv"])]) == 0
@@ -51,17 +55,26 @@ def test_inspect_hides_private(files: dict[str, Path], capsys: pytest.CaptureFix
     assert f"{blob.private_exponent:x}"[:40] in shown.replace("\n", "").replace(" ", "")
 
 
-def test_inspect_json(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_json(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["inspect", "--json", str(files["dss3"])]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["kind"] == "DSSPrivateKeyBlobV3"
     paths = [f["path"] for f in doc["fields"]]
-    assert paths[:4] == ["header.blob_type", "header.version", "header.reserved", "header.key_alg"]
+    assert paths[:4] == [
+        "header.blob_type",
+        "header.version",
+        "header.reserved",
+        "header.key_alg",
+    ]
     x = next(f for f in doc["fields"] if f["path"] == "x")
     assert x["secret"] and x["value"] is None
 
 
-def test_inspect_pvk_shows_inner_blob(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_pvk_shows_inner_blob(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["inspect", "--json", str(files["pvk"])]) == 0
     doc = json.loads(capsys.readouterr().out)
     paths = [f["path"] for f in doc["fields"]]
@@ -70,14 +83,18 @@ def test_inspect_pvk_shows_inner_blob(files: dict[str, Path], capsys: pytest.Cap
     assert modulus["offset"] == 24 + 20
 
 
-def test_inspect_bad_blob_one_line(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_bad_blob_one_line(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["inspect", str(files["bad"])]) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err
     assert "offset 8" in err and "(magic)" in err and "HDR-5" in err
 
 
-def test_inspect_lenient(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_lenient(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["inspect", str(files["trail"])]) == 1
     capsys.readouterr()
     assert main(["inspect", "--lenient", str(files["trail"])]) == 0
@@ -118,10 +135,14 @@ def keyfiles(tmp_path: Path) -> dict[str, Path]:
     key = kf.rsa_key()
     out = {
         "pem": key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
         ),
         "der": key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
         ),
         "pubpem": key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -138,51 +159,132 @@ def keyfiles(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
-def test_convert_pem_to_blob_and_back(keyfiles: dict[str, Path], tmp_path: Path) -> None:
+def test_convert_pem_to_blob_and_back(
+    keyfiles: dict[str, Path], tmp_path: Path
+) -> None:
     blob_out = tmp_path / "out.blob"
-    assert main(["convert", str(keyfiles["pem"]), "--to", "blob", "-o", str(blob_out)]) == 0
+    assert (
+        main(["convert", str(keyfiles["pem"]), "--to", "blob", "-o", str(blob_out)])
+        == 0
+    )
     assert blob_out.read_bytes() == keyfiles["blob"].read_bytes()
     pem_out = tmp_path / "out.pem"
     assert main(["convert", str(blob_out), "--to", "pem", "-o", str(pem_out)]) == 0
     assert pem_out.read_bytes() == keyfiles["pem"].read_bytes()
 
 
-def test_convert_detects_der_and_public(keyfiles: dict[str, Path], tmp_path: Path) -> None:
+def test_convert_detects_der_and_public(
+    keyfiles: dict[str, Path], tmp_path: Path
+) -> None:
     out = tmp_path / "pub.blob"
-    assert main(["convert", str(keyfiles["der"]), "--to", "blob", "--public", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "convert",
+                str(keyfiles["der"]),
+                "--to",
+                "blob",
+                "--public",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert isinstance(bf.parse(out.read_bytes()), bf.RSAPublicKeyBlob)
     sign = tmp_path / "sign.blob"
-    assert main(["convert", str(keyfiles["pubpem"]), "--to", "blob", "--alg-id", "CALG_RSA_SIGN", "-o", str(sign)]) == 0
+    assert (
+        main(
+            [
+                "convert",
+                str(keyfiles["pubpem"]),
+                "--to",
+                "blob",
+                "--alg-id",
+                "CALG_RSA_SIGN",
+                "-o",
+                str(sign),
+            ]
+        )
+        == 0
+    )
     assert bf.parse(sign.read_bytes()).header.key_alg == bf.AlgId.CALG_RSA_SIGN
 
 
-def test_convert_pvk(keyfiles: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_convert_pvk(
+    keyfiles: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out.pem"
-    assert main(["convert", str(keyfiles["pvk"]), "--to", "pem", "--password-file", str(keyfiles["pw"]), "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "convert",
+                str(keyfiles["pvk"]),
+                "--to",
+                "pem",
+                "--password-file",
+                str(keyfiles["pw"]),
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert out.read_bytes() == keyfiles["pem"].read_bytes()
     assert main(["convert", str(keyfiles["pvk"]), "--to", "pem"]) == 1
     assert "PasswordError" in capsys.readouterr().err
     pvk_out = tmp_path / "out.pvk"
-    assert main(["convert", str(keyfiles["pem"]), "--to", "pvk", "--weak", "--password-file", str(keyfiles["pw"]), "-o", str(pvk_out)]) == 0
-    assert bf.load_pvk(pvk_out.read_bytes(), b"pw").private_numbers() == bf.load_private_key(keyfiles["blob"].read_bytes()).private_numbers()  # type: ignore[union-attr]
+    assert (
+        main(
+            [
+                "convert",
+                str(keyfiles["pem"]),
+                "--to",
+                "pvk",
+                "--weak",
+                "--password-file",
+                str(keyfiles["pw"]),
+                "-o",
+                str(pvk_out),
+            ]
+        )
+        == 0
+    )
+    assert (
+        bf.load_pvk(pvk_out.read_bytes(), b"pw").private_numbers()
+        == bf.load_private_key(keyfiles["blob"].read_bytes()).private_numbers()
+    )  # type: ignore[union-attr]
 
 
-def test_convert_errors(keyfiles: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_convert_errors(
+    keyfiles: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["convert", str(keyfiles["pubpem"]), "--to", "pvk"]) == 1
     assert "public key" in capsys.readouterr().err
-    assert main(["convert", str(keyfiles["pem"]), "--to", "blob", "--alg-id", "CALG_NOPE"]) == 1
+    assert (
+        main(["convert", str(keyfiles["pem"]), "--to", "blob", "--alg-id", "CALG_NOPE"])
+        == 1
+    )
     assert "unknown ALG_ID" in capsys.readouterr().err
     junk = tmp_path / "junk"
     junk.write_bytes(bytes.fromhex("300500030100ff"))
     assert main(["convert", str(junk), "--to", "pem"]) == 1
     assert "DER" in capsys.readouterr().err
     simple = tmp_path / "simple"
-    simple.write_bytes(bf.SimpleBlob(key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=bytes(64)).to_bytes())
+    simple.write_bytes(
+        bf.SimpleBlob(
+            key_alg=bf.AlgId.CALG_RC4,
+            wrap_alg=bf.AlgId.CALG_RSA_KEYX,
+            encrypted_key=bytes(64),
+        ).to_bytes()
+    )
     assert main(["convert", str(simple), "--to", "pem"]) == 1
     assert "blob, not a key" in capsys.readouterr().err
 
 
-def test_inspect_hides_encrypted_pvk_key_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_hides_encrypted_pvk_key_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests import keyfactory as kf
 
     data = bf.dump_pvk(kf.rsa_key(), b"pw", strength="weak")

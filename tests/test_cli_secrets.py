@@ -90,7 +90,11 @@ def test_force_replaces_atomically_with_mode_0600(
 
 @pytest.mark.parametrize("force", [False, True])
 def test_symlink_to_another_file_is_refused(
-    data: Path, ptk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], force: bool
+    data: Path,
+    ptk: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    force: bool,
 ) -> None:
     target = tmp_path / "world-readable"
     target.write_bytes(b"keep")
@@ -165,7 +169,9 @@ def test_public_output_keeps_overwriting(tmp_path: Path) -> None:
     private.write_bytes(bf.dump_private_key(kf.rsa_key()))
     out = tmp_path / "pub.pem"
     out.write_bytes(b"old")
-    assert main(["convert", str(private), "--to", "pem", "--public", "-o", str(out)]) == 0
+    assert (
+        main(["convert", str(private), "--to", "pem", "--public", "-o", str(out)]) == 0
+    )
     assert out.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
 
 
@@ -181,7 +187,9 @@ def test_public_output_keeps_overwriting(tmp_path: Path) -> None:
         ["derive", "--alg", "rc4", "--hash-value", "00" * 20],
     ],
 )
-def test_old_hex_flags_are_rejected(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_old_hex_flags_are_rejected(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
@@ -189,7 +197,9 @@ def test_old_hex_flags_are_rejected(argv: list[str], capsys: pytest.CaptureFixtu
 
 
 def test_key_and_salt_files(tmp_path: Path, data: Path) -> None:
-    rc4 = bf.SessionKey(alg_id=bf.AlgId.CALG_RC4, key=bytes(range(5)), salt=bytes(range(11)))
+    rc4 = bf.SessionKey(
+        alg_id=bf.AlgId.CALG_RC4, key=bytes(range(5)), salt=bytes(range(11))
+    )
     enc = tmp_path / "rc4.enc"
     enc.write_bytes(rc4.encrypt(PLAIN))
     key_file = tmp_path / "k"
@@ -197,7 +207,18 @@ def test_key_and_salt_files(tmp_path: Path, data: Path) -> None:
     salt_file = tmp_path / "s"
     salt_file.write_text(rc4.salt.hex() + "\n")
     out = tmp_path / "out"
-    argv = ["decrypt", str(enc), "--key-file", str(key_file), "--alg", "rc4", "--salt-file", str(salt_file), "-o", str(out)]
+    argv = [
+        "decrypt",
+        str(enc),
+        "--key-file",
+        str(key_file),
+        "--alg",
+        "rc4",
+        "--salt-file",
+        str(salt_file),
+        "-o",
+        str(out),
+    ]
     assert main(argv) == 0
     assert out.read_bytes() == PLAIN
 
@@ -207,13 +228,18 @@ def test_bad_hex_file_names_the_file_not_its_contents(
 ) -> None:
     key_file = tmp_path / "k"
     key_file.write_text("topsecretpassphrase")
-    assert main(["decrypt", str(data), "--key-file", str(key_file), "--alg", "AES_128"]) == 1
+    assert (
+        main(["decrypt", str(data), "--key-file", str(key_file), "--alg", "AES_128"])
+        == 1
+    )
     err = capsys.readouterr().err
     assert str(key_file) in err
     assert "topsecret" not in err
 
 
-def test_two_inputs_from_stdin_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_inputs_from_stdin_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["decrypt", "-", "--key-file", "-", "--alg", "AES_128"]) == 2
     assert "stdin" in capsys.readouterr().err
 
@@ -225,9 +251,23 @@ def _cmdline(pid: int) -> bytes:
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
 def test_secret_is_not_in_the_process_arguments(tmp_path: Path, data: Path) -> None:
     out = tmp_path / "plain"
-    argv = [sys.executable, "-m", "blobformat", "decrypt", str(data), "--key-file", "-", "--alg", "AES_128", "-o", str(out)]
+    argv = [
+        sys.executable,
+        "-m",
+        "blobformat",
+        "decrypt",
+        str(data),
+        "--key-file",
+        "-",
+        "--alg",
+        "AES_128",
+        "-o",
+        str(out),
+    ]
     secret = AES.key.hex().encode()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         # The CLI blocks reading the key from stdin: look at its argv meanwhile.
         deadline = time.monotonic() + 30

@@ -28,7 +28,9 @@ def rsa3(tmp_path: Path) -> Path:
     return path
 
 
-def test_inspect_text_shows_offsets_and_big_endian(rsa3: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_text_shows_offsets_and_big_endian(
+    rsa3: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["inspect", str(rsa3)]) == 0
     out = capsys.readouterr().out
     assert "BCRYPT_RSAFULLPRIVATE_BLOB" in out and "magic RSA3" in out
@@ -63,9 +65,14 @@ def test_convert_capi_to_cng_and_back(tmp_path: Path) -> None:
     assert back.read_bytes() == capi.read_bytes()
     pem = tmp_path / "key.pem"
     assert main(["convert", str(out), "--to", "pem", "-o", str(pem)]) == 0
-    assert serialization.load_pem_private_key(pem.read_bytes(), None).private_numbers() == key.private_numbers()  # type: ignore[attr-defined, union-attr]
+    assert (
+        serialization.load_pem_private_key(pem.read_bytes(), None).private_numbers()
+        == key.private_numbers()
+    )  # type: ignore[attr-defined, union-attr]
     public = tmp_path / "pub.cng"
-    assert main(["convert", str(capi), "--to", "cng", "--public", "-o", str(public)]) == 0
+    assert (
+        main(["convert", str(capi), "--to", "cng", "--public", "-o", str(public)]) == 0
+    )
     assert public.read_bytes()[:4] == b"RSA1"
 
 
@@ -73,12 +80,18 @@ def test_convert_ec_pem_to_cng(tmp_path: Path) -> None:
     key = ec.generate_private_key(ec.SECP384R1())
     pem = tmp_path / "ec.pem"
     pem.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     )
     out = tmp_path / "ec.cng"
     assert main(["convert", str(pem), "--to", "cng", "--ecdh", "-o", str(out)]) == 0
     assert out.read_bytes()[:4] == b"ECK4"
-    assert bf.load_private_key(out.read_bytes()).private_numbers() == key.private_numbers()  # type: ignore[union-attr]
+    assert (
+        bf.load_private_key(out.read_bytes()).private_numbers() == key.private_numbers()
+    )  # type: ignore[union-attr]
     # CryptoAPI has no EC blob: a named error, exit code 1 or 2.
     assert main(["convert", str(out), "--to", "blob", "-o", str(tmp_path / "x")]) != 0
 
@@ -89,7 +102,9 @@ def test_convert_cng_dsa_to_pem(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         blob = bf.dump_private_key(key, format="cng")  # type: ignore[arg-type]
         want = key.private_bytes(  # type: ignore[attr-defined]
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
         )
     src = tmp_path / "dsa.cng"
     src.write_bytes(blob)
@@ -98,4 +113,6 @@ def test_convert_cng_dsa_to_pem(tmp_path: Path) -> None:
     assert out.read_bytes() == want
     kdbm = tmp_path / "k.cng"
     kdbm.write_bytes(bf.CngKeyDataBlob(key=bytes(16)).to_bytes())
-    assert main(["convert", str(kdbm), "--to", "pem", "-o", str(tmp_path / "x.pem")]) != 0
+    assert (
+        main(["convert", str(kdbm), "--to", "pem", "-o", str(tmp_path / "x.pem")]) != 0
+    )

@@ -21,7 +21,9 @@ def rsa_numbers() -> rsa.RSAPrivateNumbers:
 def test_rsa_roundtrip(rsa_numbers: rsa.RSAPrivateNumbers, magic: bytes) -> None:
     data = rsa_blob(rsa_numbers, magic)
     blob = bf.parse(data)
-    assert isinstance(blob, cng.CngRSAPublicBlob | cng.CngRSAPrivateBlob | cng.CngRSAFullPrivateBlob)
+    assert isinstance(
+        blob, cng.CngRSAPublicBlob | cng.CngRSAPrivateBlob | cng.CngRSAFullPrivateBlob
+    )
     assert blob.magic == magic
     assert blob.modulus == rsa_numbers.public_numbers.n
     assert blob.to_bytes() == data
@@ -37,7 +39,9 @@ def test_rsa_roundtrip(rsa_numbers: rsa.RSAPrivateNumbers, magic: bytes) -> None
 
 
 def test_capi_rsa1_still_capi(rsa_numbers: rsa.RSAPrivateNumbers) -> None:
-    key = rsa.RSAPublicNumbers(rsa_numbers.public_numbers.e, rsa_numbers.public_numbers.n).public_key()
+    key = rsa.RSAPublicNumbers(
+        rsa_numbers.public_numbers.e, rsa_numbers.public_numbers.n
+    ).public_key()
     capi = bf.dump_public_key(key)
     assert capi[8:12] == b"RSA1"
     assert isinstance(bf.parse(capi), bf.RSAPublicKeyBlob)
@@ -70,8 +74,20 @@ def test_rsa_rules(rsa_numbers: rsa.RSAPrivateNumbers) -> None:
         (_replace(priv, 20, u32(0)), bf.InvalidFieldError, "CRSA-3", 20, "cb_prime2"),
         (_replace(priv, 20, u32(129)), bf.InvalidFieldError, "CRSA-3", 20, "cb_prime2"),
         (_replace(pub, 27, b"\0"), bf.InvalidFieldError, "CRSA-4", 27, "modulus"),
-        (_replace(pub, 24, b"\x01\x00\x00"), bf.InvalidFieldError, "CRSA-5", 24, "public_exponent"),
-        (_replace(pub, 24, b"\x00\x00\x03"), bf.InvalidFieldError, "CRSA-4", 24, "public_exponent"),
+        (
+            _replace(pub, 24, b"\x01\x00\x00"),
+            bf.InvalidFieldError,
+            "CRSA-5",
+            24,
+            "public_exponent",
+        ),
+        (
+            _replace(pub, 24, b"\x00\x00\x03"),
+            bf.InvalidFieldError,
+            "CRSA-4",
+            24,
+            "public_exponent",
+        ),
     ]
     for data, cls, rule, offset, field in cases:
         err = _err(data)
@@ -98,21 +114,40 @@ def test_rsa_lenient_trailing(rsa_numbers: rsa.RSAPrivateNumbers) -> None:
     assert blob.to_bytes() == data
 
 
-CURVES = [("P-256", ec.SECP256R1(), 32, 1), ("P-384", ec.SECP384R1(), 48, 3), ("P-521", ec.SECP521R1(), 66, 5)]
+CURVES = [
+    ("P-256", ec.SECP256R1(), 32, 1),
+    ("P-384", ec.SECP384R1(), 48, 3),
+    ("P-521", ec.SECP521R1(), 66, 5),
+]
 
 
 @pytest.mark.parametrize(("name", "curve", "size", "digit"), CURVES)
 @pytest.mark.parametrize("ecdh", [False, True])
-def test_ecc_roundtrip(name: str, curve: ec.EllipticCurve, size: int, digit: int, ecdh: bool) -> None:
+def test_ecc_roundtrip(
+    name: str, curve: ec.EllipticCurve, size: int, digit: int, ecdh: bool
+) -> None:
     key = ec.generate_private_key(curve).private_numbers()
     x, y, d = key.public_numbers.x, key.public_numbers.y, key.private_value
     prefix = b"ECK" if ecdh else b"ECS"
     pub = prefix + str(digit).encode() + u32(size) + be(x, size) + be(y, size)
-    priv = prefix + str(digit + 1).encode() + u32(size) + be(x, size) + be(y, size) + be(d, size)
+    priv = (
+        prefix
+        + str(digit + 1).encode()
+        + u32(size)
+        + be(x, size)
+        + be(y, size)
+        + be(d, size)
+    )
     for data, cls in ((pub, cng.CngECCPublicBlob), (priv, cng.CngECCPrivateBlob)):
         blob = bf.parse(data)
         assert type(blob) is cls
-        assert (blob.curve, blob.ecdh, blob.cb_key, blob.x, blob.y) == (name, ecdh, size, x, y)
+        assert (blob.curve, blob.ecdh, blob.cb_key, blob.x, blob.y) == (
+            name,
+            ecdh,
+            size,
+            x,
+            y,
+        )
         assert blob.to_bytes() == data
     built = cng.CngECCPrivateBlob(ecdh=ecdh, curve=name, x=x, y=y, d=d)
     assert built.to_bytes() == priv
@@ -130,7 +165,12 @@ def test_ecc_rules() -> None:
         (b"ECS1" + u32(32) + be(1, 32) + be(p256.p + 1, 32), "CECC-2", 40, "y"),
         (b"ECS2" + u32(32) + be(1, 32) + be(2, 32) + be(0, 32), "CECC-2", 72, "d"),
         (b"ECS2" + u32(32) + be(1, 32) + be(2, 32) + be(p256.n, 32), "CECC-2", 72, "d"),
-        (b"ECS6" + u32(66) + b"\x02" + bytes(65) + be(2, 66) + be(3, 66), "CECC-2", 8, "x"),
+        (
+            b"ECS6" + u32(66) + b"\x02" + bytes(65) + be(2, 66) + be(3, 66),
+            "CECC-2",
+            8,
+            "x",
+        ),
         (good[:-1], "CNG-2", 40, "y"),
     ]
     for data, rule, offset, field in cases:
@@ -138,7 +178,11 @@ def test_ecc_rules() -> None:
         assert (err.rule, err.offset, err.field) == (rule, offset, field), err
     generic = b"ECKV" + u32(40) + be(1, 40) + be(2, 40) + be(3, 40)
     blob = bf.parse(generic)
-    assert isinstance(blob, cng.CngECCPrivateBlob) and blob.curve is None and blob.cb_key == 40
+    assert (
+        isinstance(blob, cng.CngECCPrivateBlob)
+        and blob.curve is None
+        and blob.cb_key == 40
+    )
     assert blob.to_bytes() == generic
 
 
@@ -151,10 +195,19 @@ def test_ecc_full_key_blob() -> None:
     gy = 0x4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5
     head = b"ECDV" + u32(1) + u32(1) + u32(0) + u32(32) + u32(32) + u32(1) + u32(0)
     body = b"".join(be(v, 32) for v in (p256.p, a, b, gx, gy, p256.n)) + b"\x01"
-    body += be(key.public_numbers.x, 32) + be(key.public_numbers.y, 32) + be(key.private_value, 32)
+    body += (
+        be(key.public_numbers.x, 32)
+        + be(key.public_numbers.y, 32)
+        + be(key.private_value, 32)
+    )
     blob = bf.parse(head + body)
     assert isinstance(blob, cng.CngECCFullKeyBlob)
-    assert (blob.prime, blob.order, blob.cofactor, blob.d) == (p256.p, p256.n, 1, key.private_value)
+    assert (blob.prime, blob.order, blob.cofactor, blob.d) == (
+        p256.p,
+        p256.n,
+        1,
+        key.private_value,
+    )
     assert blob.to_bytes() == head + body
     assert _err(_replace(head + body, 8, u32(7))).rule == "CECC-3"
     assert _err(head + body[:-1]).rule == "CNG-2"
@@ -213,7 +266,9 @@ def test_capi_first_byte_has_precedence() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(sorted(cng.KINDS)), st.binary(max_size=200))
-def test_any_bytes_after_a_magic_parse_or_raise_located(magic: bytes, tail: bytes) -> None:
+def test_any_bytes_after_a_magic_parse_or_raise_located(
+    magic: bytes, tail: bytes
+) -> None:
     data = magic + tail
     try:
         blob = bf.parse(data)
@@ -224,7 +279,10 @@ def test_any_bytes_after_a_magic_parse_or_raise_located(magic: bytes, tail: byte
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(sorted(cng.KINDS)), st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=8))
+@given(
+    st.sampled_from(sorted(cng.KINDS)),
+    st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=8),
+)
 def test_hostile_header_values(magic: bytes, words: list[int]) -> None:
     data = magic + b"".join(u32(w) for w in words)
     try:
@@ -242,14 +300,85 @@ def test_hostile_header_values(magic: bytes, words: list[int]) -> None:
     st.integers(0, 3000),
     st.integers(0, 3000),
 )
-def test_quick_header_test_implies_the_rules(
+def test_one_header_rule_set_matches_the_spec(
     magic: bytes, bits: int, ce: int, cn: int, p1: int, p2: int
 ) -> None:
+    """The early return of _check_header accepts exactly what CRSA-1..3 accept.
+
+    Without offsets and with them, the same rule and field fail (the decoder
+    reruns a failing check with offsets to locate the error).
+    """
     kind = cng.KINDS[magic]
-    values = {"bit_length": bits, "cb_public_exp": ce, "cb_modulus": cn, "cb_prime1": p1, "cb_prime2": p2}
-    if kind.model._header_ok(kind, values):
+    values = {
+        "bit_length": bits,
+        "cb_public_exp": ce,
+        "cb_modulus": cn,
+        "cb_prime1": p1,
+        "cb_prime2": p2,
+    }
+    primes_ok = (
+        p1 == p2 == 0
+        if magic == b"RSA1"
+        else (1 <= p1 <= bits // 8 and 1 <= p2 <= bits // 8)
+    )
+    valid = (
+        512 <= bits <= 16384
+        and bits % 8 == 0
+        and cn == bits // 8
+        and 1 <= ce <= 8
+        and primes_ok
+    )
+    try:
         kind.model._check_header(kind, values, None)
-    # The valid corner values pass both.
-    good = {"bit_length": 2048, "cb_public_exp": 3, "cb_modulus": 256}
-    good |= {"cb_prime1": 0, "cb_prime2": 0} if magic == b"RSA1" else {"cb_prime1": 128, "cb_prime2": 128}
-    assert kind.model._header_ok(kind, good)
+    except bf.InvalidFieldError as err:
+        assert not valid
+        offsets = {name: 4 * i for i, name in enumerate(("magic", *values))}
+        with pytest.raises(bf.InvalidFieldError) as located:
+            kind.model._check_header(kind, values, offsets)
+        assert (located.value.rule, located.value.field) == (err.rule, err.field)
+        assert err.offset is None and located.value.offset == offsets[err.field]
+    else:
+        assert valid
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([b"DSPB", b"DHPV", b"KDBM", b"ECS1", b"ECK6", b"ECDP", b"DPB2"]),
+    st.integers(0, 5000),
+    st.integers(0, 3),
+    st.integers(0, 70),
+    st.integers(0, 40),
+)
+def test_header_early_returns_accept_only_valid_headers(
+    magic: bytes, size: int, small: int, seed: int, group: int
+) -> None:
+    """Each kind's early return accepts exactly its header rules (CDSA-1, CDH-1, CKD-1..2, CECC-1)."""
+    kind = cng.KINDS[magic]
+    values: dict[str, int] = {
+        "cb_key": size,
+        "version": small,
+        "cb_key_data": size,
+        "hash_algorithm": small,
+        "standard_version": small,
+        "cb_seed_length": seed,
+        "cb_group_size": group,
+    }
+    expected = {
+        b"DSPB": 64 <= size <= 128 and size % 8 == 0,
+        b"DHPV": 64 <= size <= 512 and size % 8 == 0,
+        b"KDBM": small == 1 and 1 <= size <= 4096,
+        b"ECS1": size == 32,
+        b"ECK6": size == 66,
+        b"ECDP": 20 <= size <= 66,
+        b"DPB2": 128 <= size <= 384
+        and size % 8 == 0
+        and small in (0, 1)
+        and group in (20, 28, 32)
+        and group <= seed <= 64,
+    }[magic]
+    try:
+        kind.model._check_header(kind, values, None)
+    except bf.InvalidFieldError:
+        assert not expected
+    else:
+        assert expected

@@ -31,7 +31,10 @@ def test_pvk_plain_roundtrip(pvk: bf.PVKFile) -> None:
     assert again.to_bytes() == data
 
 
-@given(bst.blobs(real_keys=False), st.sampled_from([bytes, bytearray, memoryview, "mv-bytearray"]))
+@given(
+    bst.blobs(real_keys=False),
+    st.sampled_from([bytes, bytearray, memoryview, "mv-bytearray"]),
+)
 def test_bytes_like_inputs(model: bf.Blob, kind: object) -> None:
     data = model.to_bytes()
     if kind == "mv-bytearray":
@@ -66,7 +69,10 @@ def test_layout_matches_encoding(model: bf.Blob, data: st.DataObject) -> None:
 
 def test_header_property() -> None:
     blob = bf.RSAPublicKeyBlob(
-        key_alg=bf.AlgId.CALG_RSA_SIGN, bit_length=512, public_exponent=3, modulus=(1 << 511) | 7
+        key_alg=bf.AlgId.CALG_RSA_SIGN,
+        bit_length=512,
+        public_exponent=3,
+        modulus=(1 << 511) | 7,
     )
     assert blob.header == bf.BlobHeader(
         blob_type=bf.BlobType.PUBLICKEYBLOB, version=2, key_alg=bf.AlgId.CALG_RSA_SIGN
@@ -79,7 +85,7 @@ def test_header_property() -> None:
 def test_known_bytes_rsa_public() -> None:
     # The worked example of SPEC Appendix B, with a modulus of 0x01..0x40.
     modulus = bytes(range(1, 65))
-    data = bytes.fromhex("0602000000a40000" "52534131" "00020000" "01000100") + modulus
+    data = bytes.fromhex("0602000000a40000525341310002000001000100") + modulus
     blob = bf.parse(data)
     assert isinstance(blob, bf.RSAPublicKeyBlob)
     assert blob.bit_length == 512

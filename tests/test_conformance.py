@@ -20,7 +20,9 @@ RUNNER = VECTORS / "conformance.py"
 ADAPTER = VECTORS / "blobformat_decoder.py"
 
 
-def run_runner(*args: str, vectors: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_runner(
+    *args: str, vectors: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     extra = [] if vectors is None else ["--vectors", str(vectors)]
     # -I: the runner needs nothing but the standard library (no blobformat on its path).
     return subprocess.run(
@@ -48,7 +50,9 @@ def decoding_cases() -> dict[str, dict[str, object]]:
     for path in sorted((VECTORS / "v1").glob("*.json")):
         document = json.loads(path.read_text())
         for group in document["testGroups"]:
-            if group["type"] in ("BlobDecode", "EnvelopeVerify") or group["type"].endswith("Decode"):
+            if group["type"] in ("BlobDecode", "EnvelopeVerify") or group[
+                "type"
+            ].endswith("Decode"):
                 for test in group["tests"]:
                     out[f"{path.name}#{test['tcId']}"] = test
     return out
@@ -70,9 +74,23 @@ def test_blobformat_agrees_with_every_decoding_vector() -> None:
     cases = decoding_cases()
     total = len(cases)
     # Invalid and acceptable cases (the reference fails those as recorded) are compared in detail.
-    invalid_located = sum(1 for t in cases.values() if t["result"] != "valid" and t.get("error") not in (
-        "UnknownSignerError", "BadSignatureError", "WeakKeyError", "StaleGenerationError"))
-    assert rows["total"] == [str(total), f"{total}/{total}", *[f"{invalid_located}/{invalid_located}"] * 3]
+    invalid_located = sum(
+        1
+        for t in cases.values()
+        if t["result"] != "valid"
+        and t.get("error")
+        not in (
+            "UnknownSignerError",
+            "BadSignatureError",
+            "WeakKeyError",
+            "StaleGenerationError",
+        )
+    )
+    assert rows["total"] == [
+        str(total),
+        f"{total}/{total}",
+        *[f"{invalid_located}/{invalid_located}"] * 3,
+    ]
     # Every file with a decoding vector has its row, and the envelope's are in it.
     assert set(rows) - {"total", "file"} == {name.split("#")[0] for name in cases}
     assert "envelope_test.json" in rows
@@ -94,15 +112,29 @@ def test_a_decoder_that_accepts_everything_fails(tmp_path: Path) -> None:
     done = run_runner("--decoder", command, "--max-shown", "0")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    invalid = [i for i, t in decoding_cases().items() if t["result"] == "invalid" and t["error"] not in (
-        "UnknownSignerError", "BadSignatureError", "WeakKeyError", "StaleGenerationError")]
+    invalid = [
+        i
+        for i, t in decoding_cases().items()
+        if t["result"] == "invalid"
+        and t["error"]
+        not in (
+            "UnknownSignerError",
+            "BadSignatureError",
+            "WeakKeyError",
+            "StaleGenerationError",
+        )
+    ]
     assert f"Verdict disagreements ({len(invalid)}):" in done.stdout
     for case_id in invalid:
         assert f"  {case_id}: expected invalid " in done.stdout
-    assert "rsa_public_key_blob_test.json#1: " not in done.stdout  # a valid vector agrees
+    assert (
+        "rsa_public_key_blob_test.json#1: " not in done.stdout
+    )  # a valid vector agrees
 
 
-def test_rule_offset_and_field_disagreements_are_counted_and_strict_fails(tmp_path: Path) -> None:
+def test_rule_offset_and_field_disagreements_are_counted_and_strict_fails(
+    tmp_path: Path,
+) -> None:
     # blobformat's answers with every rule renamed and every offset moved by one.
     command = write_decoder(
         tmp_path,
@@ -123,11 +155,22 @@ def test_rule_offset_and_field_disagreements_are_counted_and_strict_fails(tmp_pa
     located = rows["pvk_test.json"][2].split("/")[1]
     assert int(located) > 0
     # No rule agrees, no PVK offset, every field.
-    assert rows["pvk_test.json"][2:] == [f"0/{located}", f"0/{located}", f"{located}/{located}"]
+    assert rows["pvk_test.json"][2:] == [
+        f"0/{located}",
+        f"0/{located}",
+        f"{located}/{located}",
+    ]
     n = rows["rsa_public_key_blob_test.json"][2].split("/")[1]
-    assert rows["rsa_public_key_blob_test.json"][2:] == [f"0/{n}", f"{n}/{n}", f"{n}/{n}"]
+    assert rows["rsa_public_key_blob_test.json"][2:] == [
+        f"0/{n}",
+        f"{n}/{n}",
+        f"{n}/{n}",
+    ]
     assert "Rule, offset or field disagreements" in lenient.stdout
-    assert re.search(r"pvk_test.json#\d+: rule 'X-PVK-\d+' \(expected 'PVK-\d+'\), offset \d+ \(expected \d+\)", lenient.stdout)
+    assert re.search(
+        r"pvk_test.json#\d+: rule 'X-PVK-\d+' \(expected 'PVK-\d+'\), offset \d+ \(expected \d+\)",
+        lenient.stdout,
+    )
     strict = run_runner("--decoder", command, "--strict")
     assert strict.returncode == 1
     assert strict.stdout.rstrip().endswith("FAIL")
@@ -137,27 +180,39 @@ def test_rule_offset_and_field_disagreements_are_counted_and_strict_fails(tmp_pa
     ("body", "message"),
     [
         # dies after a few answers
-        ("for i, line in enumerate(sys.stdin):\n"
-         "    if i == 3:\n"
-         "        sys.stderr.write('decoder crashed here\\n'); sys.exit(7)\n"
-         "    print(json.dumps({'id': json.loads(line)['id'], 'result': 'valid'}), flush=True)\n",
-         "decoder output ended after 3 of"),
+        (
+            "for i, line in enumerate(sys.stdin):\n"
+            "    if i == 3:\n"
+            "        sys.stderr.write('decoder crashed here\\n'); sys.exit(7)\n"
+            "    print(json.dumps({'id': json.loads(line)['id'], 'result': 'valid'}), flush=True)\n",
+            "decoder output ended after 3 of",
+        ),
         # garbage instead of an answer
-        ("for line in sys.stdin:\n    print('this is not json', flush=True)\n",
-         "answer is not JSON: 'this is not json'"),
+        (
+            "for line in sys.stdin:\n    print('this is not json', flush=True)\n",
+            "answer is not JSON: 'this is not json'",
+        ),
         # answers another id
-        ("for line in sys.stdin:\n    print(json.dumps({'id': 'other#1', 'result': 'valid'}), flush=True)\n",
-         "answer is for id 'other#1'"),
+        (
+            "for line in sys.stdin:\n    print(json.dumps({'id': 'other#1', 'result': 'valid'}), flush=True)\n",
+            "answer is for id 'other#1'",
+        ),
         # a result that is neither verdict
-        ("for line in sys.stdin:\n    print(json.dumps({'id': json.loads(line)['id'], 'result': 'ok'}), flush=True)\n",
-         "result must be 'valid' or 'invalid', got 'ok'"),
+        (
+            "for line in sys.stdin:\n    print(json.dumps({'id': json.loads(line)['id'], 'result': 'ok'}), flush=True)\n",
+            "result must be 'valid' or 'invalid', got 'ok'",
+        ),
         # a JSON value that is not an object
-        ("for line in sys.stdin:\n    print('[1, 2]', flush=True)\n",
-         "answer is not a JSON object"),
+        (
+            "for line in sys.stdin:\n    print('[1, 2]', flush=True)\n",
+            "answer is not a JSON object",
+        ),
     ],
     ids=["crash", "garbage", "wrong-id", "bad-result", "not-object"],
 )
-def test_a_broken_decoder_is_reported_not_a_traceback(tmp_path: Path, body: str, message: str) -> None:
+def test_a_broken_decoder_is_reported_not_a_traceback(
+    tmp_path: Path, body: str, message: str
+) -> None:
     done = run_runner("--decoder", write_decoder(tmp_path, body))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
@@ -181,7 +236,9 @@ def test_a_hanging_decoder_times_out(tmp_path: Path) -> None:
     assert "within 1 s: decoder stopped (killed)" in done.stdout
 
 
-def test_a_decoder_that_reads_everything_first_does_not_deadlock(tmp_path: Path) -> None:
+def test_a_decoder_that_reads_everything_first_does_not_deadlock(
+    tmp_path: Path,
+) -> None:
     # All requests (about a megabyte) are written before the first answer is
     # read back: the runner must write and read at the same time.
     body = (
@@ -209,12 +266,25 @@ def test_new_vector_files_are_picked_up(tmp_path: Path) -> None:
     extra = {
         "schema": "vectors.v2.schema.json",
         "testGroups": [
-            {"type": "BlobDecode", "tests": [
-                {"tcId": 1, "result": "valid", "blob": "0902000000a40000"},
-                {"tcId": 2, "result": "invalid", "blob": "0902010000a40000", "error": "InvalidFieldError",
-                 "rule": "HDR-3", "offset": 2, "field": "header.reserved"},
-            ]},
-            {"type": "SomethingElse", "tests": [{"tcId": 3, "result": "valid", "blob": "00"}]},
+            {
+                "type": "BlobDecode",
+                "tests": [
+                    {"tcId": 1, "result": "valid", "blob": "0902000000a40000"},
+                    {
+                        "tcId": 2,
+                        "result": "invalid",
+                        "blob": "0902010000a40000",
+                        "error": "InvalidFieldError",
+                        "rule": "HDR-3",
+                        "offset": 2,
+                        "field": "header.reserved",
+                    },
+                ],
+            },
+            {
+                "type": "SomethingElse",
+                "tests": [{"tcId": 3, "result": "valid", "blob": "00"}],
+            },
         ],
     }
     (root / "v2").mkdir()
@@ -222,4 +292,10 @@ def test_new_vector_files_are_picked_up(tmp_path: Path) -> None:
     (root / "v2" / "not_vectors.json").write_text(json.dumps({"vectors": []}))
     done = run_runner("--decoder", decoder_command(ADAPTER), "--strict", vectors=root)
     assert done.returncode == 0, done.stdout
-    assert table_rows(done.stdout)["later_test.json"] == ["2", "2/2", "1/1", "1/1", "1/1"]
+    assert table_rows(done.stdout)["later_test.json"] == [
+        "2",
+        "2/2",
+        "1/1",
+        "1/1",
+        "1/1",
+    ]

@@ -42,8 +42,13 @@ def test_every_public_name_is_on_the_api_page() -> None:
 
 
 def test_strategies_module_lists_its_public_names() -> None:
-    public = {n for n in vars(strategies) if not n.startswith("_") and callable(getattr(strategies, n))
-              and getattr(getattr(strategies, n), "__module__", "") == strategies.__name__}
+    public = {
+        n
+        for n in vars(strategies)
+        if not n.startswith("_")
+        and callable(getattr(strategies, n))
+        and getattr(getattr(strategies, n), "__module__", "") == strategies.__name__
+    }
     assert public <= set(strategies.__all__)
 
 
@@ -61,8 +66,10 @@ def test_every_requirement_gets_its_anchor() -> None:
 def test_references_link_to_their_anchor() -> None:
     text = "see [RSA-4] and **[RSA-5]**, not `[RSA-4]` nor [ABC-9] nor [RSA-4](x)\n"
     out = docs_text.linked_references(text, {"RSA-4", "RSA-5"})
-    assert out == ("see [\\[RSA-4\\]](#req-rsa-4) and **[\\[RSA-5\\]](#req-rsa-5)**, "
-                   "not `[RSA-4]` nor [ABC-9] nor [RSA-4](x)\n")
+    assert out == (
+        "see [\\[RSA-4\\]](#req-rsa-4) and **[\\[RSA-5\\]](#req-rsa-5)**, "
+        "not `[RSA-4]` nor [ABC-9] nor [RSA-4](x)\n"
+    )
     spec = (ROOT / "SPEC.md").read_text()
     rendered = docs_text.rendered_spec(spec)
     unlinked = re.sub(r"\[\\\[([A-Z0-9-]+)\\\]\]\(#req-[a-z0-9-]+\)", r"[\1]", rendered)
@@ -81,9 +88,14 @@ def test_spec_url_points_at_the_anchor() -> None:
 
 
 def test_included_links_point_at_pages() -> None:
-    text = "see [SPEC.md](../SPEC.md#4-x) and [x](https://e.invalid/a.md), [y](other.md)"
+    text = (
+        "see [SPEC.md](../SPEC.md#4-x) and [x](https://e.invalid/a.md), [y](other.md)"
+    )
     out = docs_text.relink(text, ROOT / "vectors" / "README.md", "vectors")
-    assert out == "see [SPEC.md](spec.md#4-x) and [x](https://e.invalid/a.md), [y](other.md)"
+    assert (
+        out
+        == "see [SPEC.md](spec.md#4-x) and [x](https://e.invalid/a.md), [y](other.md)"
+    )
     out = docs_text.relink("[s](SPEC.md)", ROOT / "README.md", "guides/forensic")
     assert out == "[s](../spec.md)"
 
@@ -104,7 +116,9 @@ def test_ivars_one_per_line() -> None:
         for number, line in enumerate(path.read_text().splitlines(), 1):
             assert line.count(":ivar ") <= 1, f"{path.name}:{number}"
             # "p." alone is an enumerated-list marker to docutils: the field renders empty.
-            assert not re.search(r":ivar \w+: [A-Za-z]\.$", line), f"{path.name}:{number}"
+            assert not re.search(r":ivar \w+: [A-Za-z]\.$", line), (
+                f"{path.name}:{number}"
+            )
 
 
 def test_strategies_page_example_runs() -> None:
@@ -131,8 +145,9 @@ def test_about_page_example_prints_the_link(capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out.strip() == expected[1]
 
 
-def test_getting_started_example_runs(monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_getting_started_example_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (block,) = _python_blocks(DOCS / "getting-started.md")
     monkeypatch.chdir(ROOT)  # the sample path is relative to a checkout
     exec(compile(block, "docs/getting-started.md", "exec"), {})  # noqa: S102

@@ -82,7 +82,9 @@ def base() -> bytes:
         [
             simple_blob(pub("owner")),
             envelope.Recipient(simple_blob(pub("backup1")), pub("backup1")),
-            envelope.Recipient(simple_blob(pub("backup2"), oaep=True), pub("backup2"), oaep=True),
+            envelope.Recipient(
+                simple_blob(pub("backup2"), oaep=True), pub("backup2"), oaep=True
+            ),
         ],
         key("owner"),
         context=CONTEXT,
@@ -121,7 +123,11 @@ def test_seal_then_open() -> None:
     assert opened.label == "payroll key, serial 7"
     assert opened.generation == 5
     assert opened.signer_key_id == spec_key_id(pub("owner"))
-    assert [e.role for e in opened.entries] == [envelope.Role.OWNER, envelope.Role.BACKUP, envelope.Role.BACKUP]
+    assert [e.role for e in opened.entries] == [
+        envelope.Role.OWNER,
+        envelope.Role.BACKUP,
+        envelope.Role.BACKUP,
+    ]
     assert opened.owner.recipient_key_id == spec_key_id(pub("owner"))
     ids = [e.recipient_key_id for e in opened.backups]
     assert sorted(ids) == ids
@@ -150,7 +156,10 @@ def test_seal_equals_independent_encoder() -> None:
         generation=9,
     )
     entries = sorted(
-        [(2, spec_key_id(pub("backup1")), b1), (1, spec_key_id(pub("owner")), owner_blob)]
+        [
+            (2, spec_key_id(pub("backup1")), b1),
+            (1, spec_key_id(pub("owner")), owner_blob),
+        ]
     )
     body = enc_header(
         signer_id=spec_key_id(pub("owner")), count=2, label=b"x", generation=9
@@ -187,7 +196,9 @@ def test_windows_style_check() -> None:
     # CryptoAPI keeps the signature little-endian; the RSA integer is the reversal.
     signature_int = int.from_bytes(env[w.sig_offset :], "little")
     big_endian = signature_int.to_bytes(256, "big")
-    pub("owner").verify(big_endian, digest, padding.PKCS1v15(), Prehashed(hashes.SHA256()))
+    pub("owner").verify(
+        big_endian, digest, padding.PKCS1v15(), Prehashed(hashes.SHA256())
+    )
     # The encoded message carries the full SHA-256 DigestInfo (no CRYPT_NOHASHOID).
     n = pub("owner").public_numbers().n
     em = pow(signature_int, 65537, n).to_bytes(256, "big")
@@ -223,14 +234,20 @@ def test_open_accepts_bytes_like_input() -> None:
 
 
 def test_trusted_may_be_a_list_and_the_signer_is_selected_by_id() -> None:
-    opened = envelope.open_sealed(base(), [pub("backup1"), pub("owner")], context=CONTEXT)
+    opened = envelope.open_sealed(
+        base(), [pub("backup1"), pub("owner")], context=CONTEXT
+    )
     assert opened.signer_key_id == spec_key_id(pub("owner"))
 
 
 def test_separate_signing_key_with_explicit_owner_role() -> None:
     """The owner may sign with an AT_SIGNATURE key distinct from its exchange key."""
     env = envelope.seal(
-        [envelope.Recipient(simple_blob(pub("owner")), pub("owner"), role=envelope.Role.OWNER)],
+        [
+            envelope.Recipient(
+                simple_blob(pub("owner")), pub("owner"), role=envelope.Role.OWNER
+            )
+        ],
         key("other"),
     )
     opened = envelope.open_sealed(env, pub("other"))
@@ -240,15 +257,24 @@ def test_separate_signing_key_with_explicit_owner_role() -> None:
 
 @given(
     label=st.text(max_size=80).filter(
-        lambda t: len(t.encode("utf-8", "surrogatepass")) <= 255
-        and not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF for c in t)
+        lambda t: (
+            len(t.encode("utf-8", "surrogatepass")) <= 255
+            and not any(
+                ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
+                for c in t
+            )
+        )
     ),
     generation=st.integers(min_value=0, max_value=2**64 - 1),
     context=st.binary(max_size=64),
 )
 def test_roundtrip_property(label: str, generation: int, context: bytes) -> None:
     env = envelope.seal(
-        [single_owner_blob()], key("owner"), context=context, label=label, generation=generation
+        [single_owner_blob()],
+        key("owner"),
+        context=context,
+        label=label,
+        generation=generation,
     )
     opened = envelope.open_sealed(env, pub("owner"), context=context)
     assert (opened.label, opened.generation) == (label, generation)
@@ -295,7 +321,12 @@ def test_store_and_load_for_owner_and_each_backup(oaep: bool) -> None:
 
 def test_store_load_keeps_default_salt_keys() -> None:
     rc4 = SessionKey(alg_id=AlgId.CALG_RC4, key=os.urandom(5), salt=bytes(11))
-    assert envelope.load_session_key(envelope.store_session_key(rc4, key("owner")), key("owner")) == rc4
+    assert (
+        envelope.load_session_key(
+            envelope.store_session_key(rc4, key("owner")), key("owner")
+        )
+        == rc4
+    )
 
 
 def test_store_refuses_what_a_simpleblob_would_lose() -> None:
@@ -308,7 +339,9 @@ def test_store_refuses_what_a_simpleblob_would_lose() -> None:
 
 
 def test_backup_authority_needs_the_owner_as_trusted() -> None:
-    env = envelope.store_session_key(SessionKey(alg_id=AES, key=SESSION), key("owner"), backup=[pub("backup1")])
+    env = envelope.store_session_key(
+        SessionKey(alg_id=AES, key=SESSION), key("owner"), backup=[pub("backup1")]
+    )
     # Without trusted, the backup authority would trust only itself.
     with pytest.raises(UnknownSignerError):
         envelope.load_session_key(env, key("backup1"))
@@ -346,7 +379,13 @@ def attacker_entries() -> tuple[envelope.EnvelopeEntry, ...]:
     """Entries of an envelope the attacker signed: an attacker key wrapped to the owner."""
     attacker_session = SessionKey(alg_id=AES, key=bytes(32))
     made = envelope.seal(
-        [envelope.Recipient(wrap_session_key(attacker_session, pub("owner")), pub("owner"), role=envelope.Role.OWNER)],
+        [
+            envelope.Recipient(
+                wrap_session_key(attacker_session, pub("owner")),
+                pub("owner"),
+                role=envelope.Role.OWNER,
+            )
+        ],
         key("attacker"),
     )
     return envelope.open_sealed(made, pub("attacker")).entries
@@ -392,7 +431,9 @@ def test_crafted_pickle_is_refused(protocol: int) -> None:
     with pytest.raises(TypeError, match="ENV-22"):
         pickle.loads(payload)
     entry_state = (envelope.Role.OWNER, False, bytes(32), blob)
-    payload = pickle.dumps(_Crafted(envelope.EnvelopeEntry, entry_state), protocol=protocol)
+    payload = pickle.dumps(
+        _Crafted(envelope.EnvelopeEntry, entry_state), protocol=protocol
+    )
     with pytest.raises(TypeError, match="ENV-22"):
         pickle.loads(payload)
 
@@ -400,10 +441,18 @@ def test_crafted_pickle_is_refused(protocol: int) -> None:
 def test_instance_built_with_object_new_does_not_unwrap() -> None:
     entries = attacker_entries()
     forged = object.__new__(envelope.SealedEnvelope)
-    values = {"suite": 1, "label": "", "generation": 0, "signer_key_id": spec_key_id(pub("owner")), "entries": entries}
+    values = {
+        "suite": 1,
+        "label": "",
+        "generation": 0,
+        "signer_key_id": spec_key_id(pub("owner")),
+        "entries": entries,
+    }
     for name, value in values.items():
         object.__setattr__(forged, name, value)
-    with pytest.raises(InvalidParameterError, match="not returned by open_sealed") as info:
+    with pytest.raises(
+        InvalidParameterError, match="not returned by open_sealed"
+    ) as info:
         forged.unwrap(key("owner"))
     assert info.value.rule == "ENV-22"
 
@@ -446,12 +495,22 @@ def test_unwrap_from_a_verified_envelope() -> None:
 def test_row1a_attacker_wraps_to_owner_and_signs_with_own_key() -> None:
     attacker_session = SessionKey(alg_id=AES, key=bytes(32))
     forged = envelope.seal(
-        [envelope.Recipient(wrap_session_key(attacker_session, pub("owner")), pub("owner"), role=envelope.Role.OWNER)],
+        [
+            envelope.Recipient(
+                wrap_session_key(attacker_session, pub("owner")),
+                pub("owner"),
+                role=envelope.Role.OWNER,
+            )
+        ],
         key("attacker"),
     )
     with pytest.raises(UnknownSignerError) as info:
         envelope.load_session_key(forged, key("owner"))
-    assert (info.value.rule, info.value.field, info.value.offset) == ("ENV-16", "signer_key_id", 20)
+    assert (info.value.rule, info.value.field, info.value.offset) == (
+        "ENV-16",
+        "signer_key_id",
+        20,
+    )
 
 
 def test_row1a_attacker_claims_the_owner_key_id() -> None:
@@ -474,9 +533,9 @@ def test_row1b_unsigned_substitutes() -> None:
     assert info.value.rule == "ENV-2"
     assert "bare SIMPLEBLOB" in str(info.value)
     # An envelope claiming "no signature": suite 0 and an empty signature.
-    body = enc_header(signer_id=spec_key_id(pub("owner")), count=1, suite=0) + enc_entry(
-        1, 1, spec_key_id(pub("owner")), bare
-    )
+    body = enc_header(
+        signer_id=spec_key_id(pub("owner")), count=1, suite=0
+    ) + enc_entry(1, 1, spec_key_id(pub("owner")), bare)
     rejected(body + b"\x00\x00", InvalidFieldError, "ENV-4")
 
 
@@ -493,11 +552,19 @@ def test_row2_swap_the_simpleblob() -> None:
 def test_row2_swap_the_alg_id() -> None:
     env = single()
     at = walk(env).entries[0].blob_offset + 4
-    rejected(patch(env, at, struct.pack("<I", AlgId.CALG_AES_128)), BadSignatureError, "ENV-19")
+    rejected(
+        patch(env, at, struct.pack("<I", AlgId.CALG_AES_128)),
+        BadSignatureError,
+        "ENV-19",
+    )
     # In a multi-entry envelope the entries must also agree (parse error first).
     env = base()
     at = walk(env).entries[1].blob_offset + 4
-    err = rejected(patch(env, at, struct.pack("<I", AlgId.CALG_AES_128)), InvalidFieldError, "ENV-14")
+    err = rejected(
+        patch(env, at, struct.pack("<I", AlgId.CALG_AES_128)),
+        InvalidFieldError,
+        "ENV-14",
+    )
     assert (err.offset, err.field) == (at, "entries[1].blob.header.key_alg")
 
 
@@ -520,7 +587,11 @@ def test_row4_suite_swap_is_unsupported_even_when_resigned(suite: int) -> None:
 
 @pytest.mark.parametrize("version", [0, 2, 0xFFFF])
 def test_row19_version(version: int) -> None:
-    err = rejected(resign(patch(base(), 8, struct.pack("<H", version))), UnsupportedBlobError, "ENV-3")
+    err = rejected(
+        resign(patch(base(), 8, struct.pack("<H", version))),
+        UnsupportedBlobError,
+        "ENV-3",
+    )
     assert (err.offset, err.field) == (8, "version")
 
 
@@ -563,11 +634,16 @@ def _variants(tbs: bytes, signer: rsa.RSAPrivateKey) -> dict[str, bytes]:
             signer, _em(k, bytes.fromhex("302f300b06096086480165030402010420") + h)
         ),
         "digestinfo-ber-long-length": raw_sign(
-            signer, _em(k, bytes.fromhex("308131300d060960864801650304020105000420") + h)
+            signer,
+            _em(k, bytes.fromhex("308131300d060960864801650304020105000420") + h),
         ),
         "short-padding-then-garbage": raw_sign(
             signer,
-            b"\x00\x01" + b"\xff" * 8 + b"\x00" + garbage_t + b"\x5a" * (k - 11 - len(garbage_t)),
+            b"\x00\x01"
+            + b"\xff" * 8
+            + b"\x00"
+            + garbage_t
+            + b"\x5a" * (k - 11 - len(garbage_t)),
         ),
         "x9.31": raw_sign(
             signer, b"\x6b" + b"\xbb" * (k - 36) + b"\xba" + h + b"\x33\xcc"
@@ -611,10 +687,20 @@ def test_row8_signature_length_and_value() -> None:
     assert err.field == "signature_length"
     # k - 1 is below every suite-1 key (2048 bits): malformed before any key is used.
     rejected(with_signature(env, stored[:-1]), InvalidFieldError, "ENV-15")
-    rejected(with_signature(env, n.to_bytes(256, "little")), BadSignatureError, "ENV-18")
-    rejected(with_signature(env, (2**2048 - 1).to_bytes(256, "little")), BadSignatureError, "ENV-18")
+    rejected(
+        with_signature(env, n.to_bytes(256, "little")), BadSignatureError, "ENV-18"
+    )
+    rejected(
+        with_signature(env, (2**2048 - 1).to_bytes(256, "little")),
+        BadSignatureError,
+        "ENV-18",
+    )
     for value in (0, 1, n - 1):
-        rejected(with_signature(env, value.to_bytes(256, "little")), BadSignatureError, "ENV-19")
+        rejected(
+            with_signature(env, value.to_bytes(256, "little")),
+            BadSignatureError,
+            "ENV-19",
+        )
 
 
 # -- rows 10, 11: context and domain separation --------------------------------------
@@ -629,7 +715,10 @@ def test_row10_11_wrong_context_and_wrong_framing() -> None:
     owner = key("owner")
     for message in (
         simple_blob(pub("owner")),  # the bare SIMPLEBLOB (naive reading of Microsoft)
-        env[w.entries[0].blob_offset : w.entries[0].blob_offset + w.entries[0].blob_length],
+        env[
+            w.entries[0].blob_offset : w.entries[0].blob_offset
+            + w.entries[0].blob_length
+        ],
         signed,  # no domain separation, no context
         SIG_CONTEXT + CONTEXT + signed,  # no PAE framing
         spec_tbs(signed, CONTEXT)[8:],  # PAE without its count
@@ -687,7 +776,13 @@ def test_row14_keys_in_the_input_are_never_used() -> None:
     attacker_blob = blobformat.dump_public_key(pub("attacker"))
     rejected(base() + attacker_blob, TrailingDataError, "ENV-1")
     forged = envelope.seal(
-        [envelope.Recipient(simple_blob(pub("owner"), bytes(32)), pub("owner"), role=envelope.Role.OWNER)],
+        [
+            envelope.Recipient(
+                simple_blob(pub("owner"), bytes(32)),
+                pub("owner"),
+                role=envelope.Role.OWNER,
+            )
+        ],
         key("attacker"),
         context=CONTEXT,
         label=attacker_blob.hex()[:250],
@@ -852,7 +947,9 @@ def test_row20_drop_or_insert_an_entry() -> None:
     rejected(_rebuild(env, [owner, b1], sign=False), BadSignatureError, "ENV-19")
     rejected(_rebuild(env, [owner, b2], sign=False), BadSignatureError, "ENV-19")
     extra = enc_entry(2, 1, b"\xff" * 32, simple_blob(pub("attacker")))
-    rejected(_rebuild(env, [owner, b1, b2, extra], sign=False), BadSignatureError, "ENV-19")
+    rejected(
+        _rebuild(env, [owner, b1, b2, extra], sign=False), BadSignatureError, "ENV-19"
+    )
 
 
 @pytest.mark.parametrize("sign", [False, True])
@@ -925,8 +1022,18 @@ def test_row25_inner_blob_rules_even_when_signed() -> None:
     cases = [
         (1, b"\x03", "HDR-2", "entries[0].blob.header.version"),
         (2, b"\x01\x00", "HDR-3", "entries[0].blob.header.reserved"),
-        (4, struct.pack("<I", AlgId.CALG_SHA1), "SMP-2", "entries[0].blob.header.key_alg"),
-        (8, struct.pack("<I", AlgId.CALG_RSA_SIGN), "SMP-1", "entries[0].blob.wrap_alg"),
+        (
+            4,
+            struct.pack("<I", AlgId.CALG_SHA1),
+            "SMP-2",
+            "entries[0].blob.header.key_alg",
+        ),
+        (
+            8,
+            struct.pack("<I", AlgId.CALG_RSA_SIGN),
+            "SMP-1",
+            "entries[0].blob.wrap_alg",
+        ),
     ]
     for delta, new, rule, field in cases:
         err = rejected(_inner(env, delta, new), InvalidFieldError, rule)
@@ -934,7 +1041,13 @@ def test_row25_inner_blob_rules_even_when_signed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("blob_type", "name"), [(0x08, "PLAINTEXTKEYBLOB"), (0x07, "PRIVATEKEYBLOB"), (0x06, "PUBLICKEYBLOB"), (0x42, "0x42")]
+    ("blob_type", "name"),
+    [
+        (0x08, "PLAINTEXTKEYBLOB"),
+        (0x07, "PRIVATEKEYBLOB"),
+        (0x06, "PUBLICKEYBLOB"),
+        (0x42, "0x42"),
+    ],
 )
 def test_row25_only_simpleblobs_are_carried(blob_type: int, name: str) -> None:
     env = single()
@@ -958,7 +1071,9 @@ def test_seal_refuses_secrets_in_clear() -> None:
 
 
 def test_row26_corrupted_wrap_with_valid_signature_is_one_decryption_error() -> None:
-    env = envelope.store_session_key(SessionKey(alg_id=AES, key=SESSION), key("owner"), context=CONTEXT)
+    env = envelope.store_session_key(
+        SessionKey(alg_id=AES, key=SESSION), key("owner"), context=CONTEXT
+    )
     w = walk(env)
     at = w.entries[0].blob_offset + 12
     n = pub("owner").public_numbers().n
@@ -968,7 +1083,9 @@ def test_row26_corrupted_wrap_with_valid_signature_is_one_decryption_error() -> 
         "random": os.urandom(256),
         "value>=n": n.to_bytes(256, "little"),
         "zero": bytes(256),
-        "bad padding": pow(int.from_bytes(bad_padding, "little"), 65537, n).to_bytes(256, "little"),
+        "bad padding": pow(int.from_bytes(bad_padding, "little"), 65537, n).to_bytes(
+            256, "little"
+        ),
         "short key": pub("owner").encrypt(b"\x01" * 7, padding.PKCS1v15())[::-1],
     }
     messages = set()
@@ -997,12 +1114,20 @@ def test_signature_is_checked_before_anything_is_decrypted() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "where"),
-    [(b"ok\xff", 2), (b"\xc0\xaf", 0), (b"\xed\xa0\x80", 0), (b"a\x00b", 1), (b"\x1b[2J", 0), (b"x\x7f", 1), ("\u009b".encode(), 0)],
+    [
+        (b"ok\xff", 2),
+        (b"\xc0\xaf", 0),
+        (b"\xed\xa0\x80", 0),
+        (b"a\x00b", 1),
+        (b"\x1b[2J", 0),
+        (b"x\x7f", 1),
+        ("\u009b".encode(), 0),
+    ],
 )
 def test_label_rules_when_parsing(raw: bytes, where: int) -> None:
-    body = enc_header(signer_id=spec_key_id(pub("owner")), count=1, label=raw) + enc_entry(
-        1, 1, spec_key_id(pub("owner")), single_owner_blob()
-    )
+    body = enc_header(
+        signer_id=spec_key_id(pub("owner")), count=1, label=raw
+    ) + enc_entry(1, 1, spec_key_id(pub("owner")), single_owner_blob())
     err = rejected(sign_body(body, key("owner")), InvalidFieldError, "ENV-6")
     assert (err.offset, err.field) == (54 + where, "label")
 
@@ -1030,12 +1155,27 @@ def test_seal_argument_rules() -> None:
     signer = key("owner")
     cases: list[tuple[list[object], str]] = [
         ([], "ENV-7"),
-        ([owner_blob] + [envelope.Recipient(simple_blob(pub("backup1")), pub("backup1"))] * 16, "ENV-7"),
+        (
+            [owner_blob]
+            + [envelope.Recipient(simple_blob(pub("backup1")), pub("backup1"))] * 16,
+            "ENV-7",
+        ),
         ([owner_blob, owner_blob], "ENV-12"),
         ([b1], "ENV-12"),
         ([owner_blob, b1, b1], "ENV-13"),
-        ([owner_blob, envelope.Recipient(simple_blob(pub("backup1"), alg=AlgId.CALG_AES_128), pub("backup1"))], "ENV-14"),
-        ([envelope.Recipient(owner_blob, pub("weak1024"), role=envelope.Role.OWNER)], "ENV-23"),
+        (
+            [
+                owner_blob,
+                envelope.Recipient(
+                    simple_blob(pub("backup1"), alg=AlgId.CALG_AES_128), pub("backup1")
+                ),
+            ],
+            "ENV-14",
+        ),
+        (
+            [envelope.Recipient(owner_blob, pub("weak1024"), role=envelope.Role.OWNER)],
+            "ENV-23",
+        ),
         # A 1024-bit key's blob (128-byte ciphertext) claimed for a 2048-bit key.
         ([envelope.Recipient(simple_blob(pub("weak1024")), pub("owner"))], "ENV-23"),
     ]
@@ -1047,7 +1187,11 @@ def test_seal_argument_rules() -> None:
 
 def test_seal_detects_a_blob_not_wrapped_to_its_key() -> None:
     n = pub("owner").public_numbers().n
-    blob = bytes([1, 2, 0, 0]) + struct.pack("<II", AES, AlgId.CALG_RSA_KEYX) + n.to_bytes(256, "little")
+    blob = (
+        bytes([1, 2, 0, 0])
+        + struct.pack("<II", AES, AlgId.CALG_RSA_KEYX)
+        + n.to_bytes(256, "little")
+    )
     with pytest.raises(InvalidParameterError) as info:
         envelope.seal([blob], key("owner"))
     assert info.value.rule == "ENV-23"
@@ -1068,7 +1212,9 @@ def test_seal_argument_types() -> None:
     with pytest.raises(InvalidParameterError):
         envelope.seal([owner_blob], key("owner"), generation=2**64)
     with pytest.raises(TypeError):
-        envelope.store_session_key(SessionKey(alg_id=AES, key=SESSION), key("owner"), backup=pub("backup1"))  # type: ignore[arg-type]
+        envelope.store_session_key(
+            SessionKey(alg_id=AES, key=SESSION), key("owner"), backup=pub("backup1")
+        )  # type: ignore[arg-type]
 
 
 def test_seal_locates_errors_in_a_malformed_blob() -> None:
@@ -1076,14 +1222,23 @@ def test_seal_locates_errors_in_a_malformed_blob() -> None:
     blob[2] = 1
     with pytest.raises(ParseError) as info:
         envelope.seal([bytes(blob)], key("owner"))
-    assert (info.value.field, info.value.offset, info.value.rule) == ("blobs[0].header.reserved", 2, "HDR-3")
+    assert (info.value.field, info.value.offset, info.value.rule) == (
+        "blobs[0].header.reserved",
+        2,
+        "HDR-3",
+    )
 
 
 # -- error classes and rule coverage -----------------------------------------------
 
 
 def test_verification_failures_are_signature_errors() -> None:
-    for cls in (UnknownSignerError, BadSignatureError, WeakKeyError, StaleGenerationError):
+    for cls in (
+        UnknownSignerError,
+        BadSignatureError,
+        WeakKeyError,
+        StaleGenerationError,
+    ):
         assert issubclass(cls, SignatureError)
 
 
@@ -1092,7 +1247,9 @@ def _spec_env_rules() -> set[str]:
     rules: set[str] = set()
     for source in (ROOT / "SPEC.md", ROOT / "spec-drafts" / "envelope.md"):
         if source.exists():
-            rules |= set(re.findall(r"^- \*\*\[(ENV-\d+)\]\*\*", source.read_text(), re.M))
+            rules |= set(
+                re.findall(r"^- \*\*\[(ENV-\d+)\]\*\*", source.read_text(), re.M)
+            )
     return rules
 
 

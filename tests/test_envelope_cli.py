@@ -100,15 +100,24 @@ def sealed(files: dict[str, Path], tmp_path: Path, *extra: str) -> Path:
     status = run(
         [
             "seal",
-            "--session-key", files["session.blob"],
-            "--key", files["owner.pvk"],
-            "--password-file", files["password"],
-            "--backup", files["backup1.pub.blob"],
-            "--backup", files["backup2.pub.pem"],
-            "--label", "payroll, serial 7",
-            "--generation", "3",
-            "--context", "slot A",
-            "-o", out,
+            "--session-key",
+            files["session.blob"],
+            "--key",
+            files["owner.pvk"],
+            "--password-file",
+            files["password"],
+            "--backup",
+            files["backup1.pub.blob"],
+            "--backup",
+            files["backup2.pub.pem"],
+            "--label",
+            "payroll, serial 7",
+            "--generation",
+            "3",
+            "--context",
+            "slot A",
+            "-o",
+            out,
             *extra,
         ]
     )
@@ -121,16 +130,39 @@ def test_seal_verify_open_for_owner_and_backups(
 ) -> None:
     env = sealed(files, tmp_path)
     opened = envelope.open_sealed(env.read_bytes(), pub("owner"), context=b"slot A")
-    assert (opened.label, opened.generation, len(opened.entries)) == ("payroll, serial 7", 3, 3)
+    assert (opened.label, opened.generation, len(opened.entries)) == (
+        "payroll, serial 7",
+        3,
+        3,
+    )
 
-    assert run(["verify", env, "--trusted", files["owner.pub.blob"], "--context", "slot A"]) == 0
+    assert (
+        run(
+            ["verify", env, "--trusted", files["owner.pub.blob"], "--context", "slot A"]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert text.startswith("OK: envelope verified")
     assert "'payroll, serial 7'" in text and "CALG_AES_256" in text
     assert text.count("entry:") == 3
 
     recovered = tmp_path / "recovered.blob"
-    assert run(["open", env, "--key", files["owner.pem"], "--context", "slot A", "-o", recovered]) == 0
+    assert (
+        run(
+            [
+                "open",
+                env,
+                "--key",
+                files["owner.pem"],
+                "--context",
+                "slot A",
+                "-o",
+                recovered,
+            ]
+        )
+        == 0
+    )
     assert recovered.read_bytes() == files["session.blob"].read_bytes()
     assert stat.S_IMODE(recovered.stat().st_mode) == 0o600
 
@@ -140,7 +172,19 @@ def test_seal_verify_open_for_owner_and_backups(
         (files["backup2.pem"], []),
     ):
         out = tmp_path / f"from-{private.stem}.blob"
-        argv = ["open", env, "--key", private, "--trusted", files["owner.pub.pem"], "--context", "slot A", "-o", out, *extra]
+        argv = [
+            "open",
+            env,
+            "--key",
+            private,
+            "--trusted",
+            files["owner.pub.pem"],
+            "--context",
+            "slot A",
+            "-o",
+            out,
+            *extra,
+        ]
         assert run(argv) == 0
         assert out.read_bytes() == files["session.blob"].read_bytes()
 
@@ -150,9 +194,38 @@ def test_open_as_hex_and_verify_as_json(
 ) -> None:
     env = sealed(files, tmp_path, "--oaep")
     capsys.readouterr()
-    assert run(["open", env, "--key", files["owner.der"], "--context-hex", b"slot A".hex(), "--format", "hex"]) == 0
+    assert (
+        run(
+            [
+                "open",
+                env,
+                "--key",
+                files["owner.der"],
+                "--context-hex",
+                b"slot A".hex(),
+                "--format",
+                "hex",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip() == SESSION.hex()
-    assert run(["verify", env, "--trusted", files["owner.pem"], "--context", "slot A", "--json", "--min-generation", "3"]) == 0
+    assert (
+        run(
+            [
+                "verify",
+                env,
+                "--trusted",
+                files["owner.pem"],
+                "--context",
+                "slot A",
+                "--json",
+                "--min-generation",
+                "3",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     assert doc["valid"] is True
     assert doc["generation"] == 3
@@ -169,10 +242,37 @@ def test_seal_existing_simpleblobs(
     backup_blob = tmp_path / "backup.simple"
     backup_blob.write_bytes(simple_blob(pub("backup2"), SESSION))
     env = tmp_path / "stored.env"
-    argv = ["seal", "--blob", owner_blob, "--backup-blob", backup_blob, files["backup2.pub.pem"], "--key", files["owner.blob"], "-o", env]
+    argv = [
+        "seal",
+        "--blob",
+        owner_blob,
+        "--backup-blob",
+        backup_blob,
+        files["backup2.pub.pem"],
+        "--key",
+        files["owner.blob"],
+        "-o",
+        env,
+    ]
     assert run(argv) == 0
     out = tmp_path / "key.hex"
-    assert run(["open", env, "--key", files["backup2.pem"], "--trusted", files["owner.pub.blob"], "--format", "hex", "-o", out]) == 0
+    assert (
+        run(
+            [
+                "open",
+                env,
+                "--key",
+                files["backup2.pem"],
+                "--trusted",
+                files["owner.pub.blob"],
+                "--format",
+                "hex",
+                "-o",
+                out,
+            ]
+        )
+        == 0
+    )
     assert out.read_text().strip() == SESSION.hex()
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
@@ -180,7 +280,18 @@ def test_seal_existing_simpleblobs(
 def test_seal_writes_binary_to_stdout_when_it_is_not_a_terminal(
     files: dict[str, Path], capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
-    assert run(["seal", "--session-key", files["session.blob"], "--key", files["owner.pem"]]) == 0
+    assert (
+        run(
+            [
+                "seal",
+                "--session-key",
+                files["session.blob"],
+                "--key",
+                files["owner.pem"],
+            ]
+        )
+        == 0
+    )
     data = capsysbinary.readouterr().out
     assert envelope.open_sealed(data, pub("owner")).owner.role is envelope.Role.OWNER
 
@@ -220,7 +331,21 @@ def test_tampered_truncated_and_substituted_envelopes(
     tampered = tmp_path / "tampered.env"
     tampered.write_bytes(bytes(data))
     capsys.readouterr()
-    assert run(["open", tampered, "--key", files["owner.pem"], "--context", "slot A", "--format", "hex"]) == 1
+    assert (
+        run(
+            [
+                "open",
+                tampered,
+                "--key",
+                files["owner.pem"],
+                "--context",
+                "slot A",
+                "--format",
+                "hex",
+            ]
+        )
+        == 1
+    )
     assert "SignatureError" in one_error_line(capsys)
 
     truncated = tmp_path / "truncated.env"
@@ -240,7 +365,18 @@ def test_open_with_a_key_that_has_no_entry(
 ) -> None:
     env = sealed(files, tmp_path)
     capsys.readouterr()
-    argv = ["open", env, "--key", files["attacker.pem"], "--trusted", files["owner.pub.pem"], "--context", "slot A", "--format", "hex"]
+    argv = [
+        "open",
+        env,
+        "--key",
+        files["attacker.pem"],
+        "--trusted",
+        files["owner.pub.pem"],
+        "--context",
+        "slot A",
+        "--format",
+        "hex",
+    ]
     assert run(argv) == 1
     assert "NoRecipientError" in one_error_line(capsys)
     assert capsys.readouterr().out == ""
@@ -265,7 +401,19 @@ def test_key_file_problems_exit_1(
     env = sealed(files, tmp_path)
     capsys.readouterr()
     # Encrypted keys without a password.
-    assert run(["open", env, "--key", files["backup1.enc.pem"], "--trusted", files["owner.pem"]]) == 1
+    assert (
+        run(
+            [
+                "open",
+                env,
+                "--key",
+                files["backup1.enc.pem"],
+                "--trusted",
+                files["owner.pem"],
+            ]
+        )
+        == 1
+    )
     assert "--password-file" in one_error_line(capsys)
     assert run(["open", env, "--key", files["owner.pvk"]]) == 1
     assert "PasswordError" in one_error_line(capsys)
@@ -287,7 +435,15 @@ def test_seal_input_problems_exit_1(
 ) -> None:
     capsys.readouterr()
     # A PLAINTEXTKEYBLOB passed where a SIMPLEBLOB belongs is refused (no secret in clear).
-    argv = ["seal", "--blob", files["session.blob"], "--key", files["owner.pem"], "-o", tmp_path / "x"]
+    argv = [
+        "seal",
+        "--blob",
+        files["session.blob"],
+        "--key",
+        files["owner.pem"],
+        "-o",
+        tmp_path / "x",
+    ]
     assert run(argv) == 1
     line = one_error_line(capsys)
     assert "ENV-11" in line and SESSION.hex() not in line
@@ -299,10 +455,28 @@ def test_seal_input_problems_exit_1(
             serialization.NoEncryption(),
         )
     )
-    argv = ["seal", "--session-key", files["session.blob"], "--key", weak, "-o", tmp_path / "x"]
+    argv = [
+        "seal",
+        "--session-key",
+        files["session.blob"],
+        "--key",
+        weak,
+        "-o",
+        tmp_path / "x",
+    ]
     assert run(argv) == 1
     assert "WeakKeyError" in one_error_line(capsys)
-    argv = ["seal", "--session-key", files["session.blob"], "--key", files["owner.pem"], "--label", "a\x1bb", "-o", tmp_path / "x"]
+    argv = [
+        "seal",
+        "--session-key",
+        files["session.blob"],
+        "--key",
+        files["owner.pem"],
+        "--label",
+        "a\x1bb",
+        "-o",
+        tmp_path / "x",
+    ]
     assert run(argv) == 1
     assert "ENV-6" in one_error_line(capsys)
 
@@ -312,17 +486,73 @@ def test_usage_errors_exit_2(
 ) -> None:
     env = sealed(files, tmp_path)
     assert usage_status(["verify", env]) == 2  # --trusted is required
-    assert usage_status(["verify", env, "--trusted", files["owner.pem"], "--context", "a", "--context-hex", "00"]) == 2
-    assert usage_status(["verify", env, "--trusted", files["owner.pem"], "--context-hex", "0g"]) == 2
-    assert usage_status(["verify", env, "--trusted", files["owner.pem"], "--min-generation", "-1"]) == 2
+    assert (
+        usage_status(
+            [
+                "verify",
+                env,
+                "--trusted",
+                files["owner.pem"],
+                "--context",
+                "a",
+                "--context-hex",
+                "00",
+            ]
+        )
+        == 2
+    )
+    assert (
+        usage_status(
+            ["verify", env, "--trusted", files["owner.pem"], "--context-hex", "0g"]
+        )
+        == 2
+    )
+    assert (
+        usage_status(
+            ["verify", env, "--trusted", files["owner.pem"], "--min-generation", "-1"]
+        )
+        == 2
+    )
     assert usage_status(["seal", "--key", files["owner.pem"]]) == 2  # no source
-    assert usage_status(["seal", "--session-key", files["session.blob"], "--blob", env, "--key", files["owner.pem"]]) == 2
-    assert usage_status(["open", env, "--key", files["owner.pem"], "--format", "pem"]) == 2
+    assert (
+        usage_status(
+            [
+                "seal",
+                "--session-key",
+                files["session.blob"],
+                "--blob",
+                env,
+                "--key",
+                files["owner.pem"],
+            ]
+        )
+        == 2
+    )
+    assert (
+        usage_status(["open", env, "--key", files["owner.pem"], "--format", "pem"]) == 2
+    )
     capsys.readouterr()
-    argv = ["seal", "--blob", env, "--backup", files["backup2.pub.pem"], "--key", files["owner.pem"]]
+    argv = [
+        "seal",
+        "--blob",
+        env,
+        "--backup",
+        files["backup2.pub.pem"],
+        "--key",
+        files["owner.pem"],
+    ]
     assert run(argv) == 2
     assert "usage error" in one_error_line(capsys)
-    argv = ["seal", "--session-key", files["session.blob"], "--backup-blob", env, files["owner.pem"], "--key", files["owner.pem"]]
+    argv = [
+        "seal",
+        "--session-key",
+        files["session.blob"],
+        "--backup-blob",
+        env,
+        files["owner.pem"],
+        "--key",
+        files["owner.pem"],
+    ]
     assert run(argv) == 2
     assert "usage error" in one_error_line(capsys)
 
@@ -331,23 +561,44 @@ def test_cli_module_uses_public_modules_only() -> None:
     """The commands build on the public API and the shared CLI plumbing only."""
     tree = ast.parse(Path(_cli_envelope.__file__).read_text())
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("blobformat"):
-            assert node.module == "blobformat" or node.module.startswith("blobformat.cli"), node.module
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("blobformat")
+        ):
+            assert node.module == "blobformat" or node.module.startswith(
+                "blobformat.cli"
+            ), node.module
             if node.module == "blobformat":
-                assert all(alias.name == "envelope" or not alias.name.startswith("_") for alias in node.names)
+                assert all(
+                    alias.name == "envelope" or not alias.name.startswith("_")
+                    for alias in node.names
+                )
         if isinstance(node, ast.Import):
             for alias in node.names:
                 assert not alias.name.startswith("blobformat._"), alias.name
 
 
-def test_password_file_newline_handling(
-    files: dict[str, Path], tmp_path: Path
-) -> None:
+def test_password_file_newline_handling(files: dict[str, Path], tmp_path: Path) -> None:
     env = sealed(files, tmp_path)
     for content in (b"s3cret", b"s3cret\r\n"):
         files["password"].write_bytes(content)
         out = tmp_path / "k.hex"
-        argv = ["open", env, "--key", files["owner.pvk"], "--password-file", files["password"], "--context", "slot A", "--format", "hex", "-o", out, "--force"]
+        argv = [
+            "open",
+            env,
+            "--key",
+            files["owner.pvk"],
+            "--password-file",
+            files["password"],
+            "--context",
+            "slot A",
+            "--format",
+            "hex",
+            "-o",
+            out,
+            "--force",
+        ]
         assert run(argv) == 0
         assert out.read_text().strip() == SESSION.hex()
     assert os.path.exists(out)

@@ -42,8 +42,22 @@ CORPUS = FUZZ / "corpus"
 if str(FUZZ) not in sys.path:
     sys.path.insert(0, str(FUZZ))
 
-HARNESSES = ("parse", "keys", "pvk", "unwrap", "session_blob", "symwrap", "envelope",
-             "inspect", "structured", "differential", "cng", "signature", "pfx")
+HARNESSES = (
+    "parse",
+    "keys",
+    "pvk",
+    "unwrap",
+    "session_blob",
+    "symwrap",
+    "envelope",
+    "inspect",
+    "structured",
+    "differential",
+    "cng",
+    "signature",
+    "pfx",
+    "scan",
+)
 MEMORY_BASE = 256 * 1024
 MEMORY_PER_BYTE = 4
 
@@ -88,7 +102,7 @@ def test_corpus_replays(name: str) -> None:
 
 
 def test_every_harness_has_a_corpus_and_a_check() -> None:
-    scripts = {path.stem[len("fuzz_"):] for path in FUZZ.glob("fuzz_*.py")}
+    scripts = {path.stem[len("fuzz_") :] for path in FUZZ.glob("fuzz_*.py")}
     assert scripts == set(HARNESSES)
     assert {path.name for path in CORPUS.iterdir() if path.is_dir()} == set(HARNESSES)
     for name in HARNESSES:
@@ -125,7 +139,9 @@ def test_differential_oracle() -> None:
     assert theirs is not None and theirs.numbers == _fuzzlib.key_numbers(key)
     dsa = _fuzzlib.dsa_key()
     theirs = lib.public(bf.dump_public_key(dsa.public_key()))
-    assert theirs is not None and theirs.numbers == _fuzzlib.key_numbers(dsa.public_key())
+    assert theirs is not None and theirs.numbers == _fuzzlib.key_numbers(
+        dsa.public_key()
+    )
 
 
 # -- the known differences mirror SPEC §17 ------------------------------------------------
@@ -141,9 +157,13 @@ def test_known_differences_mirror_spec_17() -> None:
         assert difference.direction in ("ours-rejects", "openssl-rejects")
         if difference.spec_row.startswith("(proposed) "):
             topic = difference.spec_row.removeprefix("(proposed) ")
-            assert topic not in topics, f"SPEC §17 has the row now: drop '(proposed)' ({topic})"
+            assert topic not in topics, (
+                f"SPEC §17 has the row now: drop '(proposed)' ({topic})"
+            )
         else:
-            assert difference.spec_row in topics, f"no SPEC §17 row '{difference.spec_row}'"
+            assert difference.spec_row in topics, (
+                f"no SPEC §17 row '{difference.spec_row}'"
+            )
     json.loads(known_differences.as_json())
 
 
@@ -157,16 +177,20 @@ def corpus_input(harness_name: str, name: str) -> bytes:
 def test_open_findings_have_reproducers() -> None:
     import _fuzzlib
 
-    tested: set[str] = {"F6", "F7", "F8", "F9", "F10", "F11", "F12"}
-    assert set(_fuzzlib.OPEN_FINDINGS) <= tested, "a new open finding needs an xfail test here"
+    tested: set[str] = (
+        set()
+    )  # F6-F12 were fixed; their tests below are regression tests
+    assert set(_fuzzlib.OPEN_FINDINGS) <= tested, (
+        "a new open finding needs an xfail test here"
+    )
 
 
-@pytest.mark.xfail(strict=True, reason="F6: pfx_to_pvk runs a PFX's iteration counts unbounded")
-def test_open_finding_f6_pfx_iteration_count_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    # F6 (open): the PKCS #12 MAC iteration count is outside the MAC, so one changed
-    # INTEGER in a valid 1045-byte PFX (here 2^31 - 1) makes cryptography run the
-    # PKCS #12 KDF that many times (minutes) before PFX-2 is reported. The rule KEY-13
-    # states for expensive key checks applies: refuse before the work. Without timing
+def test_fixed_finding_f6_pfx_iteration_count_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # F6 (fixed, PFX-6): the PKCS #12 MAC iteration count is outside the MAC, so one
+    # changed INTEGER in a valid 1045-byte PFX (here 2^31 - 1) made cryptography run the
+    # PKCS #12 KDF that many times (minutes) before PFX-2 was reported. Without timing
     # anything: the input must be refused before it reaches cryptography's reader.
     from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -176,14 +200,24 @@ def test_open_finding_f6_pfx_iteration_count_bounded(monkeypatch: pytest.MonkeyP
         def read(*args: object, **kwargs: object) -> object:
             reached.append(name)
             raise ValueError("not run: the iteration count is 2^31 - 1")
+
         return read
 
     for name in ("load_key_and_certificates", "load_pkcs12"):
         monkeypatch.setattr(pkcs12, name, reader(name))
-    data = corpus_input("pfx", "regress-F6-pfx-mac-iterations")[3:]  # the harness's choices
-    with pytest.raises(bf.BlobError):
+    data = corpus_input("pfx", "regress-F6-pfx-mac-iterations")[
+        3:
+    ]  # the harness's choices
+    with pytest.raises(bf.UnsupportedBlobError) as info:
         bf.pfx_to_pvk(data, b"fuzz-pfx-password")
     assert reached == [], "the PFX reached the PKCS #12 reader with 2^31 - 1 iterations"
+    err = info.value
+    assert (err.rule, err.field) == ("PFX-6", "pfx.macData.iterations")
+    assert err.offset is not None and data[err.offset] == 0x02  # the INTEGER
+    # With the bound lifted the reader is reached (and here refuses, being patched).
+    with pytest.raises(bf.PasswordError):
+        bf.pfx_to_pvk(data, b"fuzz-pfx-password", max_iterations=None)
+    assert reached == ["load_key_and_certificates"]
 
 
 def test_fixed_finding_f5_dump_writes_canonical_rsa_bitlen() -> None:
@@ -201,7 +235,9 @@ def relation_fails(data: bytes, load: object) -> bool | None:
 
     with pytest.raises(bf.KeyConversionError) as info:
         load(data)  # type: ignore[operator]
-    return _relations.fails(info.value.relation or "", _fuzzlib.model_numbers(bf.parse(data)))
+    return _relations.fails(
+        info.value.relation or "", _fuzzlib.model_numbers(bf.parse(data))
+    )
 
 
 def test_fixed_finding_f1_exponent_changed() -> None:
@@ -218,8 +254,9 @@ def test_fixed_finding_f1_unreduced_exponent1() -> None:
 
 
 @pytest.mark.parametrize("options", [(), ("--json",)])
-@pytest.mark.parametrize("name", ["regress-F2-pvk-encrypted-inspect",
-                                  "regress-F2-pvk-encrypted-minimal"])
+@pytest.mark.parametrize(
+    "name", ["regress-F2-pvk-encrypted-inspect", "regress-F2-pvk-encrypted-minimal"]
+)
 def test_fixed_finding_f2_inspect_hides_pvk_key_data(
     name: str, options: tuple[str, ...], tmp_path: Path
 ) -> None:
@@ -237,8 +274,10 @@ def test_fixed_finding_f2_inspect_hides_pvk_key_data(
 
 @pytest.mark.parametrize(
     ("name", "load"),
-    [("regress-F3-rsa-public-modulus-below-exponent", bf.load_public_key),
-     ("regress-F3-rsa-private-modulus-below-exponent", bf.load_private_key)],
+    [
+        ("regress-F3-rsa-public-modulus-below-exponent", bf.load_public_key),
+        ("regress-F3-rsa-private-modulus-below-exponent", bf.load_private_key),
+    ],
 )
 def test_fixed_finding_f3_modulus_below_exponent(name: str, load: object) -> None:
     # F3 (fixed in 8551c15): a modulus below the exponent let cryptography's
@@ -247,7 +286,11 @@ def test_fixed_finding_f3_modulus_below_exponent(name: str, load: object) -> Non
     data = corpus_input("keys", name)
     with pytest.raises(bf.InvalidFieldError) as info:
         load(data)  # type: ignore[operator]
-    assert (info.value.rule, info.value.field, info.value.offset) == ("RSA-5", "bit_length", 12)
+    assert (info.value.rule, info.value.field, info.value.offset) == (
+        "RSA-5",
+        "bit_length",
+        12,
+    )
 
 
 def test_fixed_finding_f4_dh_public_group_refused() -> None:
@@ -269,53 +312,44 @@ def test_fixed_finding_f4_dh_public_group_refused() -> None:
     assert b"BEGIN PUBLIC KEY" in bf.export_public_key(data)
 
 
-@pytest.mark.xfail(strict=True, reason="F7: a certificate OpenSSL refuses is written")
-@pytest.mark.parametrize("name", ["regress-F7-cert-invalid-utf8-issuer",
-                                  "regress-F7-cert-name-octet-string"])
-def test_open_finding_f7_malformed_certificate_written(name: str) -> None:
-    # F7 (open): cryptography parses a DER certificate's names lazily and more laxly than
-    # OpenSSL, so a certificate whose issuer UTF8String is not UTF-8, or whose subject
-    # name value is retagged OCTET STRING, loads; certs_to_spc then writes an SPC that
-    # neither OpenSSL nor cryptography reads, and pvk_to_pfx a PFX that pfx_to_pvk, with
-    # the right password, refuses as PFX-2. Either refusing the source (PFX-4) or
-    # writing files that read back fixes it.
-    from cryptography.hazmat.primitives.serialization import pkcs7
+@pytest.mark.parametrize(
+    "name", ["regress-F7-cert-invalid-utf8-issuer", "regress-F7-cert-name-octet-string"]
+)
+def test_fixed_finding_f7_malformed_certificate_written(name: str) -> None:
+    # F7 (fixed, PFX-4): cryptography parses a DER certificate's names lazily and more
+    # laxly than OpenSSL, so a certificate whose issuer UTF8String is not UTF-8, or whose
+    # subject name value is retagged OCTET STRING, loaded; certs_to_spc then wrote an SPC
+    # that neither OpenSSL nor cryptography reads, and pvk_to_pfx a PFX that pfx_to_pvk,
+    # with the right password, refused as PFX-2. A certificate that does not read back
+    # from a PKCS #7 bundle is now refused, as bytes or as a certificate object.
+    from cryptography import x509
 
     source = corpus_input("pfx", name)[3:]
-    try:
-        spc = bf.certs_to_spc(source)
-    except bf.UnsupportedBlobError as err:
-        assert err.rule == "PFX-4"
-    else:
-        assert len(pkcs7.load_der_pkcs7_certificates(spc)) == 1
     pvk = bf.dump_pvk(keyfiles.rsa_key("rsa-520"))
-    try:
-        pfx = bf.pvk_to_pfx(pvk, source, pfx_password=b"pw", encryption="3des")
-    except bf.UnsupportedBlobError as err:
-        assert err.rule == "PFX-4"
-    else:
-        assert bf.pfx_to_pvk(pfx, b"pw")[0] == pvk
+    for given in (source, x509.load_der_x509_certificate(source)):
+        with pytest.raises(bf.UnsupportedBlobError) as info:
+            bf.certs_to_spc([given])
+        assert (info.value.rule, info.value.field) == ("PFX-4", "certificates[0]")
+        with pytest.raises(bf.UnsupportedBlobError) as info:
+            bf.pvk_to_pfx(pvk, given, pfx_password=b"pw", encryption="3des")
+        assert (info.value.rule, info.value.field) == ("PFX-4", "certificates[0]")
 
 
-@pytest.mark.xfail(strict=True, reason="F8: pfx_to_pvk writes a PVK file load_pvk refuses")
-def test_open_finding_f8_pfx_key_checked() -> None:
-    # F8 (open): the PFX's key is not checked as SPEC §14.2 says. The DSA PFX (no MAC,
-    # no certificate) with p + 2 loads in cryptography and becomes a PVK file that load_pvk
-    # refuses (KEY-3, q does not divide p-1). Refusing the PFX with the KeyConversionError
-    # (or writing only keys that load) fixes it.
+def test_fixed_finding_f8_pfx_key_checked() -> None:
+    # F8 (fixed, PFX-3): the PFX's key was not checked as SPEC §14.2 says. The DSA PFX
+    # (no MAC, no certificate) with p + 2 loads in cryptography and became a PVK file that
+    # load_pvk refuses (KEY-3, q does not divide p-1). pfx_to_pvk now refuses it with the
+    # KeyConversionError the loaders give; a key whose numbers hold but which a PVK cannot
+    # hold is PFX-3 instead (F11).
     data = corpus_input("pfx", "regress-F8-pfx-dsa-q-not-dividing-p-1")[3:]
-    try:
-        pvk, _ = bf.pfx_to_pvk(data, b"")
-    except bf.KeyConversionError as err:
-        assert err.rule == "KEY-3"
-    else:
-        bf.load_pvk(pvk)
+    with pytest.raises(bf.KeyConversionError) as info:
+        bf.pfx_to_pvk(data, b"")
+    assert (info.value.rule, info.value.relation) == ("KEY-3", "q odd, q | p-1")
 
 
-@pytest.mark.xfail(strict=True, reason="F9: pfx_to_pvk accepts a PFX that is not DER")
-def test_open_finding_f9_pfx_not_der_refused() -> None:
-    # F9 (open): PFX-3 takes DER only, but a PFX with one byte after it is read (as BER,
-    # with cryptography's UserWarning, which -W error turns into an exception).
+def test_fixed_finding_f9_pfx_not_der_refused() -> None:
+    # F9 (fixed, PFX-3): PFX-3 takes DER only, but a PFX with one byte after it was read
+    # (as BER, with cryptography's UserWarning, which -W error turns into an exception).
     import warnings
 
     data = corpus_input("pfx", "regress-F9-pfx-trailing-byte")[3:]
@@ -323,15 +357,42 @@ def test_open_finding_f9_pfx_not_der_refused() -> None:
         warnings.simplefilter("always")
         with pytest.raises(bf.UnsupportedBlobError) as info:
             bf.pfx_to_pvk(data, b"")
-    assert info.value.rule == "PFX-3"
+    assert (info.value.rule, info.value.offset) == ("PFX-3", len(data) - 1)
     assert not caught
 
 
-@pytest.mark.xfail(strict=True, reason="F10: cryptography's DSA warning leaks from the PFX calls")
-def test_open_finding_f10_pfx_dsa_warning_not_passed_on() -> None:
-    # F10 (open): KEY-10 says cryptography's own warnings are not passed on, and no DSA
-    # key object crosses the PFX API; but keys/pfx.py's _order calls
-    # certificate.public_key() outside _legacy.quiet(), so a DSA certificate makes
+def test_fixed_finding_f9_pkcs7_source_not_der_refused(tmp_path: Path) -> None:
+    # F9, PKCS #7 case (fixed, PFX-4): a DER certificate bundle with a byte after it, or
+    # with an indefinite length (BER), was read with cryptography's UserWarning.
+    import warnings
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    from blobformat.keys.pfx import load_certificates
+
+    certificate = load_certificates(corpus_input("pfx", "seed-certs-der")[3:])[0]
+    spc = pkcs7.serialize_certificates([certificate], serialization.Encoding.DER)
+    assert spc[1] == 0x82  # two length bytes: rewritten below as indefinite
+    ber = b"\x30\x80" + spc[4:] + b"\x00\x00"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pkcs7.load_der_pkcs7_certificates(ber)  # cryptography reads it, warning
+    assert caught
+    for bad in (spc + b"\x00", ber):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(bf.UnsupportedBlobError) as info:
+                bf.certs_to_spc(bad)
+        assert (info.value.rule, info.value.field) == ("PFX-4", "certificates[0]")
+        assert not caught
+    assert bf.certs_to_spc(spc) == spc
+
+
+def test_fixed_finding_f10_pfx_dsa_warning_not_passed_on() -> None:
+    # F10 (fixed): KEY-10 says cryptography's own warnings are not passed on, and no DSA
+    # key object crosses the PFX API; but keys/pfx.py's _order called
+    # certificate.public_key() outside _legacy.quiet(), so a DSA certificate made
     # pfx_to_pvk and pvk_to_pfx issue cryptography's "DSA is deprecated" warning.
     import warnings
 
@@ -341,26 +402,30 @@ def test_open_finding_f10_pfx_dsa_warning_not_passed_on() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         bf.pfx_to_pvk(data, b"")
-    assert not [w for w in caught if issubclass(w.category, CryptographyDeprecationWarning)]
+    assert not [
+        w for w in caught if issubclass(w.category, CryptographyDeprecationWarning)
+    ]
 
 
-@pytest.mark.xfail(strict=True, reason="F11: pfx_to_pvk raises an undocumented KeyConversionError")
-def test_open_finding_f11_pfx_key_pvk_cannot_hold() -> None:
-    # F11 (open): a DSA key with a 1028-bit p (the DSA PFX without a MAC, p's leading
+def test_fixed_finding_f11_pfx_key_pvk_cannot_hold() -> None:
+    # F11 (fixed): a DSA key with a 1028-bit p (the DSA PFX without a MAC, p's leading
     # zero byte made 0x0A) is one a PVK cannot hold; pfx_to_pvk documents that as
-    # UnsupportedBlobError PFX-3 but raises dump_pvk's KeyConversionError KEY-8.
+    # UnsupportedBlobError PFX-3 but raised dump_pvk's KeyConversionError KEY-8.
     data = corpus_input("pfx", "regress-F11-pfx-dsa-p-1028-bits")[3:]
     with pytest.raises(bf.UnsupportedBlobError) as info:
         bf.pfx_to_pvk(data, b"")
     assert info.value.rule == "PFX-3"
 
 
-@pytest.mark.xfail(strict=True, reason="F12: cryptography's InvalidVersion escapes")
-def test_open_finding_f12_certificate_version_refused() -> None:
-    # F12 (open): a DER certificate with version 18 makes cryptography raise
-    # x509.InvalidVersion, which is not a ValueError, so load_certificates does not
-    # catch it: it escapes certs_to_spc and pvk_to_pfx instead of PFX-4.
+def test_fixed_finding_f12_certificate_version_refused() -> None:
+    # F12 (fixed): a DER certificate with version 18 makes cryptography raise
+    # x509.InvalidVersion, which is not a ValueError, so load_certificates did not
+    # catch it: it escaped certs_to_spc and pvk_to_pfx instead of PFX-4.
     source = corpus_input("pfx", "regress-F12-cert-version-18")[3:]
     with pytest.raises(bf.UnsupportedBlobError) as info:
         bf.certs_to_spc(source)
+    assert (info.value.rule, info.value.field) == ("PFX-4", "certificates[0]")
+    pvk = bf.dump_pvk(keyfiles.rsa_key("rsa-520"))
+    with pytest.raises(bf.UnsupportedBlobError) as info:
+        bf.pvk_to_pfx(pvk, [source], pfx_password=b"pw", encryption="3des")
     assert (info.value.rule, info.value.field) == ("PFX-4", "certificates[0]")

@@ -54,7 +54,8 @@ def _node_modules() -> Path:
     wanted = json.loads((KAITAI / "package.json").read_text())["dependencies"]
     installed = all(
         (modules / name / "package.json").is_file()
-        and json.loads((modules / name / "package.json").read_text())["version"] == version
+        and json.loads((modules / name / "package.json").read_text())["version"]
+        == version
         for name, version in wanted.items()
     )
     if installed:
@@ -65,7 +66,15 @@ def _node_modules() -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     shutil.copy(KAITAI / "package.json", CACHE / "package.json")
     done = subprocess.run(
-        [str(npm), "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--no-save"],
+        [
+            str(npm),
+            "install",
+            "--prefix",
+            str(CACHE),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -81,8 +90,17 @@ def _compile(out: Path, *, debug: bool) -> None:
     if node is None:
         _unavailable("node is not on PATH")
     env = {**os.environ, "NODE_PATH": str(_node_modules())}
-    args = [str(node), str(KAITAI / "compile.js"), *(["--debug"] if debug else []), "python", str(out), *map(str, KSY)]
-    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
+    args = [
+        str(node),
+        str(KAITAI / "compile.js"),
+        *(["--debug"] if debug else []),
+        "python",
+        str(out),
+        *map(str, KSY),
+    ]
+    done = subprocess.run(
+        args, capture_output=True, text=True, env=env, timeout=300, check=False
+    )
     # A compiler that is installed but rejects the .ksy is a failure, never a skip.
     assert done.returncode == 0, done.stderr
 
@@ -119,7 +137,10 @@ def valid_blob_vectors() -> list[Any]:
             if group["type"] != "BlobDecode":
                 continue
             params += [
-                pytest.param(t, id=f"{path.name.removesuffix('_test.json')}:{t['tcId']}:{t['layout']}")
+                pytest.param(
+                    t,
+                    id=f"{path.name.removesuffix('_test.json')}:{t['tcId']}:{t['layout']}",
+                )
                 for t in group["tests"]
                 # The .ksy files describe CryptoAPI blobs and PVK files; CNG blobs
                 # (SPEC §20, layouts CNG-*) have no Kaitai description yet.
@@ -131,7 +152,9 @@ def valid_blob_vectors() -> list[Any]:
 # -- from the Kaitai object to blobformat's field list ------------------------------
 
 
-def _leaves(obj: KaitaiStruct, path: str, base: int) -> Iterator[tuple[str, int, int, Any]]:
+def _leaves(
+    obj: KaitaiStruct, path: str, base: int
+) -> Iterator[tuple[str, int, int, Any]]:
     """(path, offset, size, value) of every field read, depth first in file order.
     `base` is the offset of obj's stream in the file (a `size:` field with a type
     gets a stream of its own)."""
@@ -144,7 +167,12 @@ def _leaves(obj: KaitaiStruct, path: str, base: int) -> Iterator[tuple[str, int,
         if isinstance(value, KaitaiStruct):
             own = base + where["start"] if value._io is not obj._io else base
             if value._io is not obj._io and hasattr(obj, f"_raw_{name}"):
-                yield full, base + where["start"], where["end"] - where["start"], getattr(obj, f"_raw_{name}")
+                yield (
+                    full,
+                    base + where["start"],
+                    where["end"] - where["start"],
+                    getattr(obj, f"_raw_{name}"),
+                )
             yield from _leaves(value, f"{full}.", own)
         else:
             yield full, base + where["start"], where["end"] - where["start"], value
@@ -168,7 +196,9 @@ def _blobformat_path(layout: str, path: str) -> str:
 
 def _raw(value: Any, size: int) -> str:
     """A field's bytes in the file: numbers little-endian in their field's size."""
-    return (value if isinstance(value, bytes) else int(value).to_bytes(size, "little")).hex()
+    return (
+        value if isinstance(value, bytes) else int(value).to_bytes(size, "little")
+    ).hex()
 
 
 def kaitai_fields(obj: KaitaiStruct, layout: str) -> list[Json]:
@@ -176,7 +206,12 @@ def kaitai_fields(obj: KaitaiStruct, layout: str) -> list[Json]:
     through their bytes: a u4 (enums included) and blobformat's integer are equal
     exactly when their 4 little-endian bytes are."""
     return [
-        {"path": _blobformat_path(layout, path), "offset": offset, "size": size, "value": _raw(value, size)}
+        {
+            "path": _blobformat_path(layout, path),
+            "offset": offset,
+            "size": size,
+            "value": _raw(value, size),
+        }
         for path, offset, size, value in _leaves(obj, "", 0)
     ]
 
@@ -191,17 +226,41 @@ def blobformat_fields(model: Any) -> list[Json]:
             value = value if isinstance(value, int) else int(value, 16)
         else:
             value = bytes.fromhex(value)
-        out.append({"path": entry["path"], "offset": entry["offset"], "size": entry["size"], "value": _raw(value, entry["size"])})
+        out.append(
+            {
+                "path": entry["path"],
+                "offset": entry["offset"],
+                "size": entry["size"],
+                "value": _raw(value, entry["size"]),
+            }
+        )
     if isinstance(model, bf.PVKFile):
         start = 24 + len(model.salt)
         if model.encrypted:
             # Only the key blob's header is in clear (SPEC §12.3).
-            header = [("blob_type", 0, 1), ("version", 1, 1), ("reserved", 2, 2), ("key_alg", 4, 4)]
+            header = [
+                ("blob_type", 0, 1),
+                ("version", 1, 1),
+                ("reserved", 2, 2),
+                ("key_alg", 4, 4),
+            ]
             out += [
-                {"path": f"key.header.{name}", "offset": start + at, "size": size, "value": model.key_data[at : at + size].hex()}
+                {
+                    "path": f"key.header.{name}",
+                    "offset": start + at,
+                    "size": size,
+                    "value": model.key_data[at : at + size].hex(),
+                }
                 for name, at, size in header
             ]
-            out.append({"path": "key.encrypted_body", "offset": start + 8, "size": len(model.key_data) - 8, "value": model.key_data[8:].hex()})
+            out.append(
+                {
+                    "path": "key.encrypted_body",
+                    "offset": start + 8,
+                    "size": len(model.key_data) - 8,
+                    "value": model.key_data[8:].hex(),
+                }
+            )
         else:
             out += [
                 {**e, "path": f"key.{e['path']}", "offset": start + e["offset"]}
@@ -211,7 +270,9 @@ def blobformat_fields(model: Any) -> list[Json]:
 
 
 @pytest.mark.parametrize("test", valid_blob_vectors())
-def test_kaitai_reads_every_valid_vector_as_blobformat_does(parsers: dict[str, Any], test: Json) -> None:
+def test_kaitai_reads_every_valid_vector_as_blobformat_does(
+    parsers: dict[str, Any], test: Json
+) -> None:
     data = bytes.fromhex(test["blob"])
     kind = "pvk" if test["layout"] == "PVK" else "capi"
     parsed = parsers[f"{kind}-debug"](KaitaiStream(io.BytesIO(data)))
@@ -221,7 +282,10 @@ def test_kaitai_reads_every_valid_vector_as_blobformat_does(parsers: dict[str, A
     # The plain (non-debug) parser, what a Python user of the .ksy gets, reads the same values.
     plain = parsers[f"{kind}-plain"].from_bytes(data)
     for field in expected:
-        assert _value_at(plain, test["layout"], field["path"], field["size"]) == field["value"], field["path"]
+        assert (
+            _value_at(plain, test["layout"], field["path"], field["size"])
+            == field["value"]
+        ), field["path"]
 
 
 def _value_at(obj: KaitaiStruct, layout: str, path: str, size: int) -> str:
@@ -247,16 +311,52 @@ def _plain_leaves(obj: KaitaiStruct, path: str) -> Iterator[tuple[str, int, int,
 def test_every_layout_is_covered() -> None:
     layouts = {p.values[0]["layout"] for p in valid_blob_vectors()}  # type: ignore[index]
     assert layouts == {
-        "RSA1", "RSA2", "DSS1", "DSS2", "DSS3", "DSS4", "DH1", "DH2", "DH3", "DH4", "SIMPLEBLOB",
-        "PLAINTEXTKEYBLOB", "SYMMETRICWRAPKEYBLOB", "OPAQUEKEYBLOB", "PUBLICKEYBLOBEX", "KEYSTATEBLOB", "PVK",
+        "RSA1",
+        "RSA2",
+        "DSS1",
+        "DSS2",
+        "DSS3",
+        "DSS4",
+        "DH1",
+        "DH2",
+        "DH3",
+        "DH4",
+        "SIMPLEBLOB",
+        "PLAINTEXTKEYBLOB",
+        "SYMMETRICWRAPKEYBLOB",
+        "OPAQUEKEYBLOB",
+        "PUBLICKEYBLOBEX",
+        "KEYSTATEBLOB",
+        "PVK",
     }
 
 
 # The rules the .ksy files check with `valid:` (their docs name them).
 CHECKED_BY_VALID = {
-    "HDR-1", "HDR-2", "HDR-3", "HDR-4", "HDR-5", "RSA-1", "RSA-3", "DSS-1", "DSS-3", "DSS-7",
-    "DH-1", "DH-3", "SMP-1", "SMP-2", "SMP-3", "PTK-1", "SWK-1", "SWK-2", "SWK-3",
-    "PVK-1", "PVK-2", "PVK-3", "PVK-4", "PVK-5",
+    "HDR-1",
+    "HDR-2",
+    "HDR-3",
+    "HDR-4",
+    "HDR-5",
+    "RSA-1",
+    "RSA-3",
+    "DSS-1",
+    "DSS-3",
+    "DSS-7",
+    "DH-1",
+    "DH-3",
+    "SMP-1",
+    "SMP-2",
+    "SMP-3",
+    "PTK-1",
+    "SWK-1",
+    "SWK-2",
+    "SWK-3",
+    "PVK-1",
+    "PVK-2",
+    "PVK-3",
+    "PVK-4",
+    "PVK-5",
 }
 
 
@@ -267,9 +367,13 @@ def invalid_blob_vectors() -> list[Any]:
             if group["type"] != "BlobDecode":
                 continue
             params += [
-                pytest.param(t, id=f"{path.name.removesuffix('_test.json')}:{t['tcId']}:{t['rule']}")
+                pytest.param(
+                    t,
+                    id=f"{path.name.removesuffix('_test.json')}:{t['tcId']}:{t['rule']}",
+                )
                 for t in group["tests"]
-                if t["result"] == "invalid" and (t["error"] == "TruncatedError" or t["rule"] in CHECKED_BY_VALID)
+                if t["result"] == "invalid"
+                and (t["error"] == "TruncatedError" or t["rule"] in CHECKED_BY_VALID)
             ]
     return params
 
@@ -295,9 +399,13 @@ def test_the_ksy_files_name_the_rules_they_check() -> None:
 
 
 @pytest.mark.parametrize("test", invalid_blob_vectors())
-def test_kaitai_rejects_what_its_valid_rules_forbid_and_truncated_input(parsers: dict[str, Any], test: Json) -> None:
+def test_kaitai_rejects_what_its_valid_rules_forbid_and_truncated_input(
+    parsers: dict[str, Any], test: Json
+) -> None:
     data = bytes.fromhex(test["blob"])
-    parser = parsers["pvk-plain" if data[:4] == bytes.fromhex("1ef1b5b0") else "capi-plain"]
+    parser = parsers[
+        "pvk-plain" if data[:4] == bytes.fromhex("1ef1b5b0") else "capi-plain"
+    ]
     if test["error"] == "TruncatedError":
         # Kaitai reads field by field: it may meet a bad value before the end.
         with pytest.raises((EOFError, ValidationFailedError)):
@@ -316,7 +424,9 @@ def _mutants(data: bytes) -> Iterator[bytes]:
 
 
 @pytest.mark.parametrize("test", valid_blob_vectors())
-def test_kaitai_and_blobformat_agree_on_one_byte_mutants(parsers: dict[str, Any], test: Json) -> None:
+def test_kaitai_and_blobformat_agree_on_one_byte_mutants(
+    parsers: dict[str, Any], test: Json
+) -> None:
     """Beyond the vectors: a mutant blobformat accepts parses to the same fields, and
     one it rejects for a rule the .ksy checks (or as truncated) fails in Kaitai too."""
     kind = "pvk" if test["layout"] == "PVK" else "capi"
@@ -330,4 +440,6 @@ def test_kaitai_and_blobformat_agree_on_one_byte_mutants(parsers: dict[str, Any]
             continue
         parsed = parsers[f"{kind}-debug"](KaitaiStream(io.BytesIO(data)))
         parsed._read()
-        assert kaitai_fields(parsed, test["layout"]) == blobformat_fields(model), data.hex()
+        assert kaitai_fields(parsed, test["layout"]) == blobformat_fields(model), (
+            data.hex()
+        )

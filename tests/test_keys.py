@@ -42,23 +42,39 @@ def test_rsa_roundtrip(bits: int) -> None:
 def test_load_accepts_bytes_like_and_models(kind: object) -> None:
     data = bf.dump_private_key(kf.rsa_key())
     arg = bf.parse(data) if kind == "model" else kind(data)  # type: ignore[operator]
-    assert isinstance(bf.load_private_key(arg, unsafe_skip_rsa_key_validation=True), rsa.RSAPrivateKey)
+    assert isinstance(
+        bf.load_private_key(arg, unsafe_skip_rsa_key_validation=True), rsa.RSAPrivateKey
+    )
 
 
 BROKEN_RSA = [
     ("modulus", lambda b: {"modulus": b.modulus + 2}, "n == p*q"),
     ("even-modulus", lambda b: {"modulus": b.modulus + 1}, "n odd, n > e"),
-    ("p-equals-q", lambda b: {"prime2": b.prime1, "modulus": b.prime1 * b.prime1}, "p != q"),
+    (
+        "p-equals-q",
+        lambda b: {"prime2": b.prime1, "modulus": b.prime1 * b.prime1},
+        "p != q",
+    ),
     ("tiny-prime", lambda b: {"prime1": 1}, "p > 2, q > 2"),
-    ("d", lambda b: {"private_exponent": b.private_exponent + 2}, "e*d == 1 mod lcm(p-1, q-1)"),
+    (
+        "d",
+        lambda b: {"private_exponent": b.private_exponent + 2},
+        "e*d == 1 mod lcm(p-1, q-1)",
+    ),
     ("dp", lambda b: {"exponent1": b.exponent1 ^ 2}, "exponent1 == d mod (p-1)"),
     ("dq", lambda b: {"exponent2": b.exponent2 ^ 2}, "exponent2 == d mod (q-1)"),
     ("qinv", lambda b: {"coefficient": b.coefficient ^ 4}, "coefficient == q^-1 mod p"),
-    ("qinv-swapped", lambda b: {"coefficient": pow(b.prime1, -1, b.prime2)}, "coefficient == q^-1 mod p"),
+    (
+        "qinv-swapped",
+        lambda b: {"coefficient": pow(b.prime1, -1, b.prime2)},
+        "coefficient == q^-1 mod p",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "relation"), [c[1:] for c in BROKEN_RSA], ids=[c[0] for c in BROKEN_RSA])
+@pytest.mark.parametrize(
+    ("change", "relation"), [c[1:] for c in BROKEN_RSA], ids=[c[0] for c in BROKEN_RSA]
+)
 def test_rsa_relations(change: object, relation: str) -> None:
     blob = rsa_blob()
     bad = _replace(blob, **change(blob))  # type: ignore[operator]
@@ -80,11 +96,19 @@ def test_rsa_composite_primes_need_the_full_check() -> None:
         bf.load_private_key(data)
     assert info.value.relation == "p and q prime"
     assert isinstance(info.value.__cause__, ValueError)
-    assert isinstance(bf.load_private_key(data, unsafe_skip_rsa_key_validation=True), rsa.RSAPrivateKey)
+    assert isinstance(
+        bf.load_private_key(data, unsafe_skip_rsa_key_validation=True),
+        rsa.RSAPrivateKey,
+    )
 
 
 def test_rsa_public_checks() -> None:
-    pub = bf.RSAPublicKeyBlob(key_alg=bf.AlgId.CALG_RSA_KEYX, bit_length=512, public_exponent=3, modulus=1 << 511)
+    pub = bf.RSAPublicKeyBlob(
+        key_alg=bf.AlgId.CALG_RSA_KEYX,
+        bit_length=512,
+        public_exponent=3,
+        modulus=1 << 511,
+    )
     with pytest.raises(bf.KeyConversionError) as info:
         bf.load_public_key(pub)
     assert info.value.rule == "KEY-1"
@@ -184,7 +208,11 @@ BROKEN_DSA = [
 ]
 
 
-@pytest.mark.parametrize(("change", "relation", "rule"), [c[1:] for c in BROKEN_DSA], ids=[c[0] for c in BROKEN_DSA])
+@pytest.mark.parametrize(
+    ("change", "relation", "rule"),
+    [c[1:] for c in BROKEN_DSA],
+    ids=[c[0] for c in BROKEN_DSA],
+)
 def test_dsa_relations(change: object, relation: str, rule: str) -> None:
     blob = dss3()
     bad = _replace(blob, **change(blob))  # type: ignore[operator]
@@ -211,7 +239,15 @@ def test_dsa_512_not_representable() -> None:
             break
     h = 2
     g = pow(h, (p - 1) // q, p)
-    small = bf.DSSPrivateKeyBlob(key_alg=bf.AlgId.CALG_DSS_SIGN, bit_length=512, p=p, q=q, g=g, x=5, seed=bf.DSSSeed.none())
+    small = bf.DSSPrivateKeyBlob(
+        key_alg=bf.AlgId.CALG_DSS_SIGN,
+        bit_length=512,
+        p=p,
+        q=q,
+        g=g,
+        x=5,
+        seed=bf.DSSSeed.none(),
+    )
     with pytest.raises(bf.KeyConversionError) as info:
         bf.load_private_key(small)
     assert info.value.rule == "KEY-5"
@@ -232,14 +268,19 @@ def test_dh_roundtrip(with_q: bool) -> None:
     else:
         assert isinstance(loaded, dh.DHPrivateKey)
         assert loaded.private_numbers().x == key.private_numbers().x
-        assert loaded.public_key().public_numbers().y == key.public_key().public_numbers().y
+        assert (
+            loaded.public_key().public_numbers().y
+            == key.public_key().public_numbers().y
+        )
     v3 = bf.dump_private_key(key, version=3, alg_id=bf.AlgId.CALG_DH_EPHEM)
     blob = bf.parse(v3)
     assert isinstance(blob, bf.DHPrivateKeyBlobV3)
     assert (blob.q is not None) == with_q
     assert bf.load_private_key(v3).private_numbers() == key.private_numbers()  # type: ignore[union-attr]
     pub3 = bf.dump_public_key(key.public_key(), version=3)
-    assert bf.load_public_key(pub3).public_numbers() == key.public_key().public_numbers()  # type: ignore[union-attr]
+    assert (
+        bf.load_public_key(pub3).public_numbers() == key.public_key().public_numbers()
+    )  # type: ignore[union-attr]
 
 
 def test_dh_v2_public_needs_parameters() -> None:
@@ -251,7 +292,10 @@ def test_dh_v2_public_needs_parameters() -> None:
     assert info.value.rule == "KEY-6"
     got = bf.load_public_key(data, parameters=key.parameters())
     assert got.public_numbers() == key.public_key().public_numbers()  # type: ignore[union-attr]
-    assert bf.load_public_key(data, parameters=kf.dh_group(False)).public_numbers() == got.public_numbers()  # type: ignore[union-attr]
+    assert (
+        bf.load_public_key(data, parameters=kf.dh_group(False)).public_numbers()
+        == got.public_numbers()
+    )  # type: ignore[union-attr]
     other = dh.DHParameterNumbers(kf.SAFE_PRIME_520, 2)
     with pytest.raises(bf.KeyConversionError) as wrong:
         bf.load_public_key(data, parameters=other)
@@ -264,7 +308,11 @@ def test_wrong_blob_kinds() -> None:
         bf.load_private_key(pub)
     with pytest.raises(bf.UnsupportedBlobError):
         bf.load_public_key(bf.dump_private_key(kf.rsa_key()))
-    simple = bf.SimpleBlob(key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=bytes(64))
+    simple = bf.SimpleBlob(
+        key_alg=bf.AlgId.CALG_RC4,
+        wrap_alg=bf.AlgId.CALG_RSA_KEYX,
+        encrypted_key=bytes(64),
+    )
     with pytest.raises(bf.UnsupportedBlobError):
         bf.load_public_key(simple.to_bytes())
     with pytest.raises(bf.TruncatedError):
@@ -297,14 +345,16 @@ def _rsa_numbers(name: str) -> rsa.RSAPrivateNumbers:
     return keyfiles.rsa_key(name).private_numbers()
 
 
-@pytest.mark.parametrize("name", ["rsa-1028", "rsa-2048-e3", "rsa-520", "rsa-512-e4byte"])
+@pytest.mark.parametrize(
+    "name", ["rsa-1028", "rsa-2048-e3", "rsa-520", "rsa-512-e4byte"]
+)
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_d_agrees_is_the_definition(name: str, data: st.DataObject) -> None:
     # _d_agrees shortcuts through (e*d - 1) mod phi; it must say exactly what
     # d mod (p-1) == dp and d mod (q-1) == dq say, for any d in (0, n), including
     # the other valid exponents d + i*lcm(p-1, q-1) and d + phi/2.
-    from blobformat.keys.convert import _d_agrees
+    from blobformat.keys.relations import _d_agrees
 
     nums = _rsa_numbers(name)
     p, q, n, e = nums.p, nums.q, nums.public_numbers.n, nums.public_numbers.e
@@ -342,7 +392,10 @@ def test_max_bits_refuses_before_validating() -> None:
     assert info.value.rule == "KEY-13"
     # At the bound, without a bound, and without cryptography's validation: loaded.
     for kwargs in ({"max_bits": 1024}, {"max_bits": None}):
-        assert bf.load_private_key(blob, **kwargs).private_numbers() == key.private_numbers()  # type: ignore[arg-type,union-attr]
+        assert (
+            bf.load_private_key(blob, **kwargs).private_numbers()
+            == key.private_numbers()
+        )  # type: ignore[arg-type,union-attr]
     skip = bf.load_private_key(blob, max_bits=512, unsafe_skip_rsa_key_validation=True)
     assert skip.private_numbers() == key.private_numbers()  # type: ignore[union-attr]
     # Public RSA keys cost no expensive validation and are not bounded.
@@ -354,9 +407,16 @@ def test_default_bound_is_4096_bits() -> None:
     # Numbers of the right sizes but no key: the bound is checked before any of them.
     half = 1 << 2050
     blob = bf.RSAPrivateKeyBlob(
-        key_alg=bf.AlgId.CALG_RSA_KEYX, bit_length=4104, public_exponent=65537,
-        modulus=(1 << 4103) | 1, prime1=half | 1, prime2=half | 3, exponent1=5,
-        exponent2=7, coefficient=9, private_exponent=11,
+        key_alg=bf.AlgId.CALG_RSA_KEYX,
+        bit_length=4104,
+        public_exponent=65537,
+        modulus=(1 << 4103) | 1,
+        prime1=half | 1,
+        prime2=half | 3,
+        exponent1=5,
+        exponent2=7,
+        coefficient=9,
+        private_exponent=11,
     ).to_bytes()
     with pytest.raises(bf.KeyConversionError) as info:
         bf.load_private_key(blob)
@@ -379,4 +439,6 @@ def test_max_bits_bounds_dh_key_objects_not_exports() -> None:
             load(data, max_bits=512)  # type: ignore[operator]
         assert info.value.rule == "KEY-13"
     # The encodings of §14.4 cost milliseconds: not bounded.
-    assert bf.export_private_key(blob, max_bits=512).startswith(b"-----BEGIN PRIVATE KEY")
+    assert bf.export_private_key(blob, max_bits=512).startswith(
+        b"-----BEGIN PRIVATE KEY"
+    )

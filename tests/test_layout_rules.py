@@ -38,13 +38,18 @@ def imported_test_modules(source: str) -> list[str]:
                 found.append(base)
             else:
                 # ``from tests import test_x`` / ``from . import test_x``
-                joined = [f"{base}.{alias.name}" if node.module else base + alias.name for alias in node.names]
+                joined = [
+                    f"{base}.{alias.name}" if node.module else base + alias.name
+                    for alias in node.names
+                ]
                 found += [name for name in joined if is_test_module(name)]
     return found
 
 
 def python_files() -> list[Path]:
-    return sorted(p for folder in CHECKED if folder.is_dir() for p in folder.rglob("*.py"))
+    return sorted(
+        p for folder in CHECKED if folder.is_dir() for p in folder.rglob("*.py")
+    )
 
 
 def test_no_module_imports_a_test_module() -> None:
@@ -53,7 +58,9 @@ def test_no_module_imports_a_test_module() -> None:
         imported = imported_test_modules(path.read_text(encoding="utf-8"))
         if imported:
             offenders[str(path.relative_to(ROOT))] = imported
-    assert not offenders, f"move what is shared into a helper module (not test_*): {offenders}"
+    assert not offenders, (
+        f"move what is shared into a helper module (not test_*): {offenders}"
+    )
 
 
 def test_the_import_check_sees_every_form() -> None:
@@ -94,7 +101,8 @@ def test_only_keyfiles_reads_the_vector_keys() -> None:
     others = [
         path.name
         for path in sorted(TESTS.glob("*.py"))
-        if path.name not in ("keyfiles.py", Path(__file__).name) and VECTOR_KEYS.search(path.read_text(encoding="utf-8"))
+        if path.name not in ("keyfiles.py", Path(__file__).name)
+        and VECTOR_KEYS.search(path.read_text(encoding="utf-8"))
     ]
     assert not others, f"load vectors/keys PEMs through tests/keyfiles.py: {others}"
 

@@ -53,7 +53,10 @@ def _blobs() -> dict[str, tuple[str, bytes]]:
             "dh3-private": ("dh", bf.dump_private_key(dh_q, version=3)),
             "dh3-private-noq": ("dh", bf.dump_private_key(dh_plain, version=3)),
             "dh3-public": ("dh", bf.dump_public_key(dh_q.public_key(), version=3)),
-            "dh3-public-noq": ("dh", bf.dump_public_key(dh_plain.public_key(), version=3)),
+            "dh3-public-noq": (
+                "dh",
+                bf.dump_public_key(dh_plain.public_key(), version=3),
+            ),
         }
 
 
@@ -61,7 +64,9 @@ BLOBS = _blobs()
 PRIVATE = sorted(name for name in BLOBS if "private" in name)
 
 
-def _run(code: str, *args: str, warn_error: bool = True) -> subprocess.CompletedProcess[str]:
+def _run(
+    code: str, *args: str, warn_error: bool = True
+) -> subprocess.CompletedProcess[str]:
     flags = ["-W", "error"] if warn_error else []
     return subprocess.run(
         [sys.executable, *flags, "-c", code, *args],
@@ -115,9 +120,20 @@ print(seen)
 
 def test_cli_inspect_rsa_is_silent_under_w_error() -> None:
     proc = subprocess.run(
-        [sys.executable, "-W", "error", "-m", "blobformat", "inspect",
-         "vectors/samples/rsa-2048-public.blob"],
-        capture_output=True, text=True, cwd=ROOT, check=False, timeout=120,
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-m",
+            "blobformat",
+            "inspect",
+            "vectors/samples/rsa-2048-public.blob",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
@@ -132,7 +148,9 @@ def test_lazy_type_aliases() -> None:
         assert isinstance(key, bf.PrivateKey)
         assert isinstance(key.public_key(), bf.PublicKey)
     assert bf.is_private_key(key) and not bf.is_public_key(key)
-    assert bf.is_public_key(key.public_key()) and not bf.is_private_key(key.public_key())
+    assert bf.is_public_key(key.public_key()) and not bf.is_private_key(
+        key.public_key()
+    )
     assert not bf.is_public_key(b"key") and not bf.is_private_key(None)
 
 
@@ -142,7 +160,9 @@ def test_lazy_type_aliases() -> None:
 @pytest.mark.parametrize("name", sorted(BLOBS))
 def test_load_warns_once_at_the_callers_line(name: str) -> None:
     family, blob = BLOBS[name]
-    load: Callable[..., object] = bf.load_private_key if "private" in name else bf.load_public_key
+    load: Callable[..., object] = (
+        bf.load_private_key if "private" in name else bf.load_public_key
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         line = sys._getframe().f_lineno + 1
@@ -163,7 +183,9 @@ def test_dump_warns_at_the_callers_line(name: str) -> None:
     family, blob = BLOBS[name]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        key = bf.load_private_key(blob) if "private" in name else bf.load_public_key(blob)
+        key = (
+            bf.load_private_key(blob) if "private" in name else bf.load_public_key(blob)
+        )
     dump = bf.dump_private_key if "private" in name else bf.dump_public_key
     version = int(name[name.index("-") - 1])
     with warnings.catch_warnings(record=True) as caught:
@@ -187,7 +209,9 @@ def test_export_never_warns(name: str) -> None:
         out = bf.export_public_key(blob)
         assert out.startswith(b"-----BEGIN PUBLIC KEY-----\n")
         if "private" in name:
-            assert bf.export_private_key(blob).startswith(b"-----BEGIN PRIVATE KEY-----\n")
+            assert bf.export_private_key(blob).startswith(
+                b"-----BEGIN PRIVATE KEY-----\n"
+            )
 
 
 def test_w_error_turns_the_warning_into_an_error_at_the_call() -> None:
@@ -236,13 +260,17 @@ def test_export_equals_cryptographys_serialisation(name: str, encoding: str) -> 
             public = key.public_key()
         else:
             public = bf.load_public_key(blob)
-        assert bf.export_public_key(blob, encoding=encoding) == public.public_bytes(enc, SPKI)  # type: ignore[arg-type]
+        assert bf.export_public_key(blob, encoding=encoding) == public.public_bytes(
+            enc, SPKI
+        )  # type: ignore[arg-type]
 
 
 def test_export_rsa_and_pvk() -> None:
     data = (ROOT / "vectors/samples/rsa-2048-private.blob").read_bytes()
     key = bf.load_private_key(data)
-    assert bf.export_private_key(data) == key.private_bytes(PEM, PKCS8, serialization.NoEncryption())
+    assert bf.export_private_key(data) == key.private_bytes(
+        PEM, PKCS8, serialization.NoEncryption()
+    )
     spki = key.public_key().public_bytes(DER, SPKI)
     assert bf.export_public_key(data, encoding="der") == spki
     pub = (ROOT / "vectors/samples/rsa-2048-public.blob").read_bytes()
@@ -286,7 +314,9 @@ def test_export_refusals() -> None:
         bf.export_private_key(BLOBS["dss3-private"][1], encoding="PEM")  # type: ignore[arg-type]
     assert info.value.rule == "KEY-9"
     simple = bf.SimpleBlob(
-        key_alg=bf.AlgId.CALG_RC4, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=bytes(64)
+        key_alg=bf.AlgId.CALG_RC4,
+        wrap_alg=bf.AlgId.CALG_RSA_KEYX,
+        encrypted_key=bytes(64),
     ).to_bytes()
     with pytest.raises(bf.UnsupportedBlobError):
         bf.export_public_key(simple)
@@ -329,7 +359,10 @@ def test_openssl_pkey_writes_the_export_back_unchanged(
     public = bf.export_public_key(blob)
     assert openssl("pkey", "-pubin", stdin=public) == public
     public_der = bf.export_public_key(blob, encoding="der")
-    assert openssl("pkey", "-pubin", "-inform", "DER", "-outform", "DER", stdin=public_der) == public_der
+    assert (
+        openssl("pkey", "-pubin", "-inform", "DER", "-outform", "DER", stdin=public_der)
+        == public_der
+    )
     assert openssl("pkey", "-pubin", "-inform", "DER", stdin=public_der) == public
     if "private" in name:
         private = bf.export_private_key(blob)
@@ -359,7 +392,9 @@ for name in ("dsa", "dh"):
 def test_without_cryptographys_dsa_and_dh(tmp_path: Path) -> None:
     for name, (_, blob) in BLOBS.items():
         (tmp_path / f"{name}.blob").write_bytes(blob)
-    code = _HIDE + """
+    code = (
+        _HIDE
+        + """
 import json, pathlib, sys, warnings
 import blobformat
 from blobformat.cli import app as _cli
@@ -386,6 +421,7 @@ assert blobformat.dump_private_key(key) == rsa
 assert not blobformat.is_private_key(object())
 print(json.dumps(out))
 """
+    )
     proc = _run(code, str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
@@ -410,12 +446,15 @@ def test_without_cryptography_openssl_reads_dss3_and_dh3_pkcs8(
     with cryptography's DSA/DH hidden, which `openssl pkey` writes back unchanged."""
     for name in ("dss3-private", "dh3-private"):
         (tmp_path / f"{name}.blob").write_bytes(BLOBS[name][1])
-    code = _HIDE + """
+    code = (
+        _HIDE
+        + """
 import pathlib, sys
 import blobformat
 for path in pathlib.Path(sys.argv[1]).glob("*.blob"):
     path.with_suffix(".pem").write_bytes(blobformat.export_private_key(path.read_bytes()))
 """
+    )
     proc = _run(code, str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     for name in ("dss3-private", "dh3-private"):
@@ -423,7 +462,11 @@ for path in pathlib.Path(sys.argv[1]).glob("*.blob"):
         assert pem.startswith(b"-----BEGIN PRIVATE KEY-----\n")
         assert openssl("pkey", stdin=pem) == pem
         text = openssl("pkey", "-noout", "-text", stdin=pem).decode()
-        assert ("priv:" in text and "Q:" in text) if name.startswith("dss") else ("DH Private-Key" in text)
+        assert (
+            ("priv:" in text and "Q:" in text)
+            if name.startswith("dss")
+            else ("DH Private-Key" in text)
+        )
 
 
 def test_family_lookup_reports_removal(monkeypatch: pytest.MonkeyPatch) -> None:

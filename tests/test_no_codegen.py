@@ -47,7 +47,9 @@ def compiles() -> Iterator[list[str]]:
 
 def _rsa_public(bits: int, rng: random.Random) -> bytes:
     n = rng.getrandbits(bits) | (1 << (bits - 1)) | 1
-    return SAMPLE[:12] + struct.pack("<II", bits, 65537) + n.to_bytes(bits // 8, "little")
+    return (
+        SAMPLE[:12] + struct.pack("<II", bits, 65537) + n.to_bytes(bits // 8, "little")
+    )
 
 
 def test_hostile_lengths_compile_nothing_and_make_no_plan() -> None:
@@ -65,7 +67,9 @@ def test_hostile_lengths_compile_nothing_and_make_no_plan() -> None:
     assert wire.plan_for.cache_info().currsize == 0
 
 
-def test_valid_blobs_of_every_length_compile_nothing_and_the_cache_stays_bounded() -> None:
+def test_valid_blobs_of_every_length_compile_nothing_and_the_cache_stays_bounded() -> (
+    None
+):
     rng = random.Random(1)
     bf.parse(_rsa_public(2048, rng))
     with compiles() as seen:
@@ -88,14 +92,21 @@ def test_the_spy_sees_code_generation() -> None:
     assert seen
 
 
-@given(st.sampled_from(sorted(schema.LAYOUTS)), st.lists(st.integers(0, 4200), min_size=4, max_size=4))
+@given(
+    st.sampled_from(sorted(schema.LAYOUTS)),
+    st.lists(st.integers(0, 4200), min_size=4, max_size=4),
+)
 def test_template_sizes_equal_constructs_sizeof(name: str, values: list[int]) -> None:
     """The sizes come from the schema's own expressions: construct agrees on every field."""
     layout = schema.LAYOUTS[name]
     params = dict(zip(layout.params, values, strict=False))
     plan = wire.plan(layout, params)
     ours = tuple((f.path, f.offset, f.size) for f in plan.fields if not f.absent)
-    theirs = tuple(row for row in wire.reference_plan(layout, params) if row[2] != 0 or row[0] not in {f.path for f in plan.fields if f.absent})
+    theirs = tuple(
+        row
+        for row in wire.reference_plan(layout, params)
+        if row[2] != 0 or row[0] not in {f.path for f in plan.fields if f.absent}
+    )
     assert ours == theirs
 
 

@@ -33,7 +33,9 @@ AES = SessionKey(alg_id=bf.AlgId.CALG_AES_256, key=bytes(range(32)))
 Fingerprint = tuple[object, ...]
 
 
-def _raised(function: Callable[..., object], *args: object, **kwargs: object) -> BaseException:
+def _raised(
+    function: Callable[..., object], *args: object, **kwargs: object
+) -> BaseException:
     """Call ``function`` and return what it raised (one call site for every case)."""
     try:
         function(*args, **kwargs)
@@ -81,7 +83,9 @@ def _assert_uniform(errors: dict[str, BaseException], cls: type[BaseException]) 
 
 def _simple(key_alg: bf.AlgId, ciphertext_be: bytes) -> bytes:
     return bf.SimpleBlob(
-        key_alg=key_alg, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=ciphertext_be[::-1]
+        key_alg=key_alg,
+        wrap_alg=bf.AlgId.CALG_RSA_KEYX,
+        encrypted_key=ciphertext_be[::-1],
     ).to_bytes()
 
 
@@ -92,7 +96,9 @@ def _pkcs1_cases(key: rsa.RSAPrivateKey) -> dict[str, bytes]:
 
     def with_em(em: bytes, alg: bf.AlgId = bf.AlgId.CALG_AES_256) -> bytes:
         assert len(em) == size
-        return _simple(alg, pow(int.from_bytes(em, "big"), pub.e, pub.n).to_bytes(size, "big"))
+        return _simple(
+            alg, pow(int.from_bytes(em, "big"), pub.e, pub.n).to_bytes(size, "big")
+        )
 
     def body(ps_len: int, payload: bytes, head: bytes = b"\x00\x02") -> bytes:
         return head + b"\x11" * ps_len + b"\x00" + payload
@@ -110,7 +116,9 @@ def _pkcs1_cases(key: rsa.RSAPrivateKey) -> dict[str, bytes]:
         "valid-padding-master-secret-length": with_em(body(ps - 16, bytes(48))),
         "valid-padding-no-session-alg": with_em(body(ps, AES.key), bf.AlgId.CALG_SEAL),
         "wrong-private-key": wrap_session_key(AES, kf.rsa_key(2048).public_key()),
-        "ciphertext-equals-n": _simple(bf.AlgId.CALG_AES_256, pub.n.to_bytes(size, "big")),
+        "ciphertext-equals-n": _simple(
+            bf.AlgId.CALG_AES_256, pub.n.to_bytes(size, "big")
+        ),
         "ciphertext-above-n": _simple(
             bf.AlgId.CALG_AES_256, (pub.n + 1).to_bytes(size, "big")
         ),
@@ -127,11 +135,17 @@ def _oaep_cases(key: rsa.RSAPrivateKey) -> dict[str, bytes]:
     """SIMPLEBLOBs, one per OAEP failure kind, for ``key``."""
     pub = key.public_key()
     size = (key.key_size + 7) // 8
-    scheme = padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
+    scheme = padding.OAEP(
+        mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None
+    )
     return {
         "oaep-bad-padding": wrap_session_key(AES, pub),  # PKCS#1 v1.5 bytes
-        "oaep-wrong-key-length": _simple(bf.AlgId.CALG_AES_256, pub.encrypt(bytes(7), scheme)),
-        "oaep-wrong-private-key": wrap_session_key(AES, kf.rsa_key(2048).public_key(), oaep=True),
+        "oaep-wrong-key-length": _simple(
+            bf.AlgId.CALG_AES_256, pub.encrypt(bytes(7), scheme)
+        ),
+        "oaep-wrong-private-key": wrap_session_key(
+            AES, kf.rsa_key(2048).public_key(), oaep=True
+        ),
         "oaep-ciphertext-above-n": _simple(
             bf.AlgId.CALG_AES_256, (pub.public_numbers().n + 1).to_bytes(size, "big")
         ),
@@ -142,7 +156,12 @@ def test_valid_controls_unwrap() -> None:
     # The cases above are built right: the same builders give working blobs.
     key = kf.rsa_key()
     assert unwrap_session_key(wrap_session_key(AES, key.public_key()), key) == AES
-    assert unwrap_session_key(wrap_session_key(AES, key.public_key(), oaep=True), key, oaep=True) == AES
+    assert (
+        unwrap_session_key(
+            wrap_session_key(AES, key.public_key(), oaep=True), key, oaep=True
+        )
+        == AES
+    )
 
 
 def test_simpleblob_failures_are_indistinguishable() -> None:
@@ -168,7 +187,11 @@ def test_envelope_unwrap_goes_through_the_same_raise() -> None:
     cases = _pkcs1_cases(owner)
     errors = {
         name: _raised(load_session_key, seal([cases[name]], owner), owner)
-        for name in ("padding-type-byte", "no-zero-separator", "valid-padding-wrong-key-length")
+        for name in (
+            "padding-type-byte",
+            "no-zero-separator",
+            "valid-padding-wrong-key-length",
+        )
     }
     _assert_uniform(errors, bf.DecryptionError)
     direct = _raised(unwrap_session_key, cases["padding-type-byte"], owner)
@@ -189,7 +212,9 @@ def _rc2_wrap_raw(lcekpad: bytes, *, checksum: bytes | None = None) -> bytes:
     rc2 = RC2(RC2_KEK.key, 128)
     icv = _keywrap.cms_key_checksum(lcekpad) if checksum is None else checksum
     return _keywrap._wrap_core(
-        lcekpad + icv, IV, lambda chain, data: _keywrap._rc2_cbc(rc2, chain, data, decrypt=False)
+        lcekpad + icv,
+        IV,
+        lambda chain, data: _keywrap._rc2_cbc(rc2, chain, data, decrypt=False),
     )
 
 
@@ -210,8 +235,12 @@ def _rc2_cases() -> dict[str, bytes]:
         "rc2-length-byte-zero": _rc2_wrap_raw(bytes(16)),
         "rc2-length-byte-too-long": _rc2_wrap_raw(bytes([40]) + bytes(15)),
         "rc2-bad-padding-length": _rc2_wrap_raw(bytes([5]) + bytes(15)),
-        "rc2-checksum-of-other-bytes": _rc2_wrap_raw(bytes([16]) + bytes(23), checksum=bytes(8)),
-        "rc2-wrong-key-length": _keywrap.wrap_rc2(bytes(3), RC2_KEK.key, iv=IV, pad=bytes(4)),
+        "rc2-checksum-of-other-bytes": _rc2_wrap_raw(
+            bytes([16]) + bytes(23), checksum=bytes(8)
+        ),
+        "rc2-wrong-key-length": _keywrap.wrap_rc2(
+            bytes(3), RC2_KEK.key, iv=IV, pad=bytes(4)
+        ),
         "rc2-wrong-kek": _keywrap.wrap_rc2(bytes(range(16)), bytes(16), iv=IV),
     }
 
@@ -222,28 +251,46 @@ def _tdes_cases() -> dict[str, bytes]:
     return {
         "3des-bad-checksum": good[:-1] + bytes([good[-1] ^ 1]),
         "3des-bad-parity": _tdes_wrap_raw(bytes([odd[0] ^ 1]) + odd[1:]),
-        "3des-wrong-kek": _keywrap.wrap_3des(bytes(range(1, 25)), bytes(range(2, 26)), iv=IV),
+        "3des-wrong-kek": _keywrap.wrap_3des(
+            bytes(range(1, 25)), bytes(range(2, 26)), iv=IV
+        ),
     }
 
 
 def _swk(key_alg: bf.AlgId, wrap_alg: bf.AlgId, wrapped: bytes) -> bytes:
-    return bf.SymmetricWrapKeyBlob(key_alg=key_alg, wrap_alg=wrap_alg, wrapped_key=wrapped).to_bytes()
+    return bf.SymmetricWrapKeyBlob(
+        key_alg=key_alg, wrap_alg=wrap_alg, wrapped_key=wrapped
+    ).to_bytes()
 
 
 def test_symmetric_wrap_failures_are_indistinguishable() -> None:
     errors = {
         name: _raised(unwrap_symmetric_key, blob, kek)
         for name, blob, kek in [
-            *((n, _swk(bf.AlgId.CALG_RC2, bf.AlgId.CALG_RC2, w), RC2_KEK) for n, w in _rc2_cases().items()),
-            *((n, _swk(bf.AlgId.CALG_3DES, bf.AlgId.CALG_3DES, w), TDES_KEK) for n, w in _tdes_cases().items()),
+            *(
+                (n, _swk(bf.AlgId.CALG_RC2, bf.AlgId.CALG_RC2, w), RC2_KEK)
+                for n, w in _rc2_cases().items()
+            ),
+            *(
+                (n, _swk(bf.AlgId.CALG_3DES, bf.AlgId.CALG_3DES, w), TDES_KEK)
+                for n, w in _tdes_cases().items()
+            ),
             (
                 "3des-two-key-k3-not-k1",
-                _swk(bf.AlgId.CALG_3DES_112, bf.AlgId.CALG_3DES, _keywrap.wrap_3des(bytes(range(1, 25)), TDES_KEK.key, iv=IV)),
+                _swk(
+                    bf.AlgId.CALG_3DES_112,
+                    bf.AlgId.CALG_3DES,
+                    _keywrap.wrap_3des(bytes(range(1, 25)), TDES_KEK.key, iv=IV),
+                ),
                 TDES_KEK,
             ),
             (
                 "rc2-valid-wrap-aes-key-length",
-                _swk(bf.AlgId.CALG_AES_128, bf.AlgId.CALG_RC2, _keywrap.wrap_rc2(bytes(15), RC2_KEK.key, iv=IV, pad=bytes(0))),
+                _swk(
+                    bf.AlgId.CALG_AES_128,
+                    bf.AlgId.CALG_RC2,
+                    _keywrap.wrap_rc2(bytes(15), RC2_KEK.key, iv=IV, pad=bytes(0)),
+                ),
                 RC2_KEK,
             ),
         ]
@@ -257,7 +304,9 @@ def test_symmetric_wrap_failures_are_indistinguishable() -> None:
 
 def test_symmetric_wrap_valid_controls() -> None:
     rc2 = _keywrap.wrap_rc2(bytes(range(16)), RC2_KEK.key, iv=IV)
-    assert unwrap_symmetric_key(_swk(bf.AlgId.CALG_RC2, bf.AlgId.CALG_RC2, rc2), RC2_KEK).key == bytes(range(16))
+    assert unwrap_symmetric_key(
+        _swk(bf.AlgId.CALG_RC2, bf.AlgId.CALG_RC2, rc2), RC2_KEK
+    ).key == bytes(range(16))
     raw = _rc2_wrap_raw(bytes([16]) + bytes(range(16)) + bytes(7))
     assert _keywrap.unwrap_rc2(raw, RC2_KEK.key) == bytes(range(16))
     odd = _keywrap._odd_parity(bytes(range(1, 25)))
@@ -274,10 +323,15 @@ def test_key_wrap_functions_fail_uniformly() -> None:
     errors["rc2-short"] = _raised(_keywrap.unwrap_rc2, bytes(16), RC2_KEK.key)
     errors["rc2-not-blocks"] = _raised(_keywrap.unwrap_rc2, bytes(25), RC2_KEK.key)
     _assert_uniform(errors, bf.DecryptionError)
-    tdes = {name: _raised(_keywrap.unwrap_3des, w, TDES_KEK.key) for name, w in _tdes_cases().items()}
+    tdes = {
+        name: _raised(_keywrap.unwrap_3des, w, TDES_KEK.key)
+        for name, w in _tdes_cases().items()
+    }
     tdes["3des-length"] = _raised(_keywrap.unwrap_3des, bytes(48), TDES_KEK.key)
     good = _keywrap.wrap_3des(bytes(range(1, 25)), TDES_KEK.key, iv=IV)
-    tdes["3des-k3-not-k1"] = _raised(_keywrap.unwrap_3des, good, TDES_KEK.key, cek_length=16)
+    tdes["3des-k3-not-k1"] = _raised(
+        _keywrap.unwrap_3des, good, TDES_KEK.key, cek_length=16
+    )
     _assert_uniform(tdes, bf.DecryptionError)
 
 

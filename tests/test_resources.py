@@ -162,7 +162,14 @@ def test_largest_rsa_header_claims_more_than_the_input() -> None:
 
 
 def pvk_header(encrypted: int, salt_length: int, key_length: int) -> bytes:
-    return u32(0xB0B5F11E) + u32(0) + u32(1) + u32(encrypted) + u32(salt_length) + u32(key_length)
+    return (
+        u32(0xB0B5F11E)
+        + u32(0)
+        + u32(1)
+        + u32(encrypted)
+        + u32(salt_length)
+        + u32(key_length)
+    )
 
 
 @pytest.mark.parametrize(
@@ -226,14 +233,31 @@ def envelope_variants() -> dict[str, tuple[bytes, str]]:
     return {
         "label_length=255": (env[:52] + b"\xff" + env[53:54], "ENV-1"),
         "recipient_count=255": (env[:53] + b"\xff" + env[54:], "ENV-7"),
-        "recipient_count=16": (env[:53] + b"\x10" + env[54 : entry + 36 + blob_length], "ENV-1"),
-        "blob_length=65535": (env[: entry + 2] + b"\xff\xff" + env[entry + 4 :], "ENV-10"),
-        "signature_length=65535": (env[:trailer] + b"\xff\xff" + env[trailer + 2 :], "ENV-15"),
+        "recipient_count=16": (
+            env[:53] + b"\x10" + env[54 : entry + 36 + blob_length],
+            "ENV-1",
+        ),
+        "blob_length=65535": (
+            env[: entry + 2] + b"\xff\xff" + env[entry + 4 :],
+            "ENV-10",
+        ),
+        "signature_length=65535": (
+            env[:trailer] + b"\xff\xff" + env[trailer + 2 :],
+            "ENV-15",
+        ),
     }
 
 
-@pytest.mark.parametrize("case", ["label_length=255", "recipient_count=255", "recipient_count=16",
-                                  "blob_length=65535", "signature_length=65535"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "label_length=255",
+        "recipient_count=255",
+        "recipient_count=16",
+        "blob_length=65535",
+        "signature_length=65535",
+    ],
+)
 def test_envelope_length_fields_at_maximum(case: str) -> None:
     data, rule = envelope_variants()[case]
     owner = rsa_key("rsa-2048")
@@ -270,7 +294,9 @@ def entry_points(data: bytes) -> dict[str, Callable[[], object]]:
         "load_pvk": lambda: bf.load_pvk(data),
         "load_pvk-password": lambda: bf.load_pvk(data, b"password"),
         "unwrap_session_key": lambda: bf.unwrap_session_key(data, unwrapper),
-        "unwrap_session_key-oaep": lambda: bf.unwrap_session_key(data, unwrapper, oaep=True),
+        "unwrap_session_key-oaep": lambda: bf.unwrap_session_key(
+            data, unwrapper, oaep=True
+        ),
         "load_session_key_blob": lambda: bf.load_session_key_blob(data),
         "unwrap_symmetric_key": lambda: bf.unwrap_symmetric_key(data, kek),
         "open_sealed": lambda: bf.open_sealed(data, owner.public_key()),
@@ -303,9 +329,20 @@ def test_random_input_is_not_a_blob_kind() -> None:
 @pytest.mark.parametrize("kind", list(PREFIXES))
 @pytest.mark.parametrize(
     "entry_point",
-    ["parse", "parse-lenient", "load_public_key", "load_private_key", "load_pvk",
-     "load_pvk-password", "unwrap_session_key", "unwrap_session_key-oaep",
-     "load_session_key_blob", "unwrap_symmetric_key", "open_sealed", "load_session_key"],
+    [
+        "parse",
+        "parse-lenient",
+        "load_public_key",
+        "load_private_key",
+        "load_pvk",
+        "load_pvk-password",
+        "unwrap_session_key",
+        "unwrap_session_key-oaep",
+        "load_session_key_blob",
+        "unwrap_symmetric_key",
+        "open_sealed",
+        "load_session_key",
+    ],
 )
 def test_four_mib_input(kind: str, entry_point: str) -> None:
     data = big_input(kind)

@@ -44,7 +44,11 @@ def prime_key() -> rsa.RSAPublicKey:
 def rejected(value: rsa.RSAPublicKey | rsa.RSAPublicNumbers, relation: str) -> None:
     with pytest.raises(KeyConversionError) as info:
         blobformat.check_rsa_public_key(value)
-    assert (info.value.rule, info.value.relation, info.value.field) == ("KEY-12", relation, "n")
+    assert (info.value.rule, info.value.relation, info.value.field) == (
+        "KEY-12",
+        relation,
+        "n",
+    )
 
 
 def test_prime_modulus_is_rejected() -> None:
@@ -63,7 +67,10 @@ def test_even_modulus_is_rejected() -> None:
 @pytest.mark.parametrize("factor", [3, 5, 257, 65521])
 def test_small_factor_is_rejected(factor: int) -> None:
     # A large prime times a small one: odd and composite, so only trial division sees it.
-    rejected(rsa.RSAPublicNumbers(E, prime_2048() * factor), "no prime factor of n below 2^16")
+    rejected(
+        rsa.RSAPublicNumbers(E, prime_2048() * factor),
+        "no prime factor of n below 2^16",
+    )
 
 
 def test_small_prime_modulus_is_rejected() -> None:
@@ -80,7 +87,34 @@ def test_factor_just_above_the_bound_is_not_trial_division() -> None:
 
 def test_small_prime_product_is_every_odd_prime_below_the_bound() -> None:
     product = _rsacheck._small_prime_product(100)
-    assert product == math.prod([3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97])
+    assert product == math.prod(
+        [
+            3,
+            5,
+            7,
+            11,
+            13,
+            17,
+            19,
+            23,
+            29,
+            31,
+            37,
+            41,
+            43,
+            47,
+            53,
+            59,
+            61,
+            67,
+            71,
+            73,
+            79,
+            83,
+            89,
+            97,
+        ]
+    )
     assert _rsacheck._SMALL_PRIMES % 65521 == 0
     assert _rsacheck._SMALL_PRIMES % 2 != 0
 
@@ -111,13 +145,25 @@ def forged_with_prime_key() -> bytes:
     d = pow(E, -1, n - 1)  # phi(n) = n - 1 when n is prime
     attacker_session = blobformat.SessionKey(alg_id=AES, key=bytes(32))
     made = envelope.seal(
-        [envelope.Recipient(wrap_session_key(attacker_session, pub("owner")), pub("owner"), role=envelope.Role.OWNER)],
+        [
+            envelope.Recipient(
+                wrap_session_key(attacker_session, pub("owner")),
+                pub("owner"),
+                role=envelope.Role.OWNER,
+            )
+        ],
         key("attacker"),
     )
     body = patch(body_of(made), 20, envelope.envelope_key_id(prime_key()))
     signed = body + (256).to_bytes(2, "little")
     digest = hashlib.sha256(spec_tbs(signed, b"")).digest()
-    em = b"\x00\x01" + b"\xff" * (256 - 3 - 19 - 32) + b"\x00" + DIGEST_INFO_SHA256 + digest
+    em = (
+        b"\x00\x01"
+        + b"\xff" * (256 - 3 - 19 - 32)
+        + b"\x00"
+        + DIGEST_INFO_SHA256
+        + digest
+    )
     signature = pow(int.from_bytes(em, "big"), d, n).to_bytes(256, "big")[::-1]
     return with_signature(signed + bytes(256), signature)
 
@@ -127,7 +173,11 @@ def test_prime_trusted_key_fails_the_key_policy() -> None:
     # The forgery is a valid signature: only the key policy stands in its way.
     with pytest.raises(WeakKeyError) as info:
         envelope.open_sealed(forged, [pub("owner"), prime_key()])
-    assert (info.value.rule, info.value.field, info.value.offset) == ("ENV-17", "signer_key_id", 20)
+    assert (info.value.rule, info.value.field, info.value.offset) == (
+        "ENV-17",
+        "signer_key_id",
+        20,
+    )
     assert "KEY-12" in str(info.value)
     with pytest.raises(WeakKeyError):
         envelope.load_session_key(forged, key("owner"), trusted=[prime_key()])

@@ -82,17 +82,32 @@ def textbook_encoded(key: rsa.RSAPublicKey, t: bytes) -> int:
 
 @pytest.mark.parametrize("alg", RSA_HASHES, ids=lambda a: a.name)
 @pytest.mark.parametrize("no_oid", [False, True], ids=["oid", "no-oid"])
-def test_rsa_signature_is_the_reversed_pkcs1_signature_of_the_payload(alg: AlgId, no_oid: bool) -> None:
+def test_rsa_signature_is_the_reversed_pkcs1_signature_of_the_payload(
+    alg: AlgId, no_oid: bool
+) -> None:
     key = rsa_pem("rsa-2048")
     signature = bf.sign_hash(key, MESSAGE, hash_alg=alg, no_hash_oid=no_oid)
     numbers = key.public_key().public_numbers()
     assert len(signature) == 256
     # Independent of the implementation: s^e mod n is the encoded message.
     s = int.from_bytes(signature, "little")
-    assert pow(s, numbers.e, numbers.n) == textbook_encoded(key.public_key(), payload(alg, MESSAGE, no_oid))
-    bf.verify_signature(key.public_key(), MESSAGE, signature, hash_alg=alg, no_hash_oid=no_oid)
+    assert pow(s, numbers.e, numbers.n) == textbook_encoded(
+        key.public_key(), payload(alg, MESSAGE, no_oid)
+    )
+    bf.verify_signature(
+        key.public_key(), MESSAGE, signature, hash_alg=alg, no_hash_oid=no_oid
+    )
     # prehashed=True with the hash value gives the same signature (HP_HASHVAL).
-    assert bf.sign_hash(key, hash_value(alg, MESSAGE), hash_alg=alg, no_hash_oid=no_oid, prehashed=True) == signature
+    assert (
+        bf.sign_hash(
+            key,
+            hash_value(alg, MESSAGE),
+            hash_alg=alg,
+            no_hash_oid=no_oid,
+            prehashed=True,
+        )
+        == signature
+    )
 
 
 @pytest.mark.interop
@@ -108,14 +123,22 @@ def test_rsa_signature_equals_openssl_pkeyutl_reversed(
     (tmp_path / "t.bin").write_bytes(t)
     # pkeyutl refuses raw input longer than 64 bytes; rsautl (deprecated) pads anything.
     tool = "pkeyutl" if len(t) <= 64 else "rsautl"
-    raw = openssl(tool, "-sign", "-inkey", str(key_path), "-in", str(tmp_path / "t.bin"))
+    raw = openssl(
+        tool, "-sign", "-inkey", str(key_path), "-in", str(tmp_path / "t.bin")
+    )
     assert raw[::-1] == ours
     if not no_oid and alg in OPENSSL_DIGESTS:
         # Digest mode: OpenSSL writes the DigestInfo itself.
         (tmp_path / "h.bin").write_bytes(hash_value(alg, MESSAGE))
         out = openssl(
-            "pkeyutl", "-sign", "-inkey", str(key_path), "-in", str(tmp_path / "h.bin"),
-            "-pkeyopt", f"digest:{OPENSSL_DIGESTS[alg]}",
+            "pkeyutl",
+            "-sign",
+            "-inkey",
+            str(key_path),
+            "-in",
+            str(tmp_path / "h.bin"),
+            "-pkeyopt",
+            f"digest:{OPENSSL_DIGESTS[alg]}",
         )
         assert out[::-1] == ours
         # And OpenSSL verifies ours, reversed.
@@ -123,12 +146,23 @@ def test_rsa_signature_equals_openssl_pkeyutl_reversed(
         pub = tmp_path / "pub.pem"
         pub.write_bytes(openssl("pkey", "-in", str(key_path), "-pubout"))
         assert b"Success" in openssl(
-            "pkeyutl", "-verify", "-pubin", "-inkey", str(pub), "-in", str(tmp_path / "h.bin"),
-            "-sigfile", str(tmp_path / "sig.bin"), "-pkeyopt", f"digest:{OPENSSL_DIGESTS[alg]}",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            str(pub),
+            "-in",
+            str(tmp_path / "h.bin"),
+            "-sigfile",
+            str(tmp_path / "sig.bin"),
+            "-pkeyopt",
+            f"digest:{OPENSSL_DIGESTS[alg]}",
         )
 
 
-@pytest.mark.parametrize("alg", [AlgId.CALG_MD2, AlgId.CALG_SHA_256, AlgId.CALG_SSL3_SHAMD5])
+@pytest.mark.parametrize(
+    "alg", [AlgId.CALG_MD2, AlgId.CALG_SHA_256, AlgId.CALG_SSL3_SHAMD5]
+)
 @pytest.mark.parametrize("name", ["rsa-2048", "rsa-1000", "rsa-1024-e3"])
 def test_raw_fallback_for_old_cryptography_gives_the_same_bytes(
     alg: AlgId, name: str, monkeypatch: pytest.MonkeyPatch
@@ -140,7 +174,9 @@ def test_raw_fallback_for_old_cryptography_gives_the_same_bytes(
     bf.verify_signature(key, MESSAGE, expected, hash_alg=alg, no_hash_oid=True)
 
 
-def test_raw_fallback_refuses_an_inconsistent_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_raw_fallback_refuses_an_inconsistent_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     key = rsa_pem("rsa-1000")
     numbers = key.private_numbers()
 
@@ -149,8 +185,13 @@ def test_raw_fallback_refuses_an_inconsistent_key(monkeypatch: pytest.MonkeyPatc
 
         def private_numbers(self) -> rsa.RSAPrivateNumbers:
             return rsa.RSAPrivateNumbers(
-                numbers.p, numbers.q, numbers.d, numbers.dmp1 ^ 2, numbers.dmq1,
-                numbers.iqmp, numbers.public_numbers,
+                numbers.p,
+                numbers.q,
+                numbers.d,
+                numbers.dmp1 ^ 2,
+                numbers.dmq1,
+                numbers.iqmp,
+                numbers.public_numbers,
             )
 
     with pytest.raises(bf.InvalidParameterError):
@@ -161,19 +202,26 @@ def test_raw_fallback_refuses_an_inconsistent_key(monkeypatch: pytest.MonkeyPatc
 def test_sign_then_verify_round_trips(data: bytes, alg: AlgId, no_oid: bool) -> None:
     key = rsa_pem("rsa-1024-e3")
     signature = bf.sign_hash(key, data, hash_alg=alg, no_hash_oid=no_oid)
-    bf.verify_signature(key.public_key(), data, signature, hash_alg=alg, no_hash_oid=no_oid)
+    bf.verify_signature(
+        key.public_key(), data, signature, hash_alg=alg, no_hash_oid=no_oid
+    )
 
 
 def test_envelope_suite_1_is_sign_hash_with_sha256() -> None:
     key = rsa_pem("rsa-2048")
     tbs = b"any bytes"
-    assert bf.sign_hash(key, tbs) == key.sign(tbs, padding.PKCS1v15(), hashes.SHA256())[::-1]
+    assert (
+        bf.sign_hash(key, tbs)
+        == key.sign(tbs, padding.PKCS1v15(), hashes.SHA256())[::-1]
+    )
 
 
 # -- verification failures: one error, one message ------------------------------------
 
 
-def _failures(key: rsa.RSAPrivateKey) -> list[tuple[str, bytes, dict[str, object], bytes]]:
+def _failures(
+    key: rsa.RSAPrivateKey,
+) -> list[tuple[str, bytes, dict[str, object], bytes]]:
     good = bf.sign_hash(key, MESSAGE, hash_alg=AlgId.CALG_SHA1)
     n = key.public_key().public_numbers().n
     k = len(good)
@@ -204,7 +252,10 @@ def test_every_verification_failure_is_the_same_error(case: int) -> None:
     err = caught.value
     assert isinstance(err, bf.SignatureError)
     assert (err.rule, err.field, err.offset, err.message) == (
-        "SIG-5", "signature", None, "the signature does not verify with this key, hash and data"
+        "SIG-5",
+        "signature",
+        None,
+        "the signature does not verify with this key, hash and data",
     ), name
     assert err.__cause__ is None and err.__context__ is None
 
@@ -225,7 +276,9 @@ def test_unsupported_hashes_are_refused() -> None:
     with pytest.raises(TypeError):
         bf.sign_hash(key, MESSAGE, no_hash_oid=1)  # type: ignore[arg-type]
     # CALG_SHA is CALG_SHA1.
-    assert bf.sign_hash(key, MESSAGE, hash_alg=AlgId.CALG_SHA) == bf.sign_hash(key, MESSAGE, hash_alg=AlgId.CALG_SHA1)
+    assert bf.sign_hash(key, MESSAGE, hash_alg=AlgId.CALG_SHA) == bf.sign_hash(
+        key, MESSAGE, hash_alg=AlgId.CALG_SHA1
+    )
 
 
 @pytest.mark.parametrize("alg", RSA_HASHES, ids=lambda a: a.name)
@@ -237,18 +290,28 @@ def test_prehashed_value_must_have_the_digest_length(alg: AlgId) -> None:
             bf.sign_hash(key, bytes(wrong), hash_alg=alg, prehashed=True)
         assert caught.value.rule == "SIG-2"
         with pytest.raises(bf.InvalidParameterError):
-            bf.verify_signature(key, bytes(wrong), bytes(128), hash_alg=alg, prehashed=True)
+            bf.verify_signature(
+                key, bytes(wrong), bytes(128), hash_alg=alg, prehashed=True
+            )
 
 
 def test_key_too_small_for_the_payload() -> None:
     key = rsa_pem("rsa-520")  # 65 bytes: SHA-384 with DigestInfo needs 19 + 48 + 11
-    for alg, no_oid in ((AlgId.CALG_SHA_384, False), (AlgId.CALG_SHA_512, False), (AlgId.CALG_SHA_512, True)):
+    for alg, no_oid in (
+        (AlgId.CALG_SHA_384, False),
+        (AlgId.CALG_SHA_512, False),
+        (AlgId.CALG_SHA_512, True),
+    ):
         with pytest.raises(bf.InvalidParameterError) as caught:
             bf.sign_hash(key, MESSAGE, hash_alg=alg, no_hash_oid=no_oid)
         assert caught.value.rule == "SIG-3"
     # 48 + 11 fits in 65 bytes without the DigestInfo.
-    signature = bf.sign_hash(key, MESSAGE, hash_alg=AlgId.CALG_SHA_384, no_hash_oid=True)
-    bf.verify_signature(key, MESSAGE, signature, hash_alg=AlgId.CALG_SHA_384, no_hash_oid=True)
+    signature = bf.sign_hash(
+        key, MESSAGE, hash_alg=AlgId.CALG_SHA_384, no_hash_oid=True
+    )
+    bf.verify_signature(
+        key, MESSAGE, signature, hash_alg=AlgId.CALG_SHA_384, no_hash_oid=True
+    )
 
 
 # -- keys as blobs -------------------------------------------------------------------
@@ -263,7 +326,13 @@ def test_keys_may_be_blobs_and_unencrypted_pvk_files() -> None:
     assert bf.sign_hash(bf.parse(private_blob), MESSAGE) == expected
     assert bf.sign_hash(bf.dump_pvk(key), MESSAGE) == expected
     public_blob = bf.dump_public_key(key.public_key())
-    for form in (public_blob, bf.parse(public_blob), private_blob, key, key.public_key()):
+    for form in (
+        public_blob,
+        bf.parse(public_blob),
+        private_blob,
+        key,
+        key.public_key(),
+    ):
         bf.verify_signature(form, MESSAGE, expected)
     with pytest.raises(bf.PasswordError):
         bf.sign_hash(bf.dump_pvk(key, b"pw"), MESSAGE)
@@ -285,7 +354,9 @@ def test_dh_and_session_key_blobs_are_refused() -> None:
     with pytest.raises(bf.InvalidParameterError) as caught:
         bf.sign_hash(dh_blob, MESSAGE)
     assert caught.value.rule == "SIG-4"
-    plaintext = bf.PlaintextKeyBlob(key_alg=AlgId.CALG_AES_128, key=bytes(16)).to_bytes()
+    plaintext = bf.PlaintextKeyBlob(
+        key_alg=AlgId.CALG_AES_128, key=bytes(16)
+    ).to_bytes()
     with pytest.raises(bf.InvalidParameterError) as caught:
         bf.verify_signature(plaintext, MESSAGE, bytes(40))
     assert caught.value.rule == "SIG-4"
@@ -314,7 +385,12 @@ def test_dss_signature_is_little_endian_r_and_s() -> None:
         with pytest.raises(bf.BadSignatureError):
             bf.verify_signature(public, MESSAGE, big, hash_alg=AlgId.CALG_SHA1)
         q = public.parameters().parameter_numbers().q
-        for bad in (bytes(40), q.to_bytes(20, "little") + signature[20:], signature[:39], signature + b"\0"):
+        for bad in (
+            bytes(40),
+            q.to_bytes(20, "little") + signature[20:],
+            signature[:39],
+            signature + b"\0",
+        ):
             with pytest.raises(bf.BadSignatureError):
                 bf.verify_signature(public, MESSAGE, bad, hash_alg=AlgId.CALG_SHA1)
 
@@ -334,8 +410,18 @@ def test_dss_rules() -> None:
     with pytest.raises(bf.InvalidParameterError) as caught:
         bf.sign_hash(big_q, MESSAGE, hash_alg=AlgId.CALG_SHA1)
     assert caught.value.rule == "SIG-4"
-    signature = bf.sign_hash(blob, hash_value(AlgId.CALG_SHA1, MESSAGE), hash_alg=AlgId.CALG_SHA1, prehashed=True)
-    bf.verify_signature(bf.dump_public_key(key.public_key()), MESSAGE, signature, hash_alg=AlgId.CALG_SHA1)  # type: ignore[attr-defined]
+    signature = bf.sign_hash(
+        blob,
+        hash_value(AlgId.CALG_SHA1, MESSAGE),
+        hash_alg=AlgId.CALG_SHA1,
+        prehashed=True,
+    )
+    bf.verify_signature(
+        bf.dump_public_key(key.public_key()),
+        MESSAGE,
+        signature,
+        hash_alg=AlgId.CALG_SHA1,
+    )  # type: ignore[attr-defined]
 
 
 def test_dsa_key_objects_warn_at_the_caller_and_blobs_do_not() -> None:

@@ -30,19 +30,25 @@ def code_rules() -> set[str]:
 
 def test_every_rule_used_in_code_is_specified() -> None:
     missing = code_rules() - spec_rules()
-    assert not missing, f"rules raised by the code but not defined in SPEC.md: {sorted(missing)}"
+    assert not missing, (
+        f"rules raised by the code but not defined in SPEC.md: {sorted(missing)}"
+    )
 
 
 def test_every_specified_rule_is_enforced() -> None:
     unused = spec_rules() - code_rules()
-    assert not unused, f"rules defined in SPEC.md that no code enforces: {sorted(unused)}"
+    assert not unused, (
+        f"rules defined in SPEC.md that no code enforces: {sorted(unused)}"
+    )
 
 
 def test_section_references_exist() -> None:
     headings = set(re.findall(r"^#{2,4} (\d+(?:\.\d+)*)\.? ", SPEC, re.M))
     for path in PACKAGE.rglob("*.py"):
         for ref in re.findall(r"SPEC §(\d+(?:\.\d+)*)", path.read_text()):
-            assert ref.rstrip(".") in headings, f"{path.name} cites SPEC §{ref}, not a heading"
+            assert ref.rstrip(".") in headings, (
+                f"{path.name} cites SPEC §{ref}, not a heading"
+            )
 
 
 def test_rule_ids_are_unique_definitions() -> None:
@@ -59,13 +65,13 @@ def test_paths_in_readme_exist() -> None:
         assert (ROOT / rel).exists(), rel
 
 
-
-
 def test_rule_ids_are_defined_in_order() -> None:
     # An independent reader meets HDR-1 before HDR-2: within a prefix, definitions ascend.
     seen: dict[str, int] = {}
     for prefix, number in re.findall(r"^- \*\*\[([A-Z]+)-(\d+)\]\*\*", SPEC, re.M):
-        assert int(number) > seen.get(prefix, 0), f"{prefix}-{number} is defined after {prefix}-{seen[prefix]}"
+        assert int(number) > seen.get(prefix, 0), (
+            f"{prefix}-{number} is defined after {prefix}-{seen[prefix]}"
+        )
         seen[prefix] = int(number)
 
 
@@ -75,7 +81,9 @@ def test_contents_lists_every_section_and_subsection() -> None:
     for title in headings:
         assert title.strip() in contents, f"the contents do not list {title!r}"
     listed = re.findall(r"^(?:\d+\. |\s+- |- )(.+)$", contents, re.M)
-    assert len(listed) == len([h for h in headings if not h.startswith(("Part ", "Appendices"))])
+    assert len(listed) == len(
+        [h for h in headings if not h.startswith(("Part ", "Appendices"))]
+    )
 
 
 def test_spec_cites_only_shipped_files() -> None:

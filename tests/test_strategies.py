@@ -36,7 +36,9 @@ OTHERS = {
 @pytest.mark.parametrize("name", sorted(KINDS))
 @settings(max_examples=25)
 @given(data=st.data())
-def test_key_blobs_are_canonical(name: str, real_keys: bool, data: st.DataObject) -> None:
+def test_key_blobs_are_canonical(
+    name: str, real_keys: bool, data: st.DataObject
+) -> None:
     blob = data.draw(getattr(bst, name)(real_keys=real_keys))
     assert isinstance(blob, KINDS[name])
     encoded = blob.to_bytes()
@@ -60,12 +62,23 @@ def test_real_keys_convert(blob: bf.Blob) -> None:
     data = blob.to_bytes()
     if isinstance(blob, bf.PVKFile):
         bf.load_pvk(data, bst.PVK_PASSWORD if blob.encrypted else None)
-    elif isinstance(blob, bf.RSAPrivateKeyBlob | bf.DSSPrivateKeyBlob | bf.DSSPrivateKeyBlobV3
-                    | bf.DHPrivateKeyBlob | bf.DHPrivateKeyBlobV3):
+    elif isinstance(
+        blob,
+        bf.RSAPrivateKeyBlob
+        | bf.DSSPrivateKeyBlob
+        | bf.DSSPrivateKeyBlobV3
+        | bf.DHPrivateKeyBlob
+        | bf.DHPrivateKeyBlobV3,
+    ):
         bf.load_private_key(data)
         bf.export_private_key(data)
-    elif isinstance(blob, bf.RSAPublicKeyBlob | bf.DSSPublicKeyBlob | bf.DSSPublicKeyBlobV3
-                    | bf.DHPublicKeyBlobV3):
+    elif isinstance(
+        blob,
+        bf.RSAPublicKeyBlob
+        | bf.DSSPublicKeyBlob
+        | bf.DSSPublicKeyBlobV3
+        | bf.DHPublicKeyBlobV3,
+    ):
         bf.load_public_key(data)
         bf.export_public_key(data)
 
@@ -129,8 +142,12 @@ def test_mutated_real_keys_fail_only_with_blob_errors(hostile: bytes) -> None:
         model = None
     if model is not None:
         assert model.to_bytes() == hostile
-    for load in (bf.load_private_key, bf.load_public_key, bf.export_public_key,
-                 bf.export_private_key):
+    for load in (
+        bf.load_private_key,
+        bf.load_public_key,
+        bf.export_public_key,
+        bf.export_private_key,
+    ):
         with contextlib.suppress(bf.BlobError):
             load(hostile)
     with contextlib.suppress(bf.BlobError):
@@ -157,8 +174,12 @@ def test_mutated_takes_raw_bytes(hostile: bytes) -> None:
 def test_mutated_reaches_every_kind_of_change() -> None:
     """Over a few hundred examples: length lies, truncations, appended bytes all occur."""
     seen: set[str] = set()
-    original = bf.RSAPublicKeyBlob(key_alg=bf.AlgId.CALG_RSA_KEYX, bit_length=512,
-                                   public_exponent=65537, modulus=(1 << 511) + 1)
+    original = bf.RSAPublicKeyBlob(
+        key_alg=bf.AlgId.CALG_RSA_KEYX,
+        bit_length=512,
+        public_exponent=65537,
+        modulus=(1 << 511) + 1,
+    )
     data = original.to_bytes()
 
     @settings(max_examples=300, database=None)
@@ -178,18 +199,27 @@ def test_mutated_reaches_every_kind_of_change() -> None:
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 def test_import_blobformat_does_not_import_strategies_or_hypothesis() -> None:
-    proc = _run("import sys, blobformat; "
-                "print('blobformat.strategies' in sys.modules, 'hypothesis' in sys.modules)")
+    proc = _run(
+        "import sys, blobformat; "
+        "print('blobformat.strategies' in sys.modules, 'hypothesis' in sys.modules)"
+    )
     assert proc.stdout.split() == ["False", "False"], proc.stderr
 
 
 def test_without_hypothesis_the_error_names_the_extra() -> None:
-    proc = _run("import sys; sys.modules['hypothesis'] = None\n"
-                "try:\n    import blobformat.strategies\n"
-                "except ImportError as e:\n    print(e)\n")
+    proc = _run(
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n    import blobformat.strategies\n"
+        "except ImportError as e:\n    print(e)\n"
+    )
     assert "blobformat[strategies]" in proc.stdout, proc.stderr

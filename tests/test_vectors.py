@@ -66,8 +66,15 @@ LAYOUTS: dict[str, type[Any]] = {
     "CNG-RSA1": bf.CngRSAPublicBlob,
     "CNG-RSA2": bf.CngRSAPrivateBlob,
     "CNG-RSA3": bf.CngRSAFullPrivateBlob,
-    **{f"CNG-{p}{d}": bf.CngECCPublicBlob if d % 2 else bf.CngECCPrivateBlob for p in ("ECS", "ECK") for d in range(1, 7)},
-    **{f"CNG-{m}": bf.CngECCPublicBlob if m.endswith("P") else bf.CngECCPrivateBlob for m in ("ECDP", "ECDV", "ECKP", "ECKV")},
+    **{
+        f"CNG-{p}{d}": bf.CngECCPublicBlob if d % 2 else bf.CngECCPrivateBlob
+        for p in ("ECS", "ECK")
+        for d in range(1, 7)
+    },
+    **{
+        f"CNG-{m}": bf.CngECCPublicBlob if m.endswith("P") else bf.CngECCPrivateBlob
+        for m in ("ECDP", "ECDV", "ECKP", "ECKV")
+    },
     **{f"CNG-FULL-{m}": bf.CngECCFullKeyBlob for m in ("ECDP", "ECDV", "ECKP", "ECKV")},
     "CNG-DSPB": bf.CngDSAPublicBlob,
     "CNG-DSPV": bf.CngDSAPrivateBlob,
@@ -84,7 +91,9 @@ KNOWN_LIBRARY_BUGS: dict[tuple[str, str], str] = {}
 
 # The retired cases (vectors/README.md, "Versioning"): the generator's table is
 # the source, read on its own (it imports nothing from the generator).
-_spec = importlib.util.spec_from_file_location("vectorgen_retired", VECTORS / "vectorgen" / "retired.py")
+_spec = importlib.util.spec_from_file_location(
+    "vectorgen_retired", VECTORS / "vectorgen" / "retired.py"
+)
 assert _spec is not None and _spec.loader is not None
 _retired = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = _retired  # dataclasses look their module up there
@@ -97,7 +106,9 @@ RETIRED: dict[tuple[str, str], Any] = _retired.RETIRED
 
 @functools.cache
 def vector_files() -> dict[str, Json]:
-    return {path.name: json.loads(path.read_text()) for path in sorted(V1.glob("*.json"))}
+    return {
+        path.name: json.loads(path.read_text()) for path in sorted(V1.glob("*.json"))
+    }
 
 
 @functools.cache
@@ -159,7 +170,9 @@ def check_error(err: BaseException, test: Json) -> None:
         assert err.hint is not None and test["hint"] in err.hint, err.hint
 
 
-def run(test: Json, action: Callable[[], Any], check: Callable[[Any], None], output: str) -> None:
+def run(
+    test: Json, action: Callable[[], Any], check: Callable[[Any], None], output: str
+) -> None:
     """Run ``action``; a valid case must succeed and pass ``check``, an invalid
     one must raise the named error. An acceptable case may do either: when it
     fails, it must fail as the vector records (the reference's choice); when it
@@ -180,13 +193,26 @@ def run(test: Json, action: Callable[[], Any], check: Callable[[Any], None], out
 def key_numbers(key: Any) -> Json:
     if isinstance(key, ec.EllipticCurvePrivateKey):
         en = key.private_numbers()
-        return {"qx": en.public_numbers.x, "qy": en.public_numbers.y, "d": en.private_value}
+        return {
+            "qx": en.public_numbers.x,
+            "qy": en.public_numbers.y,
+            "d": en.private_value,
+        }
     if isinstance(key, ec.EllipticCurvePublicKey):
         ep = key.public_numbers()
         return {"qx": ep.x, "qy": ep.y}
     if isinstance(key, rsa.RSAPrivateKey):
         r = key.private_numbers()
-        return {"n": r.public_numbers.n, "e": r.public_numbers.e, "d": r.d, "p": r.p, "q": r.q, "dp": r.dmp1, "dq": r.dmq1, "qinv": r.iqmp}
+        return {
+            "n": r.public_numbers.n,
+            "e": r.public_numbers.e,
+            "d": r.d,
+            "p": r.p,
+            "q": r.q,
+            "dp": r.dmp1,
+            "dq": r.dmq1,
+            "qinv": r.iqmp,
+        }
     if isinstance(key, rsa.RSAPublicKey):
         rp = key.public_numbers()
         return {"n": rp.n, "e": rp.e}
@@ -196,7 +222,12 @@ def key_numbers(key: Any) -> Json:
         return {"p": dg.p, "q": dg.q, "g": dg.g, "y": d.public_numbers.y, "x": d.x}
     if isinstance(key, dsa.DSAPublicKey):
         dp = key.public_numbers()
-        return {"p": dp.parameter_numbers.p, "q": dp.parameter_numbers.q, "g": dp.parameter_numbers.g, "y": dp.y}
+        return {
+            "p": dp.parameter_numbers.p,
+            "q": dp.parameter_numbers.q,
+            "g": dp.parameter_numbers.g,
+            "y": dp.y,
+        }
     if isinstance(key, dh.DHPrivateKey):
         h = key.private_numbers()
         hg = h.public_numbers.parameter_numbers
@@ -212,19 +243,29 @@ def key_numbers(key: Any) -> Json:
 
 def key_der(key: Any) -> str:
     if hasattr(key, "private_bytes"):
-        der: bytes = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        der: bytes = key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     else:
-        der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        der = key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
     return der.hex()
 
 
 def check_key(key: Any, test: Json) -> None:
     assert key_der(key) == test["keyDer"]
-    assert {name: big(value) for name, value in key_numbers(key).items()} == test["keyNumbers"]
+    assert {name: big(value) for name, value in key_numbers(key).items()} == test[
+        "keyNumbers"
+    ]
 
 
 def load_private_der(hex_der: str) -> Any:
-    return serialization.load_der_private_key(unhex(hex_der), password=None, unsafe_skip_rsa_key_validation=True)
+    return serialization.load_der_private_key(
+        unhex(hex_der), password=None, unsafe_skip_rsa_key_validation=True
+    )
 
 
 def load_public_der(hex_der: str) -> Any:
@@ -259,7 +300,9 @@ def test_blob_decode(test: Json) -> None:
         return
     model = bf.parse(data, lenient=True)
     assert model.to_bytes() == unhex(lenient["canonical"])
-    assert [{"kind": t.kind, "offset": t.offset, "rule": t.rule} for t in model.tolerated] == lenient["tolerated"]
+    assert [
+        {"kind": t.kind, "offset": t.offset, "rule": t.rule} for t in model.tolerated
+    ] == lenient["tolerated"]
 
 
 # -- key conversion --------------------------------------------------------------------
@@ -270,14 +313,18 @@ def group_parameters(test: Json) -> dh.DHParameterNumbers | None:
     if params is None:
         return None
     q = params.get("q")
-    return dh.DHParameterNumbers(int(params["p"], 16), int(params["g"], 16), None if q is None else int(q, 16))
+    return dh.DHParameterNumbers(
+        int(params["p"], 16), int(params["g"], 16), None if q is None else int(q, 16)
+    )
 
 
 @pytest.mark.parametrize("test", cases("KeyImport"))
 def test_key_import(test: Json) -> None:
     data = unhex(test["blob"])
     if test["kind"] == "public":
-        action: Callable[[], Any] = lambda: bf.load_public_key(data, parameters=group_parameters(test))  # noqa: E731
+        action: Callable[[], Any] = lambda: bf.load_public_key(  # noqa: E731
+            data, parameters=group_parameters(test)
+        )
     else:
         action = lambda: bf.load_private_key(data)  # noqa: E731
     run(test, action, lambda key: check_key(key, test), "keyDer")
@@ -303,18 +350,29 @@ def test_key_export(test: Json) -> None:
 def test_cng_key_import(test: Json) -> None:
     data = unhex(test["blob"])
     load = bf.load_public_key if test["kind"] == "public" else bf.load_private_key
-    run(test, lambda: load(data, curve=test["curve"]), lambda key: check_key(key, test), "keyDer")
+    run(
+        test,
+        lambda: load(data, curve=test["curve"]),
+        lambda key: check_key(key, test),
+        "keyDer",
+    )
 
 
 @pytest.mark.parametrize("test", cases("CngKeyExport"))
 def test_cng_key_export(test: Json) -> None:
     if test["kind"] == "public":
         key = load_public_der(test["keyDer"])
-        action: Callable[[], Any] = lambda: bf.dump_public_key(key, format="cng", ecdh=test["ecdh"], version=test["version"])  # noqa: E731
+        action: Callable[[], Any] = lambda: bf.dump_public_key(  # noqa: E731
+            key, format="cng", ecdh=test["ecdh"], version=test["version"]
+        )
     else:
         key = load_private_der(test["keyDer"])
         action = lambda: bf.dump_private_key(  # noqa: E731
-            key, format="cng", full=test["full"], ecdh=test["ecdh"], version=test["version"]
+            key,
+            format="cng",
+            full=test["full"],
+            ecdh=test["ecdh"],
+            version=test["version"],
         )
     run(test, action, lambda blob: assert_equal(blob.hex(), test["blob"]), "blob")
 
@@ -329,7 +387,11 @@ def test_blob_convert(test: Json) -> None:
 @pytest.mark.parametrize("test", cases("CngKeyWrap"))
 def test_cng_key_wrap(test: Json) -> None:
     kek, data = unhex(test["kek"]), unhex(test["input"])
-    action = (lambda: bf.cng_wrap_key(kek, data)) if test["operation"] == "wrap" else (lambda: bf.cng_unwrap_key(kek, data))
+    action = (
+        (lambda: bf.cng_wrap_key(kek, data))
+        if test["operation"] == "wrap"
+        else (lambda: bf.cng_unwrap_key(kek, data))
+    )
     run(test, action, lambda out: assert_equal(out.hex(), test["output"]), "output")
 
 
@@ -341,18 +403,29 @@ def assert_equal(actual: object, expected: object) -> None:
 def test_pvk_import(test: Json) -> None:
     data = unhex(test["pvk"])
     password = None if test["password"] is None else unhex(test["password"])
-    run(test, lambda: bf.load_pvk(data, password), lambda key: check_key(key, test), "keyDer")
+    run(
+        test,
+        lambda: bf.load_pvk(data, password),
+        lambda key: check_key(key, test),
+        "keyDer",
+    )
     steps = test.get("intermediates")
     if steps is not None:
         assert password is not None
         pvk = bf.parse(data)
         assert isinstance(pvk, bf.PVKFile)
         sha = hashlib.sha1(pvk.salt + password).digest()
-        assert unhex(steps["rc4Key"]) == (sha[:16] if steps["strength"] == "strong" else sha[:5] + bytes(11))
+        assert unhex(steps["rc4Key"]) == (
+            sha[:16] if steps["strength"] == "strong" else sha[:5] + bytes(11)
+        )
         from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
         from cryptography.hazmat.primitives.ciphers import Cipher
 
-        plain = Cipher(ARC4(unhex(steps["rc4Key"])), mode=None).decryptor().update(pvk.key_data[8:])
+        plain = (
+            Cipher(ARC4(unhex(steps["rc4Key"])), mode=None)
+            .decryptor()
+            .update(pvk.key_data[8:])
+        )
         assert pvk.key_data[:8] + plain == unhex(steps["decryptedBlob"])
 
 
@@ -365,7 +438,9 @@ def test_simpleblob_unwrap(test: Json) -> None:
     data = unhex(test["blob"])
     run(
         test,
-        lambda: bf.unwrap_session_key(data, key, oaep=test["padding"] == "oaep", no_salt=test["noSalt"]),
+        lambda: bf.unwrap_session_key(
+            data, key, oaep=test["padding"] == "oaep", no_salt=test["noSalt"]
+        ),
         lambda session: assert_equal(session_key_json(session), test["sessionKey"]),
         "sessionKey",
     )
@@ -376,7 +451,9 @@ def test_simpleblob_unwrap(test: Json) -> None:
         c = int.from_bytes(unhex(steps["ciphertextBigEndian"]), "big")
         assert unhex(steps["ciphertextBigEndian"]) == data[12:][::-1]
         k = (key.key_size + 7) // 8
-        assert pow(c, numbers.d, numbers.public_numbers.n).to_bytes(k, "big") == unhex(steps["encodedMessage"])
+        assert pow(c, numbers.d, numbers.public_numbers.n).to_bytes(k, "big") == unhex(
+            steps["encodedMessage"]
+        )
 
 
 @pytest.mark.parametrize("test", cases("SimpleBlobWrap"))
@@ -386,7 +463,9 @@ def test_simpleblob_wrap(test: Json) -> None:
     oaep = test["padding"] == "oaep"
 
     def action() -> bytes:
-        return bf.wrap_session_key(unhex(session["key"]), public_key, alg_id=alg(session["algId"]), oaep=oaep)
+        return bf.wrap_session_key(
+            unhex(session["key"]), public_key, alg_id=alg(session["algId"]), oaep=oaep
+        )
 
     def check(blob: bytes) -> None:
         # wrap_session_key draws fresh randomness: compare its shape, and check
@@ -396,9 +475,16 @@ def test_simpleblob_wrap(test: Json) -> None:
         numbers = public_key.public_numbers()
         em = unhex(test["encodedMessage"])
         k = (public_key.key_size + 7) // 8
-        assert pow(int.from_bytes(em, "big"), numbers.e, numbers.n).to_bytes(k, "big")[::-1] == expected[12:]
+        assert (
+            pow(int.from_bytes(em, "big"), numbers.e, numbers.n).to_bytes(k, "big")[
+                ::-1
+            ]
+            == expected[12:]
+        )
         if not oaep:
-            assert em == b"\x00\x02" + unhex(test["paddingString"]) + b"\x00" + unhex(session["key"])
+            assert em == b"\x00\x02" + unhex(test["paddingString"]) + b"\x00" + unhex(
+                session["key"]
+            )
 
     run(test, action, check, "blob")
 
@@ -419,10 +505,19 @@ def test_symmetric_unwrap(test: Json) -> None:
     kek_json = test["kek"]
 
     def action() -> bf.SessionKey:
-        kek = bf.SessionKey(alg_id=alg(kek_json["algId"]), key=unhex(kek_json["key"]), effective_bits=kek_json["effectiveBits"])
+        kek = bf.SessionKey(
+            alg_id=alg(kek_json["algId"]),
+            key=unhex(kek_json["key"]),
+            effective_bits=kek_json["effectiveBits"],
+        )
         return bf.unwrap_symmetric_key(unhex(test["blob"]), kek, no_salt=test["noSalt"])
 
-    run(test, action, lambda session: assert_equal(session_key_json(session), test["sessionKey"]), "sessionKey")
+    run(
+        test,
+        action,
+        lambda session: assert_equal(session_key_json(session), test["sessionKey"]),
+        "sessionKey",
+    )
 
 
 @pytest.mark.parametrize("test", cases("KeyWrap"))
@@ -471,7 +566,11 @@ def test_derive_key(test: Json) -> None:
     def check(key: bf.SessionKey) -> None:
         assert {"key": key.key.hex(), "salt": key.salt.hex()} == test["derivedKey"]
         for op in test.get("cipher", []):
-            used = key if "effectiveBits" not in op else dataclasses.replace(key, effective_bits=op["effectiveBits"])
+            used = (
+                key
+                if "effectiveBits" not in op
+                else dataclasses.replace(key, effective_bits=op["effectiveBits"])
+            )
             run_cipher(used, op)
 
     run(test, action, check, "derivedKey")
@@ -510,7 +609,12 @@ def test_envelope_key_id(test: Json) -> None:
     key = load_public_der(test["publicKeyDer"])
     assert bf.envelope_key_id(key).hex() == test["keyId"]
     assert bf.dump_public_key(key)[8:].hex() == test["keyIdInput"]
-    assert hashlib.sha256(b"blobformat/keyid/v1\x00" + unhex(test["keyIdInput"])).hexdigest() == test["keyId"]
+    assert (
+        hashlib.sha256(
+            b"blobformat/keyid/v1\x00" + unhex(test["keyIdInput"])
+        ).hexdigest()
+        == test["keyId"]
+    )
 
 
 def minimum(test: Json) -> int | None:
@@ -542,7 +646,14 @@ def test_envelope_verify(test: Json) -> None:
             "entries": entries,
         } == test["opened"]
 
-    run(test, lambda: bf.open_sealed(data, trusted, context=context, min_generation=minimum(test)), check, "opened")
+    run(
+        test,
+        lambda: bf.open_sealed(
+            data, trusted, context=context, min_generation=minimum(test)
+        ),
+        check,
+        "opened",
+    )
     steps = test.get("intermediates")
     if steps is not None:
         tbs = unhex(steps["tbs"])
@@ -564,7 +675,13 @@ def test_envelope_open(test: Json) -> None:
     key = load_private_der(test["privateKeyDer"])
     run(
         test,
-        lambda: bf.load_session_key(data, key, trusted=trusted, context=unhex(test["context"]), min_generation=minimum(test)),
+        lambda: bf.load_session_key(
+            data,
+            key,
+            trusted=trusted,
+            context=unhex(test["context"]),
+            min_generation=minimum(test),
+        ),
         lambda session: assert_equal(session_key_json(session), test["sessionKey"]),
         "sessionKey",
     )
@@ -578,8 +695,16 @@ def test_envelope_seal(test: Json) -> None:
         recipients = [
             bf.Recipient(
                 unhex(r["blob"]),
-                None if r["publicKeyDer"] is None else load_public_der(r["publicKeyDer"]),
-                role=None if r["role"] is None else (bf.EnvelopeRole.OWNER if r["role"] == "owner" else bf.EnvelopeRole.BACKUP),
+                None
+                if r["publicKeyDer"] is None
+                else load_public_der(r["publicKeyDer"]),
+                role=None
+                if r["role"] is None
+                else (
+                    bf.EnvelopeRole.OWNER
+                    if r["role"] == "owner"
+                    else bf.EnvelopeRole.BACKUP
+                ),
                 oaep=r["oaep"],
             )
             for r in test["recipients"]
@@ -592,13 +717,22 @@ def test_envelope_seal(test: Json) -> None:
             generation=int(test["generation"], 16),
         )
 
-    run(test, action, lambda envelope: assert_equal(envelope.hex(), test["envelope"]), "envelope")
+    run(
+        test,
+        action,
+        lambda envelope: assert_equal(envelope.hex(), test["envelope"]),
+        "envelope",
+    )
 
 
 @pytest.mark.parametrize("test", cases("SignatureSign"))
 def test_signature_sign(test: Json) -> None:
     key = load_private_der(test["privateKeyDer"])
-    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    options = {
+        "hash_alg": test["hashAlg"],
+        "no_hash_oid": test["noHashOid"],
+        "prehashed": test["prehashed"],
+    }
     run(
         test,
         lambda: bf.sign_hash(key, unhex(test["message"]), **options),
@@ -609,17 +743,33 @@ def test_signature_sign(test: Json) -> None:
     if steps is not None:
         assert unhex(steps["signatureBigEndian"])[::-1].hex() == test["signature"]
         # The same signature verifies, and the blob form of the key signs alike.
-        bf.verify_signature(key.public_key(), unhex(test["message"]), unhex(test["signature"]), **options)
-        assert bf.sign_hash(bf.dump_private_key(key), unhex(test["message"]), **options).hex() == test["signature"]
+        bf.verify_signature(
+            key.public_key(),
+            unhex(test["message"]),
+            unhex(test["signature"]),
+            **options,
+        )
+        assert (
+            bf.sign_hash(
+                bf.dump_private_key(key), unhex(test["message"]), **options
+            ).hex()
+            == test["signature"]
+        )
 
 
 @pytest.mark.parametrize("test", cases("SignatureVerify"))
 def test_signature_verify(test: Json) -> None:
     key = load_public_der(test["publicKeyDer"])
-    options = {"hash_alg": test["hashAlg"], "no_hash_oid": test["noHashOid"], "prehashed": test["prehashed"]}
+    options = {
+        "hash_alg": test["hashAlg"],
+        "no_hash_oid": test["noHashOid"],
+        "prehashed": test["prehashed"],
+    }
     run(
         test,
-        lambda: bf.verify_signature(key, unhex(test["message"]), unhex(test["signature"]), **options),
+        lambda: bf.verify_signature(
+            key, unhex(test["message"]), unhex(test["signature"]), **options
+        ),
         lambda result: assert_equal(result, None),
         "none",
     )
@@ -630,9 +780,16 @@ def test_pfx_import(test: Json) -> None:
     def check(result: tuple[bytes, list[Any]]) -> None:
         pvk, certs = result
         assert pvk.hex() == test["pvk"]
-        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in certs] == test["certificates"]
+        assert [
+            c.public_bytes(serialization.Encoding.DER).hex() for c in certs
+        ] == test["certificates"]
 
-    run(test, lambda: bf.pfx_to_pvk(unhex(test["pfx"]), unhex(test["password"])), check, "pvk")
+    run(
+        test,
+        lambda: bf.pfx_to_pvk(unhex(test["pfx"]), unhex(test["password"])),
+        check,
+        "pvk",
+    )
 
 
 @pytest.mark.parametrize("test", cases("PfxExport"))
@@ -643,7 +800,9 @@ def test_pfx_export(test: Json) -> None:
         return bf.pvk_to_pfx(
             unhex(test["pvk"]),
             [unhex(c) for c in test["certificates"]],
-            pvk_password=None if test["pvkPassword"] is None else unhex(test["pvkPassword"]),
+            pvk_password=None
+            if test["pvkPassword"] is None
+            else unhex(test["pvkPassword"]),
             pfx_password=password,
             friendly_name=test["friendlyName"],
             encryption=test["encryption"],
@@ -653,21 +812,43 @@ def test_pfx_export(test: Json) -> None:
         # What any PKCS #12 reader finds in it (cryptography's, here).
         loaded = pkcs12.load_pkcs12(pfx, password)
         assert loaded.key is not None and key_der(loaded.key) == test["keyDer"]
-        assert loaded.cert is not None and loaded.cert.friendly_name == test["friendlyName"].encode()
-        held = [loaded.cert.certificate, *(c.certificate for c in loaded.additional_certs)]
-        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in held] == test["pfxCertificates"]
+        assert (
+            loaded.cert is not None
+            and loaded.cert.friendly_name == test["friendlyName"].encode()
+        )
+        held = [
+            loaded.cert.certificate,
+            *(c.certificate for c in loaded.additional_certs),
+        ]
+        assert [c.public_bytes(serialization.Encoding.DER).hex() for c in held] == test[
+            "pfxCertificates"
+        ]
 
     run(test, action, check, "keyDer")
 
 
 def test_pfx_vectors_start_from_a_released_pvk_vector() -> None:
-    released = {t["name"]: t for g in vector_files()["pvk_test.json"]["testGroups"] for t in g["tests"]}
+    released = {
+        t["name"]: t
+        for g in vector_files()["pvk_test.json"]["testGroups"]
+        for t in g["tests"]
+    }
     pvk = released["load-plain-rsa-sign"]["pvk"]
-    exports = [t for g in vector_files()["pfx_test.json"]["testGroups"] if g["type"] == "PfxExport" for t in g["tests"]]
+    exports = [
+        t
+        for g in vector_files()["pfx_test.json"]["testGroups"]
+        if g["type"] == "PfxExport"
+        for t in g["tests"]
+    ]
     assert exports and all(t["pvk"] == pvk for t in exports if t["pvkPassword"] is None)
     # The stored PFX files hold the same key.
     for name in ("import-blobformat-aes256", "import-openssl-default"):
-        case = next(t for g in vector_files()["pfx_test.json"]["testGroups"] for t in g["tests"] if t["name"] == name)
+        case = next(
+            t
+            for g in vector_files()["pfx_test.json"]["testGroups"]
+            for t in g["tests"]
+            if t["name"] == name
+        )
         out, _ = bf.pfx_to_pvk(unhex(case["pfx"]), unhex(case["password"]))
         assert key_der(bf.load_pvk(out)) == key_der(bf.load_pvk(unhex(pvk)))
 
@@ -692,7 +873,9 @@ def test_schema_is_valid_and_files_conform() -> None:
     assert vector_files(), "no vector files"
     for name, document in vector_files().items():
         error = jsonschema.exceptions.best_match(validator.iter_errors(document))
-        assert error is None, f"{name}: {error.message[:300]} at {list(error.absolute_path)}"
+        assert error is None, (
+            f"{name}: {error.message[:300]} at {list(error.absolute_path)}"
+        )
 
 
 def test_schema_rejects_unknown_keys() -> None:
@@ -713,12 +896,20 @@ def test_ids_counts_and_notes() -> None:
         tests = [t for g in document["testGroups"] for t in g["tests"]]
         assert document["numberOfTests"] == len(tests), name
         ids = [t["tcId"] for t in tests]
-        assert ids[0] >= 1 and all(a < b for a, b in itertools.pairwise(ids)), f"{name}: tcIds not strictly increasing"
+        assert ids[0] >= 1 and all(a < b for a, b in itertools.pairwise(ids)), (
+            f"{name}: tcIds not strictly increasing"
+        )
         assert len({t["name"] for t in tests}) == len(tests), name
-        retired = {entry.tc_id: case for (file, case), entry in RETIRED.items() if file == name}
+        retired = {
+            entry.tc_id: case for (file, case), entry in RETIRED.items() if file == name
+        }
         # Every id up to the last is either a written case or a retired one, never both.
-        assert sorted([*ids, *retired]) == list(range(1, max([*ids, *retired]) + 1)), f"{name}: a gap that is not retired, or a retired tcId reused"
-        assert not set(retired.values()) & {t["name"] for t in tests}, f"{name}: a retired name is back"
+        assert sorted([*ids, *retired]) == list(range(1, max([*ids, *retired]) + 1)), (
+            f"{name}: a gap that is not retired, or a retired tcId reused"
+        )
+        assert not set(retired.values()) & {t["name"] for t in tests}, (
+            f"{name}: a retired name is back"
+        )
         used = {flag for t in tests for flag in t["flags"]}
         assert used == set(document["notes"]), f"{name}: flags and notes differ"
         spec_ids = set(RULE_DEF.findall((ROOT / "SPEC.md").read_text()))
@@ -731,8 +922,12 @@ def test_retired_cases_name_published_files() -> None:
     for (file, case), entry in RETIRED.items():
         assert file in vector_files(), file
         assert entry.reason and entry.tc_id >= 1, case
-        names = {t["name"] for g in vector_files()[file]["testGroups"] for t in g["tests"]}
-        assert set(entry.covered_by) <= names, f"{file}: {case} is covered by missing cases"
+        names = {
+            t["name"] for g in vector_files()[file]["testGroups"] for t in g["tests"]
+        }
+        assert set(entry.covered_by) <= names, (
+            f"{file}: {case} is covered by missing cases"
+        )
 
 
 def test_regenerating_changes_nothing(tmp_path: Path) -> None:
@@ -741,7 +936,10 @@ def test_regenerating_changes_nothing(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    produced = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*.json")}
+    produced = {
+        p.relative_to(tmp_path).as_posix(): p.read_bytes()
+        for p in tmp_path.rglob("*.json")
+    }
     committed = {
         p.relative_to(VECTORS).as_posix(): p.read_bytes()
         for p in [*V1.glob("*.json"), *SCHEMA_PATH.parent.glob("*.json")]
@@ -755,7 +953,8 @@ def model_classes() -> set[type[Any]]:
     return {
         obj
         for name in bf.__all__
-        if isinstance(obj := getattr(bf, name), type) and (hasattr(obj, "LAYOUT") or issubclass(obj, cng._CngModel))
+        if isinstance(obj := getattr(bf, name), type)
+        and (hasattr(obj, "LAYOUT") or issubclass(obj, cng._CngModel))
     }
 
 
@@ -766,7 +965,9 @@ def test_every_layout_has_a_valid_vector() -> None:
         for _, group, test in all_tests()
         if group["type"] == "BlobDecode" and test["result"] == "valid"
     }
-    assert seen == set(LAYOUTS), f"layouts without a valid vector: {sorted(set(LAYOUTS) - seen)}"
+    assert seen == set(LAYOUTS), (
+        f"layouts without a valid vector: {sorted(set(LAYOUTS) - seen)}"
+    )
 
 
 # Requirements no test input can break on its own: ENV-22 forbids unwrapping an
@@ -780,9 +981,10 @@ COVERED_BY_FLAG_ONLY = {"ENV-22", "KEY-12"}
 KEY_LIBRARY_FLAG = "CryptographyKeyLimit"
 # Rules on the reference implementation's API, not on what an input decodes to: the
 # export encoding argument (KEY-9), the deprecation warning (KEY-10), a key library
-# without DSA/DH (KEY-11) and the caller's cost bound (KEY-13). No input breaks them
-# by itself; tests/test_legacy_keys.py and tests/test_keys.py test them.
-API_RULES = {"KEY-9", "KEY-10", "KEY-11", "KEY-13"}
+# without DSA/DH (KEY-11) and the caller's cost bounds (KEY-13, and PFX-6 for a PFX's
+# iteration counts, whose default is the reference's own). No input breaks them by
+# itself; tests/test_legacy_keys.py, tests/test_keys.py and tests/test_pfx.py test them.
+API_RULES = {"KEY-9", "KEY-10", "KEY-11", "KEY-13", "PFX-6"}
 
 
 def test_every_requirement_has_an_invalid_vector() -> None:
@@ -793,7 +995,9 @@ def test_every_requirement_has_an_invalid_vector() -> None:
     for filename, _, test in all_tests():
         if test["result"] == "valid":
             continue
-        (invalid_rules if test["result"] == "invalid" else acceptable_rules).add(test["rule"])
+        (invalid_rules if test["result"] == "invalid" else acceptable_rules).add(
+            test["rule"]
+        )
         notes = vector_files()[filename]["notes"]
         for flag in test["flags"]:
             by_flag.update(notes[flag].get("specRefs", []))
@@ -809,8 +1013,14 @@ def test_key_library_vectors_name_key_5() -> None:
     """Only KEY-5's vectors depend on the key library, and they say so by their flag."""
     flagged = [test for _, _, test in all_tests() if KEY_LIBRARY_FLAG in test["flags"]]
     assert flagged, "KEY-5 has no invalid vector"
-    assert {(test["result"], test["rule"]) for test in flagged} == {("invalid", "KEY-5")}
-    invalid_key_5 = [test for _, _, test in all_tests() if test["result"] == "invalid" and test.get("rule") == "KEY-5"]
+    assert {(test["result"], test["rule"]) for test in flagged} == {
+        ("invalid", "KEY-5")
+    }
+    invalid_key_5 = [
+        test
+        for _, _, test in all_tests()
+        if test["result"] == "invalid" and test.get("rule") == "KEY-5"
+    ]
     assert all(KEY_LIBRARY_FLAG in test["flags"] for test in invalid_key_5)
 
 
@@ -821,7 +1031,10 @@ def test_check_order_vectors_cover_the_issue_14_orders() -> None:
     """The check orders SPEC 1.1 pins (§4.3 and the layout steps) each have a vector:
     (file, rule the vector names, another rule or truncation it competes with)."""
     wanted = {
-        ("rsa_public_key_blob_test.json", "RSA-2"),  # truncation inside the fixed part vs HDR-4/RSA-1
+        (
+            "rsa_public_key_blob_test.json",
+            "RSA-2",
+        ),  # truncation inside the fixed part vs HDR-4/RSA-1
         ("rsa_public_key_blob_test.json", "HDR-3"),  # HDR-3 vs HDR-2
         ("rsa_public_key_blob_test.json", "HDR-2"),  # HDR-2 vs HDR-4
         ("dss_v3_key_blob_test.json", "DSS-4"),  # truncated DSSSEED vs DSS-3
@@ -829,7 +1042,10 @@ def test_check_order_vectors_cover_the_issue_14_orders() -> None:
         ("simpleblob_test.json", "SMP-2"),  # SMP-2 vs SMP-1
         ("simpleblob_test.json", "SMP-3"),  # truncation inside algid vs SMP-2
         ("symmetricwrapkeyblob_test.json", "SWK-2"),  # SWK-2 vs SWK-1
-        ("symmetricwrapkeyblob_test.json", "SWK-3"),  # truncation inside WrapAlgid vs SWK-2
+        (
+            "symmetricwrapkeyblob_test.json",
+            "SWK-3",
+        ),  # truncation inside WrapAlgid vs SWK-2
         ("plaintextkeyblob_test.json", "PTK-2"),  # truncation inside dwKeySize vs PTK-1
         ("plaintextkeyblob_test.json", "PTK-1"),  # PTK-1 vs PTK-3
         ("pvk_test.json", "PVK-6"),  # truncation inside the PVK header vs PVK-1..5
@@ -856,7 +1072,9 @@ def test_openssl_flags_match_the_differences_list() -> None:
         for flag in test["flags"]
         if flag in ("OpenSslAccepts", "OpenSslRejects", "OpenSslImports")
     }
-    listed = {(v["file"], v["tcId"], v["name"], v["flag"]) for v in differences["vectors"]}
+    listed = {
+        (v["file"], v["tcId"], v["name"], v["flag"]) for v in differences["vectors"]
+    }
     assert flagged == listed
     topics = differences["topics"]
     assert {v["topic"] for v in differences["vectors"]} == set(topics)
@@ -865,4 +1083,6 @@ def test_openssl_flags_match_the_differences_list() -> None:
         if entry["inSpec17"]:
             assert topic in in_spec, f"SPEC §17 has no row {topic!r}"
         else:
-            assert "proposedRow" in entry and entry["proposedRow"].startswith(f"| {topic} |")
+            assert "proposedRow" in entry and entry["proposedRow"].startswith(
+                f"| {topic} |"
+            )

@@ -87,11 +87,15 @@ class OpenSsl:
 
     def same_version_as_list(self) -> bool:
         recorded = re.match(r"OpenSSL (\d+\.\d+)", DIFFERENCES["openssl"])
-        return bool(self.version and recorded and self.version.group(1) == recorded.group(1))
+        return bool(
+            self.version and recorded and self.version.group(1) == recorded.group(1)
+        )
 
 
 @pytest.fixture(scope="module")
-def ossl(openssl: Callable[..., bytes], tmp_path_factory: pytest.TempPathFactory) -> OpenSsl:
+def ossl(
+    openssl: Callable[..., bytes], tmp_path_factory: pytest.TempPathFactory
+) -> OpenSsl:
     return OpenSsl(openssl, tmp_path_factory.mktemp("openssl-vectors"))
 
 
@@ -126,21 +130,73 @@ def der(data: bytes) -> list[Any]:
 
 def field_numbers(test: Json) -> dict[str, int]:
     """The numeric fields of a decoded blob, by path."""
-    return {f["path"]: (f["value"] if isinstance(f["value"], int) else int(f["value"], 16)) for f in test["fields"] if f["type"] == "uint"}
+    return {
+        f["path"]: (f["value"] if isinstance(f["value"], int) else int(f["value"], 16))
+        for f in test["fields"]
+        if f["type"] == "uint"
+    }
 
 
-def openssl_numbers(ossl: OpenSsl, tool: str, data: bytes, public: bool) -> dict[str, int]:
+def openssl_numbers(
+    ossl: OpenSsl, tool: str, data: bytes, public: bool
+) -> dict[str, int]:
     path = ossl.file(data)
     if tool == "rsa" and public:
-        (n, e), = der(ossl.run("rsa", "-pubin", "-inform", "MSBLOB", "-in", path, "-RSAPublicKey_out", "-outform", "DER"))
+        ((n, e),) = der(
+            ossl.run(
+                "rsa",
+                "-pubin",
+                "-inform",
+                "MSBLOB",
+                "-in",
+                path,
+                "-RSAPublicKey_out",
+                "-outform",
+                "DER",
+            )
+        )
         return {"modulus": n, "public_exponent": e}
     if tool == "rsa":
-        (_, n, e, d, p, q, dp, dq, qinv), = der(ossl.run("rsa", "-inform", "MSBLOB", "-in", path, "-traditional", "-outform", "DER"))
-        return {"modulus": n, "public_exponent": e, "private_exponent": d, "prime1": p, "prime2": q, "exponent1": dp, "exponent2": dq, "coefficient": qinv}
+        ((_, n, e, d, p, q, dp, dq, qinv),) = der(
+            ossl.run(
+                "rsa",
+                "-inform",
+                "MSBLOB",
+                "-in",
+                path,
+                "-traditional",
+                "-outform",
+                "DER",
+            )
+        )
+        return {
+            "modulus": n,
+            "public_exponent": e,
+            "private_exponent": d,
+            "prime1": p,
+            "prime2": q,
+            "exponent1": dp,
+            "exponent2": dq,
+            "coefficient": qinv,
+        }
     if public:
-        ((_, (p, q, g)), (y,)), = der(ossl.run("dsa", "-pubin", "-inform", "MSBLOB", "-in", path, "-pubout", "-outform", "DER"))
+        (((_, (p, q, g)), (y,)),) = der(
+            ossl.run(
+                "dsa",
+                "-pubin",
+                "-inform",
+                "MSBLOB",
+                "-in",
+                path,
+                "-pubout",
+                "-outform",
+                "DER",
+            )
+        )
         return {"p": p, "q": q, "g": g, "y": y}
-    (_, p, q, g, y, x), = der(ossl.run("dsa", "-inform", "MSBLOB", "-in", path, "-outform", "DER"))
+    ((_, p, q, g, y, x),) = der(
+        ossl.run("dsa", "-inform", "MSBLOB", "-in", path, "-outform", "DER")
+    )
     return {"p": p, "q": q, "g": g, "y": y, "x": x}
 
 
@@ -149,9 +205,13 @@ def check_flag(ossl: OpenSsl, test: Json, accepted: bool, *, expected: bool) -> 
     flag = "OpenSslAccepts" if not expected else "OpenSslRejects"
     differs = accepted != expected
     if differs:
-        assert flag in test["flags"], f"OpenSSL {'accepts' if accepted else 'rejects'} {test['name']}: flag it and list it"
+        assert flag in test["flags"], (
+            f"OpenSSL {'accepts' if accepted else 'rejects'} {test['name']}: flag it and list it"
+        )
     elif flag in test["flags"] and ossl.same_version_as_list():
-        pytest.fail(f"{test['name']} is flagged {flag} but {DIFFERENCES['openssl']} behaves as SPEC.md says")
+        pytest.fail(
+            f"{test['name']} is flagged {flag} but {DIFFERENCES['openssl']} behaves as SPEC.md says"
+        )
 
 
 # -- decoding ----------------------------------------------------------------------------
@@ -197,7 +257,20 @@ def passin(password: bytes | None) -> str:
 def pvk_read(ossl: OpenSsl, data: bytes, password: bytes | None) -> bool:
     """``openssl rsa|dsa -inform PVK`` reads the file."""
     path = ossl.file(data)
-    return any(ossl.ok(tool, "-inform", "PVK", "-in", path, "-passin", passin(password), "-noout", *LEGACY) for tool in ("rsa", "dsa"))
+    return any(
+        ossl.ok(
+            tool,
+            "-inform",
+            "PVK",
+            "-in",
+            path,
+            "-passin",
+            passin(password),
+            "-noout",
+            *LEGACY,
+        )
+        for tool in ("rsa", "dsa")
+    )
 
 
 def test_invalid_pvk_files_are_rejected_or_flagged(ossl: OpenSsl) -> None:
@@ -208,10 +281,24 @@ def test_invalid_pvk_files_are_rejected_or_flagged(ossl: OpenSsl) -> None:
         path = ossl.file(bytes.fromhex(test["blob"]))
         tests.append(test)
         for tool in ("rsa", "dsa"):
-            commands.append([tool, "-inform", "PVK", "-in", path, "-passin", passin(b"password"), "-noout", *LEGACY])
+            commands.append(
+                [
+                    tool,
+                    "-inform",
+                    "PVK",
+                    "-in",
+                    path,
+                    "-passin",
+                    passin(b"password"),
+                    "-noout",
+                    *LEGACY,
+                ]
+            )
     results = ossl.all_ok(commands)
     for index, test in enumerate(tests):
-        check_flag(ossl, test, results[2 * index] or results[2 * index + 1], expected=False)
+        check_flag(
+            ossl, test, results[2 * index] or results[2 * index + 1], expected=False
+        )
 
 
 # -- key conversion ----------------------------------------------------------------------
@@ -221,10 +308,18 @@ def as_pkcs8_or_spki(der_bytes: bytes, public: bool) -> str:
     """Re-encode OpenSSL's DER output (PKCS#1 or traditional) in the vectors' form."""
     if public:
         key: Any = serialization.load_der_public_key(der_bytes)
-        out = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        out = key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
     else:
-        key = serialization.load_der_private_key(der_bytes, password=None, unsafe_skip_rsa_key_validation=True)
-        out = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key = serialization.load_der_private_key(
+            der_bytes, password=None, unsafe_skip_rsa_key_validation=True
+        )
+        out = key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     return bytes(out).hex()
 
 
@@ -238,13 +333,34 @@ def test_key_conversion_matches_openssl(ossl: OpenSsl) -> None:
         pub = ["-pubin"] if public else []
         tests.append(test)
         paths.append(path)
-        commands.append(["pkey", *pub, "-inform", "MSBLOB", "-in", path, "-noout", "-pubcheck" if public else "-check"])
+        commands.append(
+            [
+                "pkey",
+                *pub,
+                "-inform",
+                "MSBLOB",
+                "-in",
+                path,
+                "-noout",
+                "-pubcheck" if public else "-check",
+            ]
+        )
     for test, path, checked in zip(tests, paths, ossl.all_ok(commands), strict=True):
         public = test["kind"] == "public"
         pub = ["-pubin"] if public else []
         check_flag(ossl, test, checked, expected=test["result"] == "valid")
         if test["result"] == "valid" and "OpenSslRejects" not in test["flags"]:
-            out = ossl.run("pkey", *pub, "-inform", "MSBLOB", "-in", path, *(["-pubout"] if public else []), "-outform", "DER")
+            out = ossl.run(
+                "pkey",
+                *pub,
+                "-inform",
+                "MSBLOB",
+                "-in",
+                path,
+                *(["-pubout"] if public else []),
+                "-outform",
+                "DER",
+            )
             assert as_pkcs8_or_spki(out, public) == test["keyDer"], test["name"]
 
 
@@ -256,7 +372,14 @@ def test_key_relations_openssl_imports_are_flagged(ossl: OpenSsl) -> None:
     for name, test in vector_cases(tuple(TOOLS), "KeyImport"):
         if test["result"] != "invalid":
             continue
-        args = [TOOLS[name], "-inform", "MSBLOB", "-in", ossl.file(bytes.fromhex(test["blob"])), "-noout"]
+        args = [
+            TOOLS[name],
+            "-inform",
+            "MSBLOB",
+            "-in",
+            ossl.file(bytes.fromhex(test["blob"])),
+            "-noout",
+        ]
         if test["kind"] == "public":
             args.insert(1, "-pubin")
         tests.append(test)
@@ -264,17 +387,24 @@ def test_key_relations_openssl_imports_are_flagged(ossl: OpenSsl) -> None:
     flagged = 0
     for test, imported in zip(tests, ossl.all_ok(commands), strict=True):
         if imported:
-            assert "OpenSslImports" in test["flags"], f"OpenSSL imports {test['name']}: flag it and list it"
+            assert "OpenSslImports" in test["flags"], (
+                f"OpenSSL imports {test['name']}: flag it and list it"
+            )
             flagged += 1
         elif "OpenSslImports" in test["flags"] and ossl.same_version_as_list():
-            pytest.fail(f"{test['name']} is flagged OpenSslImports but {DIFFERENCES['openssl']} refuses it")
+            pytest.fail(
+                f"{test['name']} is flagged OpenSslImports but {DIFFERENCES['openssl']} refuses it"
+            )
     assert flagged >= 17
 
 
 def openssl_bitlen_only(written: bytes, expected: bytes) -> bool:
     """OpenSSL wrote ``expected`` except for bitlen: the modulus' bit length, not
     the multiple of 8 RSA-5 requires (SPEC §17, "RSA bitlen not a multiple of 8")."""
-    if len(written) != len(expected) or written[:12] + written[16:] != expected[:12] + expected[16:]:
+    if (
+        len(written) != len(expected)
+        or written[:12] + written[16:] != expected[:12] + expected[16:]
+    ):
         return False
     theirs = int.from_bytes(written[12:16], "little")
     ours = int.from_bytes(expected[12:16], "little")
@@ -284,9 +414,20 @@ def openssl_bitlen_only(written: bytes, expected: bytes) -> bool:
 def test_openssl_writes_the_same_blobs(ossl: OpenSsl) -> None:
     written = 0
     bitlen_differs = 0
-    for name, test in vector_cases(("rsa_public_key_blob_test.json", "rsa_private_key_blob_test.json", "dss_v2_key_blob_test.json"), "KeyExport"):
+    for name, test in vector_cases(
+        (
+            "rsa_public_key_blob_test.json",
+            "rsa_private_key_blob_test.json",
+            "dss_v2_key_blob_test.json",
+        ),
+        "KeyExport",
+    ):
         alg = test["algId"]
-        if test["result"] != "valid" or test["version"] not in (None, 2) or alg not in (None, 0xA400, 0x2200):
+        if (
+            test["result"] != "valid"
+            or test["version"] not in (None, 2)
+            or alg not in (None, 0xA400, 0x2200)
+        ):
             continue  # OpenSSL writes CALG_RSA_KEYX and version-2 DSS blobs only
         public = test["kind"] == "public"
         path = ossl.file(bytes.fromhex(test["keyDer"]))
@@ -295,7 +436,9 @@ def test_openssl_writes_the_same_blobs(ossl: OpenSsl) -> None:
             args[1:1] = ["-pubin"]
             args.append("-pubout")
         out = ossl.run(*args)
-        if out.hex() != test["blob"] and openssl_bitlen_only(out, bytes.fromhex(test["blob"])):
+        if out.hex() != test["blob"] and openssl_bitlen_only(
+            out, bytes.fromhex(test["blob"])
+        ):
             bitlen_differs += 1
             continue
         assert out.hex() == test["blob"], test["name"]
@@ -315,10 +458,32 @@ def test_pvk_files_load_to_the_same_key(ossl: OpenSsl) -> None:
         password = None if test["password"] is None else bytes.fromhex(test["password"])
         valid = test["result"] == "valid"
         path = ossl.file(data)
-        checked = ossl.ok("pkey", "-inform", "PVK", "-in", path, "-passin", passin(password), "-noout", "-check", *LEGACY)
+        checked = ossl.ok(
+            "pkey",
+            "-inform",
+            "PVK",
+            "-in",
+            path,
+            "-passin",
+            passin(password),
+            "-noout",
+            "-check",
+            *LEGACY,
+        )
         check_flag(ossl, test, checked, expected=valid)
         if valid and "OpenSslRejects" not in test["flags"]:
-            out = ossl.run("pkey", "-inform", "PVK", "-in", path, "-passin", passin(password), "-outform", "DER", *LEGACY)
+            out = ossl.run(
+                "pkey",
+                "-inform",
+                "PVK",
+                "-in",
+                path,
+                "-passin",
+                passin(password),
+                "-outform",
+                "DER",
+                *LEGACY,
+            )
             assert as_pkcs8_or_spki(out, False) == test["keyDer"], test["name"]
 
 
@@ -331,14 +496,29 @@ def vector(name: str, file: str = "pvk_test.json") -> Json:
     raise KeyError(name)
 
 
-@pytest.mark.parametrize(("tool", "key", "plain"), [("rsa", "rsa-520", "plain-rsa"), ("dsa", "dsa-1024", "plain-dss2")])
-def test_pvk_files_openssl_writes(ossl: OpenSsl, tool: str, key: str, plain: str) -> None:
+@pytest.mark.parametrize(
+    ("tool", "key", "plain"),
+    [("rsa", "rsa-520", "plain-rsa"), ("dsa", "dsa-1024", "plain-dss2")],
+)
+def test_pvk_files_openssl_writes(
+    ossl: OpenSsl, tool: str, key: str, plain: str
+) -> None:
     pem = str(keyfiles.pem_path(key))
     unencrypted = ossl.run(tool, "-in", pem, "-outform", "PVK", "-pvk-none", *LEGACY)
     assert unencrypted.hex() == vector(plain)["blob"]
     expected = bf.load_pvk(unencrypted)
     for strength in ("-pvk-strong", "-pvk-weak"):
-        data = ossl.run(tool, "-in", pem, "-outform", "PVK", strength, "-passout", "pass:vectors", *LEGACY)
+        data = ossl.run(
+            tool,
+            "-in",
+            pem,
+            "-outform",
+            "PVK",
+            strength,
+            "-passout",
+            "pass:vectors",
+            *LEGACY,
+        )
         loaded = bf.load_pvk(data, b"vectors")
         assert loaded.private_numbers() == expected.private_numbers()
 

@@ -57,7 +57,9 @@ def test_truncation_and_trailing_agree(base: bytes, cut: int, tail: bytes) -> No
             _wire.parse_interpreted(layout, data, rule="T")
         except (bf.TruncatedError, bf.TrailingDataError):
             return
-        raise AssertionError(f"construct accepted what the plan rejected: {err}") from None
+        raise AssertionError(
+            f"construct accepted what the plan rejected: {err}"
+        ) from None
     except bf.BlobError:
         return
     assert _wire.parse_interpreted(type(result).LAYOUT, data, rule="T") is not None
@@ -104,7 +106,10 @@ def _outcome(data: bytes) -> object:
         return ("err", type(err), err.offset, err.field, err.rule, str(err))
 
 
-@given(st.sampled_from(ALL_VALID) | bst.blobs(real_keys=False).map(lambda m: m.to_bytes()), st.data())
+@given(
+    st.sampled_from(ALL_VALID) | bst.blobs(real_keys=False).map(lambda m: m.to_bytes()),
+    st.data(),
+)
 def test_compiled_path_equals_generic_path(base: bytes, data: st.DataObject) -> None:
     """The generated readers give the same model, or defer to the same error."""
     from blobformat.codec import decode as _parse
@@ -112,8 +117,12 @@ def test_compiled_path_equals_generic_path(base: bytes, data: st.DataObject) -> 
     mutated = bytearray(base)
     for _ in range(data.draw(st.integers(0, 3))):
         if mutated:
-            mutated[data.draw(st.integers(0, len(mutated) - 1))] = data.draw(st.integers(0, 255))
-    candidate = bytes(mutated[: data.draw(st.integers(0, len(mutated)))]) + data.draw(st.binary(max_size=3))
+            mutated[data.draw(st.integers(0, len(mutated) - 1))] = data.draw(
+                st.integers(0, 255)
+            )
+    candidate = bytes(mutated[: data.draw(st.integers(0, len(mutated)))]) + data.draw(
+        st.binary(max_size=3)
+    )
     fast = _outcome(candidate)
     original = _parse._decode_fast
     _parse._decode_fast = lambda cls, buf: None  # type: ignore[assignment]

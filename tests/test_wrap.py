@@ -233,16 +233,27 @@ def test_symmetric_unwrap_failures() -> None:
     from blobformat.capi.wrap import unwrap_symmetric_key, wrap_symmetric_key
 
     kek = SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(1, 25)))
-    blob = bytearray(wrap_symmetric_key(SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek))
+    blob = bytearray(
+        wrap_symmetric_key(
+            SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek
+        )
+    )
     blob[-1] ^= 1
     with pytest.raises(bf.DecryptionError) as info:
         unwrap_symmetric_key(bytes(blob), kek)
     assert info.value.rule == "KWR-4"
     other = SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(2, 26)))
     with pytest.raises(bf.DecryptionError):
-        unwrap_symmetric_key(wrap_symmetric_key(SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek), other)
+        unwrap_symmetric_key(
+            wrap_symmetric_key(
+                SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek
+            ),
+            other,
+        )
     with pytest.raises(bf.InvalidParameterError) as wrong:
-        unwrap_symmetric_key(bytes(blob), SessionKey(alg_id=bf.AlgId.CALG_RC2, key=bytes(16)))
+        unwrap_symmetric_key(
+            bytes(blob), SessionKey(alg_id=bf.AlgId.CALG_RC2, key=bytes(16))
+        )
     assert wrong.value.rule == "SWK-1"
     with pytest.raises(bf.InvalidParameterError):
         wrap_symmetric_key(AES, SessionKey(alg_id=bf.AlgId.CALG_AES_128, key=bytes(16)))
@@ -255,7 +266,11 @@ def test_symmetric_unwrap_refuses_non_tdes_key_under_tdes_wrap() -> None:
     from blobformat.capi.wrap import unwrap_symmetric_key, wrap_symmetric_key
 
     kek = SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(1, 25)))
-    blob = bf.parse(wrap_symmetric_key(SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek))
+    blob = bf.parse(
+        wrap_symmetric_key(
+            SessionKey(alg_id=bf.AlgId.CALG_3DES, key=bytes(range(24))), kek
+        )
+    )
     assert isinstance(blob, bf.SymmetricWrapKeyBlob)
     relabelled = dataclasses.replace(blob, key_alg=bf.AlgId.CALG_AES_192).to_bytes()
     with pytest.raises(bf.InvalidParameterError) as info:

@@ -47,9 +47,25 @@ def fields_of(model: Any) -> list[Json]:
                 assert span.size == 0, span
                 continue
         if isinstance(value, bytes):
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": "bytes", "value": value.hex()})
+            out.append(
+                {
+                    "path": span.path,
+                    "offset": span.offset,
+                    "size": span.size,
+                    "type": "bytes",
+                    "value": value.hex(),
+                }
+            )
         else:
             number = int(value)
             shown: Any = number if span.size <= 4 else big(number)
-            out.append({"path": span.path, "offset": span.offset, "size": span.size, "type": types.get(span.path, "uint"), "value": shown})
+            out.append(
+                {
+                    "path": span.path,
+                    "offset": span.offset,
+                    "size": span.size,
+                    "type": types.get(span.path, "uint"),
+                    "value": shown,
+                }
+            )
     return out

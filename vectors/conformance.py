@@ -54,7 +54,9 @@ HERE = Path(__file__).resolve().parent
 # Envelope vectors are verifications (SPEC §16.6.2): steps 1-7 parse the
 # envelope without any key, steps 8-12 need the trusted keys. A failure of the
 # later steps (these error classes) means the envelope parsed.
-_AFTER_PARSING = frozenset({"UnknownSignerError", "BadSignatureError", "WeakKeyError", "StaleGenerationError"})
+_AFTER_PARSING = frozenset(
+    {"UnknownSignerError", "BadSignatureError", "WeakKeyError", "StaleGenerationError"}
+)
 
 # The input key of a decoding group, by preference.
 _INPUT_KEYS = ("blob", "pvk", "envelope", "input")
@@ -136,7 +138,11 @@ def _vector_documents(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 
 def _expected(test: dict[str, Any], envelope_verification: bool) -> dict[str, Any]:
-    if envelope_verification and test.get("result") != "valid" and test.get("error") in _AFTER_PARSING:
+    if (
+        envelope_verification
+        and test.get("result") != "valid"
+        and test.get("error") in _AFTER_PARSING
+    ):
         return {"result": "valid"}
     return test
 
@@ -148,7 +154,11 @@ def load_cases(root: Path) -> list[Case]:
     cases: list[Case] = []
     for path, document in documents:
         # The id names the file; a name found twice (v1/ and a later v2/) keeps its directory.
-        name = path.name if names.count(path.name) == 1 else path.relative_to(root).as_posix()
+        name = (
+            path.name
+            if names.count(path.name) == 1
+            else path.relative_to(root).as_posix()
+        )
         for group in document["testGroups"]:
             selected = _group_input(group) if isinstance(group, dict) else None
             if selected is None:
@@ -186,8 +196,15 @@ def _answer_from(line: bytes, case: Case) -> Answer:
     if not isinstance(obj, dict):
         return Answer(problem=f"answer is not a JSON object: {shown!r}")
     if obj.get("id") != case.id:
-        return Answer(problem=f"answer is for id {obj.get('id')!r}, expected {case.id!r} (answers must come in request order)")
-    result, rule, offset, fld = obj.get("result"), obj.get("rule"), obj.get("offset"), obj.get("field")
+        return Answer(
+            problem=f"answer is for id {obj.get('id')!r}, expected {case.id!r} (answers must come in request order)"
+        )
+    result, rule, offset, fld = (
+        obj.get("result"),
+        obj.get("rule"),
+        obj.get("offset"),
+        obj.get("field"),
+    )
     if result not in _VERDICTS:
         return Answer(problem=f"result must be 'valid' or 'invalid', got {result!r}")
     if rule is not None and not isinstance(rule, str):
@@ -205,7 +222,10 @@ class _Decoder:
 
     def __init__(self, argv: Sequence[str], requests: Sequence[bytes]) -> None:
         self.process = subprocess.Popen(  # noqa: S603 (the command is the user's own decoder)
-            list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            list(argv),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.stderr_tail = b""
@@ -262,10 +282,17 @@ class _Decoder:
                 thread.join(timeout=2)
 
 
-def run_decoder(argv: Sequence[str], cases: Sequence[Case], timeout: float) -> tuple[list[Answer], list[str]]:
+def run_decoder(
+    argv: Sequence[str], cases: Sequence[Case], timeout: float
+) -> tuple[list[Answer], list[str]]:
     """Send every case to the decoder; its answers (one per case) and protocol problems."""
     requests = [
-        (json.dumps({"id": c.id, "kind": c.kind, "input": c.input}, separators=(",", ":")) + "\n").encode()
+        (
+            json.dumps(
+                {"id": c.id, "kind": c.kind, "input": c.input}, separators=(",", ":")
+            )
+            + "\n"
+        ).encode()
         for c in cases
     ]
     decoder = _Decoder(argv, requests)
@@ -276,12 +303,16 @@ def run_decoder(argv: Sequence[str], cases: Sequence[Case], timeout: float) -> t
         try:
             line = decoder.next_line(timeout)
         except queue.Empty:
-            problems.append(f"no answer for {case.id} within {timeout:g} s: decoder stopped (killed)")
+            problems.append(
+                f"no answer for {case.id} within {timeout:g} s: decoder stopped (killed)"
+            )
             decoder.process.kill()
             break
         if line is None:
             ended = True
-            problems.append(f"decoder output ended after {len(answers)} of {len(cases)} answers")
+            problems.append(
+                f"decoder output ended after {len(answers)} of {len(cases)} answers"
+            )
             break
         answers.append(_answer_from(line, case))
     if len(answers) == len(cases) and not ended:
@@ -289,7 +320,9 @@ def run_decoder(argv: Sequence[str], cases: Sequence[Case], timeout: float) -> t
             extra = decoder.next_line(timeout)
         except queue.Empty:
             extra = None
-            problems.append(f"decoder did not exit within {timeout:g} s after its last answer (killed)")
+            problems.append(
+                f"decoder did not exit within {timeout:g} s after its last answer (killed)"
+            )
             decoder.process.kill()
         if extra is not None:
             problems.append(f"decoder printed more lines than answers: {extra[:80]!r}")
@@ -299,7 +332,11 @@ def run_decoder(argv: Sequence[str], cases: Sequence[Case], timeout: float) -> t
     if decoder.write_error and len(answers) < len(cases):
         problems.append(decoder.write_error)
     if problems and decoder.stderr_tail.strip():
-        tail = decoder.stderr_tail.decode("utf-8", errors="replace").strip().splitlines()[-5:]
+        tail = (
+            decoder.stderr_tail.decode("utf-8", errors="replace")
+            .strip()
+            .splitlines()[-5:]
+        )
         problems.append("decoder stderr (last lines): " + " | ".join(tail))
     missing = "no answer (see the decoder problems)"
     answers += [Answer(problem=missing) for _ in cases[len(answers) :]]
@@ -309,13 +346,17 @@ def run_decoder(argv: Sequence[str], cases: Sequence[Case], timeout: float) -> t
 # -- comparing -------------------------------------------------------------------------
 
 
-def _describe(result: str | None, rule: str | None, offset: int | None, fld: str | None) -> str:
+def _describe(
+    result: str | None, rule: str | None, offset: int | None, fld: str | None
+) -> str:
     if result != "invalid":
         return str(result)
     return f"invalid {rule} at {offset} {fld}"
 
 
-def compare(cases: Sequence[Case], answers: Sequence[Answer]) -> tuple[dict[str, Row], list[str], list[str]]:
+def compare(
+    cases: Sequence[Case], answers: Sequence[Answer]
+) -> tuple[dict[str, Row], list[str], list[str]]:
     """Agreement per file; verdict disagreements; rule/offset/field disagreements."""
     rows: dict[str, Row] = {}
     verdict_diffs: list[str] = []
@@ -364,7 +405,11 @@ def _table(rows: dict[str, Row]) -> list[str]:
         body.append(_cells(name, row))
         total.cases += row.cases
         total.verdicts += row.verdicts
-        for mine, theirs in ((total.rules, row.rules), (total.offsets, row.offsets), (total.fields, row.fields)):
+        for mine, theirs in (
+            (total.rules, row.rules),
+            (total.offsets, row.offsets),
+            (total.fields, row.fields),
+        ):
             mine[0] += theirs[0]
             mine[1] += theirs[1]
     body.append(_cells("total", total))
@@ -372,7 +417,12 @@ def _table(rows: dict[str, Row]) -> list[str]:
     for number, cells in enumerate([header, *body]):
         if number == len(body):  # a rule above the total
             lines.append("  ".join("-" * w for w in widths))
-        lines.append("  ".join(cells[i].ljust(w) if i == 0 else cells[i].rjust(w) for i, w in enumerate(widths)))
+        lines.append(
+            "  ".join(
+                cells[i].ljust(w) if i == 0 else cells[i].rjust(w)
+                for i, w in enumerate(widths)
+            )
+        )
     return lines
 
 
@@ -398,12 +448,44 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Run a decoder against every decoding vector (blobs, PVK files, envelope parsing).",
         epilog="Protocol: vectors/README.md, section 'Conformance runner'.",
     )
-    parser.add_argument("--decoder", required=True, metavar="COMMAND", help="the decoder command line (split like a POSIX shell; started once)")
-    parser.add_argument("--vectors", type=Path, default=HERE, metavar="DIR", help="directory to walk for vector files (default: %(default)s)")
-    parser.add_argument("--kind", action="append", choices=("blob", "envelope"), help="send only inputs of this kind (repeatable; default: all)")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="longest wait for each answer (default: %(default)s)")
-    parser.add_argument("--strict", action="store_true", help="also fail when a rule, offset or field disagrees")
-    parser.add_argument("--max-shown", type=int, default=100, metavar="N", help="show at most N disagreements of each sort (0: all)")
+    parser.add_argument(
+        "--decoder",
+        required=True,
+        metavar="COMMAND",
+        help="the decoder command line (split like a POSIX shell; started once)",
+    )
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        default=HERE,
+        metavar="DIR",
+        help="directory to walk for vector files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=("blob", "envelope"),
+        help="send only inputs of this kind (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="longest wait for each answer (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail when a rule, offset or field disagrees",
+    )
+    parser.add_argument(
+        "--max-shown",
+        type=int,
+        default=100,
+        metavar="N",
+        help="show at most N disagreements of each sort (0: all)",
+    )
     return parser.parse_args(argv)
 
 
@@ -429,16 +511,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         answers, problems = run_decoder(command, cases, args.timeout)
     except OSError as err:
-        print(f"conformance: cannot start {command[0]!r}: {err.strerror or err}", file=sys.stderr)
+        print(
+            f"conformance: cannot start {command[0]!r}: {err.strerror or err}",
+            file=sys.stderr,
+        )
         return 2
     rows, verdict_diffs, detail_diffs = compare(cases, answers)
     out = _table(rows)
     if problems:
         out += ["", "Decoder problems:", *(f"  {p}" for p in problems)]
     if verdict_diffs:
-        out += ["", f"Verdict disagreements ({len(verdict_diffs)}):", *(f"  {d}" for d in _shown(verdict_diffs, args.max_shown))]
+        out += [
+            "",
+            f"Verdict disagreements ({len(verdict_diffs)}):",
+            *(f"  {d}" for d in _shown(verdict_diffs, args.max_shown)),
+        ]
     if detail_diffs:
-        out += ["", f"Rule, offset or field disagreements ({len(detail_diffs)}):", *(f"  {d}" for d in _shown(detail_diffs, args.max_shown))]
+        out += [
+            "",
+            f"Rule, offset or field disagreements ({len(detail_diffs)}):",
+            *(f"  {d}" for d in _shown(detail_diffs, args.max_shown)),
+        ]
     failed = bool(problems or verdict_diffs or (args.strict and detail_diffs))
     out += ["", "FAIL" if failed else "OK"]
     print("\n".join(out))

@@ -92,7 +92,9 @@ def generate() -> dict[str, str]:
         )
         out[f"v1/{vector_file.filename}"] = dumps(document)
     if added:
-        raise ValueError(f"openssl-differences.json names unknown files: {sorted(added)}")
+        raise ValueError(
+            f"openssl-differences.json names unknown files: {sorted(added)}"
+        )
     unknown = {file for file, _ in RETIRED} - {name.removeprefix("v1/") for name in out}
     if unknown:
         raise ValueError(f"vectorgen/retired.py names unknown files: {sorted(unknown)}")
@@ -101,7 +103,9 @@ def generate() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="output root (default: vectors/)")
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="output root (default: vectors/)"
+    )
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
         # cryptography >= 50 deprecates finite-field DH; the DH vectors use it on purpose.

@@ -177,7 +177,9 @@ def _blob_key(data: object, *, private: bool) -> Any:
         model = model.blob
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LegacyKeyWarning)
-        if isinstance(model, RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3):
+        if isinstance(
+            model, RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3
+        ):
             key: Any = load_private_key(model)
             return key if private else key.public_key()
         if not private and isinstance(
@@ -236,7 +238,9 @@ def _dss_q(key: Any) -> int:
 def _check_dss(key: Any, alg: AlgId, no_hash_oid: bool) -> None:
     if alg != AlgId.CALG_SHA1:
         raise InvalidParameterError(
-            f"DSS signs SHA-1 hashes only, not {alg.name}", field="hash_alg", rule="SIG-1"
+            f"DSS signs SHA-1 hashes only, not {alg.name}",
+            field="hash_alg",
+            rule="SIG-1",
         )
     if no_hash_oid:
         raise InvalidParameterError(
@@ -272,13 +276,17 @@ def _no_digest_info() -> Any:
     return getattr(asym_utils, "NoDigestInfo", None)
 
 
-def _rsa_sign(key: rsa.RSAPrivateKey, alg: AlgId, value: bytes, no_hash_oid: bool) -> bytes:
+def _rsa_sign(
+    key: rsa.RSAPrivateKey, alg: AlgId, value: bytes, no_hash_oid: bool
+) -> bytes:
     """The big-endian RSASSA-PKCS1-v1_5 signature of the payload."""
     k = (key.key_size + 7) // 8
     payload = _payload(alg, value, no_hash_oid)
     _check_rsa_size(k, payload, alg)
     if not no_hash_oid and alg in _PREHASHED:
-        return key.sign(value, padding.PKCS1v15(), asym_utils.Prehashed(_PREHASHED[alg]()))
+        return key.sign(
+            value, padding.PKCS1v15(), asym_utils.Prehashed(_PREHASHED[alg]())
+        )
     no_digest_info = _no_digest_info()
     if no_digest_info is not None:
         signature: bytes = key.sign(payload, padding.PKCS1v15(), no_digest_info())
@@ -309,7 +317,9 @@ def _rsa_sign_raw(key: rsa.RSAPrivateKey, payload: bytes) -> bytes:
     sq = pow(blinded % q, numbers.dmq1, q)
     s = (sq + q * (numbers.iqmp * (sp - sq) % p)) * pow(r, -1, n) % n
     if pow(s, e, n) != m:
-        raise InvalidParameterError("the RSA private key is inconsistent: no signature made")
+        raise InvalidParameterError(
+            "the RSA private key is inconsistent: no signature made"
+        )
     return s.to_bytes(k, "big")
 
 
@@ -328,14 +338,19 @@ def _rsa_verify(
     try:
         if not no_hash_oid and alg in _PREHASHED:
             key.verify(
-                big_endian, value, padding.PKCS1v15(), asym_utils.Prehashed(_PREHASHED[alg]())
+                big_endian,
+                value,
+                padding.PKCS1v15(),
+                asym_utils.Prehashed(_PREHASHED[alg]()),
             )
             return True
         # Recover T and compare it whole: with the padding checked by
         # cryptography, this compares the full encoded message (RFC 8017 §8.2.2).
         no_digest_info = _no_digest_info()
         recovered = key.recover_data_from_signature(
-            big_endian, padding.PKCS1v15(), None if no_digest_info is None else no_digest_info()
+            big_endian,
+            padding.PKCS1v15(),
+            None if no_digest_info is None else no_digest_info(),
         )
     except InvalidSignature:
         return False

@@ -59,7 +59,11 @@ _MIN_PADDING = 8
 
 def _oaep() -> padding.OAEP:
     # CRYPT_OAEP: SHA-1, MGF1 with SHA-1, empty label (SPEC §15.2).
-    return padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303
+    return padding.OAEP(
+        mgf=padding.MGF1(hashes.SHA1()),  # noqa: S303 - the format fixes SHA-1
+        algorithm=hashes.SHA1(),  # noqa: S303
+        label=None,
+    )
 
 
 def wrap_session_key(
@@ -88,14 +92,18 @@ def wrap_session_key(
     """
     if isinstance(key, SessionKey):
         if alg_id is not None and alg_id != key.alg_id:
-            raise InvalidParameterError("alg_id conflicts with the SessionKey's algorithm")
+            raise InvalidParameterError(
+                "alg_id conflicts with the SessionKey's algorithm"
+            )
         session = key
     else:
         if alg_id is None:
             raise InvalidParameterError("raw key bytes need alg_id")
         session = SessionKey(alg_id=AlgId(alg_id), key=as_bytes(key))
     if not isinstance(public_key, rsa.RSAPublicKey):
-        raise TypeError(f"public_key must be an RSA public key, not {type(public_key).__name__}")
+        raise TypeError(
+            f"public_key must be an RSA public key, not {type(public_key).__name__}"
+        )
     size = (public_key.key_size + 7) // 8
     overhead = 42 if oaep else 11
     if len(session.key) > size - overhead:
@@ -139,7 +147,9 @@ def _raw_decrypt(nums: rsa.RSAPrivateNumbers, c: int) -> tuple[int, int]:
     h = (nums.iqmp * (m1 - m2)) % nums.p
     m = ((m2 + h * nums.q) * r_inv) % n
     size = (n.bit_length() + 7) // 8
-    check = hmac.compare_digest(pow(m, e, n).to_bytes(size, "big"), c.to_bytes(size, "big"))
+    check = hmac.compare_digest(
+        pow(m, e, n).to_bytes(size, "big"), c.to_bytes(size, "big")
+    )
     return m, int(check)
 
 
@@ -260,10 +270,14 @@ def unwrap_session_key(
     model = parse(as_bytes(blob))
     if not isinstance(model, SimpleBlob):
         raise UnsupportedBlobError(
-            f"expected a SIMPLEBLOB, got a {type(model).KIND} blob", offset=0, field="header"
+            f"expected a SIMPLEBLOB, got a {type(model).KIND} blob",
+            offset=0,
+            field="header",
         )
     if not isinstance(private_key, rsa.RSAPrivateKey):
-        raise TypeError(f"private_key must be an RSA private key, not {type(private_key).__name__}")
+        raise TypeError(
+            f"private_key must be an RSA private key, not {type(private_key).__name__}"
+        )
     plain, ok = _decrypt_simple(model.encrypted_key[::-1], private_key, oaep=oaep)
     session, ok = _finish_unwrap(model.key_alg, plain, ok, no_salt=no_salt)
     if not ok:

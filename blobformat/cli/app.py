@@ -19,6 +19,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 import blobformat
 from blobformat.cli import envelope as _cli_envelope
 from blobformat.cli import io as cio
+from blobformat.cli import scan as _cli_scan
 from blobformat.cli import session as _cli_session
 from blobformat.cli import sign as _cli_sign
 
@@ -63,7 +64,9 @@ def _spans(blob: blobformat.AnyBlob, show_private: bool) -> list[dict[str, Any]]
     out: list[dict[str, Any]] = []
     secret_source: dict[str, int | bytes | None] = {}
     if show_private:
-        secret_source = {s.path: _secret_value(blob, s.path) for s in blob.layout() if s.secret}
+        secret_source = {
+            s.path: _secret_value(blob, s.path) for s in blob.layout() if s.secret
+        }
     for span in blob.layout():
         value = span.value
         if span.secret and show_private:
@@ -108,7 +111,8 @@ def _summary(blob: blobformat.AnyBlob, size: int) -> str:
         parts.insert(2, f"version {header.version}")
         alg = header.key_alg
         parts.insert(
-            3, alg.name if isinstance(alg, blobformat.AlgId) else f"aiKeyAlg 0x{alg:08X}"
+            3,
+            alg.name if isinstance(alg, blobformat.AlgId) else f"aiKeyAlg 0x{alg:08X}",
         )
     return ", ".join(parts)
 
@@ -122,7 +126,9 @@ def _inspect_text(blob: blobformat.AnyBlob, size: int, show_private: bool) -> st
             group = ".".join(parts[:depth])
             if group not in groups_seen:
                 groups_seen.add(group)
-                lines.append(f"{span['offset']:6d}        {'  ' * (depth - 1)}{parts[depth - 1]}")
+                lines.append(
+                    f"{span['offset']:6d}        {'  ' * (depth - 1)}{parts[depth - 1]}"
+                )
         depth = span["path"].count(".")
         name = "  " * depth + span["path"].rsplit(".", 1)[-1]
         if span["hidden"]:
@@ -220,25 +226,38 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     password = cio.password(args.password_file)
     alg = _alg_option(args.alg_id)
     data = cio.read(args.input)
-    if args.to in ("blob", "cng") and not (args.public or args.ecdh or args.blob_version):
+    if args.to in ("blob", "cng") and not (
+        args.public or args.ecdh or args.blob_version
+    ):
         blob = cio.key_blob(args.input, data)
-        if _crosses(blob, args.to):
+        if blob is not None and _crosses(blob, args.to):
             # RSA, DSA and DH move between the layouts directly (SPEC §20.11).
             out = blobformat.convert_blob(
                 data, to="cng" if args.to == "cng" else "capi", alg_id=alg
             )
-            _write_key(args, out, secret=_is_private_blob(blob))  # type: ignore[arg-type]
+            _write_key(args, out, secret=_is_private_blob(blob))
             return 0
     if args.to in ("pem", "der"):
         blob = cio.key_blob(args.input, data)
         if isinstance(blob, cio.CNG_MODELS):
             if blob.role == "symmetric":
-                raise cio.CLIError(f"{args.input} holds a {type(blob).KIND} blob, not a key")
-        elif blob is not None and not isinstance(blob, blobformat.PVKFile) and (
-            blob.header.blob_type
-            not in (blobformat.BlobType.PUBLICKEYBLOB, blobformat.BlobType.PRIVATEKEYBLOB)
+                raise cio.CLIError(
+                    f"{args.input} holds a {type(blob).KIND} blob, not a key"
+                )
+        elif (
+            blob is not None
+            and not isinstance(blob, blobformat.PVKFile)
+            and (
+                blob.header.blob_type
+                not in (
+                    blobformat.BlobType.PUBLICKEYBLOB,
+                    blobformat.BlobType.PRIVATEKEYBLOB,
+                )
+            )
         ):
-            raise cio.CLIError(f"{args.input} holds a {type(blob).KIND} blob, not a key")
+            raise cio.CLIError(
+                f"{args.input} holds a {type(blob).KIND} blob, not a key"
+            )
         if blob is not None:
             # A blob or PVK file becomes PKCS#8 / SubjectPublicKeyInfo directly,
             # for DSS and DH too (CryptoAPI or CNG), without cryptography's
@@ -247,26 +266,36 @@ def _cmd_convert(args: argparse.Namespace) -> int:
                 not isinstance(blob, blobformat.PVKFile) and not _is_private_blob(blob)
             )
             if public:
-                out = blobformat.export_public_key(blob, encoding=args.to, password=password)
+                out = blobformat.export_public_key(
+                    blob, encoding=args.to, password=password
+                )
             else:
-                out = blobformat.export_private_key(blob, encoding=args.to, password=password)
+                out = blobformat.export_private_key(
+                    blob, encoding=args.to, password=password
+                )
             _write_key(args, out, secret=not public)
             return 0
     key: Any = cio.load_key_from(args.input, data, password)
-    encoding = serialization.Encoding.PEM if args.to == "pem" else serialization.Encoding.DER
+    encoding = (
+        serialization.Encoding.PEM if args.to == "pem" else serialization.Encoding.DER
+    )
     if blobformat.is_private_key(key) and not args.public:
         if args.to == "cng":
             out = blobformat.dump_private_key(
                 key, format="cng", ecdh=args.ecdh, version=args.blob_version
             )
         elif args.to == "blob":
-            out = blobformat.dump_private_key(key, alg_id=alg, version=args.blob_version)
+            out = blobformat.dump_private_key(
+                key, alg_id=alg, version=args.blob_version
+            )
         elif args.to == "pvk":
             strength = "weak" if args.weak else "strong"
             out = blobformat.dump_pvk(key, password, strength=strength)
         else:
             out = key.private_bytes(
-                encoding, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                encoding,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
             )
         _write_key(args, out, secret=True)
         return 0
@@ -278,9 +307,13 @@ def _cmd_convert(args: argparse.Namespace) -> int:
             public_key, format="cng", ecdh=args.ecdh, version=args.blob_version
         )
     elif args.to == "blob":
-        out = blobformat.dump_public_key(public_key, alg_id=alg, version=args.blob_version)
+        out = blobformat.dump_public_key(
+            public_key, alg_id=alg, version=args.blob_version
+        )
     else:
-        out = public_key.public_bytes(encoding, serialization.PublicFormat.SubjectPublicKeyInfo)
+        out = public_key.public_bytes(
+            encoding, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
     _write_key(args, out, secret=False)
     return 0
 
@@ -327,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the ``blobformat`` argument parser (also used by the docs' CLI reference)."""
     parser = argparse.ArgumentParser(
         prog="blobformat",
-        description="Inspect and convert Windows CryptoAPI key BLOBs and PVK files.",
+        description="Inspect, convert and find Windows CryptoAPI key BLOBs and PVK files.",
     )
     parser.add_argument("--version", action="version", version=blobformat.__version__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -360,7 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["pem", "der", "blob", "pvk", "cng"],
         help="blob: CryptoAPI blob; cng: CNG (bcrypt.h) blob",
     )
-    p.add_argument("--ecdh", action="store_true", help="cng output of an EC key: ECDH magics (ECK)")
+    p.add_argument(
+        "--ecdh", action="store_true", help="cng output of an EC key: ECDH magics (ECK)"
+    )
     p.add_argument("--public", action="store_true", help="write the public key only")
     p.add_argument(
         "--password-file",
@@ -382,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     _cli_envelope.register(sub)
     # Signatures and PFX files (SPEC §15.9, §14.8).
     _cli_sign.register(sub)
+    _cli_scan.register(sub)
     return parser
 
 

@@ -110,7 +110,9 @@ def run_open(args: argparse.Namespace) -> int:
 def _seal(args: argparse.Namespace) -> int:
     password = cio.password(args.password_file)
     if args.session_key is not None and args.backup_blob:
-        raise UsageError("--backup-blob goes with --blob; with --session-key use --backup")
+        raise UsageError(
+            "--backup-blob goes with --blob; with --session-key use --backup"
+        )
     if args.blob is not None and args.backup:
         raise UsageError(
             "--backup needs --session-key to wrap the key; with --blob use --backup-blob"
@@ -143,7 +145,9 @@ def _seal(args: argparse.Namespace) -> int:
     return 0
 
 
-def _trusted(args: argparse.Namespace, password: bytes | None) -> list[rsa.RSAPublicKey]:
+def _trusted(
+    args: argparse.Namespace, password: bytes | None
+) -> list[rsa.RSAPublicKey]:
     return [cio.public_key(path, password) for path in args.trusted]
 
 
@@ -233,10 +237,15 @@ def _write_hex(path: str | None, text: str, *, force: bool) -> None:
 def _add_common(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument(
-        "--context", metavar="TEXT", help="application context (UTF-8), e.g. the slot name"
+        "--context",
+        metavar="TEXT",
+        help="application context (UTF-8), e.g. the slot name",
     )
     group.add_argument(
-        "--context-hex", metavar="HEX", type=hex_bytes, help="application context as hex"
+        "--context-hex",
+        metavar="HEX",
+        type=hex_bytes,
+        help="application context as hex",
     )
     p.add_argument(
         "--password-file",
@@ -280,7 +289,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE",
         help="a SIMPLEBLOB already wrapped to the owner's key (e.g. from CryptExportKey)",
     )
-    p.add_argument("--key", required=True, metavar="FILE", help="the owner's RSA private key")
+    p.add_argument(
+        "--key", required=True, metavar="FILE", help="the owner's RSA private key"
+    )
     p.add_argument(
         "--backup",
         action="append",
@@ -297,11 +308,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a SIMPLEBLOB wrapped to a backup authority's KEY (with --blob; repeatable)",
     )
     p.add_argument(
-        "--oaep", action="store_true", help="the SIMPLEBLOBs use OAEP (CRYPT_OAEP) padding"
+        "--oaep",
+        action="store_true",
+        help="the SIMPLEBLOBs use OAEP (CRYPT_OAEP) padding",
     )
     p.add_argument("--label", default="", help="signed description (at most 255 bytes)")
     p.add_argument("--generation", type=_generation, default=0, help="signed counter")
-    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="output file (default: stdout)"
+    )
     _add_common(p)
     p.set_defaults(func=run_seal)
 

@@ -166,7 +166,9 @@ SOURCE_HELP: Final = (
 )
 
 
-def password_from(source: str | None, *, what: str, confirm: bool = False) -> bytes | None:
+def password_from(
+    source: str | None, *, what: str, confirm: bool = False
+) -> bytes | None:
     """A password from ``file:PATH``, ``env:VARIABLE`` or ``prompt``; ``None`` if no source.
 
     A password given literally (OpenSSL's ``pass:``) is refused: other users
@@ -196,7 +198,9 @@ def password_from(source: str | None, *, what: str, confirm: bool = False) -> by
             "passwords are not taken from the command line (other users can read it); "
             "use file:PATH, env:VARIABLE or prompt"
         )
-    raise UsageError(f"unknown password source {source!r}: use file:PATH, env:VARIABLE or prompt")
+    raise UsageError(
+        f"unknown password source {source!r}: use file:PATH, env:VARIABLE or prompt"
+    )
 
 
 def hex_bytes(text: str) -> bytes:
@@ -218,7 +222,9 @@ def hex_file(path: str, what: str) -> bytes:
         return bytes.fromhex("".join(raw.decode("ascii").split()))
     except (UnicodeDecodeError, ValueError):
         # The message names the file, never its contents (a key).
-        raise CLIError(f"{path}: {what} must be hex text (an even number of hex digits)") from None
+        raise CLIError(
+            f"{path}: {what} must be hex text (an even number of hex digits)"
+        ) from None
 
 
 def one_stdin(*paths: str | None) -> None:
@@ -257,9 +263,13 @@ def load_key_from(
 ) -> blobformat.PrivateKey | blobformat.PublicKey:
     """:func:`load_key` on bytes already read from ``path``."""
     blob = key_blob(path, data)
-    key = _load_text_or_der(path, data, password) if blob is None else _load_blob(path, blob, password)
+    key = (
+        _load_text_or_der(path, data, password)
+        if blob is None
+        else _load_blob(path, blob, password)
+    )
     if blobformat.is_private_key(key) or blobformat.is_public_key(key):
-        return key  # type: ignore[return-value]
+        return key
     raise CLIError(f"{path}: {type(key).__name__} keys have no CryptoAPI blob form")
 
 
@@ -297,7 +307,9 @@ def _load_text_or_der(path: str, data: bytes, password: bytes | None) -> object:
             if b"PRIVATE KEY-----" in data:
                 encrypted = b"ENCRYPTED" in data
                 if encrypted and password is None:
-                    raise CLIError(f"{path}: the PEM key is encrypted; give --password-file")
+                    raise CLIError(
+                        f"{path}: the PEM key is encrypted; give --password-file"
+                    )
                 return serialization.load_pem_private_key(
                     data, password=password if encrypted else None
                 )

@@ -29,14 +29,20 @@ def alg_id(name: str) -> blobformat.AlgId:
     wanted = name.upper().replace("-", "_")
     if not wanted.startswith("CALG_"):
         wanted = "CALG_" + wanted
-    candidates = {wanted, wanted.replace("SHA_", "SHA"), wanted.replace("SHA", "SHA_", 1)}
+    candidates = {
+        wanted,
+        wanted.replace("SHA_", "SHA"),
+        wanted.replace("SHA", "SHA_", 1),
+    }
     for candidate in candidates:
         if candidate in blobformat.AlgId.__members__:
             return blobformat.AlgId[candidate]
     raise argparse.ArgumentTypeError(f"unknown algorithm {name!r}")
 
 
-def _emit_key(key: blobformat.SessionKey, fmt: str, output: str | None, *, force: bool) -> None:
+def _emit_key(
+    key: blobformat.SessionKey, fmt: str, output: str | None, *, force: bool
+) -> None:
     if fmt == "blob":
         blob = blobformat.plaintext_key_blob(key)
         cio.write(output, blob, secret=True, what="a PLAINTEXTKEYBLOB", force=force)
@@ -50,9 +56,17 @@ def _emit_key(key: blobformat.SessionKey, fmt: str, output: str | None, *, force
             "salt": key.salt.hex(),
             "effective_bits": key.effective_bits,
         }
-        text = json.dumps(doc) if fmt == "json" else (
-            f"{key.alg_id.name} {8 * len(key.key)}-bit key: {key.key.hex()}"
-            + (f"\nsalt ({len(key.salt)} bytes): {key.salt.hex()}" if key.salt else "")
+        text = (
+            json.dumps(doc)
+            if fmt == "json"
+            else (
+                f"{key.alg_id.name} {8 * len(key.key)}-bit key: {key.key.hex()}"
+                + (
+                    f"\nsalt ({len(key.salt)} bytes): {key.salt.hex()}"
+                    if key.salt
+                    else ""
+                )
+            )
         )
         data = (text + "\n").encode()
         cio.write(output, data, secret=True, what="the key", binary=False, force=force)
@@ -84,14 +98,21 @@ def _cmd_derive(args: argparse.Namespace) -> int:
         if args.password_file is None:
             raise cio.CLIError("give --password-file or --hash-file")
         secret = cio.password(args.password_file) or b""
-        key = blobformat.derive_key_from_password(secret, args.alg, hash_alg=args.hash, **common)
+        key = blobformat.derive_key_from_password(
+            secret, args.alg, hash_alg=args.hash, **common
+        )
     _emit_key(key, args.to, args.output, force=args.force)
     return 0
 
 
 def _session_key(args: argparse.Namespace) -> blobformat.SessionKey:
     cio.one_stdin(
-        args.input, args.key_blob, args.key, args.password_file, args.key_file, args.salt_file
+        args.input,
+        args.key_blob,
+        args.key,
+        args.password_file,
+        args.key_file,
+        args.salt_file,
     )
     if args.key_blob is not None and args.key_file is not None:
         raise cio.UsageError("give --key-blob or --key-file, not both")
@@ -103,7 +124,10 @@ def _session_key(args: argparse.Namespace) -> blobformat.SessionKey:
                 raise cio.CLIError("a SIMPLEBLOB needs --key PRIVATE to unwrap it")
             password = cio.password(args.password_file)
             key = blobformat.unwrap_session_key(
-                data, cio.private_key(args.key, password), oaep=args.oaep, no_salt=args.no_salt
+                data,
+                cio.private_key(args.key, password),
+                oaep=args.oaep,
+                no_salt=args.no_salt,
             )
         elif isinstance(blob, blobformat.PlaintextKeyBlob):
             key = blobformat.load_session_key_blob(data, no_salt=args.no_salt)
@@ -154,7 +178,9 @@ def _cmd_encrypt(args: argparse.Namespace) -> int:
 
 def _key_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--key-blob", help="PLAINTEXTKEYBLOB, or SIMPLEBLOB with --key")
-    p.add_argument("--key", help="RSA private key (blob, PVK, PEM, DER) for a SIMPLEBLOB")
+    p.add_argument(
+        "--key", help="RSA private key (blob, PVK, PEM, DER) for a SIMPLEBLOB"
+    )
     p.add_argument("--password-file", help="password of an encrypted PVK/PEM --key")
     p.add_argument("--oaep", action="store_true", help="the SIMPLEBLOB uses OAEP")
     p.add_argument(
@@ -162,7 +188,9 @@ def _key_options(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="file holding the raw key bytes as hex text ('-' for stdin; with --alg)",
     )
-    p.add_argument("--alg", type=alg_id, help="algorithm of --key-file, e.g. CALG_AES_128")
+    p.add_argument(
+        "--alg", type=alg_id, help="algorithm of --key-file, e.g. CALG_AES_128"
+    )
     p.add_argument(
         "--salt-file",
         metavar="FILE",
@@ -172,7 +200,9 @@ def _key_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--effective-bits", type=int, help="RC2 effective key length")
     p.add_argument("--mode", choices=["cbc", "ecb", "cfb"], default="cbc")
     p.add_argument("--iv", type=cio.hex_bytes, help="IV in hex (default: all zero)")
-    p.add_argument("--no-final", action="store_true", help="not the final block (no padding)")
+    p.add_argument(
+        "--no-final", action="store_true", help="not the final block (no padding)"
+    )
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     cio.add_force(p)
 
@@ -200,18 +230,30 @@ def register(sub: Any) -> None:
     p.add_argument("blob", help="SIMPLEBLOB file")
     p.add_argument("--key", required=True, help="RSA private key (blob, PVK, PEM, DER)")
     p.add_argument("--password-file", help="password of an encrypted PVK/PEM key")
-    p.add_argument("--oaep", action="store_true", help="the blob was made with CRYPT_OAEP")
+    p.add_argument(
+        "--oaep", action="store_true", help="the blob was made with CRYPT_OAEP"
+    )
     p.add_argument("--no-salt", action="store_true", help="as CRYPT_NO_SALT")
-    p.add_argument("--to", choices=["hex", "json", "blob", "raw"], default="hex",
-                   help="hex/json summary, PLAINTEXTKEYBLOB, or the raw key bytes")
+    p.add_argument(
+        "--to",
+        choices=["hex", "json", "blob", "raw"],
+        default="hex",
+        help="hex/json summary, PLAINTEXTKEYBLOB, or the raw key bytes",
+    )
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     cio.add_force(p)
     p.set_defaults(func=_guard(_cmd_unwrap))
 
     p = sub.add_parser("derive", help="CryptDeriveKey from a password or a hash value")
-    p.add_argument("--hash", type=alg_id, default=blobformat.AlgId.CALG_SHA1,
-                   help="hash algorithm (MD2, MD4, MD5, SHA1, SHA_256, SHA_384, SHA_512)")
-    p.add_argument("--alg", type=alg_id, required=True, help="key algorithm, e.g. CALG_RC4")
+    p.add_argument(
+        "--hash",
+        type=alg_id,
+        default=blobformat.AlgId.CALG_SHA1,
+        help="hash algorithm (MD2, MD4, MD5, SHA1, SHA_256, SHA_384, SHA_512)",
+    )
+    p.add_argument(
+        "--alg", type=alg_id, required=True, help="key algorithm, e.g. CALG_RC4"
+    )
     p.add_argument("--password-file", help="file holding the password bytes")
     p.add_argument(
         "--hash-file",
@@ -220,7 +262,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--key-bits", type=int, help="key length (upper 16 bits of dwFlags)")
     p.add_argument("--create-salt", action="store_true", help="CRYPT_CREATE_SALT")
-    p.add_argument("--provider", default="aes", choices=["base", "strong", "enhanced", "aes"])
+    p.add_argument(
+        "--provider", default="aes", choices=["base", "strong", "enhanced", "aes"]
+    )
     p.add_argument("--to", choices=["hex", "json", "blob", "raw"], default="hex")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     cio.add_force(p)
@@ -228,7 +272,8 @@ def register(sub: Any) -> None:
 
     for name, handler in (("decrypt", _cmd_decrypt), ("encrypt", _cmd_encrypt)):
         p = sub.add_parser(
-            name, help=f"{name} data as Crypt{name.capitalize()} would, with a session key"
+            name,
+            help=f"{name} data as Crypt{name.capitalize()} would, with a session key",
         )
         p.add_argument("input", help="data file ('-' for stdin)")
         _key_options(p)

@@ -37,6 +37,19 @@ _HASHES = {
 }
 
 
+def _iterations(text: str) -> int | str:
+    """``--max-iterations``: a positive count, or ``none``."""
+    if text.lower() == "none":
+        return "none"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a count or 'none': {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("the bound must be at least 1 (or 'none')")
+    return value
+
+
 def _hash(name: str) -> blobformat.AlgId:
     """A hash by short name (``sha256``) or ALG_ID name (``CALG_SHA_256``)."""
     key = name.lower().replace("_", "").replace("-", "")
@@ -52,7 +65,11 @@ def _hash(name: str) -> blobformat.AlgId:
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
-    return {"hash_alg": args.hash, "no_hash_oid": args.no_hash_oid, "prehashed": args.prehashed}
+    return {
+        "hash_alg": args.hash,
+        "no_hash_oid": args.no_hash_oid,
+        "prehashed": args.prehashed,
+    }
 
 
 def _cmd_sign(args: argparse.Namespace) -> int:
@@ -83,7 +100,9 @@ def _signature(args: argparse.Namespace) -> bytes:
 def _cmd_verify_signature(args: argparse.Namespace) -> int:
     cio.one_stdin(args.data, args.key, args.signature)
     key = cio.load_key(args.key, cio.password_from(args.key_pass, what="key password"))
-    blobformat.verify_signature(key, cio.read(args.data), _signature(args), **_options(args))
+    blobformat.verify_signature(
+        key, cio.read(args.data), _signature(args), **_options(args)
+    )
     print("OK: the signature verifies")
     return 0
 
@@ -115,8 +134,16 @@ def _cmd_pfx(args: argparse.Namespace) -> int:
 def _cmd_pvk(args: argparse.Namespace) -> int:
     pfx_password = cio.password_from(args.pfx_pass, what="PFX password")
     pvk_password = cio.password_from(args.pvk_pass, what="PVK password", confirm=True)
+    bound: dict[str, Any] = {}
+    if args.max_iterations is not None:
+        bound["max_iterations"] = (
+            None if args.max_iterations == "none" else args.max_iterations
+        )
     pvk, certificates = blobformat.pfx_to_pvk(
-        cio.read(args.pfx), b"" if pfx_password is None else pfx_password, pvk_password=pvk_password
+        cio.read(args.pfx),
+        b"" if pfx_password is None else pfx_password,
+        pvk_password=pvk_password,
+        **bound,
     )
     if (args.cert or args.spc) and not certificates:
         raise cio.CLIError(f"{args.pfx} holds no certificate")
@@ -125,7 +152,12 @@ def _cmd_pvk(args: argparse.Namespace) -> int:
         der = certificates[0].public_bytes(serialization.Encoding.DER)
         cio.write(args.cert, der, secret=False, what="a certificate")
     if args.spc:
-        cio.write(args.spc, blobformat.certs_to_spc(certificates), secret=False, what="an SPC file")
+        cio.write(
+            args.spc,
+            blobformat.certs_to_spc(certificates),
+            secret=False,
+            what="an SPC file",
+        )
     return 0
 
 
@@ -144,7 +176,9 @@ def _add_hash_options(p: argparse.ArgumentParser) -> None:
         help=f"hash algorithm: {', '.join(_HASHES)} (default sha256; DSS keys: sha1)",
     )
     p.add_argument(
-        "--no-hash-oid", action="store_true", help="CRYPT_NOHASHOID: no DigestInfo (RSA)"
+        "--no-hash-oid",
+        action="store_true",
+        help="CRYPT_NOHASHOID: no DigestInfo (RSA)",
     )
     p.add_argument(
         "--prehashed",
@@ -162,11 +196,19 @@ def register(sub: Any) -> None:
         "way CryptSignHash does. The signature is printed as hex, or written raw with -o.",
     )
     p.add_argument("data", help="the data to sign ('-' for stdin)")
-    p.add_argument("--key", required=True, help="private key file (blob, PVK, PEM, DER)")
-    p.add_argument("--key-pass", metavar="SOURCE", help=f"key password, {cio.SOURCE_HELP}")
+    p.add_argument(
+        "--key", required=True, help="private key file (blob, PVK, PEM, DER)"
+    )
+    p.add_argument(
+        "--key-pass", metavar="SOURCE", help=f"key password, {cio.SOURCE_HELP}"
+    )
     _add_hash_options(p)
-    p.add_argument("-o", "--output", metavar="FILE", help="write the raw signature to FILE")
-    p.add_argument("--hex", action="store_true", help="write hex text to -o FILE instead")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write the raw signature to FILE"
+    )
+    p.add_argument(
+        "--hex", action="store_true", help="write hex text to -o FILE instead"
+    )
     p.set_defaults(func=_cmd_sign)
 
     p = sub.add_parser(
@@ -176,11 +218,16 @@ def register(sub: Any) -> None:
     )
     p.add_argument("data", help="the signed data ('-' for stdin)")
     p.add_argument("--key", required=True, help="public or private key file")
-    p.add_argument("--key-pass", metavar="SOURCE", help=f"key password, {cio.SOURCE_HELP}")
+    p.add_argument(
+        "--key-pass", metavar="SOURCE", help=f"key password, {cio.SOURCE_HELP}"
+    )
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--signature", metavar="FILE", help="the signature file")
     group.add_argument(
-        "--signature-hex", metavar="HEX", type=cio.hex_bytes, help="the signature as hex"
+        "--signature-hex",
+        metavar="HEX",
+        type=cio.hex_bytes,
+        help="the signature as hex",
     )
     p.add_argument(
         "--signature-format",
@@ -199,13 +246,20 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--pvk", required=True, metavar="FILE", help="the PVK file")
     p.add_argument(
-        "--cert", action="append", default=[], metavar="FILE",
+        "--cert",
+        action="append",
+        default=[],
+        metavar="FILE",
         help="a certificate file, DER or PEM (repeatable)",
     )
     p.add_argument("--spc", metavar="FILE", help="an SPC / PKCS #7 certificate bundle")
-    p.add_argument("--pvk-pass", metavar="SOURCE", help=f"PVK password, {cio.SOURCE_HELP}")
     p.add_argument(
-        "--pfx-pass", metavar="SOURCE", required=True,
+        "--pvk-pass", metavar="SOURCE", help=f"PVK password, {cio.SOURCE_HELP}"
+    )
+    p.add_argument(
+        "--pfx-pass",
+        metavar="SOURCE",
+        required=True,
         help=f"PFX password, {cio.SOURCE_HELP}",
     )
     p.add_argument("--name", help="friendly name of the key in the PFX")
@@ -227,16 +281,29 @@ def register(sub: Any) -> None:
     )
     p.add_argument("pfx", help="the PFX file ('-' for stdin)")
     p.add_argument(
-        "--pfx-pass", metavar="SOURCE",
+        "--pfx-pass",
+        metavar="SOURCE",
         help=f"PFX password, {cio.SOURCE_HELP} (default: none)",
     )
     p.add_argument(
-        "--pvk-pass", metavar="SOURCE",
+        "--pvk-pass",
+        metavar="SOURCE",
         help=f"encrypt the PVK file (strong RC4): {cio.SOURCE_HELP}",
     )
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the PVK file")
-    p.add_argument("--cert", metavar="FILE", help="also write the key's certificate (DER)")
-    p.add_argument("--spc", metavar="FILE", help="also write all certificates as an SPC file")
+    p.add_argument(
+        "--cert", metavar="FILE", help="also write the key's certificate (DER)"
+    )
+    p.add_argument(
+        "--spc", metavar="FILE", help="also write all certificates as an SPC file"
+    )
+    p.add_argument(
+        "--max-iterations",
+        metavar="N",
+        type=_iterations,
+        help="refuse a PFX whose iteration counts add up to more than N before trying the "
+        "password (default 600000; 'none' for no bound; SPEC PFX-6)",
+    )
     cio.add_force(p)
     p.set_defaults(func=_cmd_pvk)
 
@@ -245,6 +312,10 @@ def register(sub: Any) -> None:
         help="bundle certificates into an SPC file (cert2spc)",
         description="Write a DER PKCS #7 certificates-only file from .cer/.spc files.",
     )
-    p.add_argument("certificates", nargs="+", help="certificate files (DER, PEM or SPC)")
-    p.add_argument("-o", "--output", metavar="FILE", help="the SPC file (default: stdout)")
+    p.add_argument(
+        "certificates", nargs="+", help="certificate files (DER, PEM or SPC)"
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="the SPC file (default: stdout)"
+    )
     p.set_defaults(func=_cmd_spc)

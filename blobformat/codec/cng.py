@@ -21,15 +21,16 @@ import dataclasses
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, NoReturn, TypeAlias, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeAlias, TypeVar
 
 from blobformat.codec import decode as _decode
+from blobformat.codec import registry as _registry
+from blobformat.codec.decode import recognise_other
 from blobformat.codec.model_base import FieldSpan, Tolerance
 from blobformat.errors import (
     InvalidFieldError,
     TrailingDataError,
     TruncatedError,
-    UnsupportedBlobError,
 )
 
 __all__ = [
@@ -49,8 +50,9 @@ __all__ = [
     "CngRSAPrivateBlob",
     "CngRSAPublicBlob",
     "Slot",
+    "declared_size",
     "decode",
-    "dispatch",
+    "header_size",
     "is_cng",
     "recognise_other",
 ]
@@ -62,6 +64,10 @@ UINT = "uint"  # an unsigned big-endian number of fixed width
 BYTES = "bytes"  # opaque bytes
 
 Value: TypeAlias = int | bytes
+#: The numbers of a header by field name: its ULONGs and big-endian header
+#: numbers (DSA ``Count`` and ``q``). Opaque header bytes (the DSA seed) are
+#: model fields only: no rule reads them.
+Header: TypeAlias = Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +101,7 @@ class CngKind:
     magic: bytes
     name: str
     layout: str
-    model: type[_CngModel]
+    model: type[CngBlob]
     header: tuple[Slot, ...]
     body: tuple[Slot, ...]
 
@@ -143,8 +149,14 @@ def _check_minimal(
 
 
 def _check_range(
-    value: int, low: int, high: int, field: str, offsets: Mapping[str, int] | None, rule: str,
-    *, step: int = 1,
+    value: int,
+    low: int,
+    high: int,
+    field: str,
+    offsets: Mapping[str, int] | None,
+    rule: str,
+    *,
+    step: int = 1,
 ) -> None:
     if not low <= value <= high or value % step:
         _fail(
@@ -160,7 +172,9 @@ def _check_range(
 _M = TypeVar("_M", bound="_CngModel")
 
 
-def _common_args(cls: type[_CngModel], values: Mapping[str, Value]) -> dict[str, object]:
+def _common_args(
+    cls: type[_CngModel], values: Mapping[str, Value]
+) -> dict[str, object]:
     """The wire values that are model fields of the same name."""
     names = _field_names(cls)
     return {k: v for k, v in values.items() if k in names}
@@ -171,6 +185,9 @@ class _CngModel:
 
     __slots__ = ()
 
+    # Every concrete model is a dataclass; declaring the protocol's attribute
+    # lets dataclasses.fields() accept model classes without casts.
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
     KIND: ClassVar[str]
     SECRET: ClassVar[frozenset[str]] = frozenset()
     #: Fields of bytes type; every other field is a non-negative int.
@@ -186,29 +203,28 @@ class _CngModel:
         """The magic this model is written with."""
         raise NotImplementedError
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         """The header values this model is written with (after the magic)."""
         raise NotImplementedError
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        """Rules on the header, run before any body field is read."""
+        """Rules on the header, run before any body field is read.
 
-    @classmethod
-    def _header_ok(cls, kind: CngKind, values: Mapping[str, Value]) -> bool:
-        """A quick, conservative test of :meth:`_check_header`: True only if it would pass.
-
-        False means "let the full check decide" (tests hold the two together).
+        One rule set per class: the valid case is a few comparisons that return
+        early; a failing header falls through to the checks that raise the
+        located error (``offsets`` None: the decoder reruns it with offsets).
         """
-        return False
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         """Rules on the numbers of the body, given the header they are read with."""
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         """Constructor arguments from the wire values."""
         return _common_args(cls, values)
 
@@ -237,7 +253,7 @@ class _CngModel:
         return self.kind.name
 
     def _check_types(self) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):
             if f.name == "tolerated":
                 continue
             value = getattr(self, f.name)
@@ -250,7 +266,11 @@ class _CngModel:
             elif f.name in self._STR_FIELDS:
                 ok = isinstance(value, str)
             else:
-                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+                ok = (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and value >= 0
+                )
             if not ok:
                 raise TypeError(f"{type(self).__name__}.{f.name} has the wrong type")
 
@@ -270,10 +290,14 @@ class _CngModel:
         offset = 4
         for slot in kind.header:
             size = int(slot.size)
-            out.append((slot, offset, size, header[slot.path]))
+            # Opaque header bytes (the DSA seed) are the model's own field.
+            value = (
+                getattr(self, slot.path) if slot.kind == BYTES else header[slot.path]
+            )
+            out.append((slot, offset, size, value))
             offset += size
         for slot in kind.body:
-            size = slot.size if isinstance(slot.size, int) else int(header[slot.size])
+            size = slot.size if isinstance(slot.size, int) else header[slot.size]
             out.append((slot, offset, size, getattr(self, slot.path)))
             offset += size
         return out
@@ -298,7 +322,9 @@ class _CngModel:
         spans = [FieldSpan("magic", 0, 4, self.magic, False)]
         for slot, offset, size, value in self._spans():
             spans.append(
-                FieldSpan(slot.path, offset, size, None if slot.secret else value, slot.secret)
+                FieldSpan(
+                    slot.path, offset, size, None if slot.secret else value, slot.secret
+                )
             )
         return tuple(spans)
 
@@ -311,12 +337,12 @@ class _CngModel:
         :raises ParseError: as :func:`blobformat.parse` does.
         :raises UnsupportedBlobError: if the bytes are another kind.
         """
-        return _decode.parse_as(cls, data, lenient=lenient)  # type: ignore[type-var]
+        return _decode.parse_as(cls, data, lenient=lenient)
 
     def __repr__(self) -> str:
         """Show the kind and public fields only; never key material."""
         parts = []
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name in self.SECRET:
                 shown = (
@@ -333,7 +359,11 @@ class _CngModel:
             elif isinstance(value, bool) or value is None or isinstance(value, str):
                 shown = repr(value)
             elif isinstance(value, int):
-                shown = str(value) if value.bit_length() <= 64 else f"<{value.bit_length()}-bit>"
+                shown = (
+                    str(value)
+                    if value.bit_length() <= 64
+                    else f"<{value.bit_length()}-bit>"
+                )
             elif isinstance(value, bytes):
                 shown = f"<{len(value)} bytes>"
             else:  # pragma: no cover - every field type is listed above
@@ -351,20 +381,7 @@ class _CngRSABase(_CngModel):
     _CANONICAL_RULE = "CRSA-4"
     _PRIVATE: ClassVar[bool] = False
 
-    @classmethod
-    def _header_ok(cls, kind: CngKind, values: Mapping[str, Value]) -> bool:
-        bits, cn = values["bit_length"], values["cb_modulus"]
-        p1, p2 = values["cb_prime1"], values["cb_prime2"]
-        primes = (0 < p1 <= cn and 0 < p2 <= cn) if cls._PRIVATE else (p1 == p2 == 0)  # type: ignore[operator]
-        return bool(
-            512 <= bits <= 16384  # type: ignore[operator]
-            and not bits & 7  # type: ignore[operator]
-            and cn == bits >> 3  # type: ignore[operator]
-            and 0 < values["cb_public_exp"] <= 8  # type: ignore[operator]
-            and primes
-        )
-
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         bits: int = getattr(self, "bit_length")  # noqa: B009
         return {
             "bit_length": bits,
@@ -376,11 +393,24 @@ class _CngRSABase(_CngModel):
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        bits = int(values["bit_length"])
+        bits, cb_modulus = values["bit_length"], values["cb_modulus"]
+        p1, p2 = values["cb_prime1"], values["cb_prime2"]
+        public = kind.magic == b"RSA1"
+        if (
+            512 <= bits <= 16384
+            and not bits & 7
+            and cb_modulus == bits >> 3
+            and 0 < values["cb_public_exp"] <= 8
+            and (
+                (p1 == p2 == 0)
+                if public
+                else (0 < p1 <= cb_modulus and 0 < p2 <= cb_modulus)
+            )
+        ):
+            return  # The common case: every rule below holds.
         _check_range(bits, 512, 16384, "bit_length", offsets, "CRSA-1", step=8)
-        cb_modulus = values["cb_modulus"]
         if cb_modulus != bits // 8:
             _fail(
                 "cbModulus must be BitLength / 8",
@@ -390,20 +420,21 @@ class _CngRSABase(_CngModel):
                 expected=str(bits // 8),
                 actual=str(cb_modulus),
             )
-        _check_range(int(values["cb_public_exp"]), 1, 8, "cb_public_exp", offsets, "CRSA-3")
-        for name in ("cb_prime1", "cb_prime2"):
-            cb = int(values[name])
-            if kind.magic == b"RSA1":
+        _check_range(values["cb_public_exp"], 1, 8, "cb_public_exp", offsets, "CRSA-3")
+        for name, cb in (("cb_prime1", p1), ("cb_prime2", p2)):
+            if public:
                 _check_range(cb, 0, 0, name, offsets, "CRSA-3")
             else:
                 _check_range(cb, 1, bits // 8, name, offsets, "CRSA-3")
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         e: int = getattr(self, "public_exponent")  # noqa: B009
         n: int = getattr(self, "modulus")  # noqa: B009
         if e >= 1 << 64:
-            _fail("public exponent exceeds 64 bits", "public_exponent", offsets, "CRSA-3")
-        _check_minimal(e, int(header["cb_public_exp"]), "public_exponent", offsets, "CRSA-4")
+            _fail(
+                "public exponent exceeds 64 bits", "public_exponent", offsets, "CRSA-3"
+            )
+        _check_minimal(e, header["cb_public_exp"], "public_exponent", offsets, "CRSA-4")
         if e < 3 or not e & 1:
             _fail(
                 "RSA public exponent must be odd and at least 3",
@@ -413,14 +444,16 @@ class _CngRSABase(_CngModel):
                 expected="an odd value >= 3",
                 actual=str(e),
             )
-        if n >> int(header["bit_length"]):
+        if n >> header["bit_length"]:
             _fail("modulus does not fit BitLength", "modulus", offsets, "CRSA-4")
-        _check_minimal(n, int(header["cb_modulus"]), "modulus", offsets, "CRSA-4")
+        _check_minimal(n, header["cb_modulus"], "modulus", offsets, "CRSA-4")
         if self._PRIVATE:
             for name, cb in (("prime1", "cb_prime1"), ("prime2", "cb_prime2")):
                 value: int = getattr(self, name)
-                _check_range(int(header[cb]), 1, int(header["cb_modulus"]), name, offsets, "CRSA-3")
-                _check_minimal(value, int(header[cb]), name, offsets, "CRSA-4")
+                _check_range(
+                    header[cb], 1, header["cb_modulus"], name, offsets, "CRSA-3"
+                )
+                _check_minimal(value, header[cb], name, offsets, "CRSA-4")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -496,7 +529,14 @@ class CngRSAFullPrivateBlob(_CngRSABase):
 
     KIND = "CNG RSA full private key"
     SECRET = frozenset(
-        {"prime1", "prime2", "exponent1", "exponent2", "coefficient", "private_exponent"}
+        {
+            "prime1",
+            "prime2",
+            "exponent1",
+            "exponent2",
+            "coefficient",
+            "private_exponent",
+        }
     )
     _PRIVATE = True
 
@@ -516,7 +556,7 @@ class CngRSAFullPrivateBlob(_CngRSABase):
         """``RSA3``."""
         return b"RSA3"
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         _CngRSABase._check_body(self, header, offsets)
         for name, cb in (
             ("exponent1", "cb_prime1"),
@@ -524,7 +564,7 @@ class CngRSAFullPrivateBlob(_CngRSABase):
             ("coefficient", "cb_prime1"),
             ("private_exponent", "cb_modulus"),
         ):
-            if getattr(self, name) >> (8 * int(header[cb])):
+            if getattr(self, name) >> (8 * header[cb]):
                 _fail(f"{name} does not fit its {cb} field", name, offsets, "CRSA-4")
 
 
@@ -573,7 +613,14 @@ CURVES: dict[str, _Curve] = {
     )
 }
 _ECC_NUMBER = {"P-256": "1", "P-384": "3", "P-521": "5"}
-_ECC_CURVE_BY_DIGIT = {"1": "P-256", "2": "P-256", "3": "P-384", "4": "P-384", "5": "P-521", "6": "P-521"}
+_ECC_CURVE_BY_DIGIT = {
+    "1": "P-256",
+    "2": "P-256",
+    "3": "P-384",
+    "4": "P-384",
+    "5": "P-521",
+    "6": "P-521",
+}
 #: Smallest and largest cbKey of a generic ECC blob (brainpoolP160r1 .. P-521).
 GENERIC_CB_KEY = (20, 66)
 
@@ -594,19 +641,22 @@ class _CngECCBase(_CngModel):
     _BOOL_FIELDS = frozenset({"ecdh"})
     _STR_FIELDS = frozenset({"curve"})
     _OPTIONAL_FIELDS = frozenset({"curve"})
+    # The fields both ECC models declare (the dataclasses below).
+    ecdh: bool
+    curve: str | None
 
     @property
     def magic(self) -> bytes:
         """``ECS1``..``ECS6``, ``ECK1``..``ECK6``, ``ECDP``/``ECDV``/``ECKP``/``ECKV``."""
-        return _ecc_magic(
-            getattr(self, "ecdh"), getattr(self, "curve"), self._PRIVATE  # noqa: B009
-        )
+        return _ecc_magic(self.ecdh, self.curve, self._PRIVATE)
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {"cb_key": getattr(self, "cb_key")}  # noqa: B009
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         args = _common_args(cls, values)
         magic = kind.magic
         args["ecdh"] = magic[:3] in (b"ECK",)
@@ -615,17 +665,17 @@ class _CngECCBase(_CngModel):
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        cb_key = int(values["cb_key"])
+        cb_key = values["cb_key"]
         curve = _ECC_CURVE_BY_DIGIT.get(chr(kind.magic[3]))
-        if curve is not None:
-            size = CURVES[curve].size
-            _check_range(cb_key, size, size, "cb_key", offsets, "CECC-1")
-        else:
-            _check_range(cb_key, *GENERIC_CB_KEY, "cb_key", offsets, "CECC-1")
+        # A named curve fixes cbKey; a generic magic allows a range (CECC-1).
+        low, high = GENERIC_CB_KEY if curve is None else (CURVES[curve].size,) * 2
+        if low <= cb_key <= high:
+            return
+        _check_range(cb_key, low, high, "cb_key", offsets, "CECC-1")
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         curve_name = getattr(self, "curve")  # noqa: B009
         cb_key = getattr(self, "cb_key")  # noqa: B009
         names = ("x", "y", "d") if self._PRIVATE else ("x", "y")
@@ -637,7 +687,12 @@ class _CngECCBase(_CngModel):
         curve = CURVES[curve_name]
         for name in ("x", "y"):
             if getattr(self, name) >= curve.p:
-                _fail(f"{name} is not below the {curve_name} field prime", name, offsets, "CECC-2")
+                _fail(
+                    f"{name} is not below the {curve_name} field prime",
+                    name,
+                    offsets,
+                    "CECC-2",
+                )
         if self._PRIVATE and not 0 < getattr(self, "d") < curve.n:  # noqa: B009
             _fail(f"d is not in 1..n-1 of {curve_name}", "d", offsets, "CECC-2")
 
@@ -647,7 +702,9 @@ class _CngECCBase(_CngModel):
         if getattr(self, "cb_key") == 0 and curve in CURVES:  # noqa: B009
             object.__setattr__(self, "cb_key", CURVES[curve].size)
         if curve is not None and curve not in CURVES:
-            raise ValueError(f"unknown curve {curve!r}: use P-256, P-384, P-521 or None")
+            raise ValueError(
+                f"unknown curve {curve!r}: use P-256, P-384, P-521 or None"
+            )
         _CngModel.__post_init__(self)
 
 
@@ -700,7 +757,9 @@ class CngECCPrivateBlob(_CngECCBase):
 
     def public_blob(self) -> CngECCPublicBlob:
         """The matching public blob."""
-        return CngECCPublicBlob(ecdh=self.ecdh, curve=self.curve, cb_key=self.cb_key, x=self.x, y=self.y)
+        return CngECCPublicBlob(
+            ecdh=self.ecdh, curve=self.curve, cb_key=self.cb_key, x=self.x, y=self.y
+        )
 
 
 #: BCRYPT_ECC_PRIME_*_CURVE: short Weierstrass, twisted Edwards, Montgomery.
@@ -760,7 +819,7 @@ class CngECCFullKeyBlob(_CngModel):
         """``ECDP``, ``ECDV``, ``ECKP`` or ``ECKV``."""
         return _ecc_magic(self.ecdh, None, self.d is not None)
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {
             "version": 1,
             "curve_type": self.curve_type,
@@ -772,30 +831,54 @@ class CngECCFullKeyBlob(_CngModel):
         }
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         args = _common_args(cls, values)
         args["ecdh"] = kind.magic[:3] == b"ECK"
         return args
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        _check_range(int(values["version"]), 1, 1, "version", offsets, "CECC-3")
-        ctype = int(values["curve_type"])
+        version, ctype = values["version"], values["curve_type"]
+        cb_field, cb_order = values["cb_field_length"], values["cb_subgroup_order"]
+        cb_cofactor, cb_seed = values["cb_cofactor"], values["cb_seed"]
+        if (
+            version == 1
+            and ctype in ECC_CURVE_TYPES
+            and 0 < cb_field <= 66
+            and 0 < cb_order <= 67
+            and 0 < cb_cofactor <= 66
+            and cb_seed <= 66
+        ):
+            return  # The common case: every rule below holds.
+        _check_range(version, 1, 1, "version", offsets, "CECC-3")
         if ctype not in ECC_CURVE_TYPES:
-            _fail("unknown dwCurveType", "curve_type", offsets, "CECC-3", expected="1, 2 or 3", actual=str(ctype))
-        _check_range(int(values["cb_field_length"]), 1, 66, "cb_field_length", offsets, "CECC-3")
-        _check_range(int(values["cb_subgroup_order"]), 1, 67, "cb_subgroup_order", offsets, "CECC-3")
-        _check_range(int(values["cb_cofactor"]), 1, 66, "cb_cofactor", offsets, "CECC-3")
-        _check_range(int(values["cb_seed"]), 0, 66, "cb_seed", offsets, "CECC-3")
+            _fail(
+                "unknown dwCurveType",
+                "curve_type",
+                offsets,
+                "CECC-3",
+                expected="1, 2 or 3",
+                actual=str(ctype),
+            )
+        _check_range(cb_field, 1, 66, "cb_field_length", offsets, "CECC-3")
+        _check_range(cb_order, 1, 67, "cb_subgroup_order", offsets, "CECC-3")
+        _check_range(cb_cofactor, 1, 66, "cb_cofactor", offsets, "CECC-3")
+        _check_range(cb_seed, 0, 66, "cb_seed", offsets, "CECC-3")
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
-        for name, cb in (("prime", "cb_field_length"), ("order", "cb_subgroup_order"), ("cofactor", "cb_cofactor")):
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
+        for name, cb in (
+            ("prime", "cb_field_length"),
+            ("order", "cb_subgroup_order"),
+            ("cofactor", "cb_cofactor"),
+        ):
             value = getattr(self, name)
             if value == 0:
                 _fail(f"{name} must not be zero", name, offsets, "CECC-2")
-            _check_minimal(value, int(header[cb]), name, offsets, "CECC-2")
+            _check_minimal(value, header[cb], name, offsets, "CECC-2")
         for name in ("a", "b", "gx", "gy", "x", "y"):
             if getattr(self, name) >= self.prime:
                 _fail(f"{name} is not below the field prime", name, offsets, "CECC-2")
@@ -829,7 +912,7 @@ class _CngDSABase(_CngModel):
             return b"DPV2" if self._PRIVATE else b"DPB2"
         return b"DSPV" if self._PRIVATE else b"DSPB"
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         p: int = getattr(self, "p")  # noqa: B009
         q: int = getattr(self, "q")  # noqa: B009
         seed: bytes = getattr(self, "seed")  # noqa: B009
@@ -843,22 +926,36 @@ class _CngDSABase(_CngModel):
                 "cb_group_size": _blen(q),
                 "counter": counter,
             }
-        return {"cb_key": _blen(p), "counter": counter, "seed": seed, "q": q}
+        return {"cb_key": _blen(p), "counter": counter, "q": q}
 
     @classmethod
-    def _model_args(cls, kind: CngKind, values: Mapping[str, Value]) -> dict[str, object]:
+    def _model_args(
+        cls, kind: CngKind, values: Mapping[str, Value]
+    ) -> dict[str, object]:
         args = _common_args(cls, values)
         args["version"] = 2 if kind.magic[3:] == b"2" else 1
         return args
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        cb_key = int(values["cb_key"])
+        cb_key = values["cb_key"]
         if kind.magic[3:] != b"2":
+            if 64 <= cb_key <= 128 and not cb_key & 7:
+                return  # The common case: CDSA-1 holds.
             _check_range(cb_key, 64, 128, "cb_key", offsets, "CDSA-1", step=8)
             return
+        group = values["cb_group_size"]
+        if (
+            128 <= cb_key <= 384
+            and not cb_key & 7
+            and values["hash_algorithm"] in DSA_HASH_ALGORITHMS
+            and values["standard_version"] in DSA_STANDARD_VERSIONS
+            and group in DSA_GROUP_SIZES
+            and group <= values["cb_seed_length"] <= 64
+        ):
+            return  # The common case: every rule below holds.
         _check_range(cb_key, 128, 384, "cb_key", offsets, "CDSA-1", step=8)
         for name, allowed in (
             ("hash_algorithm", DSA_HASH_ALGORITHMS),
@@ -868,27 +965,34 @@ class _CngDSABase(_CngModel):
             value = values[name]
             if value not in allowed:
                 _fail(
-                    f"{name} not allowed", name, offsets, "CDSA-1",
-                    expected=", ".join(map(str, allowed)), actual=str(value),
+                    f"{name} not allowed",
+                    name,
+                    offsets,
+                    "CDSA-1",
+                    expected=", ".join(map(str, allowed)),
+                    actual=str(value),
                 )
-        group = int(values["cb_group_size"])
-        _check_range(int(values["cb_seed_length"]), group, 64, "cb_seed_length", offsets, "CDSA-1")
+        _check_range(
+            values["cb_seed_length"], group, 64, "cb_seed_length", offsets, "CDSA-1"
+        )
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         version = getattr(self, "version")  # noqa: B009
         if version not in (1, 2):
             raise ValueError("version must be 1 or 2")
         v1_extra = (getattr(self, "hash_algorithm"), getattr(self, "standard_version"))  # noqa: B009
         if (version == 1) != (v1_extra == (None, None)):
-            raise ValueError("hash_algorithm and standard_version belong to version 2 only")
+            raise ValueError(
+                "hash_algorithm and standard_version belong to version 2 only"
+            )
         if version == 1 and len(getattr(self, "seed")) != 20:  # noqa: B009
             raise ValueError("a version-1 DSA blob has a 20-byte seed")
         if getattr(self, "counter") >> 32:  # noqa: B009
             raise ValueError("counter is a 32-bit value")
         p: int = getattr(self, "p")  # noqa: B009
         q: int = getattr(self, "q")  # noqa: B009
-        cb_key = int(header["cb_key"])
-        group = 20 if version == 1 else int(header["cb_group_size"])
+        cb_key = header["cb_key"]
+        group = 20 if version == 1 else header["cb_group_size"]
         if q >> (8 * group) or q >> (8 * group - 8) == 0:
             _fail("q must fill its field exactly", "q", offsets, "CDSA-2")
         if p == 0:
@@ -979,18 +1083,21 @@ class _CngDHBase(_CngModel):
         """``DHPB`` or ``DHPV``."""
         return b"DHPV" if self._PRIVATE else b"DHPB"
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {"cb_key": _blen(getattr(self, "p"))}  # noqa: B009
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        _check_range(int(values["cb_key"]), 64, 512, "cb_key", offsets, "CDH-1", step=8)
+        cb_key = values["cb_key"]
+        if 64 <= cb_key <= 512 and not cb_key & 7:
+            return  # The common case: CDH-1 holds.
+        _check_range(cb_key, 64, 512, "cb_key", offsets, "CDH-1", step=8)
 
-    def _check_body(self, header: Mapping[str, Value], offsets: Mapping[str, int] | None) -> None:
+    def _check_body(self, header: Header, offsets: Mapping[str, int] | None) -> None:
         p: int = getattr(self, "p")  # noqa: B009
-        cb_key = int(header["cb_key"])
+        cb_key = header["cb_key"]
         if p == 0:
             _fail("p must not be zero", "p", offsets, "CDH-2")
         _check_minimal(p, cb_key, "p", offsets, "CDH-2")
@@ -1067,15 +1174,18 @@ class CngKeyDataBlob(_CngModel):
         """``KDBM``."""
         return b"KDBM"
 
-    def _header_values(self) -> dict[str, int | bytes]:
+    def _header_values(self) -> dict[str, int]:
         return {"version": 1, "cb_key_data": len(self.key)}
 
     @classmethod
     def _check_header(
-        cls, kind: CngKind, values: Mapping[str, Value], offsets: Mapping[str, int] | None
+        cls, kind: CngKind, values: Header, offsets: Mapping[str, int] | None
     ) -> None:
-        _check_range(int(values["version"]), 1, 1, "version", offsets, "CKD-1")
-        _check_range(int(values["cb_key_data"]), 1, KEY_DATA_MAX, "cb_key_data", offsets, "CKD-2")
+        version, cb_key_data = values["version"], values["cb_key_data"]
+        if version == 1 and 0 < cb_key_data <= KEY_DATA_MAX:
+            return  # The common case: CKD-1 and CKD-2 hold.
+        _check_range(version, 1, 1, "version", offsets, "CKD-1")
+        _check_range(cb_key_data, 1, KEY_DATA_MAX, "cb_key_data", offsets, "CKD-2")
 
 
 # ---------------------------------------------------------------------------
@@ -1088,7 +1198,10 @@ _RSA_HEADER = (
     Slot("cb_prime1", U32, 4),
     Slot("cb_prime2", U32, 4),
 )
-_RSA_PUBLIC = (Slot("public_exponent", UINT, "cb_public_exp"), Slot("modulus", UINT, "cb_modulus"))
+_RSA_PUBLIC = (
+    Slot("public_exponent", UINT, "cb_public_exp"),
+    Slot("modulus", UINT, "cb_modulus"),
+)
 _RSA_PRIMES = (
     Slot("prime1", UINT, "cb_prime1", True),
     Slot("prime2", UINT, "cb_prime2", True),
@@ -1130,7 +1243,11 @@ _DSA_HEADER = (
     Slot("seed", BYTES, 20),
     Slot("q", UINT, 20),
 )
-_DSA_PUBLIC = (Slot("p", UINT, "cb_key"), Slot("g", UINT, "cb_key"), Slot("y", UINT, "cb_key"))
+_DSA_PUBLIC = (
+    Slot("p", UINT, "cb_key"),
+    Slot("g", UINT, "cb_key"),
+    Slot("y", UINT, "cb_key"),
+)
 _DSA_V2_HEADER = (
     Slot("cb_key", U32, 4),
     Slot("hash_algorithm", U32, 4),
@@ -1145,7 +1262,11 @@ _DSA_V2_PUBLIC = (
     *_DSA_PUBLIC,
 )
 _DH_HEADER = (Slot("cb_key", U32, 4),)
-_DH_PUBLIC = (Slot("p", UINT, "cb_key"), Slot("g", UINT, "cb_key"), Slot("y", UINT, "cb_key"))
+_DH_PUBLIC = (
+    Slot("p", UINT, "cb_key"),
+    Slot("g", UINT, "cb_key"),
+    Slot("y", UINT, "cb_key"),
+)
 
 _ECC_KINDS: list[CngKind] = []
 for _ecdh, _prefix in ((False, "ECDSA"), (True, "ECDH")):
@@ -1178,36 +1299,84 @@ for _ecdh, _prefix in ((False, "ECDSA"), (True, "ECDH")):
         )
 
 _TABLE: tuple[CngKind, ...] = (
-    CngKind(b"RSA1", "BCRYPT_RSAPUBLIC_BLOB", "CNG-RSA1", CngRSAPublicBlob, _RSA_HEADER, _RSA_PUBLIC),
     CngKind(
-        b"RSA2", "BCRYPT_RSAPRIVATE_BLOB", "CNG-RSA2", CngRSAPrivateBlob, _RSA_HEADER,
+        b"RSA1",
+        "BCRYPT_RSAPUBLIC_BLOB",
+        "CNG-RSA1",
+        CngRSAPublicBlob,
+        _RSA_HEADER,
+        _RSA_PUBLIC,
+    ),
+    CngKind(
+        b"RSA2",
+        "BCRYPT_RSAPRIVATE_BLOB",
+        "CNG-RSA2",
+        CngRSAPrivateBlob,
+        _RSA_HEADER,
         (*_RSA_PUBLIC, *_RSA_PRIMES),
     ),
     CngKind(
-        b"RSA3", "BCRYPT_RSAFULLPRIVATE_BLOB", "CNG-RSA3", CngRSAFullPrivateBlob, _RSA_HEADER,
+        b"RSA3",
+        "BCRYPT_RSAFULLPRIVATE_BLOB",
+        "CNG-RSA3",
+        CngRSAFullPrivateBlob,
+        _RSA_HEADER,
         (*_RSA_PUBLIC, *_RSA_PRIMES, *_RSA_FULL),
     ),
     *_ECC_KINDS,
-    CngKind(b"DSPB", "BCRYPT_DSA_PUBLIC_BLOB", "CNG-DSPB", CngDSAPublicBlob, _DSA_HEADER, _DSA_PUBLIC),
     CngKind(
-        b"DSPV", "BCRYPT_DSA_PRIVATE_BLOB", "CNG-DSPV", CngDSAPrivateBlob, _DSA_HEADER,
+        b"DSPB",
+        "BCRYPT_DSA_PUBLIC_BLOB",
+        "CNG-DSPB",
+        CngDSAPublicBlob,
+        _DSA_HEADER,
+        _DSA_PUBLIC,
+    ),
+    CngKind(
+        b"DSPV",
+        "BCRYPT_DSA_PRIVATE_BLOB",
+        "CNG-DSPV",
+        CngDSAPrivateBlob,
+        _DSA_HEADER,
         (*_DSA_PUBLIC, Slot("x", UINT, 20, True)),
     ),
     CngKind(
-        b"DPB2", "BCRYPT_DSA_PUBLIC_BLOB (V2)", "CNG-DPB2", CngDSAPublicBlob, _DSA_V2_HEADER,
+        b"DPB2",
+        "BCRYPT_DSA_PUBLIC_BLOB (V2)",
+        "CNG-DPB2",
+        CngDSAPublicBlob,
+        _DSA_V2_HEADER,
         _DSA_V2_PUBLIC,
     ),
     CngKind(
-        b"DPV2", "BCRYPT_DSA_PRIVATE_BLOB (V2)", "CNG-DPV2", CngDSAPrivateBlob, _DSA_V2_HEADER,
+        b"DPV2",
+        "BCRYPT_DSA_PRIVATE_BLOB (V2)",
+        "CNG-DPV2",
+        CngDSAPrivateBlob,
+        _DSA_V2_HEADER,
         (*_DSA_V2_PUBLIC, Slot("x", UINT, "cb_group_size", True)),
     ),
-    CngKind(b"DHPB", "BCRYPT_DH_PUBLIC_BLOB", "CNG-DHPB", CngDHPublicBlob, _DH_HEADER, _DH_PUBLIC),
     CngKind(
-        b"DHPV", "BCRYPT_DH_PRIVATE_BLOB", "CNG-DHPV", CngDHPrivateBlob, _DH_HEADER,
+        b"DHPB",
+        "BCRYPT_DH_PUBLIC_BLOB",
+        "CNG-DHPB",
+        CngDHPublicBlob,
+        _DH_HEADER,
+        _DH_PUBLIC,
+    ),
+    CngKind(
+        b"DHPV",
+        "BCRYPT_DH_PRIVATE_BLOB",
+        "CNG-DHPV",
+        CngDHPrivateBlob,
+        _DH_HEADER,
         (*_DH_PUBLIC, Slot("x", UINT, "cb_key", True)),
     ),
     CngKind(
-        b"KDBM", "BCRYPT_KEY_DATA_BLOB", "CNG-KDBM", CngKeyDataBlob,
+        b"KDBM",
+        "BCRYPT_KEY_DATA_BLOB",
+        "CNG-KDBM",
+        CngKeyDataBlob,
         (Slot("version", U32, 4), Slot("cb_key_data", U32, 4)),
         (Slot("key", BYTES, "cb_key_data", True),),
     ),
@@ -1257,66 +1426,25 @@ def is_cng(data: bytes) -> bool:
     return data[:4] in KINDS
 
 
-# NCRYPT_KEY_BLOB_HEADER {cbSize = 16, dwMagic, cbAlgName, cbKeyData}, and the
-# parameter headers {cbLength, dwMagic, ...}: the magic is at offset 4.
-_OTHER_MAGICS: dict[bytes, str] = {
-    b"CPHR": "NCRYPT_CIPHER_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
-    b"DKF1": "NCRYPT_KDF_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
-    bytes.fromhex("0df0ad4b"): "NCRYPT_PROTECTED_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
-    b"DHPM": "BCRYPT_DH_PARAMETERS (BCRYPT_DH_PARAMETER_HEADER)",
-    b"DSPM": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER)",
-    b"DPM2": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER_V2)",
-}
-
-
-def recognise_other(data: bytes) -> None:
-    """Refuse, by name, the CNG structures whose magic sits at offset 4 (SPEC §20.9).
-
-    An NCRYPT_KEY_BLOB_HEADER or a DH/DSA parameter header starts with its
-    own length, a ULONG equal to the header size (16) or to the whole input;
-    the magic follows. Neither is a key blob this library converts.
-    """
-    if len(data) < 8:
-        return
-    name = _OTHER_MAGICS.get(data[4:8])
-    if name is None:
-        return
-    size = int.from_bytes(data[:4], "little")
-    if size in (16, len(data)):
-        raise UnsupportedBlobError(
-            f"unsupported CNG structure: {name}",
-            offset=4,
-            field="magic",
-            rule="CNG-3",
-            hint=f"the input looks like a CNG {name.split(' ')[0]}",
-        )
-
-
 # ---------------------------------------------------------------------------
 # Decoding -- SPEC §20.2
-
-
-def dispatch(data: bytes, lenient: bool = False) -> CngBlob | None:
-    """The single entry from :func:`blobformat.parse` for input that is not CryptoAPI.
-
-    Decodes a CNG blob (magic at offset 0), refuses by name the CNG
-    structures with a magic at offset 4, and returns None for anything else.
-    """
-    if data[:4] in KINDS:
-        return decode(data, lenient=lenient)
-    recognise_other(data)
-    return None
+# (recognise_other, for the structures whose magic sits at offset 4, lives in
+# blobformat.codec.decode, which calls it.)
 
 
 def _select(data: bytes) -> CngKind:
     kind = KINDS[data[:4]]
-    if kind.magic in FULL_KINDS and data[4:8] == ECC_FULLKEY_VERSION.to_bytes(4, "little"):
+    if kind.magic in FULL_KINDS and data[4:8] == ECC_FULLKEY_VERSION.to_bytes(
+        4, "little"
+    ):
         # cbKey 1 is no curve; dwVersion 1 is BCRYPT_ECCFULLKEY_BLOB (SPEC §20.5).
         return FULL_KINDS[kind.magic]
     return kind
 
 
-def _truncated(kind: CngKind, field: str, offset: int, needed: int, available: int, rule: str) -> TruncatedError:
+def _truncated(
+    kind: CngKind, field: str, offset: int, needed: int, available: int, rule: str
+) -> TruncatedError:
     return TruncatedError(
         f"input ends inside {field} of a {kind.name}",
         needed=needed,
@@ -1335,14 +1463,17 @@ class _Plan:
     #: Header field names, in order, and the positions of big-endian numbers among them.
     header_names: tuple[str, ...]
     header_numbers: tuple[int, ...]
-    #: Per body slot: (path, fixed size or -1, name of the sizing header field, is bytes).
-    body_slots: tuple[tuple[str, int, str, bool], ...]
+    #: The positions of opaque bytes in the header (the DSA v1 seed), kept out of the numbers.
+    header_bytes: tuple[int, ...]
+    #: Per body slot: (path, fixed size or -1, index of the sizing ULONG in the
+    #: unpacked header, is bytes).
+    body_slots: tuple[tuple[str, int, int, bool], ...]
     #: The model's fields that decoding does not fill from the wire (set to None).
     absent: tuple[str, ...]
     #: The fields the magic implies (ECC curve and flavour, DSA version).
     implied: tuple[tuple[str, object], ...]
-    #: Header fields that are model fields too.
-    header_fields: tuple[str, ...]
+    #: Header fields that are model fields too: (name, position, is bytes).
+    header_fields: tuple[tuple[str, int, bool], ...]
 
 
 _PLANS: dict[CngKind, _Plan] = {}
@@ -1351,27 +1482,46 @@ _PLANS: dict[CngKind, _Plan] = {}
 def _plan(kind: CngKind) -> _Plan:
     plan = _PLANS.get(kind)
     if plan is None:
-        fmt = "<4x" + "".join("I" if s.kind == U32 else f"{s.size}s" for s in kind.header)
+        fmt = "<4x" + "".join(
+            "I" if s.kind == U32 else f"{s.size}s" for s in kind.header
+        )
+        names = [s.path for s in kind.header]
         body_slots = tuple(
-            (s.path, s.size if isinstance(s.size, int) else -1, s.size if isinstance(s.size, str) else "", s.kind == BYTES)
+            (
+                s.path,
+                s.size if isinstance(s.size, int) else -1,
+                names.index(s.size) if isinstance(s.size, str) else -1,
+                s.kind == BYTES,
+            )
             for s in kind.body
         )
         implied = tuple(kind.model._model_args(kind, {}).items())
-        filled = {s.path for s in (*kind.header, *kind.body)} | {"tolerated"} | {k for k, _ in implied}
-        absent = tuple(f.name for f in dataclasses.fields(kind.model) if f.name not in filled)  # type: ignore[arg-type]
+        filled = (
+            {s.path for s in (*kind.header, *kind.body)}
+            | {"tolerated"}
+            | {k for k, _ in implied}
+        )
+        absent = tuple(
+            f.name for f in dataclasses.fields(kind.model) if f.name not in filled
+        )
         plan = _PLANS[kind] = _Plan(
             struct.Struct(fmt),
             tuple(s.path for s in kind.header),
             tuple(i for i, s in enumerate(kind.header) if s.kind in (UINT, BE32)),
+            tuple(i for i, s in enumerate(kind.header) if s.kind == BYTES),
             body_slots,
             absent,
             implied,
-            tuple(s.path for s in kind.header if s.path in _field_names(kind.model)),
+            tuple(
+                (s.path, i, s.kind == BYTES)
+                for i, s in enumerate(kind.header)
+                if s.path in _field_names(kind.model)
+            ),
         )
     return plan
 
 
-def _offsets(kind: CngKind, values: Mapping[str, Value]) -> dict[str, int]:
+def _offsets(kind: CngKind, values: Header) -> dict[str, int]:
     """Every field's offset, for locating an error (computed only when one is raised)."""
     offsets = {"magic": 0}
     offset = 4
@@ -1383,6 +1533,58 @@ def _offsets(kind: CngKind, values: Mapping[str, Value]) -> dict[str, int]:
         size = slot.size if isinstance(slot.size, int) else values.get(slot.size, 0)
         offset += int(size)
     return offsets
+
+
+def _header_values(plan: _Plan, data: bytes) -> tuple[tuple[Any, ...], dict[str, int]]:
+    """The header as ``struct`` reads it and its numbers by name (the header is complete)."""
+    # struct gives an int per ULONG ("I") and bytes per fixed field ("20s").
+    raw = plan.header.unpack_from(data)
+    names = plan.header_names
+    if plan.header_bytes:
+        values: dict[str, int] = {
+            names[i]: int.from_bytes(v, "big") if i in plan.header_numbers else v
+            for i, v in enumerate(raw)
+            if i not in plan.header_bytes
+        }
+    else:
+        values = dict(zip(names, raw, strict=True))
+        for index in plan.header_numbers:
+            values[names[index]] = int.from_bytes(raw[index], "big")
+    return raw, values
+
+
+def header_size(magic: bytes) -> int:
+    """Bytes of magic and header of the kinds ``magic`` selects (the larger, for shared magics)."""
+    sizes = [KINDS[magic].header_size]
+    if magic in FULL_KINDS:
+        sizes.append(FULL_KINDS[magic].header_size)
+    return max(sizes)
+
+
+def declared_size(data: bytes) -> int | None:
+    """The length of the CNG blob at the start of ``data``, as its header declares.
+
+    ``None`` when ``data`` does not start with a CNG magic, its header is
+    incomplete, or the header breaks a rule (SPEC §20.2 steps before any
+    number is read). The scanner sizes candidates with it; nothing after the
+    header is read.
+    """
+    if data[:4] not in KINDS:
+        return None
+    kind = _select(data)
+    plan = _plan(kind)
+    if len(data) < plan.header.size:
+        return None
+    raw, values = _header_values(plan, data)
+    try:
+        kind.model._check_header(kind, values, None)
+    except InvalidFieldError:
+        return None
+    total = plan.header.size
+    for _path, fixed, source, _is_bytes in plan.body_slots:
+        # Every sizing field is a ULONG of the header, so raw[source] is an int.
+        total += fixed if fixed >= 0 else int(raw[source])
+    return total
 
 
 def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
@@ -1401,26 +1603,27 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
         offset = 4
         for slot in kind.header:
             if offset + int(slot.size) > size:
-                raise _truncated(kind, slot.path, offset, plan.header.size, size, "CNG-1")
+                raise _truncated(
+                    kind, slot.path, offset, plan.header.size, size, "CNG-1"
+                )
             offset += int(slot.size)
-    values: dict[str, Value] = dict(zip(plan.header_names, plan.header.unpack_from(data), strict=True))
-    for index in plan.header_numbers:
-        name = plan.header_names[index]
-        values[name] = int.from_bytes(values[name], "big")  # type: ignore[arg-type]
+    raw, values = _header_values(plan, data)
     model = kind.model
-    if not model._header_ok(kind, values):
-        try:
-            model._check_header(kind, values, None)
-        except InvalidFieldError:
-            model._check_header(kind, values, _offsets(kind, values))
-            raise  # pragma: no cover - the located call raises first
+    try:
+        # A valid header returns after a few comparisons; only a failing one
+        # pays for the offsets of its located error.
+        model._check_header(kind, values, None)
+    except InvalidFieldError:
+        model._check_header(kind, values, _offsets(kind, values))
+        raise  # pragma: no cover - the located call raises first
     # Every size is known now: compare the whole length with the input before reading on.
     offset = plan.header.size
     spans: list[tuple[str, int, int, bool]] = []
     for path, fixed, source, is_bytes in plan.body_slots:
-        width = fixed if fixed >= 0 else values[source]
-        spans.append((path, offset, width, is_bytes))  # type: ignore[arg-type]
-        offset += width  # type: ignore[operator]
+        # Every sizing field is a ULONG of the header, so raw[source] is an int.
+        width: int = fixed if fixed >= 0 else raw[source]
+        spans.append((path, offset, width, is_bytes))
+        offset += width
     if offset > size:
         for path, start, width, _ in spans:
             if start + width > size:
@@ -1434,14 +1637,21 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
                 offset=offset,
                 rule="CNG-2",
             )
-        tolerated = (Tolerance("trailing-data", offset, f"{size - offset} bytes after the blob", "CNG-2"),)
+        tolerated = (
+            Tolerance(
+                "trailing-data",
+                offset,
+                f"{size - offset} bytes after the blob",
+                "CNG-2",
+            ),
+        )
     obj = object.__new__(model)
     setattr_ = object.__setattr__
-    for path in plan.header_fields:
-        setattr_(obj, path, values[path])
+    for path, index, is_bytes in plan.header_fields:
+        setattr_(obj, path, raw[index] if is_bytes else values[path])
     for path, start, width, is_bytes in spans:
-        raw = data[start : start + width]
-        setattr_(obj, path, raw if is_bytes else int.from_bytes(raw, "big"))
+        field = data[start : start + width]
+        setattr_(obj, path, field if is_bytes else int.from_bytes(field, "big"))
     for name, implied in plan.implied:
         setattr_(obj, name, implied)
     for name in plan.absent:
@@ -1454,7 +1664,7 @@ def decode(data: bytes, *, lenient: bool = False) -> CngBlob:
     except InvalidFieldError:
         obj._check_body(values, _offsets(kind, values))
         raise  # pragma: no cover - the located call raises first
-    return obj  # type: ignore[return-value]
+    return obj
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
@@ -1463,9 +1673,48 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {}
 def _field_names(model: type) -> frozenset[str]:
     names = _FIELD_NAMES.get(model)
     if names is None:
-        names = _FIELD_NAMES[model] = frozenset(f.name for f in dataclasses.fields(model))
+        names = _FIELD_NAMES[model] = frozenset(
+            f.name for f in dataclasses.fields(model)
+        )
     return names
 
 
-# The one dispatch point of blobformat.parse (SPEC §20.2).
-_decode.CNG_DISPATCH.append(dispatch)
+def _decode_entry(data: bytes, lenient: bool) -> CngBlob:
+    """The registry's decoder of every CNG kind: the table selects the layout."""
+    return decode(data, lenient=lenient)
+
+
+def _magics(model: type[CngBlob], table: Mapping[bytes, CngKind]) -> tuple[bytes, ...]:
+    """The magics of ``model``, from the table above (where they are written once)."""
+    return tuple(m for m, k in table.items() if k.model is model)
+
+
+def _entry(
+    name: str, model: type[CngBlob], table: Mapping[bytes, CngKind] = KINDS
+) -> _registry.Kind[CngBlob]:
+    return _registry.Kind(
+        name,
+        model,
+        framed=False,
+        family="cng",
+        magics=_magics(model, table),
+        decode=_decode_entry,
+    )
+
+
+# The registry: one entry per CNG kind (SPEC §20); blobformat.parse finds them
+# by magic (registry.BY_CNG_MAGIC) after its CryptoAPI fast path.
+_registry.add(
+    _entry("cng-rsa-public", CngRSAPublicBlob),
+    _entry("cng-rsa-private", CngRSAPrivateBlob),
+    _entry("cng-rsa-full-private", CngRSAFullPrivateBlob),
+    _entry("cng-ecc-public", CngECCPublicBlob),
+    _entry("cng-ecc-private", CngECCPrivateBlob),
+    # Shares ECDP/ECDV/ECKP/ECKV (and so their decoder) with the two above.
+    _entry("cng-ecc-full", CngECCFullKeyBlob, FULL_KINDS),
+    _entry("cng-dsa-public", CngDSAPublicBlob),
+    _entry("cng-dsa-private", CngDSAPrivateBlob),
+    _entry("cng-dh-public", CngDHPublicBlob),
+    _entry("cng-dh-private", CngDHPrivateBlob),
+    _entry("cng-key-data", CngKeyDataBlob),
+)

@@ -47,6 +47,7 @@ __all__ = [
     "parse_as",
     "prepare",
     "read_header",
+    "recognise_other",
 ]
 
 #: Offsets of the BLOBHEADER fields (SPEC §4.1).
@@ -59,18 +60,18 @@ HEADER_OFFSETS = {
 
 if TYPE_CHECKING:
     # Type-only: the models register themselves in the registry this module reads.
-    from blobformat.codec.cng import CngBlob
+    from blobformat.codec.cng import CngBlob, _CngModel
     from blobformat.codec.models import Blob
 
 _M = TypeVar("_M", bound=_Model)
+#: A model class of either family (parse_as accepts CryptoAPI and CNG models).
+_AnyM = TypeVar("_AnyM", bound="_Model | _CngModel")
 _BY_TYPE = _registry.BY_TYPE
 _BY_LEAD = _registry.BY_LEADING_MAGIC
 _QUICK = _registry.QUICK
+_BY_CNG = _registry.BY_CNG_MAGIC
 #: First bytes of CryptoAPI blobs (their bType); a CNG magic never starts with one.
 _BTYPE_FIRST = frozenset(bytes([t]) for t in BlobType)
-#: The CNG decoder (SPEC §20): ``blobformat.codec.cng`` appends its dispatcher on
-#: import (it imports this module, so this module cannot import it).
-CNG_DISPATCH: list[Callable[[bytes, bool], CngBlob | None]] = []
 
 
 def as_bytes(data: object) -> bytes:
@@ -88,7 +89,11 @@ def _sniff(data: bytes) -> str | None:
     """A hint for input that is not a CryptoAPI blob (SPEC §4.4)."""
     if data.startswith(b"-----BEGIN"):
         return "the input looks like PEM, not a CryptoAPI blob"
-    if data[:1] == b"\x30" and len(data) > 1 and (data[1] < 0x80 or data[1] in (0x81, 0x82, 0x83)):
+    if (
+        data[:1] == b"\x30"
+        and len(data) > 1
+        and (data[1] < 0x80 or data[1] in (0x81, 0x82, 0x83))
+    ):
         return "the input looks like DER (ASN.1), not a CryptoAPI blob"
     cng = {
         b"RSA1": "BCRYPT_RSAPUBLIC_BLOB",
@@ -105,6 +110,41 @@ def _sniff(data: bytes) -> str | None:
         name = cng.get(head, "BCRYPT_ECCKEY_BLOB")
         return f"the input looks like a CNG {name}, not a CryptoAPI blob"
     return None
+
+
+# NCRYPT_KEY_BLOB_HEADER {cbSize = 16, dwMagic, cbAlgName, cbKeyData}, and the
+# parameter headers {cbLength, dwMagic, ...}: the magic is at offset 4.
+_OTHER_MAGICS: dict[bytes, str] = {
+    b"CPHR": "NCRYPT_CIPHER_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
+    b"DKF1": "NCRYPT_KDF_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
+    bytes.fromhex("0df0ad4b"): "NCRYPT_PROTECTED_KEY_BLOB (NCRYPT_KEY_BLOB_HEADER)",
+    b"DHPM": "BCRYPT_DH_PARAMETERS (BCRYPT_DH_PARAMETER_HEADER)",
+    b"DSPM": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER)",
+    b"DPM2": "BCRYPT_DSA_PARAMETERS (BCRYPT_DSA_PARAMETER_HEADER_V2)",
+}
+
+
+def recognise_other(data: bytes) -> None:
+    """Refuse, by name, the CNG structures whose magic sits at offset 4 (SPEC §20.9).
+
+    An NCRYPT_KEY_BLOB_HEADER or a DH/DSA parameter header starts with its
+    own length, a ULONG equal to the header size (16) or to the whole input;
+    the magic follows. Neither is a key blob this library converts.
+    """
+    if len(data) < 8:
+        return
+    name = _OTHER_MAGICS.get(data[4:8])
+    if name is None:
+        return
+    size = int.from_bytes(data[:4], "little")
+    if size in (16, len(data)):
+        raise UnsupportedBlobError(
+            f"unsupported CNG structure: {name}",
+            offset=4,
+            field="magic",
+            rule="CNG-3",
+            hint=f"the input looks like a CNG {name.split(' ')[0]}",
+        )
 
 
 def header_values(data: bytes) -> tuple[int, int, int, int]:
@@ -151,7 +191,9 @@ _BLOB_TYPES: dict[int, BlobType] = {int(t): t for t in BlobType}
 _ALGS: dict[int, AlgId] = {int(a): a for a in AlgId}
 
 
-def _unsupported(data: bytes, header: tuple[int, int, int, int], extra: str) -> UnsupportedBlobError:
+def _unsupported(
+    data: bytes, header: tuple[int, int, int, int], extra: str
+) -> UnsupportedBlobError:
     return UnsupportedBlobError(
         f"unsupported blob: bType 0x{header[0]:02X}, bVersion {header[1]!r}, "
         f"aiKeyAlg {alg_name(header[3])}{extra}",
@@ -229,7 +271,9 @@ def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
     return cast("_M | None", _fast_decoder(cls, framed=False)(data))
 
 
-def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Model | None]:
+def _fast_decoder(
+    cls: type[_Model], *, framed: bool
+) -> Callable[[bytes], _Model | None]:
     """The fast strict decoder of ``cls``; ``framed`` adds the BLOBHEADER's checks."""
     gen = _generated(cls)
     rest_max, prefix_end = cls._REST_MAX, gen.template.prefix_end
@@ -252,7 +296,9 @@ def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Mode
             return None
         row = read(data)
         # A framed blob's row starts with bType, bVersion, reserved (HDR-2, HDR-3).
-        if row is None or (framed and (row[2] or (version is not None and row[1] != version))):
+        if row is None or (
+            framed and (row[2] or (version is not None and row[1] != version))
+        ):
             return None
         try:
             check(row, None)
@@ -263,11 +309,13 @@ def _fast_decoder(cls: type[_Model], *, framed: bool) -> Callable[[bytes], _Mode
     return fast
 
 
-def _fast(kind: _registry.Kind) -> Callable[[bytes], Blob | None]:
+def _fast(kind: _registry.Kind[Blob]) -> Callable[[bytes], Blob | None]:
     if kind.fast is not None:
         return kind.fast
     # The kind's model is a Blob, so its decoder returns one.
-    fast = cast("Callable[[bytes], Blob | None]", _fast_decoder(kind.model, framed=kind.framed))
+    fast = cast(
+        "Callable[[bytes], Blob | None]", _fast_decoder(kind.model, framed=kind.framed)
+    )
     object.__setattr__(kind, "fast", fast)
     return fast
 
@@ -277,9 +325,13 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
     layout = cls.LAYOUT
     template = _wire.template(layout)
     prefix = _wire.prefix_plan(layout)
-    _wire.check_length(prefix, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=True)
+    _wire.check_length(
+        prefix, len(data), rule=cls.RULE, what=cls.KIND, allow_trailing=True
+    )
     values = _wire.read(prefix, data, {}, const_rule="HDR-5", skip_rest=True)
-    cls._check_prefix(tuple([values.get(name) for name in template.names]), prefix.offsets())
+    cls._check_prefix(
+        tuple([values.get(name) for name in template.names]), prefix.offsets()
+    )
     if prefix.open_ended:
         # SPEC §4.3 step 9: the rest's length is checked before the rest is copied.
         cls._check_rest(len(data) - prefix.fields[-1].offset, prefix.offsets())
@@ -314,7 +366,9 @@ def _decode(cls: type[_M], data: bytes, *, lenient: bool) -> _M:
     full = _wire.plan_for(layout, params)
     if extra:
         tolerated.append(
-            Tolerance("trailing-data", full.end, f"{extra} bytes after the blob", cls.RULE)
+            Tolerance(
+                "trailing-data", full.end, f"{extra} bytes after the blob", cls.RULE
+            )
         )
         data = data[: full.end]
     _wire.read(full, data, values, const_rule="HDR-5")
@@ -332,7 +386,11 @@ _CANONICALISED = frozenset({"RSA-5", "DSS-6", "DH-6", "DSS-7"})
 
 
 def _build(
-    cls: type[_M], values: dict[str, _wire.Value], tolerated: list[Tolerance], *, lenient: bool
+    cls: type[_M],
+    values: dict[str, _wire.Value],
+    tolerated: list[Tolerance],
+    *,
+    lenient: bool,
 ) -> _M:
     """Make the model; in lenient mode, rewrite non-canonical sizes and seed counters.
 
@@ -369,7 +427,9 @@ def _canonicalise(
     """Rewrite the value ``err`` objects to; ``None`` if there is no canonical form."""
     offset = err.offset or 0
     if err.field not in ("bit_length", "p", "seed.counter"):
-        return None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
+        return (
+            None  # raised inside a nested blob (a PVK file's key): not ours to rewrite
+        )
     if err.rule == "DSS-7":
         counter = _int(values["seed.counter"])
         values["seed.counter"] = DSSSeed.NO_SEED_COUNTER
@@ -402,7 +462,9 @@ def _canonicalise(
     )
 
 
-def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blob | CngBlob:
+def parse(
+    data: bytes | bytearray | memoryview, *, lenient: bool = False
+) -> Blob | CngBlob:
     """Parse one CryptoAPI key BLOB or PVK file.
 
     Strict by default: the whole input must be exactly one blob that
@@ -427,18 +489,23 @@ def parse(data: bytes | bytearray | memoryview, *, lenient: bool = False) -> Blo
     if not lenient and len(buf) >= 12:
         # The common case first: a known kind, decoded by its generated reader.
         bt = buf[0]
-        kind = _QUICK.get(bt << 16 | buf[8] << 8 | buf[11]) or _BY_TYPE.get(bt) or _QUICK.get(bt)
+        kind = (
+            _QUICK.get(bt << 16 | buf[8] << 8 | buf[11])
+            or _BY_TYPE.get(bt)
+            or _QUICK.get(bt)
+        )
         if kind is not None:
             found = (kind.fast or _fast(kind))(buf)
             if found is not None:
                 return found
+    # After the CryptoAPI fast path, so CryptoAPI parses pay nothing for CNG:
+    # a CNG blob starts with its magic, ASCII capital letters, never a bType
+    # (SPEC §20.2); its registry entry decodes it.
+    cng = _BY_CNG.get(buf[:4])
+    if cng is not None and cng.decode is not None:
+        return cng.decode(buf, lenient)
     if buf[:1] not in _BTYPE_FIRST and buf[:4] not in _BY_LEAD:
-        # The one CNG dispatch point: a CNG blob starts with its magic, ASCII
-        # capital letters, never a bType (SPEC §20.2).
-        for dispatch in CNG_DISPATCH:
-            cng = dispatch(buf, lenient)
-            if cng is not None:
-                return cng
+        recognise_other(buf)
     lead = _BY_LEAD.get(buf[:4])
     if lead is not None:
         return _decode(lead.model, buf, lenient=lenient)
@@ -453,14 +520,17 @@ def prepare() -> None:
 
     Parsing does this lazily, once per kind; call it before forking workers,
     timing, or measuring memory per input, so the one-time cost is paid here.
+    CNG kinds (family ``"cng"``) generate no code: their decoder reads a table.
     """
     for kind in _registry.KINDS:
-        if kind.framed or kind.magic_offset == 0:
+        if kind.family == "capi" and (kind.framed or kind.magic_offset == 0):
             _fast(kind)
             _wire.prefix_plan(kind.model.LAYOUT)
 
 
-def parse_as(cls: type[_M], data: bytes | bytearray | memoryview, *, lenient: bool = False) -> _M:
+def parse_as(
+    cls: type[_AnyM], data: bytes | bytearray | memoryview, *, lenient: bool = False
+) -> _AnyM:
     """Parse ``data`` and require a model of class ``cls``.
 
     :raises UnsupportedBlobError: if the input is a different kind.

@@ -206,10 +206,14 @@ class _Model:
     def _plan(self) -> _wire.Plan:
         gen = _generated(type(self))
         row = gen.row(self)
-        return _wire.plan_for(self.LAYOUT, tuple([row[i] for i in gen.template.param_index]))
+        return _wire.plan_for(
+            self.LAYOUT, tuple([row[i] for i in gen.template.param_index])
+        )
 
     def _wire_values(self, p: _wire.Plan) -> dict[str, _wire.Value]:
-        values = dict(zip(_generated(type(self)).template.names, self._row(), strict=True))
+        values = dict(
+            zip(_generated(type(self)).template.names, self._row(), strict=True)
+        )
         return {name: values[name] for name in p.names}
 
     @classmethod
@@ -226,14 +230,21 @@ class _Model:
                 kwargs[name] = tolerated
             elif name == "key_alg":
                 raw = values["header.key_alg"]
-                kwargs[name] = _ALG_BY_VALUE.get(raw, raw) if isinstance(raw, int) else raw
+                kwargs[name] = (
+                    _ALG_BY_VALUE.get(raw, raw) if isinstance(raw, int) else raw
+                )
             elif name in cls._ALG_FIELDS:
                 raw = values[name]
-                kwargs[name] = _ALG_BY_VALUE.get(raw, raw) if isinstance(raw, int) else raw
+                kwargs[name] = (
+                    _ALG_BY_VALUE.get(raw, raw) if isinstance(raw, int) else raw
+                )
             elif name == "version":
                 kwargs[name] = values["header.version"]
             elif name == "seed":
-                kwargs[name] = DSSSeed(counter=_int(values["seed.counter"]), seed=_bytes(values["seed.seed"]))
+                kwargs[name] = DSSSeed(
+                    counter=_int(values["seed.counter"]),
+                    seed=_bytes(values["seed.seed"]),
+                )
             else:
                 kwargs[name] = values[name]
         return cls(**kwargs)
@@ -277,9 +288,10 @@ class _Model:
             if f.name in ("seed", "tolerated"):
                 continue
             value = getattr(self, f.name)
-            if (f.name in self._ALG_FIELDS or (f.name == "key_alg" and self.VERSION is not None)) and (
-                type(value) is int and value in _ALG_BY_VALUE
-            ):
+            if (
+                f.name in self._ALG_FIELDS
+                or (f.name == "key_alg" and self.VERSION is not None)
+            ) and (type(value) is int and value in _ALG_BY_VALUE):
                 # A plain int names the same ALG_ID: store the enum member.
                 object.__setattr__(self, f.name, _ALG_BY_VALUE[value])
             if f.name in self._BYTES_FIELDS:
@@ -459,12 +471,18 @@ def _generate(cls: type[_Model]) -> Generated:
     row_src = f"def _fn(o):\n    return ({', '.join(exprs[n] for n in t.names)},)\n"
     row = _exec(row_src, f"{cls.__name__} row", {})
 
-    if getattr(cls._from_row, "__func__", None) is not getattr(_Model._from_row, "__func__", None):
+    if getattr(cls._from_row, "__func__", None) is not getattr(
+        _Model._from_row, "__func__", None
+    ):
         return Generated(t, cast("_RowFn", row), cls._from_row, _encoder(cls, t, exprs))
     index = {name: i for i, name in enumerate(t.names)}
     # Slot descriptors set a frozen dataclass's fields about twice as fast as
     # object.__setattr__.
-    namespace: dict[str, object] = {"_cls": cls, "_alg": _ALG_BY_VALUE, "_seed": _fast_seed}
+    namespace: dict[str, object] = {
+        "_cls": cls,
+        "_alg": _ALG_BY_VALUE,
+        "_seed": _fast_seed,
+    }
     lines = ["def _fn(v, _new=object.__new__):", "    o = _new(_cls)"]
     for f in _init_fields(cls):
         name = f.name
@@ -492,35 +510,57 @@ def _generate(cls: type[_Model]) -> Generated:
     elif cls._DECODED_GUARD:
         lines += [f"    if not ({cls._DECODED_GUARD}):", "        o._check_body(None)"]
     lines.append("    return o")
-    assemble = _exec("\n".join(lines) + "\n", f"{cls.__name__} decoder", dict(namespace))
+    assemble = _exec(
+        "\n".join(lines) + "\n", f"{cls.__name__} decoder", dict(namespace)
+    )
     # The fast decoder: the layout's reader, the header's rules for a framed
     # kind, the kind's prefix rules and the constructor above, in one function.
     fast_lines = [
         "def _fn(d, framed=True, _n=len, _f=int.from_bytes, _u=_unpack, _new=object.__new__):",
         *t.reader_lines,
-        f"    if framed and (row[2] or row[1] != {cls.VERSION}):" if cls.VERSION is not None else "    if framed and row[2]:",
+        f"    if framed and (row[2] or row[1] != {cls.VERSION}):"
+        if cls.VERSION is not None
+        else "    if framed and row[2]:",
         "        return None",
         "    try:",
         "        _check(row, None)",
         *(
-            "    " + line.replace("(v[", "(row[").replace("[v[", "[row[").replace(", v[", ", row[")
+            "    "
+            + line.replace("(v[", "(row[")
+            .replace("[v[", "[row[")
+            .replace(", v[", ", row[")
             for line in lines[1:-1]
-            if not (cls._DECODED_GUARD and ("_check_body" in line or line.startswith("    if not (")))
+            if not (
+                cls._DECODED_GUARD
+                and ("_check_body" in line or line.startswith("    if not ("))
+            )
         ),
         "    except _error:",
         "        return None",
-        *([f"    if not ({cls._DECODED_GUARD}):", "        return None"] if cls._DECODED_GUARD else []),
+        *(
+            [f"    if not ({cls._DECODED_GUARD}):", "        return None"]
+            if cls._DECODED_GUARD
+            else []
+        ),
         "    return o",
     ]
     namespace.update(t.reader_namespace)
     namespace.update({"_check": cls._check_prefix, "_error": BlobError})
-    fast = _exec("\n".join(fast_lines) + "\n", f"{cls.__name__} fast decoder", namespace)
+    fast = _exec(
+        "\n".join(fast_lines) + "\n", f"{cls.__name__} fast decoder", namespace
+    )
     return Generated(
-        t, cast("_RowFn", row), cast("_AssembleFn", assemble), _encoder(cls, t, exprs), cast("_FastFn", fast)
+        t,
+        cast("_RowFn", row),
+        cast("_AssembleFn", assemble),
+        _encoder(cls, t, exprs),
+        cast("_FastFn", fast),
     )
 
 
-def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> _EncodeFn:
+def _encoder(
+    cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]
+) -> _EncodeFn:
     """Generate the encoder of ``cls``.
 
     Constants are folded; sizes are computed from the model's own length
@@ -535,7 +575,12 @@ def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> 
             pending += slot.const
             continue
         expr = exprs[slot.path]
-        if slot.kind == _wire.UINT and slot.size >= 0 and not slot.cond_src and expr.isdigit():
+        if (
+            slot.kind == _wire.UINT
+            and slot.size >= 0
+            and not slot.cond_src
+            and expr.isdigit()
+        ):
             pending += int(expr).to_bytes(slot.size, "little")
             continue
         if pending:
@@ -550,9 +595,13 @@ def _encoder(cls: type[_Model], t: _wire.Template, exprs: Mapping[str, str]) -> 
         parts.append(part)
     if pending:
         parts.append(repr(pending))
-    return cast("_EncodeFn", _exec(
-        "def _fn(o):\n" + "".join(line + "\n" for line in body)
-        + f"    return b''.join(({', '.join(parts)},))\n",
-        f"{cls.__name__} encoder",
-        {},
-    ))
+    return cast(
+        "_EncodeFn",
+        _exec(
+            "def _fn(o):\n"
+            + "".join(line + "\n" for line in body)
+            + f"    return b''.join(({', '.join(parts)},))\n",
+            f"{cls.__name__} encoder",
+            {},
+        ),
+    )

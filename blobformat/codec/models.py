@@ -97,7 +97,9 @@ def _check_p_and_seed(
     p: int, bits: int, seed: DSSSeed, offsets: Mapping[str, int] | None, rule: str
 ) -> None:
     """DSS-6/DH-6 (p fills its field) and DSS-7 (the seed counter is unambiguous)."""
-    _validate.check_whole_bytes(p.bit_length(), bits, what="p", offsets=offsets, rule=rule)
+    _validate.check_whole_bytes(
+        p.bit_length(), bits, what="p", offsets=offsets, rule=rule
+    )
     _validate.check_seed_counter(seed.counter, offsets=offsets)
 
 
@@ -108,7 +110,10 @@ def _check_p_and_seed(
 # Positions in a row of an RSA blob (public and private share the prefix), as
 # module constants: the prefix check runs on every parse.
 _RSA_ALG_AT, _RSA_BITS_AT, _RSA_EXP_AT = row_index(
-    _schema.LAYOUTS["RSA_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length", "public_exponent"
+    _schema.LAYOUTS["RSA_PUBLIC_KEY_BLOB"],
+    "header.key_alg",
+    "bit_length",
+    "public_exponent",
 )
 
 
@@ -125,7 +130,12 @@ class _RSABase(_Blob):
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
         bits, e, rng = row[_RSA_BITS_AT], row[_RSA_EXP_AT], _RSA_BITS
-        if row[_RSA_ALG_AT] in RSA_ALGS and rng.low <= bits <= rng.high and e > 2 and e & 1:
+        if (
+            row[_RSA_ALG_AT] in RSA_ALGS
+            and rng.low <= bits <= rng.high
+            and e > 2
+            and e & 1
+        ):
             return  # The common case: every rule below holds.
         _validate.check_alg(
             row[cls._ALG],
@@ -146,7 +156,9 @@ class _RSABase(_Blob):
                 actual=str(e),
             )
 
-    def _check_numbers(self, names: tuple[str, ...], offsets: Mapping[str, int] | None) -> None:
+    def _check_numbers(
+        self, names: tuple[str, ...], offsets: Mapping[str, int] | None
+    ) -> None:
         """RSA-4 for ``names`` and RSA-5 for the modulus (raises on the first failure)."""
         bits = getattr(self, "bit_length")  # noqa: B009
         for name in names:
@@ -212,7 +224,14 @@ class RSAPrivateKeyBlob(_RSABase):
     VERSION = 2
     LAYOUT = _schema.LAYOUTS["RSA_PRIVATE_KEY_BLOB"]
     SECRET = frozenset(
-        {"prime1", "prime2", "exponent1", "exponent2", "coefficient", "private_exponent"}
+        {
+            "prime1",
+            "prime2",
+            "exponent1",
+            "exponent2",
+            "coefficient",
+            "private_exponent",
+        }
     )
 
     key_alg: AlgId
@@ -230,7 +249,13 @@ class RSAPrivateKeyBlob(_RSABase):
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         bits = self.bit_length
         half = (bits + 15) // 16 * 8
-        crt = self.prime1 | self.prime2 | self.exponent1 | self.exponent2 | self.coefficient
+        crt = (
+            self.prime1
+            | self.prime2
+            | self.exponent1
+            | self.exponent2
+            | self.coefficient
+        )
         if (
             not bits & 7
             and self.modulus >> (bits - 8)
@@ -293,7 +318,9 @@ class _DSSV2Base(_Blob):
     RULE = "DSS-2"
     #: DSS-1: the sizes of p a version-2 blob may declare.
     BITS: ClassVar[BitRange] = BitRange(512, 1024, 64)
-    _ALG, _BITS = row_index(_schema.LAYOUTS["DSS_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length")
+    _ALG, _BITS = row_index(
+        _schema.LAYOUTS["DSS_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length"
+    )
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
@@ -307,7 +334,9 @@ class _DSSV2Base(_Blob):
             offsets=offsets,
             rule="HDR-4",
         )
-        cls.BITS.check(row[cls._BITS], field="bit_length", offsets=offsets, rule="DSS-1")
+        cls.BITS.check(
+            row[cls._BITS], field="bit_length", offsets=offsets, rule="DSS-1"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -339,7 +368,11 @@ class DSSPublicKeyBlob(_DSSV2Base):
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         for name in ("p", "g", "y"):
             _validate.check_fits(
-                getattr(self, name), self.bit_length, field=name, offsets=offsets, rule="DSS-5"
+                getattr(self, name),
+                self.bit_length,
+                field=name,
+                offsets=offsets,
+                rule="DSS-5",
             )
         _validate.check_fits(self.q, 160, field="q", offsets=offsets, rule="DSS-5")
         _check_p_and_seed(self.p, self.bit_length, self.seed, offsets, "DSS-6")
@@ -373,7 +406,11 @@ class DSSPrivateKeyBlob(_DSSV2Base):
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         for name in ("p", "g"):
             _validate.check_fits(
-                getattr(self, name), self.bit_length, field=name, offsets=offsets, rule="DSS-5"
+                getattr(self, name),
+                self.bit_length,
+                field=name,
+                offsets=offsets,
+                rule="DSS-5",
             )
         for name in ("q", "x"):
             _validate.check_fits(
@@ -386,8 +423,16 @@ class DSSPrivateKeyBlob(_DSSV2Base):
 def _v3_index(layout: _schema.Layout) -> tuple[int, int, int, int, int | None]:
     """Row positions of aiKeyAlg, bitlenP, bitlenQ, bitlenJ and (private) bitlenX."""
     t = _wire.template(layout)
-    alg, p, q, j = t.index("header.key_alg", "bit_length_p", "bit_length_q", "bit_length_j")
-    return alg, p, q, j, (t.names.index("bit_length_x") if "bit_length_x" in t.names else None)
+    alg, p, q, j = t.index(
+        "header.key_alg", "bit_length_p", "bit_length_q", "bit_length_j"
+    )
+    return (
+        alg,
+        p,
+        q,
+        j,
+        (t.names.index("bit_length_x") if "bit_length_x" in t.names else None),
+    )
 
 
 class _V3Base(_Blob):
@@ -417,7 +462,9 @@ class _V3Base(_Blob):
         bits_j: int = row[i_j]
         if cls.BITS is None:  # pragma: no cover - every V3 class declares its range
             raise TypeError(cls.__name__)
-        cls.BITS.check(bits_p, field="bit_length_p", offsets=offsets, rule=cls._BITS_RULE)
+        cls.BITS.check(
+            bits_p, field="bit_length_p", offsets=offsets, rule=cls._BITS_RULE
+        )
         if cls._Q_REQUIRED:
             if bits_q not in (160, 224, 256):
                 _validate.fail(
@@ -463,7 +510,11 @@ class _V3Base(_Blob):
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         bits_p: int = getattr(self, "bit_length_p")  # noqa: B009
         checks: list[tuple[str, int]] = [("p", bits_p), ("g", bits_p), ("y", bits_p)]
-        for name, bits_name in (("q", "bit_length_q"), ("j", "bit_length_j"), ("x", "bit_length_x")):
+        for name, bits_name in (
+            ("q", "bit_length_q"),
+            ("j", "bit_length_j"),
+            ("x", "bit_length_x"),
+        ):
             if not hasattr(self, bits_name):
                 continue
             bits = getattr(self, bits_name)
@@ -479,7 +530,11 @@ class _V3Base(_Blob):
                 checks.append((name, bits))
         for name, bits in checks:
             _validate.check_fits(
-                getattr(self, name), bits, field=name, offsets=offsets, rule=self._FIT_RULE
+                getattr(self, name),
+                bits,
+                field=name,
+                offsets=offsets,
+                rule=self._FIT_RULE,
             )
         _check_p_and_seed(
             getattr(self, "p"),  # noqa: B009
@@ -569,7 +624,9 @@ class _DHV2Base(_Blob):
     RULE = "DH-2"
     #: DH-1: the sizes of p a version-2 blob may declare.
     BITS: ClassVar[BitRange] = BitRange(512, 4096, 64)
-    _ALG, _BITS = row_index(_schema.LAYOUTS["DH_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length")
+    _ALG, _BITS = row_index(
+        _schema.LAYOUTS["DH_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length"
+    )
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
@@ -594,7 +651,9 @@ class _DHV2Base(_Blob):
                 )
         if hasattr(self, "p"):
             p: int = getattr(self, "p")  # noqa: B009
-            _validate.check_whole_bytes(p.bit_length(), bits, what="p", offsets=offsets, rule="DH-6")
+            _validate.check_whole_bytes(
+                p.bit_length(), bits, what="p", offsets=offsets, rule="DH-6"
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -720,7 +779,9 @@ class SimpleBlob(_Blob):
     RULE = "SMP-3"
     _BYTES_FIELDS = frozenset({"encrypted_key"})
     _ALG_FIELDS = frozenset({"wrap_alg"})
-    _ALG, _WRAP = row_index(_schema.LAYOUTS["SIMPLE_BLOB"], "header.key_alg", "wrap_alg")
+    _ALG, _WRAP = row_index(
+        _schema.LAYOUTS["SIMPLE_BLOB"], "header.key_alg", "wrap_alg"
+    )
 
     key_alg: AlgId
     wrap_alg: AlgId
@@ -729,7 +790,10 @@ class SimpleBlob(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
-        if row[cls._ALG] in _validate.SESSION_ALG_VALUES and row[cls._WRAP] == AlgId.CALG_RSA_KEYX:
+        if (
+            row[cls._ALG] in _validate.SESSION_ALG_VALUES
+            and row[cls._WRAP] == AlgId.CALG_RSA_KEYX
+        ):
             return
         _validate.check_session_alg(
             row[cls._ALG],
@@ -787,7 +851,9 @@ class PlaintextKeyBlob(_Blob):
 
     # PTK-3 is checked on the prefix, before the key is read.
     _BODY_IMPLIED = True
-    _ALG, _SIZE = row_index(_schema.LAYOUTS["PLAINTEXT_KEY_BLOB"], "header.key_alg", "key_size")
+    _ALG, _SIZE = row_index(
+        _schema.LAYOUTS["PLAINTEXT_KEY_BLOB"], "header.key_alg", "key_size"
+    )
 
     key_alg: AlgId
     key: bytes
@@ -805,7 +871,9 @@ class PlaintextKeyBlob(_Blob):
             rule="PTK-1",
             classes=frozenset({AlgClass.DATA_ENCRYPT}),
         )
-        _validate.check_plaintext_key_size(alg, row[cls._SIZE], field="key_size", offsets=offsets)
+        _validate.check_plaintext_key_size(
+            alg, row[cls._SIZE], field="key_size", offsets=offsets
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -830,11 +898,16 @@ class SymmetricWrapKeyBlob(_Blob):
     wrapped_key: bytes
     tolerated: tuple[Tolerance, ...] = ()
 
-    _ALG, _WRAP = row_index(_schema.LAYOUTS["SYMMETRIC_WRAP_KEY_BLOB"], "header.key_alg", "wrap_alg")
+    _ALG, _WRAP = row_index(
+        _schema.LAYOUTS["SYMMETRIC_WRAP_KEY_BLOB"], "header.key_alg", "wrap_alg"
+    )
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
-        if row[cls._ALG] in _validate.DATA_ALG_VALUES and row[cls._WRAP] in _KEY_WRAP_ALGS:
+        if (
+            row[cls._ALG] in _validate.DATA_ALG_VALUES
+            and row[cls._WRAP] in _KEY_WRAP_ALGS
+        ):
             return
         _validate.check_session_alg(
             row[cls._ALG],
@@ -879,7 +952,9 @@ class _OpaqueBase(_Blob):
     RULE = "HDR-6"
     SECRET = frozenset({"body"})
     _BYTES_FIELDS = frozenset({"body"})
-    _VERSION, _ALG = row_index(_schema.LAYOUTS["OPAQUE_BLOB"], "header.version", "header.key_alg")
+    _VERSION, _ALG = row_index(
+        _schema.LAYOUTS["OPAQUE_BLOB"], "header.version", "header.key_alg"
+    )
 
     def _version(self) -> int:
         return int(getattr(self, "version"))  # noqa: B009
@@ -938,9 +1013,7 @@ class KeyStateBlob(_OpaqueBase):
     tolerated: tuple[Tolerance, ...] = ()
 
 
-PrivateKeyBlob: TypeAlias = (
-    RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3
-)
+PrivateKeyBlob: TypeAlias = RSAPrivateKeyBlob | DSSPrivateKeyBlob | DSSPrivateKeyBlobV3
 
 
 _PVK = _schema.LAYOUTS["PVK_FILE"]
@@ -993,19 +1066,23 @@ class PVKFile(_Blob):
         "salt": "o.salt",
         "key": "o.key_data",
     }
-    _RESERVED, _KEY_TYPE, _ENCRYPTED, _SALT_LENGTH, _KEY_LENGTH, _SALT, _KEY = row_index(
-        _PVK,
-        "header.reserved",
-        "header.key_type",
-        "header.encrypted",
-        "header.salt_length",
-        "header.key_length",
-        "salt",
-        "key",
+    _RESERVED, _KEY_TYPE, _ENCRYPTED, _SALT_LENGTH, _KEY_LENGTH, _SALT, _KEY = (
+        row_index(
+            _PVK,
+            "header.reserved",
+            "header.key_type",
+            "header.encrypted",
+            "header.salt_length",
+            "header.key_length",
+            "salt",
+            "key",
+        )
     )
 
     @classmethod
-    def _from_row(cls, row: _wire.Row, tolerated: tuple[Tolerance, ...] = ()) -> PVKFile:
+    def _from_row(
+        cls, row: _wire.Row, tolerated: tuple[Tolerance, ...] = ()
+    ) -> PVKFile:
         # The validating constructor: its __post_init__ parses the inner blob.
         return cls(
             key_type=PVKKeyType(row[cls._KEY_TYPE]),

@@ -47,9 +47,13 @@ _ALG_VALUES = {int(a) for a in AlgId}
 _ALG_BY_VALUE: dict[int, AlgId] = {int(a): a for a in AlgId}
 #: ALG_ID values by class, as plain ints for fast membership tests.
 SESSION_ALG_VALUES = frozenset(
-    int(a) for a in AlgId if a.alg_class in (AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT)
+    int(a)
+    for a in AlgId
+    if a.alg_class in (AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT)
 )
-DATA_ALG_VALUES = frozenset(int(a) for a in AlgId if a.alg_class == AlgClass.DATA_ENCRYPT)
+DATA_ALG_VALUES = frozenset(
+    int(a) for a in AlgId if a.alg_class == AlgClass.DATA_ENCRYPT
+)
 #: PTK-3: the key lengths (bytes) a PLAINTEXTKEYBLOB may carry, by data-encryption
 #: ALG_ID (SPEC §9, from the key-length table of §15.1).
 PLAINTEXT_KEY_SIZES: dict[int, frozenset[int]] = {
@@ -137,7 +141,9 @@ class BitRange:
     def __contains__(self, value: object) -> bool:
         """Whether ``value`` is an allowed bit length."""
         return (
-            type(value) is int and self.low <= value <= self.high and value % self.step == 0
+            type(value) is int
+            and self.low <= value <= self.high
+            and value % self.step == 0
         )
 
     def check(

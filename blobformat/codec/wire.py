@@ -217,7 +217,9 @@ def _expr_source(expr: object, layout: Layout) -> str:
     def name(match: re.Match[str]) -> str:
         path = ".".join(re.findall(r"'([A-Za-z0-9_]+)'", match.group(1)))
         if path not in layout.params:  # pragma: no cover - a schema author error
-            raise TypeError(f"{layout.name}: size depends on {path}, not a declared parameter")
+            raise TypeError(
+                f"{layout.name}: size depends on {path}, not a declared parameter"
+            )
         return f"p{layout.params.index(path)}"
 
     return _THIS.sub(name, repr(expr))
@@ -225,7 +227,9 @@ def _expr_source(expr: object, layout: Layout) -> str:
 
 def _slots(struct_: cs.Struct, layout: Layout, prefix: str, out: list[Slot]) -> None:
     for sub in struct_.subcons:
-        name, con = (sub.name, sub.subcon) if isinstance(sub, cs.Renamed) else (None, sub)
+        name, con = (
+            (sub.name, sub.subcon) if isinstance(sub, cs.Renamed) else (None, sub)
+        )
         if isinstance(con, cs.Terminated.__class__):
             continue
         path = f"{prefix}{name}"
@@ -269,7 +273,9 @@ def template(layout: Layout) -> Template:
             break
         prefix_count += 1
         prefix_end += s.size
-    reader, sizer, present, lines, namespace = _generate(layout, tuple(slots), prefix_count, prefix_end)
+    reader, sizer, present, lines, namespace = _generate(
+        layout, tuple(slots), prefix_count, prefix_end
+    )
     return Template(
         layout=layout,
         slots=tuple(slots),
@@ -362,7 +368,11 @@ def _generate(
             checks_src = f"d[{start}:{offset}] != {s.const!r}"
             lines += [f"    if {checks_src}:", "        return None"]
             continue
-        value = f"d[{start}:{offset}]" if s.kind == BYTES else f"_f(d[{start}:{offset}], 'little')"
+        value = (
+            f"d[{start}:{offset}]"
+            if s.kind == BYTES
+            else f"_f(d[{start}:{offset}], 'little')"
+        )
         if s.cond_src:
             value = f"({value} if s{i} else None)"
         out.append(value)
@@ -370,7 +380,11 @@ def _generate(
         lines += [f"    if _n(d) != {offset}:", "        return None"]
     lines.append(f"    row = ({', '.join(out)}{',' if len(out) == 1 else ''})")
     body = tuple(lines)
-    lines = ["def _read(d, _f=int.from_bytes, _u=_unpack, _n=len):", *body, "    return row"]
+    lines = [
+        "def _read(d, _f=int.from_bytes, _u=_unpack, _n=len):",
+        *body,
+        "    return row",
+    ]
     args = ", ".join(f"p{k}" for k in range(len(layout.params)))
     sizes = []
     presence = []
@@ -407,11 +421,22 @@ def _head_reader(
     slots: tuple[Slot, ...], prefix_count: int, prefix_end: int
 ) -> Callable[[bytes], Row | None]:
     """The prefix part of the reader: unpack, compare constants, return the values."""
-    fmt = [f"{s.size}s" if s.kind in (CONST, BYTES) else _UINT_CODES.get(s.size, f"{s.size}s") for s in slots[:prefix_count]]
+    fmt = [
+        f"{s.size}s"
+        if s.kind in (CONST, BYTES)
+        else _UINT_CODES.get(s.size, f"{s.size}s")
+        for s in slots[:prefix_count]
+    ]
     unpack = struct.Struct("<" + "".join(fmt)).unpack_from
-    consts = tuple((i, s.const) for i, s in enumerate(slots[:prefix_count]) if s.kind == CONST)
+    consts = tuple(
+        (i, s.const) for i, s in enumerate(slots[:prefix_count]) if s.kind == CONST
+    )
     values = tuple(i for i, s in enumerate(slots[:prefix_count]) if s.kind != CONST)
-    wide = {i for i, s in enumerate(slots[:prefix_count]) if s.kind == UINT and s.size not in _UINT_CODES}
+    wide = {
+        i
+        for i, s in enumerate(slots[:prefix_count])
+        if s.kind == UINT and s.size not in _UINT_CODES
+    }
 
     def head(data: bytes) -> Row | None:
         if len(data) < prefix_end:
@@ -420,22 +445,30 @@ def _head_reader(
         for i, const in consts:
             if t[i] != const:
                 return None
-        return tuple([int.from_bytes(t[i], "little") if i in wide else t[i] for i in values])
+        return tuple(
+            [int.from_bytes(t[i], "little") if i in wide else t[i] for i in values]
+        )
 
     return head
 
 
-def _struct_index(fmt: list[str], slots: tuple[Slot, ...], layout: Layout, path: str) -> int:
+def _struct_index(
+    fmt: list[str], slots: tuple[Slot, ...], layout: Layout, path: str
+) -> int:
     """Where parameter ``path`` sits in the prefix's ``unpack_from`` result."""
     index = 0
     for code, s in zip(fmt, slots, strict=False):
         if s.path == path:
             if code.endswith("x"):  # pragma: no cover - parameters are small integers
-                raise TypeError(f"{layout.name}: parameter {path} is not a native integer")
+                raise TypeError(
+                    f"{layout.name}: parameter {path} is not a native integer"
+                )
             return index
         if not code.endswith("x"):
             index += 1
-    raise TypeError(f"{layout.name}: parameter {path} is not a leading fixed-size field")
+    raise TypeError(
+        f"{layout.name}: parameter {path} is not a leading fixed-size field"
+    )
 
 
 @functools.lru_cache(maxsize=PLAN_CACHE_SIZE)
@@ -452,7 +485,9 @@ def plan_for(layout: Layout, values: tuple[int, ...]) -> Plan:
             break
         fields.append(Field(s.path, offset, size, s.kind, s.const, absent=not here))
         offset += size
-    return _make_plan(tuple(fields), offset, dict(zip(layout.params, values, strict=True)))
+    return _make_plan(
+        tuple(fields), offset, dict(zip(layout.params, values, strict=True))
+    )
 
 
 def _make_plan(fields: tuple[Field, ...], end: int, params: dict[str, int]) -> Plan:
@@ -485,7 +520,9 @@ def prefix_plan(layout: Layout) -> Plan:
     return _make_plan(tuple(fields), offset, {})
 
 
-def reference_plan(layout: Layout, params: Mapping[str, int]) -> tuple[tuple[str, int, int], ...]:
+def reference_plan(
+    layout: Layout, params: Mapping[str, int]
+) -> tuple[tuple[str, int, int], ...]:
     """``(path, offset, size)`` of every field as construct's ``sizeof`` gives them.
 
     The reference for the template's size expressions (used by the tests).
@@ -499,14 +536,20 @@ def reference_plan(layout: Layout, params: Mapping[str, int]) -> tuple[tuple[str
         node[leaf] = value
     out: list[tuple[str, int, int]] = []
 
-    def walk(struct_: cs.Struct, context: cs.Container, prefix: str, offset: int) -> int:
+    def walk(
+        struct_: cs.Struct, context: cs.Container, prefix: str, offset: int
+    ) -> int:
         for sub in struct_.subcons:
-            name, con = (sub.name, sub.subcon) if isinstance(sub, cs.Renamed) else (None, sub)
+            name, con = (
+                (sub.name, sub.subcon) if isinstance(sub, cs.Renamed) else (None, sub)
+            )
             if isinstance(con, cs.Terminated.__class__):
                 continue
             path = f"{prefix}{name}"
             if isinstance(con, cs.Struct):
-                offset = walk(con, context.get(name, cs.Container()), f"{path}.", offset)
+                offset = walk(
+                    con, context.get(name, cs.Container()), f"{path}.", offset
+                )
                 continue
             if isinstance(con, cs.GreedyBytes.__class__):
                 out.append((path, offset, -1))
@@ -694,7 +737,9 @@ def encode(p: Plan, values: Mapping[str, Value], *, rule: str) -> bytes:
     return b"".join(parts)
 
 
-def _flatten(container: Mapping[str, object], prefix: str, out: dict[str, Value]) -> None:
+def _flatten(
+    container: Mapping[str, object], prefix: str, out: dict[str, Value]
+) -> None:
     for key, value in container.items():
         if key.startswith("_"):
             continue
@@ -724,9 +769,9 @@ def _unflatten(values: Mapping[str, Value]) -> dict[str, object]:
 def _translate(err: cs.ConstructError, *, rule: str, available: int) -> Exception:
     """Map a construct exception to a BlobError without its message text."""
     path = str(getattr(err, "path", "") or "")
-    field = ".".join(
-        part.strip() for part in path.split("->")[1:] if part.strip()
-    ) or None
+    field = (
+        ".".join(part.strip() for part in path.split("->")[1:] if part.strip()) or None
+    )
     if isinstance(err, cs.StreamError):
         return TruncatedError(
             "input ends inside a field",
@@ -736,7 +781,9 @@ def _translate(err: cs.ConstructError, *, rule: str, available: int) -> Exceptio
             rule=rule,
         )
     if isinstance(err, cs.TerminatedError):
-        return TrailingDataError("unexpected bytes after the last field", extra=1, rule=rule)
+        return TrailingDataError(
+            "unexpected bytes after the last field", extra=1, rule=rule
+        )
     if isinstance(err, cs.ConstError):
         return InvalidFieldError("bad constant", field=field, rule=rule)
     return EncodeError("value cannot be encoded", field=field, rule=rule)
@@ -757,7 +804,9 @@ def parse_interpreted(layout: Layout, data: bytes, *, rule: str) -> dict[str, Va
     return out
 
 
-def build_interpreted(layout: Layout, values: Mapping[str, Value], *, rule: str) -> bytes:
+def build_interpreted(
+    layout: Layout, values: Mapping[str, Value], *, rule: str
+) -> bytes:
     """Build with construct itself (the reference path used by the tests).
 
     :raises EncodeError: translated from construct's exceptions.
@@ -768,4 +817,6 @@ def build_interpreted(layout: Layout, values: Mapping[str, Value], *, rule: str)
         raise _translate(err, rule=rule, available=0) from None
     except (KeyError, TypeError, ValueError) as err:
         # construct reports a missing or mistyped value with built-in exceptions.
-        raise EncodeError(f"value cannot be encoded ({type(err).__name__})", rule=rule) from None
+        raise EncodeError(
+            f"value cannot be encoded ({type(err).__name__})", rule=rule
+        ) from None

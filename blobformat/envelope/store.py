@@ -215,7 +215,9 @@ _VERIFIED: dict[int, tuple[weakref.ref[SealedEnvelope], _Snapshot]] = {}
 
 
 def _snapshot(entries: object) -> _Snapshot:
-    if not isinstance(entries, tuple) or not all(isinstance(e, EnvelopeEntry) for e in entries):
+    if not isinstance(entries, tuple) or not all(
+        isinstance(e, EnvelopeEntry) for e in entries
+    ):
         return ()
     return tuple((e.recipient_key_id, e.oaep, e.blob.to_bytes()) for e in entries)
 
@@ -326,7 +328,9 @@ class SealedEnvelope(_WeakReferable):
         for key_id, oaep, blob in verified:
             if key_id == wanted:
                 return unwrap_session_key(blob, private_key, oaep=oaep)
-        raise AssertionError("unreachable: entry_for found the id in the verified entries")
+        raise AssertionError(
+            "unreachable: entry_for found the id in the verified entries"
+        )
 
     def _verified_entries(self) -> _Snapshot:
         """The entries open_sealed() verified for this very object, else raise."""
@@ -406,11 +410,15 @@ def _trusted_keys(
     else:
         items = list(trusted)
     if not items:
-        raise InvalidParameterError("no trusted key given: nothing can verify the envelope")
+        raise InvalidParameterError(
+            "no trusted key given: nothing can verify the envelope"
+        )
     keys: dict[bytes, rsa.RSAPublicKey] = {}
     for key in items:
         if not isinstance(key, rsa.RSAPublicKey):
-            raise TypeError(f"trusted keys must be RSA public keys, not {type(key).__name__}")
+            raise TypeError(
+                f"trusted keys must be RSA public keys, not {type(key).__name__}"
+            )
         keys[envelope_key_id(key)] = key
     return keys
 
@@ -423,7 +431,9 @@ def _check_generation(value: object, name: str) -> int:
     return value
 
 
-def _verify(parsed: _Parsed, key: rsa.RSAPublicKey, data: bytes, context: bytes) -> None:
+def _verify(
+    parsed: _Parsed, key: rsa.RSAPublicKey, data: bytes, context: bytes
+) -> None:
     """Suite 1 signature check (SPEC §16.6.2 steps 10-11)."""
     size = (key.key_size + 7) // 8
     if len(parsed.signature) != size:
@@ -497,7 +507,11 @@ def open_sealed(
     buf = _envelope_bytes(data)
     ctx = as_bytes(context)
     keys = _trusted_keys(trusted)
-    minimum = None if min_generation is None else _check_generation(min_generation, "min_generation")
+    minimum = (
+        None
+        if min_generation is None
+        else _check_generation(min_generation, "min_generation")
+    )
 
     parsed = _parse(buf)
     key = keys.get(parsed.signer_key_id)
@@ -533,7 +547,9 @@ def open_sealed(
     return opened
 
 
-def envelope_tbs(data: bytes | bytearray | memoryview, *, context: bytes = b"") -> bytes:
+def envelope_tbs(
+    data: bytes | bytearray | memoryview, *, context: bytes = b""
+) -> bytes:
     """The bytes an envelope's signature covers (SPEC §16.5).
 
     For verifying elsewhere: on Windows, ``CryptHashData`` these bytes into
@@ -569,7 +585,9 @@ def _encode_label(label: object) -> bytes:
         raw = label.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidParameterError(
-            "label is not encodable as UTF-8 (lone surrogate)", field="label", rule="ENV-6"
+            "label is not encodable as UTF-8 (lone surrogate)",
+            field="label",
+            rule="ENV-6",
         ) from None
     if len(raw) > MAX_LABEL_BYTES:
         raise InvalidParameterError(
@@ -622,7 +640,10 @@ def _prepare(
         )
     size = (bits + 7) // 8
     ciphertext = model.encrypted_key
-    if len(ciphertext) != size or int.from_bytes(ciphertext, "little") >= public.public_numbers().n:
+    if (
+        len(ciphertext) != size
+        or int.from_bytes(ciphertext, "little") >= public.public_numbers().n
+    ):
         raise InvalidParameterError(
             f"{where}: the SIMPLEBLOB is not wrapped to its recipient key "
             f"({len(ciphertext)}-byte ciphertext, {size}-byte modulus or value out of range)",
@@ -633,7 +654,9 @@ def _prepare(
     role = recipient.role
     if role is None:
         role = Role.OWNER if key_id == signer_id else Role.BACKUP
-    return _Prepared(role=role, oaep=recipient.oaep, key_id=key_id, blob=blob, model=model)
+    return _Prepared(
+        role=role, oaep=recipient.oaep, key_id=key_id, blob=blob, model=model
+    )
 
 
 def seal(
@@ -676,9 +699,13 @@ def seal(
     :raises ParseError: if a blob is not a valid SIMPLEBLOB (SPEC §8).
     """
     if not isinstance(signer, rsa.RSAPrivateKey):
-        raise TypeError(f"signer must be an RSA private key, not {type(signer).__name__}")
+        raise TypeError(
+            f"signer must be an RSA private key, not {type(signer).__name__}"
+        )
     if isinstance(blobs, str | bytes | bytearray | memoryview | Recipient):
-        raise TypeError("blobs must be a sequence of SIMPLEBLOBs; put a single blob in a list")
+        raise TypeError(
+            "blobs must be a sequence of SIMPLEBLOBs; put a single blob in a list"
+        )
     signer_public = signer.public_key()
     _check_key_policy(signer_public, what="the signer key", in_envelope=False)
     ctx = as_bytes(context)
@@ -687,10 +714,13 @@ def seal(
     items = list(blobs)
     if not 1 <= len(items) <= MAX_RECIPIENTS:
         raise InvalidParameterError(
-            f"an envelope holds 1..{MAX_RECIPIENTS} blobs, not {len(items)}", rule="ENV-7"
+            f"an envelope holds 1..{MAX_RECIPIENTS} blobs, not {len(items)}",
+            rule="ENV-7",
         )
     signer_id = envelope_key_id(signer_public)
-    prepared = [_prepare(item, i, signer_public, signer_id) for i, item in enumerate(items)]
+    prepared = [
+        _prepare(item, i, signer_public, signer_id) for i, item in enumerate(items)
+    ]
 
     owners = [p for p in prepared if p.role is Role.OWNER]
     if len(owners) != 1:
@@ -743,7 +773,11 @@ def seal(
             )
         )
     size = (signer.key_size + 7) // 8
-    parts.append(_wire.encode(_wire.prefix_plan(TRAILER), {"signature_length": size}, rule="ENV-1"))
+    parts.append(
+        _wire.encode(
+            _wire.prefix_plan(TRAILER), {"signature_length": size}, rule="ENV-1"
+        )
+    )
     signed = b"".join(parts)
     # Suite 1 is CryptSignHash with CALG_SHA_256: little-endian (SPEC §16.3).
     return signed + sign_hash(signer, _tbs(signed, ctx), hash_alg=AlgId.CALG_SHA_256)
@@ -805,15 +839,21 @@ def store_session_key(
         restores, or the key does not fit the padding.
     """
     if not isinstance(session_key, SessionKey):
-        raise TypeError(f"session_key must be a SessionKey, not {type(session_key).__name__}")
+        raise TypeError(
+            f"session_key must be a SessionKey, not {type(session_key).__name__}"
+        )
     if not isinstance(owner, rsa.RSAPrivateKey):
         raise TypeError(f"owner must be an RSA private key, not {type(owner).__name__}")
     if isinstance(backup, rsa.RSAPublicKey):
-        raise TypeError("backup must be a sequence of public keys; put a single key in a list")
+        raise TypeError(
+            "backup must be a sequence of public keys; put a single key in a list"
+        )
     backups = list(backup)
     for key in backups:
         if not isinstance(key, rsa.RSAPublicKey):
-            raise TypeError(f"backup keys must be RSA public keys, not {type(key).__name__}")
+            raise TypeError(
+                f"backup keys must be RSA public keys, not {type(key).__name__}"
+            )
     # Check the policy before spending RSA operations on wrapping.
     owner_public = owner.public_key()
     _check_key_policy(owner_public, what="the owner's key", in_envelope=False)
@@ -828,7 +868,10 @@ def store_session_key(
     ]
     recipients.extend(
         Recipient(
-            wrap_session_key(session_key, key, oaep=oaep), key, role=Role.BACKUP, oaep=oaep
+            wrap_session_key(session_key, key, oaep=oaep),
+            key,
+            role=Role.BACKUP,
+            oaep=oaep,
         )
         for key in backups
     )
@@ -866,5 +909,7 @@ def load_session_key(
             f"private_key must be an RSA private key, not {type(private_key).__name__}"
         )
     signers = private_key.public_key() if trusted is None else trusted
-    envelope = open_sealed(data, signers, context=context, min_generation=min_generation)
+    envelope = open_sealed(
+        data, signers, context=context, min_generation=min_generation
+    )
     return envelope.unwrap(private_key)

@@ -11,7 +11,7 @@ CryptoAPI and CNG layouts without building key objects.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from cryptography.hazmat.primitives import keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -41,10 +41,9 @@ from blobformat.errors import (
     KeyConversionError,
     UnsupportedBlobError,
 )
-from blobformat.keys import convert as _convert
 from blobformat.keys import der as _der
 from blobformat.keys import legacy as _legacy
-from blobformat.keys.convert import (
+from blobformat.keys.relations import (
     _check_group,
     _check_rsa_public,
     _check_x,
@@ -56,8 +55,15 @@ from blobformat.keys.convert import (
     _load_rsa_private,
     _public_key,
     check_cost,
+    g_pow_x,
 )
-from blobformat.keys.export import g_pow_x
+
+if TYPE_CHECKING:
+    # Annotations only: cryptography warns on every run-time access to these
+    # modules; keys/legacy.py looks their classes up when a key is used.
+    from cryptography.hazmat.primitives.asymmetric import dh, dsa
+
+    from blobformat.keys.convert import PrivateKey, PublicKey
 
 __all__ = [
     "CurveInput",
@@ -100,7 +106,8 @@ def _blob_curve(
         named = _NAMED[blob.curve]()
         if given is not None and given.name != named.name:
             raise InvalidParameterError(
-                f"the blob's magic names {blob.curve}; curve= names {given.name}", rule="CKEY-2"
+                f"the blob's magic names {blob.curve}; curve= names {given.name}",
+                rule="CKEY-2",
             )
         return named
     if given is None:
@@ -116,11 +123,21 @@ def _blob_curve(
     return given
 
 
-def _ec_public(blob: _cng.CngECCPublicBlob | _cng.CngECCPrivateBlob, curve: ec.EllipticCurve) -> ec.EllipticCurvePublicKey:
+def _ec_public(
+    blob: _cng.CngECCPublicBlob | _cng.CngECCPrivateBlob, curve: ec.EllipticCurve
+) -> ec.EllipticCurvePublicKey:
     try:
         return ec.EllipticCurvePublicNumbers(blob.x, blob.y, curve).public_key()
     except ValueError:
-        raise _fail("EC public point is not on the curve", "Q on the curve", "CKEY-1") from None
+        raise _fail(
+            "EC public point is not on the curve", "Q on the curve", "CKEY-1"
+        ) from None
+
+
+class _Encodable(Protocol):
+    """A model the writers build: anything with ``to_bytes()`` (CNG or CryptoAPI)."""
+
+    def to_bytes(self) -> bytes: ...
 
 
 # ---------------------------------------------------------------------------
@@ -132,7 +149,7 @@ def load_public(
     *,
     curve: CurveInput | None = None,
     max_bits: int | None,
-) -> Any:
+) -> PublicKey:
     """A ``cryptography`` public key from a CNG public blob (SPEC §20.10)."""
     if isinstance(blob, _cng.CngRSAPublicBlob):
         _check_rsa_public(blob.modulus, blob.public_exponent)
@@ -182,18 +199,34 @@ class _RSAValues:
         "public_exponent",
     )
 
-    def __init__(self, n: int, e: int, p: int, q: int, d: int, dp: int, dq: int, c: int) -> None:
+    def __init__(
+        self, n: int, e: int, p: int, q: int, d: int, dp: int, dq: int, c: int
+    ) -> None:
         self.modulus, self.public_exponent = n, e
         self.prime1, self.prime2 = p, q
-        self.private_exponent, self.exponent1, self.exponent2, self.coefficient = d, dp, dq, c
+        self.private_exponent, self.exponent1, self.exponent2, self.coefficient = (
+            d,
+            dp,
+            dq,
+            c,
+        )
 
 
-def _rsa_values(blob: _cng.CngRSAPrivateBlob | _cng.CngRSAFullPrivateBlob) -> _RSAValues:
+def _rsa_values(
+    blob: _cng.CngRSAPrivateBlob | _cng.CngRSAFullPrivateBlob,
+) -> _RSAValues:
     """The full set of RSA numbers; an RSA2 blob's d and CRT values are computed (mod lambda)."""
     n, e, p, q = blob.modulus, blob.public_exponent, blob.prime1, blob.prime2
     if isinstance(blob, _cng.CngRSAFullPrivateBlob):
         return _RSAValues(
-            n, e, p, q, blob.private_exponent, blob.exponent1, blob.exponent2, blob.coefficient
+            n,
+            e,
+            p,
+            q,
+            blob.private_exponent,
+            blob.exponent1,
+            blob.exponent2,
+            blob.coefficient,
         )
     _check_rsa_public(n, e)
     if p < 3 or q < 3:
@@ -207,7 +240,9 @@ def _rsa_values(blob: _cng.CngRSAPrivateBlob | _cng.CngRSAFullPrivateBlob) -> _R
         c = rsa.rsa_crt_iqmp(p, q)
     except ValueError:
         raise _fail(
-            "RSA public exponent is not invertible", "e*d == 1 mod lcm(p-1, q-1)", "KEY-2"
+            "RSA public exponent is not invertible",
+            "e*d == 1 mod lcm(p-1, q-1)",
+            "KEY-2",
         ) from None
     return _RSAValues(n, e, p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), c)
 
@@ -218,11 +253,11 @@ def load_private(
     curve: CurveInput | None = None,
     unsafe_skip_rsa_key_validation: bool,
     max_bits: int | None,
-) -> Any:
+) -> PrivateKey:
     """A ``cryptography`` private key from a CNG private blob (SPEC §20.10)."""
     if isinstance(blob, _cng.CngRSAPrivateBlob | _cng.CngRSAFullPrivateBlob):
         return _load_rsa_private(
-            _rsa_values(blob),  # type: ignore[arg-type]
+            _rsa_values(blob),
             unsafe_skip_rsa_key_validation,
             max_bits,
         )
@@ -232,7 +267,9 @@ def load_private(
         try:
             ec_key = ec.derive_private_key(blob.d, chosen)
         except ValueError:
-            raise _fail("EC private scalar out of range", "0 < d < n", "CKEY-1") from None
+            raise _fail(
+                "EC private scalar out of range", "0 < d < n", "CKEY-1"
+            ) from None
         if ec_key.public_key().public_numbers() != public.public_numbers():
             raise _fail("EC public point does not match d", "Q == d*G", "CKEY-1")
         return ec_key
@@ -255,7 +292,9 @@ def load_private(
         _dh_representable(blob.p)
         check_cost(blob.p.bit_length(), max_bits, what="DH")
         fam = _legacy.require("dh", what="DH")
-        key = _derived_private_key(_der.dh_pkcs8(blob.p, blob.g, blob.x), family=fam, what="DH")
+        key = _derived_private_key(
+            _der.dh_pkcs8(blob.p, blob.g, blob.x), family=fam, what="DH"
+        )
         _check_y_matches(key, blob.y, "DH")
         _legacy.warn_caller("dh", returned=True)
         return key
@@ -277,13 +316,15 @@ def _check_y_matches(key: Any, y: int, what: str) -> None:
 # Writing -- SPEC §20.10
 
 
-def _writable(make: Any, what: str) -> bytes:
+def _writable(make: Callable[[], _Encodable], what: str) -> bytes:
     """Build a CNG model; a value its layout cannot hold is KEY-8."""
     try:
-        return make().to_bytes()  # type: ignore[no-any-return]
+        return make().to_bytes()
     except InvalidFieldError as err:
         raise _fail(
-            f"a CNG {what} blob cannot hold this key: {err.message}", "fits the CNG layout", "KEY-8"
+            f"a CNG {what} blob cannot hold this key: {err.message}",
+            "fits the CNG layout",
+            "KEY-8",
         ) from None
 
 
@@ -293,7 +334,7 @@ def _rsa_model(
     private: tuple[int, int, int, int, int, int] | None,
     full: bool,
     rule: str = "KEY-8",
-) -> Any:
+) -> Callable[[], _Encodable]:
     bits = (n.bit_length() + 7) // 8 * 8
     if not 512 <= bits <= 16384 or e >= 1 << 64:
         raise _fail(
@@ -302,46 +343,76 @@ def _rsa_model(
             rule,
         )
     if private is None:
-        return lambda: _cng.CngRSAPublicBlob(bit_length=bits, public_exponent=e, modulus=n)
+        return lambda: _cng.CngRSAPublicBlob(
+            bit_length=bits, public_exponent=e, modulus=n
+        )
     p, q, d, dp, dq, c = private
     if not full:
         return lambda: _cng.CngRSAPrivateBlob(
             bit_length=bits, public_exponent=e, modulus=n, prime1=p, prime2=q
         )
     return lambda: _cng.CngRSAFullPrivateBlob(
-        bit_length=bits, public_exponent=e, modulus=n, prime1=p, prime2=q,
-        exponent1=dp, exponent2=dq, coefficient=c, private_exponent=d,
+        bit_length=bits,
+        public_exponent=e,
+        modulus=n,
+        prime1=p,
+        prime2=q,
+        exponent1=dp,
+        exponent2=dq,
+        coefficient=c,
+        private_exponent=d,
     )
 
 
 def _dsa_model(
     p: int, q: int, g: int, y: int, x: int | None, version: int | None
-) -> Any:
+) -> Callable[[], _Encodable]:
     v1_ok = q.bit_length() <= 160 and p.bit_length() <= 1024
     chosen = version if version is not None else (1 if v1_ok else 2)
     if chosen not in (1, 2):
-        raise InvalidParameterError(f"CNG DSA blobs have version 1 or 2, not {chosen}", rule="KEY-7")
+        raise InvalidParameterError(
+            f"CNG DSA blobs have version 1 or 2, not {chosen}", rule="KEY-7"
+        )
     cls: Any = _cng.CngDSAPublicBlob if x is None else _cng.CngDSAPrivateBlob
     extra: dict[str, int] = {} if x is None else {"x": x}
     if chosen == 1:
         return lambda: cls(
-            version=1, counter=0xFFFFFFFF, seed=b"\xff" * 20, q=q, p=p, g=g, y=y, **extra
+            version=1,
+            counter=0xFFFFFFFF,
+            seed=b"\xff" * 20,
+            q=q,
+            p=p,
+            g=g,
+            y=y,
+            **extra,
         )
     group = (q.bit_length() + 7) // 8
     sha1 = q.bit_length() <= 160
     return lambda: cls(
-        version=2, counter=0xFFFFFFFF, seed=b"\xff" * group, q=q, p=p, g=g, y=y,
-        hash_algorithm=0 if sha1 else 1, standard_version=0 if sha1 else 1, **extra,
+        version=2,
+        counter=0xFFFFFFFF,
+        seed=b"\xff" * group,
+        q=q,
+        p=p,
+        g=g,
+        y=y,
+        hash_algorithm=0 if sha1 else 1,
+        standard_version=0 if sha1 else 1,
+        **extra,
     )
 
 
-def dump(key: object, *, private: bool, full: bool, ecdh: bool, version: int | None) -> bytes:
+def dump(
+    key: object, *, private: bool, full: bool, ecdh: bool, version: int | None
+) -> bytes:
     """Write a ``cryptography`` key as a CNG blob (SPEC §20.10)."""
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey) and private == isinstance(
         key, rsa.RSAPrivateKey
     ):
         if version is not None:
-            raise InvalidParameterError("CNG RSA blobs have no version to choose", rule="KEY-7")
+            raise InvalidParameterError(
+                "CNG RSA blobs have no version to choose", rule="KEY-7"
+            )
         if isinstance(key, rsa.RSAPrivateKey):
             nums = key.private_numbers()
             pub = nums.public_numbers
@@ -349,11 +420,13 @@ def dump(key: object, *, private: bool, full: bool, ecdh: bool, version: int | N
             return _writable(_rsa_model(pub.n, pub.e, values, full), "RSA")
         pn = key.public_numbers()
         return _writable(_rsa_model(pn.n, pn.e, None, full), "RSA")
-    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) and private == isinstance(
-        key, ec.EllipticCurvePrivateKey
-    ):
+    if isinstance(
+        key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey
+    ) and private == isinstance(key, ec.EllipticCurvePrivateKey):
         if version is not None:
-            raise InvalidParameterError("CNG ECC blobs have no version to choose", rule="KEY-7")
+            raise InvalidParameterError(
+                "CNG ECC blobs have no version to choose", rule="KEY-7"
+            )
         curve = _NAME_OF.get(key.curve.name)
         size = (key.curve.key_size + 7) // 8
         if isinstance(key, ec.EllipticCurvePrivateKey):
@@ -361,21 +434,27 @@ def dump(key: object, *, private: bool, full: bool, ecdh: bool, version: int | N
             epub = enums.public_numbers
             d = enums.private_value
             return _writable(
-                lambda: _cng.CngECCPrivateBlob(ecdh=ecdh, curve=curve, cb_key=size, x=epub.x, y=epub.y, d=d),
+                lambda: _cng.CngECCPrivateBlob(
+                    ecdh=ecdh, curve=curve, cb_key=size, x=epub.x, y=epub.y, d=d
+                ),
                 "ECC",
             )
         qn = key.public_numbers()
         return _writable(
-            lambda: _cng.CngECCPublicBlob(ecdh=ecdh, curve=curve, cb_key=size, x=qn.x, y=qn.y), "ECC"
+            lambda: _cng.CngECCPublicBlob(
+                ecdh=ecdh, curve=curve, cb_key=size, x=qn.x, y=qn.y
+            ),
+            "ECC",
         )
     kind = "Private" if private else "Public"
     if _legacy.is_instance(key, "dsa", f"DSA{kind}Key"):
         with _legacy.quiet():
+            # is_instance just checked the class (looked up at run time, so Any to mypy).
             if private:
-                dnums = key.private_numbers()  # type: ignore[attr-defined]
+                dnums = cast("dsa.DSAPrivateKey", key).private_numbers()
                 dpub, x = dnums.public_numbers, dnums.x
             else:
-                dpub, x = key.public_numbers(), None  # type: ignore[attr-defined]
+                dpub, x = cast("dsa.DSAPublicKey", key).public_numbers(), None
             grp = dpub.parameter_numbers
             make = _dsa_model(grp.p, grp.q, grp.g, dpub.y, x, version)
         out = _writable(make, "DSA")
@@ -383,18 +462,25 @@ def dump(key: object, *, private: bool, full: bool, ecdh: bool, version: int | N
         return out
     if _legacy.is_instance(key, "dh", f"DH{kind}Key"):
         if version is not None:
-            raise InvalidParameterError("CNG DH blobs have no version to choose", rule="KEY-7")
+            raise InvalidParameterError(
+                "CNG DH blobs have no version to choose", rule="KEY-7"
+            )
         with _legacy.quiet():
+            # As above: is_instance checked the DH class.
             if private:
-                hnums = key.private_numbers()  # type: ignore[attr-defined]
+                hnums = cast("dh.DHPrivateKey", key).private_numbers()
                 hpub, hx = hnums.public_numbers, hnums.x
             else:
-                hpub, hx = key.public_numbers(), None  # type: ignore[attr-defined]
+                hpub, hx = cast("dh.DHPublicKey", key).public_numbers(), None
             hg = hpub.parameter_numbers
         if hx is None:
-            out = _writable(lambda: _cng.CngDHPublicBlob(p=hg.p, g=hg.g, y=hpub.y), "DH")
+            out = _writable(
+                lambda: _cng.CngDHPublicBlob(p=hg.p, g=hg.g, y=hpub.y), "DH"
+            )
         else:
-            out = _writable(lambda: _cng.CngDHPrivateBlob(p=hg.p, g=hg.g, y=hpub.y, x=hx), "DH")
+            out = _writable(
+                lambda: _cng.CngDHPrivateBlob(p=hg.p, g=hg.g, y=hpub.y, x=hx), "DH"
+            )
         _legacy.warn_caller("dh", returned=False)
         return out
     raise TypeError(f"unsupported key type: {type(key).__name__}")
@@ -408,13 +494,14 @@ def _refuse(message: str, relation: str) -> KeyConversionError:
     return _fail(message, relation, "CKEY-3")
 
 
-def _layout(make: Any, target: str) -> bytes:
+def _layout(make: Callable[[], _Encodable], target: str) -> bytes:
     """Build the target model; a value the target layout cannot hold is CKEY-3."""
     try:
-        return make().to_bytes()  # type: ignore[no-any-return]
+        return make().to_bytes()
     except InvalidFieldError as err:
         raise _refuse(
-            f"the {target} layout cannot hold this key: {err.message}", f"fits the {target} layout"
+            f"the {target} layout cannot hold this key: {err.message}",
+            f"fits the {target} layout",
         ) from None
 
 
@@ -425,11 +512,16 @@ def _to_cng(blob: Blob) -> bytes:
         )
     if isinstance(blob, RSAPrivateKeyBlob):
         values = (
-            blob.prime1, blob.prime2, blob.private_exponent,
-            blob.exponent1, blob.exponent2, blob.coefficient,
+            blob.prime1,
+            blob.prime2,
+            blob.private_exponent,
+            blob.exponent1,
+            blob.exponent2,
+            blob.coefficient,
         )
         return _layout(
-            _rsa_model(blob.modulus, blob.public_exponent, values, True, "CKEY-3"), "CNG"
+            _rsa_model(blob.modulus, blob.public_exponent, values, True, "CKEY-3"),
+            "CNG",
         )
     if isinstance(blob, DSSPublicKeyBlob | DSSPrivateKeyBlob):
         counter, seed = blob.seed.counter, blob.seed.fips_seed
@@ -439,7 +531,16 @@ def _to_cng(blob: Blob) -> bytes:
             y, extra = g_pow_x(blob.p, blob.g, blob.x, what="DSS"), {"x": blob.x}
         cls: Any = _cng.CngDSAPrivateBlob if extra else _cng.CngDSAPublicBlob
         return _layout(
-            lambda: cls(version=1, counter=counter, seed=seed, q=blob.q, p=blob.p, g=blob.g, y=y, **extra),
+            lambda: cls(
+                version=1,
+                counter=counter,
+                seed=seed,
+                q=blob.q,
+                p=blob.p,
+                g=blob.g,
+                y=y,
+                **extra,
+            ),
             "CNG",
         )
     if isinstance(blob, DSSPublicKeyBlobV3 | DSSPrivateKeyBlobV3):
@@ -452,12 +553,21 @@ def _to_cng(blob: Blob) -> bytes:
                 "seed length >= cbGroupSize",
             )
         seed = blob.seed.fips_seed if blob.seed.has_seed else b"\xff" * group
-        extra2: dict[str, int] = {"x": blob.x} if isinstance(blob, DSSPrivateKeyBlobV3) else {}
+        extra2: dict[str, int] = (
+            {"x": blob.x} if isinstance(blob, DSSPrivateKeyBlobV3) else {}
+        )
         cls2: Any = _cng.CngDSAPrivateBlob if extra2 else _cng.CngDSAPublicBlob
         return _layout(
             lambda: cls2(
-                version=2, counter=blob.seed.counter, seed=seed, q=blob.q, p=blob.p, g=blob.g,
-                y=blob.y, hash_algorithm=0 if sha1 else 1, standard_version=0 if sha1 else 1,
+                version=2,
+                counter=blob.seed.counter,
+                seed=seed,
+                q=blob.q,
+                p=blob.p,
+                g=blob.g,
+                y=blob.y,
+                hash_algorithm=0 if sha1 else 1,
+                standard_version=0 if sha1 else 1,
                 **extra2,
             ),
             "CNG",
@@ -473,37 +583,68 @@ def _to_cng(blob: Blob) -> bytes:
         if blob.seed.has_seed:
             raise _refuse("a CNG DH blob has no field for a DSSSEED", "no seed")
     if isinstance(blob, DHPublicKeyBlobV3):
-        return _layout(lambda: _cng.CngDHPublicBlob(p=blob.p, g=blob.g, y=blob.y), "CNG")
+        return _layout(
+            lambda: _cng.CngDHPublicBlob(p=blob.p, g=blob.g, y=blob.y), "CNG"
+        )
     if isinstance(blob, DHPrivateKeyBlob | DHPrivateKeyBlobV3):
-        hy = blob.y if isinstance(blob, DHPrivateKeyBlobV3) else g_pow_x(blob.p, blob.g, blob.x, what="DH")
-        return _layout(lambda: _cng.CngDHPrivateBlob(p=blob.p, g=blob.g, y=hy, x=blob.x), "CNG")
-    raise _refuse(f"a {type(blob).KIND} blob has no CNG counterpart", "RSA, DSS or DH key blob")
+        hy = (
+            blob.y
+            if isinstance(blob, DHPrivateKeyBlobV3)
+            else g_pow_x(blob.p, blob.g, blob.x, what="DH")
+        )
+        return _layout(
+            lambda: _cng.CngDHPrivateBlob(p=blob.p, g=blob.g, y=hy, x=blob.x), "CNG"
+        )
+    raise _refuse(
+        f"a {type(blob).KIND} blob has no CNG counterpart", "RSA, DSS or DH key blob"
+    )
 
 
 def _to_capi(blob: _cng.CngBlob, alg_id: AlgId | None) -> bytes:
-    if isinstance(blob, _cng.CngRSAPublicBlob | _cng.CngRSAPrivateBlob | _cng.CngRSAFullPrivateBlob):
+    if isinstance(
+        blob,
+        _cng.CngRSAPublicBlob | _cng.CngRSAPrivateBlob | _cng.CngRSAFullPrivateBlob,
+    ):
         alg = _alg(alg_id, RSA_ALGS, AlgId.CALG_RSA_KEYX, "RSA")
         n, e = blob.modulus, blob.public_exponent
         if e >> 32:
-            raise _refuse("a CryptoAPI blob stores the RSA public exponent in 32 bits", "e < 2^32")
+            raise _refuse(
+                "a CryptoAPI blob stores the RSA public exponent in 32 bits", "e < 2^32"
+            )
         if isinstance(blob, _cng.CngRSAPublicBlob):
             return _layout(
-                lambda: RSAPublicKeyBlob(key_alg=alg, bit_length=blob.bit_length, public_exponent=e, modulus=n),
+                lambda: RSAPublicKeyBlob(
+                    key_alg=alg,
+                    bit_length=blob.bit_length,
+                    public_exponent=e,
+                    modulus=n,
+                ),
                 "CryptoAPI",
             )
         v = _rsa_values(blob)
         return _layout(
             lambda: RSAPrivateKeyBlob(
-                key_alg=alg, bit_length=blob.bit_length, public_exponent=e, modulus=n,
-                prime1=v.prime1, prime2=v.prime2, exponent1=v.exponent1, exponent2=v.exponent2,
-                coefficient=v.coefficient, private_exponent=v.private_exponent,
+                key_alg=alg,
+                bit_length=blob.bit_length,
+                public_exponent=e,
+                modulus=n,
+                prime1=v.prime1,
+                prime2=v.prime2,
+                exponent1=v.exponent1,
+                exponent2=v.exponent2,
+                coefficient=v.coefficient,
+                private_exponent=v.private_exponent,
             ),
             "CryptoAPI",
         )
     if isinstance(blob, _cng.CngDSAPublicBlob | _cng.CngDSAPrivateBlob):
         if alg_id not in (None, AlgId.CALG_DSS_SIGN):
-            raise InvalidParameterError("DSS blobs have aiKeyAlg CALG_DSS_SIGN", rule="KEY-7")
-        if blob.counter != 0xFFFFFFFF and (len(blob.seed) != 20 or blob.hash_algorithm not in (None, 0)):
+            raise InvalidParameterError(
+                "DSS blobs have aiKeyAlg CALG_DSS_SIGN", rule="KEY-7"
+            )
+        if blob.counter != 0xFFFFFFFF and (
+            len(blob.seed) != 20 or blob.hash_algorithm not in (None, 0)
+        ):
             raise _refuse(
                 "a DSSSEED holds a 20-byte SHA-1 (FIPS 186-2) seed only",
                 "no seed, or a 20-byte SHA-1 seed",
@@ -518,27 +659,46 @@ def _to_capi(blob: _cng.CngBlob, alg_id: AlgId | None) -> bytes:
             if isinstance(blob, _cng.CngDSAPrivateBlob):
                 return _layout(
                     lambda: DSSPrivateKeyBlob(
-                        key_alg=AlgId.CALG_DSS_SIGN, bit_length=_whole(blob.p), p=blob.p,
-                        q=blob.q, g=blob.g, x=blob.x, seed=seed,
+                        key_alg=AlgId.CALG_DSS_SIGN,
+                        bit_length=_whole(blob.p),
+                        p=blob.p,
+                        q=blob.q,
+                        g=blob.g,
+                        x=blob.x,
+                        seed=seed,
                     ),
                     "CryptoAPI",
                 )
             return _layout(
                 lambda: DSSPublicKeyBlob(
-                    key_alg=AlgId.CALG_DSS_SIGN, bit_length=_whole(blob.p), p=blob.p,
-                    q=blob.q, g=blob.g, y=blob.y, seed=seed,
+                    key_alg=AlgId.CALG_DSS_SIGN,
+                    bit_length=_whole(blob.p),
+                    p=blob.p,
+                    q=blob.q,
+                    g=blob.g,
+                    y=blob.y,
+                    seed=seed,
                 ),
                 "CryptoAPI",
             )
         j = (blob.p - 1) // blob.q
         common: dict[str, Any] = {
-            "key_alg": AlgId.CALG_DSS_SIGN, "bit_length_p": _whole(blob.p),
-            "bit_length_q": blob.q.bit_length(), "bit_length_j": j.bit_length(), "seed": seed,
-            "p": blob.p, "q": blob.q, "g": blob.g, "j": j, "y": blob.y,
+            "key_alg": AlgId.CALG_DSS_SIGN,
+            "bit_length_p": _whole(blob.p),
+            "bit_length_q": blob.q.bit_length(),
+            "bit_length_j": j.bit_length(),
+            "seed": seed,
+            "p": blob.p,
+            "q": blob.q,
+            "g": blob.g,
+            "j": j,
+            "y": blob.y,
         }
         if isinstance(blob, _cng.CngDSAPrivateBlob):
             return _layout(
-                lambda: DSSPrivateKeyBlobV3(**common, bit_length_x=blob.q.bit_length(), x=blob.x),
+                lambda: DSSPrivateKeyBlobV3(
+                    **common, bit_length_x=blob.q.bit_length(), x=blob.x
+                ),
                 "CryptoAPI",
             )
         return _layout(lambda: DSSPublicKeyBlobV3(**common), "CryptoAPI")
@@ -546,13 +706,27 @@ def _to_capi(blob: _cng.CngBlob, alg_id: AlgId | None) -> bytes:
         alg = _alg(alg_id, DH_ALGS, AlgId.CALG_DH_SF, "DH")
         bits = _whole(blob.p)
         common = {
-            "key_alg": alg, "bit_length_p": bits, "bit_length_q": 0, "bit_length_j": 0,
-            "seed": DSSSeed.none(), "p": blob.p, "q": None, "g": blob.g, "j": None, "y": blob.y,
+            "key_alg": alg,
+            "bit_length_p": bits,
+            "bit_length_q": 0,
+            "bit_length_j": 0,
+            "seed": DSSSeed.none(),
+            "p": blob.p,
+            "q": None,
+            "g": blob.g,
+            "j": None,
+            "y": blob.y,
         }
         if isinstance(blob, _cng.CngDHPrivateBlob):
-            return _layout(lambda: DHPrivateKeyBlobV3(**common, bit_length_x=bits, x=blob.x), "CryptoAPI")
+            return _layout(
+                lambda: DHPrivateKeyBlobV3(**common, bit_length_x=bits, x=blob.x),
+                "CryptoAPI",
+            )
         return _layout(lambda: DHPublicKeyBlobV3(**common), "CryptoAPI")
-    raise _refuse(f"a {type(blob).KIND} blob has no CryptoAPI counterpart", "RSA, DSA or DH key blob")
+    raise _refuse(
+        f"a {type(blob).KIND} blob has no CryptoAPI counterpart",
+        "RSA, DSA or DH key blob",
+    )
 
 
 def _whole(p: int) -> int:
@@ -560,12 +734,15 @@ def _whole(p: int) -> int:
     return (p.bit_length() + 7) // 8 * 8
 
 
-def _alg(alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str) -> AlgId:
+def _alg(
+    alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str
+) -> AlgId:
     if alg_id is None:
         return default
     if alg_id not in allowed:
         raise InvalidParameterError(
-            f"alg_id {alg_name(int(alg_id))} is not allowed for {what} keys", rule="KEY-7"
+            f"alg_id {alg_name(int(alg_id))} is not allowed for {what} keys",
+            rule="KEY-7",
         )
     return AlgId(alg_id)
 
@@ -595,12 +772,13 @@ def convert_blob(
     :raises InvalidParameterError: for an unknown ``to`` or a wrong ``alg_id``.
     """
     if to not in ("cng", "capi"):
-        raise InvalidParameterError(f"to must be 'cng' or 'capi', not {to!r}", rule="CKEY-3")
+        raise InvalidParameterError(
+            f"to must be 'cng' or 'capi', not {to!r}", rule="CKEY-3"
+        )
     blob = parse(as_bytes(data))
     if isinstance(blob, _cng._CngModel):
         return blob.to_bytes() if to == "cng" else _to_capi(blob, alg_id)
     return _to_cng(blob) if to == "cng" else blob.to_bytes()
-
 
 
 # ---------------------------------------------------------------------------
@@ -612,7 +790,9 @@ _UNWRAP_FAILED = "AES key unwrap failed"
 
 def _check_kek(kek: object) -> bytes:
     if not isinstance(kek, bytes | bytearray) or len(kek) not in _AES_KEY_SIZES:
-        raise InvalidParameterError("the KEK must be a 16-, 24- or 32-byte AES key", rule="CKD-3")
+        raise InvalidParameterError(
+            "the KEK must be a 16-, 24- or 32-byte AES key", rule="CKD-3"
+        )
     return bytes(kek)
 
 
@@ -674,7 +854,9 @@ def export_der(blob: _cng.CngBlob, *, private: bool, max_bits: int | None) -> by
         if isinstance(blob, _cng.CngDSAPrivateBlob):
             _check_x(blob.p, blob.q, blob.x, what="DSA")
             if g_pow_x(blob.p, blob.g, blob.x, what="DSA") != blob.y:
-                raise _fail("DSA public value does not match x", "y == g^x mod p", "KEY-4")
+                raise _fail(
+                    "DSA public value does not match x", "y == g^x mod p", "KEY-4"
+                )
             if private:
                 return _der.dsa_pkcs8(blob.p, blob.q, blob.g, blob.x)
         return _der.dsa_spki(blob.p, blob.q, blob.g, blob.y)
@@ -684,27 +866,25 @@ def export_der(blob: _cng.CngBlob, *, private: bool, max_bits: int | None) -> by
         if isinstance(blob, _cng.CngDHPrivateBlob):
             _check_x(blob.p, None, blob.x, what="DH")
             if g_pow_x(blob.p, blob.g, blob.x, what="DH") != blob.y:
-                raise _fail("DH public value does not match x", "y == g^x mod p", "KEY-4")
+                raise _fail(
+                    "DH public value does not match x", "y == g^x mod p", "KEY-4"
+                )
             if private:
                 return _der.dh_pkcs8(blob.p, blob.g, blob.x)
         return _der.dh_spki(blob.p, blob.g, blob.y)
     if blob.role == "private":
-        key = load_private(blob, unsafe_skip_rsa_key_validation=False, max_bits=max_bits)
+        secret = load_private(
+            blob, unsafe_skip_rsa_key_validation=False, max_bits=max_bits
+        )
         if private:
-            return key.private_bytes(  # type: ignore[no-any-return]
+            return secret.private_bytes(
                 serialization.Encoding.DER,
                 serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption(),
             )
-        key = key.public_key()
+        key = secret.public_key()
     else:
         key = load_public(blob, max_bits=max_bits)
-    return key.public_bytes(  # type: ignore[no-any-return]
+    return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-
-
-# load_public_key, load_private_key, dump_*_key(format="cng") and export_* reach CNG blobs here.
-_convert.CNG_HOOKS.update(
-    load_public=load_public, load_private=load_private, dump=dump, export=export_der
-)

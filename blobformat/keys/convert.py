@@ -12,10 +12,14 @@ key numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    TypeAlias,
+    TypeGuard,
+)
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from blobformat.codec import cng as _cng
@@ -43,8 +47,22 @@ from blobformat.errors import (
     KeyConversionError,
     UnsupportedBlobError,
 )
+from blobformat.keys import cng as _kcng
 from blobformat.keys import der as _der
 from blobformat.keys import legacy as _legacy
+from blobformat.keys.relations import (
+    _check_group,
+    _check_rsa_public,
+    _check_x,
+    _check_y,
+    _derived_private_key,
+    _dh_representable,
+    _dsa_representable,
+    _fail,
+    _load_rsa_private,
+    _public_key,
+    check_cost,
+)
 
 if TYPE_CHECKING:
     # cryptography deprecates DSA and finite-field DH and warns on every access
@@ -69,22 +87,33 @@ if TYPE_CHECKING:
         rsa.RSAPublicKey | dsa.DSAPublicKey | dh.DHPublicKey | ec.EllipticCurvePublicKey
     )
     PrivateKey: TypeAlias = (
-        rsa.RSAPrivateKey | dsa.DSAPrivateKey | dh.DHPrivateKey | ec.EllipticCurvePrivateKey
+        rsa.RSAPrivateKey
+        | dsa.DSAPrivateKey
+        | dh.DHPrivateKey
+        | ec.EllipticCurvePrivateKey
     )
 # PublicKey: a public key load_public_key returns; PrivateKey: a private key
 # load_private_key returns (RSA, DSA, DH, or EC from a CNG blob). At run time both are built on
 # first access by __getattr__ below, so that importing blobformat touches no
 # deprecated name; they hold only the families cryptography still provides.
 
-DHParametersInput: TypeAlias = "dh.DHParameters | dh.DHParameterNumbers | tuple[int, ...]"
+DHParametersInput: TypeAlias = (
+    "dh.DHParameters | dh.DHParameterNumbers | tuple[int, ...]"
+)
 
 
 def __getattr__(name: str) -> Any:
     if name in ("PublicKey", "PrivateKey"):
         kind = "Public" if name == "PublicKey" else "Private"
-        union: Any = getattr(rsa, f"RSA{kind}Key") | getattr(ec, f"EllipticCurve{kind}Key")
-        for fam, prefix in (("dsa", "DSA"), ("dh", "DH")):
-            cls = _legacy.family(fam).classes.get(f"{prefix}{kind}Key")  # type: ignore[arg-type]
+        union: Any = getattr(rsa, f"RSA{kind}Key") | getattr(
+            ec, f"EllipticCurve{kind}Key"
+        )
+        families: tuple[tuple[_legacy.FamilyName, str], ...] = (
+            ("dsa", "DSA"),
+            ("dh", "DH"),
+        )
+        for fam, prefix in families:
+            cls = _legacy.family(fam).classes.get(f"{prefix}{kind}Key")
             if cls is not None:
                 union = union | cls
         globals()[name] = union
@@ -92,7 +121,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def is_public_key(obj: object) -> bool:
+def is_public_key(obj: object) -> TypeGuard[PublicKey]:
     """Whether ``obj`` is an RSA, EC, DSA or DH public key of ``cryptography``.
 
     Unlike ``isinstance(obj, blobformat.PublicKey)``, this looks up the DSA
@@ -105,7 +134,7 @@ def is_public_key(obj: object) -> bool:
     )
 
 
-def is_private_key(obj: object) -> bool:
+def is_private_key(obj: object) -> TypeGuard[PrivateKey]:
     """Whether ``obj`` is an RSA, EC, DSA or DH private key of ``cryptography``."""
     if isinstance(obj, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         return True
@@ -116,227 +145,17 @@ def is_private_key(obj: object) -> bool:
 
 BlobInput: TypeAlias = bytes | bytearray | memoryview | AnyBlob
 
-#: Loaders and the writer of CNG blobs (SPEC §20.10): ``blobformat.keys.cng``
-#: fills this on import (it imports this module, so this module cannot import it).
-CNG_HOOKS: dict[str, Callable[..., Any]] = {}
 
 #: The largest key (RSA modulus, DH prime) whose expensive validation a load
 #: accepts by default: cryptography's primality checks of RSA primes and of DH
 #: groups grow with about the fourth power of the size (SPEC §14.6, KEY-13).
 DEFAULT_MAX_BITS = 4096
 
-# cryptography's DSA implementation accepts these sizes only.
-_DSA_P_BITS = (1024, 2048, 3072, 4096)
-_DSA_Q_BITS = (160, 224, 256)
-
-
-def _fail(message: str, relation: str, rule: str) -> KeyConversionError:
-    return KeyConversionError(
-        f"{message} (relation: {relation})", relation=relation, rule=rule
-    )
-
-
-def check_cost(bits: int, max_bits: int | None, *, what: str) -> None:
-    """Refuse, before any arithmetic, a key whose validation exceeds the caller's bound."""
-    if max_bits is not None and bits > max_bits:
-        raise KeyConversionError(
-            f"validating a {bits}-bit {what} key is refused above max_bits={max_bits} "
-            "(its cost grows with about the fourth power of the size); pass a larger "
-            "max_bits, or max_bits=None, for input whose cost you accept "
-            "(relation: key size <= max_bits)",
-            relation="key size <= max_bits",
-            rule="KEY-13",
-        )
-
 
 def _as_blob(data: BlobInput) -> AnyBlob:
     if isinstance(data, _Model | _cng._CngModel):
         return data
     return parse(as_bytes(data))
-
-
-# ---------------------------------------------------------------------------
-# Checks -- SPEC §14.2
-
-
-def _check_rsa_public(n: int, e: int) -> None:
-    if not n & 1 or n <= e:
-        # A modulus may have fewer bits than bitlen (SPEC §5.3, RSA-4), so a blob
-        # can hold a modulus below its exponent.
-        raise _fail(
-            "RSA modulus must be odd and greater than the public exponent",
-            "n odd, n > e",
-            "KEY-1",
-        )
-
-
-def _check_rsa_private(blob: RSAPrivateKeyBlob, *, product_known: bool = False) -> None:
-    """Check every RSA relation; ``product_known``: n == p*q was already checked."""
-    n, e, d = blob.modulus, blob.public_exponent, blob.private_exponent
-    p, q = blob.prime1, blob.prime2
-    dp, dq, c = blob.exponent1, blob.exponent2, blob.coefficient
-    # One pass for the usual case, a valid key (SPEC §14.2 KEY-1, KEY-2); the
-    # cheap comparisons go first. Only a failure pays for naming the relation.
-    p1, q1 = p - 1, q - 1
-    if (
-        n & 1
-        and e < n
-        and p > 2
-        and q > 2
-        and p != q
-        and 0 < dp < p1
-        and 0 < dq < q1
-        and 0 < d < n
-        and 0 < c < p
-        and (product_known or p * q == n)
-        and (e * dp) % p1 == 1
-        and (e * dq) % q1 == 1
-        and _d_agrees(n, e, d, p, q, dp, dq)
-        and (c * q) % p == 1
-    ):
-        return
-    _name_rsa_private_failure(n, e, d, p, q, dp, dq, c, product_known=product_known)
-
-
-def _d_agrees(n: int, e: int, d: int, p: int, q: int, dp: int, dq: int) -> bool:
-    """Whether d mod (p-1) == dp and d mod (q-1) == dq.
-
-    Only for n == p*q (so p, q odd) and e*dp == 1 mod p-1, e*dq == 1 mod q-1,
-    both already checked: then d agrees with dp exactly when e*d == 1 mod p-1
-    (e is invertible mod p-1), and likewise for q. With phi = (p-1)(q-1) = n-p-q+1,
-    r = (e*d - 1) mod phi costs one short division; r == 0 (d inverts e mod phi)
-    and 2r == phi (a multiple of both p-1 and q-1, as p and q are odd) settle it.
-    Any other r takes the two long divisions.
-    """
-    phi = n - p - q + 1
-    r = (e * d - 1) % phi
-    if r == 0 or 2 * r == phi:
-        return True
-    return d % (p - 1) == dp and d % (q - 1) == dq
-
-
-def _name_rsa_private_failure(
-    n: int, e: int, d: int, p: int, q: int, dp: int, dq: int, c: int, *, product_known: bool
-) -> NoReturn:
-    """Raise the KeyConversionError naming the first RSA relation that fails."""
-    _check_rsa_public(n, e)
-    if p < 3 or q < 3:
-        raise _fail("RSA primes must be greater than 2", "p > 2, q > 2", "KEY-2")
-    if not product_known and p * q != n:
-        raise _fail("RSA primes do not multiply to the modulus", "n == p*q", "KEY-2")
-    if p == q:
-        raise _fail("RSA primes must differ", "p != q", "KEY-2")
-    # Name the value that is wrong, not merely a relation that fails: an
-    # unreduced CRT exponent is wrong by itself; a CRT exponent that disagrees
-    # with d is wrong when d is not (e*d_crt != 1); when the CRT values agree
-    # with d, e*d = 1 mod lcm(p-1, q-1) is checked through them (half size).
-    ed = "e*d == 1 mod lcm(p-1, q-1)"
-    if not 0 < dp < p - 1:
-        raise _fail("RSA exponent1 is wrong", "exponent1 == d mod (p-1)", "KEY-2")
-    if not 0 < dq < q - 1:
-        raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
-    if not 0 < d < n:
-        raise _fail("RSA private exponent is out of range", ed, "KEY-2")
-    dp_inverts = (e * dp) % (p - 1) == 1
-    dq_inverts = (e * dq) % (q - 1) == 1
-    if d % (p - 1) != dp:
-        if dp_inverts:
-            raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
-        raise _fail("RSA exponent1 is wrong", "exponent1 == d mod (p-1)", "KEY-2")
-    if d % (q - 1) != dq:
-        if dq_inverts:
-            raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
-        raise _fail("RSA exponent2 is wrong", "exponent2 == d mod (q-1)", "KEY-2")
-    if not (dp_inverts and dq_inverts):
-        raise _fail("RSA private exponent does not invert the public exponent", ed, "KEY-2")
-    if not 0 < c < p or (c * q) % p != 1:
-        raise _fail("RSA coefficient is wrong", "coefficient == q^-1 mod p", "KEY-2")
-    # Every condition of _check_rsa_private's single pass is tested above.
-    raise AssertionError("unreachable: the RSA relations hold")
-
-
-def _check_group(p: int, q: int | None, g: int, j: int | None, *, what: str) -> None:
-    """Domain parameters of DSS and DH keys (public values)."""
-    if p < 5 or not p & 1:
-        raise _fail(f"{what} prime p must be odd", "p odd", "KEY-3")
-    if not 1 < g < p - 1:
-        raise _fail(f"{what} generator out of range", "1 < g < p-1", "KEY-3")
-    if q is not None:
-        if q < 3 or not q & 1 or (p - 1) % q:
-            raise _fail(f"{what} q does not divide p-1", "q odd, q | p-1", "KEY-3")
-        if pow(g, q, p) != 1:
-            raise _fail(f"{what} generator is not of order q", "g^q == 1 mod p", "KEY-3")
-        if j is not None and j != (p - 1) // q:
-            raise _fail(f"{what} j is wrong", "j == (p-1)/q", "KEY-3")
-    elif j is not None:
-        raise _fail(f"{what} j without q", "j present only with q", "KEY-3")
-
-
-def _check_y(p: int, q: int | None, y: int, *, what: str) -> None:
-    if not 1 < y < p - 1:
-        raise _fail(f"{what} public value out of range", "1 < y < p-1", "KEY-3")
-    if q is not None and pow(y, q, p) != 1:
-        raise _fail(f"{what} public value is not in the subgroup", "y^q == 1 mod p", "KEY-3")
-
-
-def _check_x(p: int, q: int | None, x: int, *, what: str) -> None:
-    bound, relation = (q, "0 < x < q") if q is not None else (p - 1, "0 < x < p-1")
-    if not 0 < x < bound:
-        raise _fail(f"{what} private value out of range", relation, "KEY-4")
-
-
-def _dsa_representable(p: int, q: int) -> None:
-    if p.bit_length() not in _DSA_P_BITS or q.bit_length() not in _DSA_Q_BITS:
-        raise _fail(
-            "cryptography represents DSA keys with a p of 1024, 2048, 3072 or 4096 "
-            "bits and a q of 160, 224 or 256 bits only; this key has a "
-            f"{p.bit_length()}-bit p and a {q.bit_length()}-bit q",
-            "p and q sizes supported by cryptography",
-            "KEY-5",
-        )
-
-
-def _dh_representable(p: int) -> None:
-    if p.bit_length() < 512:
-        raise _fail(
-            "cryptography represents DH groups with a p of at least 512 bits only",
-            "p at least 512 bits",
-            "KEY-5",
-        )
-
-
-def _public_key(numbers: dsa.DSAPublicNumbers | dh.DHPublicNumbers, *, what: str) -> PublicKey:
-    """Build a public key; an OpenSSL refusal of the group is KEY-5, not a ValueError."""
-    try:
-        with _legacy.quiet():
-            return numbers.public_key()
-    except ValueError as err:
-        # Recent OpenSSL (cryptography >= 50) refuses a DH group without q
-        # unless p is a safe prime.
-        raise _fail(
-            f"cryptography cannot represent this {what} key: OpenSSL refused its group",
-            "group accepted by cryptography",
-            "KEY-5",
-        ) from err
-
-
-def _derived_private_key(der: bytes, *, family: _legacy.Family, what: str) -> PrivateKey:
-    """Load a PKCS#8 key so that OpenSSL computes y = g^x mod p in constant time."""
-    try:
-        with _legacy.quiet():
-            key = serialization.load_der_private_key(der, password=None)
-    except (ValueError, TypeError) as err:
-        # Recent OpenSSL (cryptography >= 50) refuses a DH group given without q
-        # unless p is a safe prime; a version-2 DH blob carries no q.
-        raise _fail(
-            f"cryptography cannot represent this {what} key: OpenSSL refused its group",
-            "group accepted by cryptography",
-            "KEY-5",
-        ) from err
-    private_class = family.DSAPrivateKey if family.name == "dsa" else family.DHPrivateKey
-    if not isinstance(key, private_class):  # pragma: no cover - OpenSSL's own answer
-        raise _fail(f"unexpected {what} key type", "key type", "KEY-5")
-    return key  # type: ignore[no-any-return]
 
 
 def dh_group(parameters: DHParametersInput) -> tuple[int, int, int | None]:
@@ -360,7 +179,11 @@ def dh_group(parameters: DHParametersInput) -> tuple[int, int, int | None]:
             else parameters
         )
         try:
-            return int(numbers.p), int(numbers.g), None if numbers.q is None else int(numbers.q)
+            return (
+                int(numbers.p),
+                int(numbers.g),
+                None if numbers.q is None else int(numbers.q),
+            )
         except AttributeError:
             raise InvalidParameterError(
                 "parameters must be DH parameters or a (p, g[, q]) tuple", rule="KEY-6"
@@ -433,7 +256,7 @@ def load_public_key(
     """
     blob = _as_blob(data)
     if isinstance(blob, _cng._CngModel):
-        return CNG_HOOKS["load_public"](blob, curve=curve, max_bits=max_bits)  # type: ignore[no-any-return]
+        return _kcng.load_public(blob, curve=curve, max_bits=max_bits)
     if isinstance(blob, RSAPublicKeyBlob):
         _check_rsa_public(blob.modulus, blob.public_exponent)
         return rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
@@ -507,7 +330,7 @@ def load_private_key(
     """
     blob = _as_blob(data)
     if isinstance(blob, _cng._CngModel):
-        return CNG_HOOKS["load_private"](  # type: ignore[no-any-return]
+        return _kcng.load_private(
             blob,
             curve=curve,
             unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation,
@@ -550,38 +373,6 @@ def load_private_key(
     )
 
 
-def _load_rsa_private(
-    blob: RSAPrivateKeyBlob, skip_validation: bool, max_bits: int | None
-) -> rsa.RSAPrivateKey:
-    if not skip_validation:
-        check_cost(blob.modulus.bit_length(), max_bits, what="RSA")
-    _check_rsa_public(blob.modulus, blob.public_exponent)
-    numbers = rsa.RSAPrivateNumbers(
-        p=blob.prime1,
-        q=blob.prime2,
-        d=blob.private_exponent,
-        dmp1=blob.exponent1,
-        dmq1=blob.exponent2,
-        iqmp=blob.coefficient,
-        public_numbers=rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus),
-    )
-    try:
-        rsa_key = numbers.private_key(unsafe_skip_rsa_key_validation=skip_validation)
-    except ValueError as err:
-        # Name the relation that fails; if every relation holds, what
-        # cryptography refused is the primality of p or q.
-        _check_rsa_private(blob)
-        raise _fail(
-            "cryptography's RSA key check failed (p or q is not prime)",
-            "p and q prime",
-            "KEY-2",
-        ) from err
-    # cryptography has checked n == p*q; the CRT values and d are ours to check
-    # (its own check of them is the one unsafe_skip_rsa_key_validation skips).
-    _check_rsa_private(blob, product_known=True)
-    return rsa_key
-
-
 def check_dss_private(blob: DSSPrivateKeyBlob | DSSPrivateKeyBlobV3) -> None:
     """The public-value checks of a DSS private blob (SPEC §14.2 KEY-3, KEY-4).
 
@@ -605,9 +396,11 @@ def check_dh_private(blob: DHPrivateKeyBlob | DHPrivateKeyBlobV3) -> int | None:
     return q
 
 
-def _check_derived_y(key: PrivateKey, y: int, *, what: str) -> None:
+def _check_derived_y(
+    key: dsa.DSAPrivateKey | dh.DHPrivateKey, y: int, *, what: str
+) -> None:
     with _legacy.quiet():
-        derived = key.public_key().public_numbers().y  # type: ignore[union-attr]
+        derived = key.public_key().public_numbers().y
     if derived != y:
         raise y_mismatch(what)
 
@@ -621,7 +414,9 @@ def y_mismatch(what: str) -> KeyConversionError:
 # Dumping -- SPEC §14.3
 
 
-def _choose_alg(alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str) -> AlgId:
+def _choose_alg(
+    alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId, what: str
+) -> AlgId:
     if alg_id is None:
         return default
     if alg_id not in allowed:
@@ -633,7 +428,9 @@ def _choose_alg(alg_id: AlgId | None, allowed: frozenset[AlgId], default: AlgId,
     return AlgId(alg_id)
 
 
-def _choose_version(version: int | None, allowed: tuple[int, ...], default: int, what: str) -> int:
+def _choose_version(
+    version: int | None, allowed: tuple[int, ...], default: int, what: str
+) -> int:
     if version is None:
         return default
     if version not in allowed:
@@ -668,7 +465,11 @@ def _rsa_public_fields(numbers: rsa.RSAPublicNumbers) -> tuple[int, int, int]:
 
 
 def _dsa_version(p: int, q: int, version: int | None) -> int:
-    v2_ok = q.bit_length() <= 160 and 512 <= p.bit_length() <= 1024 and p.bit_length() % 64 == 0
+    v2_ok = (
+        q.bit_length() <= 160
+        and 512 <= p.bit_length() <= 1024
+        and p.bit_length() % 64 == 0
+    )
     chosen = _choose_version(version, (2, 3), 2 if v2_ok else 3, "DSS")
     if chosen == 2 and not v2_ok:
         raise _fail(
@@ -699,7 +500,9 @@ def _dh_bits(p: int) -> int:
 
 def _rsa_public_blob(key: rsa.RSAPublicKey, alg: AlgId) -> bytes:
     bits, e, n = _rsa_public_fields(key.public_numbers())
-    return RSAPublicKeyBlob(key_alg=alg, bit_length=bits, public_exponent=e, modulus=n).to_bytes()
+    return RSAPublicKeyBlob(
+        key_alg=alg, bit_length=bits, public_exponent=e, modulus=n
+    ).to_bytes()
 
 
 def _dsa_public_blob(key: dsa.DSAPublicKey, alg: AlgId, version: int | None) -> bytes:
@@ -792,10 +595,14 @@ def _dump_as(
 ) -> bytes:
     if format == "cng":
         if alg_id is not None:
-            raise InvalidParameterError("CNG blobs have no aiKeyAlg: leave alg_id unset", rule="KEY-7")
-        return CNG_HOOKS["dump"](key, private=private, full=full, ecdh=ecdh, version=version)  # type: ignore[no-any-return]
+            raise InvalidParameterError(
+                "CNG blobs have no aiKeyAlg: leave alg_id unset", rule="KEY-7"
+            )
+        return _kcng.dump(key, private=private, full=full, ecdh=ecdh, version=version)
     if format != "capi":
-        raise InvalidParameterError(f"format must be 'capi' or 'cng', not {format!r}", rule="KEY-7")
+        raise InvalidParameterError(
+            f"format must be 'capi' or 'cng', not {format!r}", rule="KEY-7"
+        )
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
         raise InvalidParameterError(
             "CryptoAPI has no EC key blob: use format='cng'", rule="KEY-7"
@@ -920,7 +727,9 @@ def dump_private_key(
     return _dump_as(key, alg_id, version, format, private=True, full=full, ecdh=ecdh)
 
 
-def _dump(key: object, alg_id: AlgId | None, version: int | None, *, private: bool) -> bytes:
+def _dump(
+    key: object, alg_id: AlgId | None, version: int | None, *, private: bool
+) -> bytes:
     """Write a key as its blob; DSA and DH keys go through cryptography's deprecated API."""
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey) and private == isinstance(
         key, rsa.RSAPrivateKey
@@ -943,7 +752,9 @@ def _dump(key: object, alg_id: AlgId | None, version: int | None, *, private: bo
 
 
 # family, class-name prefix, allowed aiKeyAlg, default aiKeyAlg, blob name (SPEC §14.3).
-_LEGACY_DUMPS: tuple[tuple[_legacy.FamilyName, str, frozenset[AlgId], AlgId, str], ...] = (
+_LEGACY_DUMPS: tuple[
+    tuple[_legacy.FamilyName, str, frozenset[AlgId], AlgId, str], ...
+] = (
     ("dsa", "DSA", DSS_ALGS, AlgId.CALG_DSS_SIGN, "DSS"),
     ("dh", "DH", DH_ALGS, AlgId.CALG_DH_SF, "DH"),
 )

@@ -14,7 +14,6 @@ keeps RSA.
 
 from __future__ import annotations
 
-import secrets
 from typing import Literal
 
 from cryptography.hazmat.primitives import serialization
@@ -38,30 +37,33 @@ from blobformat.codec.models import (
 )
 from blobformat.errors import (
     InvalidParameterError,
-    KeyConversionError,
     UnsupportedBlobError,
 )
+from blobformat.keys import cng as _kcng
 from blobformat.keys import der as _der
 from blobformat.keys.convert import (
-    CNG_HOOKS,
     DEFAULT_MAX_BITS,
     BlobInput,
     DHParametersInput,
     _as_blob,
-    _check_group,
-    _check_rsa_public,
-    _check_y,
-    _load_rsa_private,
     check_dh_private,
     check_dh_public,
     check_dss_private,
     y_mismatch,
 )
 from blobformat.keys.pvk import pvk_private_blob
+from blobformat.keys.relations import (
+    _check_group,
+    _check_rsa_public,
+    _check_y,
+    _load_rsa_private,
+    g_pow_x,
+)
 
 __all__ = ["export_private_key", "export_public_key"]
 
 Encoding = Literal["pem", "der"]
+
 
 def _encode(der: bytes, encoding: str, label: str) -> bytes:
     if encoding == "der":
@@ -82,34 +84,18 @@ def _key_blob(data: BlobInput | PVKFile, password: bytes | None) -> AnyBlob:
     if isinstance(blob, PVKFile):
         inner = pvk_private_blob(blob, password).blob
         if inner is None:  # pragma: no cover - an unencrypted PVK always holds its blob
-            raise UnsupportedBlobError("the PVK file holds no key blob", offset=0, field="key")
+            raise UnsupportedBlobError(
+                "the PVK file holds no key blob", offset=0, field="key"
+            )
         return inner
     return blob
 
 
-def g_pow_x(p: int, g: int, x: int, *, what: str) -> int:
-    """Compute y = g^x mod p with the secret exponent blinded.
-
-    Python's ``pow`` takes time that depends on the exponent. It is run on
-    x + r for a random r 64 bits wider than x, and the result is multiplied
-    by g^-r: neither exponentiation sees x alone. No group order is needed,
-    so this holds for groups given without q.
-    """
-    r = secrets.randbits(x.bit_length() + 64) | 1
-    try:
-        unblind = pow(pow(g, r, p), -1, p)
-    except ValueError:
-        # g shares a factor with p, so p is not prime.
-        raise KeyConversionError(
-            f"{what} generator is not invertible mod p (relation: gcd(g, p) == 1)",
-            relation="gcd(g, p) == 1",
-            rule="KEY-3",
-        ) from None
-    return pow(g, x + r, p) * unblind % p
-
-
 def _dss_or_dh_y(
-    blob: DSSPrivateKeyBlob | DSSPrivateKeyBlobV3 | DHPrivateKeyBlob | DHPrivateKeyBlobV3,
+    blob: DSSPrivateKeyBlob
+    | DSSPrivateKeyBlobV3
+    | DHPrivateKeyBlob
+    | DHPrivateKeyBlobV3,
     what: str,
 ) -> int:
     """The public value of a checked DSS/DH private blob, checked against a stored y."""
@@ -155,12 +141,14 @@ def export_public_key(
     blob = _key_blob(data, password)
     if isinstance(blob, _CngModel):
         # CNG blobs (SPEC §20.10), DSA and DH without cryptography's key classes too.
-        der = CNG_HOOKS["export"](blob, private=False, max_bits=max_bits)
+        der = _kcng.export_der(blob, private=False, max_bits=max_bits)
         return _encode(der, enc, "PUBLIC KEY")
     if isinstance(blob, RSAPublicKeyBlob | RSAPrivateKeyBlob):
         if isinstance(blob, RSAPublicKeyBlob):
             _check_rsa_public(blob.modulus, blob.public_exponent)
-            public = rsa.RSAPublicNumbers(blob.public_exponent, blob.modulus).public_key()
+            public = rsa.RSAPublicNumbers(
+                blob.public_exponent, blob.modulus
+            ).public_key()
         else:
             public = _load_rsa_private(blob, False, max_bits).public_key()
         fmt = serialization.Encoding.PEM if enc == "pem" else serialization.Encoding.DER
@@ -219,7 +207,7 @@ def export_private_key(
     enc = _check_encoding(encoding)
     blob = _key_blob(data, password)
     if isinstance(blob, _CngModel):
-        der = CNG_HOOKS["export"](blob, private=True, max_bits=max_bits)
+        der = _kcng.export_der(blob, private=True, max_bits=max_bits)
         return _encode(der, enc, "PRIVATE KEY")
     if isinstance(blob, RSAPrivateKeyBlob):
         key = _load_rsa_private(blob, False, max_bits)

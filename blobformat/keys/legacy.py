@@ -36,7 +36,15 @@ from cryptography.utils import CryptographyDeprecationWarning
 
 from blobformat.errors import KeyConversionError, LegacyKeyWarning
 
-__all__ = ["Family", "FamilyName", "family", "is_instance", "quiet", "require", "warn_caller"]
+__all__ = [
+    "Family",
+    "FamilyName",
+    "family",
+    "is_instance",
+    "quiet",
+    "require",
+    "warn_caller",
+]
 
 FamilyName = Literal["dsa", "dh"]
 
@@ -109,7 +117,9 @@ def _look_up(name: FamilyName) -> Family:
                 classes = {attr: getattr(module, attr) for attr in _NAMES[name]}
             except AttributeError:
                 classes = {}
-    deprecated = any(issubclass(w.category, CryptographyDeprecationWarning) for w in caught)
+    deprecated = any(
+        issubclass(w.category, CryptographyDeprecationWarning) for w in caught
+    )
     return Family(name=name, classes=classes, deprecated=deprecated)
 
 

@@ -12,24 +12,30 @@ belongs to a certificate, and picks the PFX encryption.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.utils import CryptographyDeprecationWarning
 
 from blobformat.errors import (
     InvalidParameterError,
+    KeyConversionError,
     KeyMismatchError,
     LegacyKeyWarning,
     PasswordError,
     UnsupportedBlobError,
 )
 from blobformat.keys import legacy as _legacy
+from blobformat.keys.convert import dump_private_key, load_private_key
+from blobformat.keys.der import DERError, read_element
+from blobformat.keys.pfxcheck import PFX_MAX_ITERATIONS, scan_pfx
 from blobformat.keys.pvk import dump_pvk, load_pvk
 
 if TYPE_CHECKING:
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PFX_ENCRYPTIONS",
     "PFX_KDF_ROUNDS",
+    "PFX_MAX_ITERATIONS",
     "CertificateInput",
     "certs_to_spc",
     "load_certificates",
@@ -47,7 +54,9 @@ __all__ = [
 
 #: One certificate source: an ``x509.Certificate``, or the bytes of a ``.cer``
 #: (DER or PEM, one or more certificates) or ``.spc`` / ``.p7b`` file.
-CertificateInput: TypeAlias = "cryptography.x509.Certificate | bytes | bytearray | memoryview"
+CertificateInput: TypeAlias = (
+    "cryptography.x509.Certificate | bytes | bytearray | memoryview"
+)
 
 PfxEncryption: TypeAlias = Literal["aes256", "3des"]
 #: The PFX encryptions :func:`pvk_to_pfx` writes.
@@ -58,6 +67,8 @@ PFX_ENCRYPTIONS: Final = ("aes256", "3des")
 PFX_KDF_ROUNDS: Final[dict[str, int]] = {"aes256": 100_000, "3des": 2000}
 
 _PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
+# What cryptography warns when it reads PKCS #7 or PKCS #12 input as BER.
+_BER_FALLBACK = "could not be parsed as DER"
 
 
 def _module(name: str) -> ModuleType:
@@ -79,13 +90,57 @@ def _pkcs7() -> Any:
 
 def _pkcs12() -> Any:
     return _module("cryptography.hazmat.primitives.serialization.pkcs12")
+
+
+def _parse_errors(*more: type[BaseException]) -> tuple[type[BaseException], ...]:
+    """What cryptography raises for input it cannot read (not all are ValueErrors)."""
+    x509 = _x509()
+    return (
+        ValueError,
+        UnsupportedAlgorithm,
+        x509.InvalidVersion,
+        x509.DuplicateExtension,
+        x509.UnsupportedGeneralNameType,
+        *more,
+    )
+
+
 _MAX_CERTIFICATES = 64
+
+
+class _BerFallbackError(Exception):
+    """cryptography read its input as BER (it warned so): not DER."""
+
+
+@contextlib.contextmanager
+def _strict_reader() -> Iterator[None]:
+    """Run one of cryptography's readers without letting its warnings out.
+
+    Its BER fallback warning (an exception under ``-W error``) becomes
+    :class:`_BerFallbackError`, raised after the reader returns; its deprecation
+    warnings are dropped (KEY-10); anything else is passed on.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    ber = False
+    for warning in caught:
+        if _BER_FALLBACK in str(warning.message):
+            ber = True
+        elif not issubclass(warning.category, CryptographyDeprecationWarning):
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    if ber:
+        raise _BerFallbackError
 
 
 # -- certificates ------------------------------------------------------------------
 
 
-def _certificates_from_bytes(data: bytes, where: str) -> list[cryptography.x509.Certificate]:
+def _certificates_from_bytes(
+    data: bytes, where: str
+) -> list[cryptography.x509.Certificate]:
     found = _parse_certificates(data)
     if found:
         return found
@@ -98,22 +153,50 @@ def _certificates_from_bytes(data: bytes, where: str) -> list[cryptography.x509.
 
 
 def _parse_certificates(data: bytes) -> list[cryptography.x509.Certificate]:
-    """The certificates in ``data``, or an empty list."""
+    """The certificates in ``data``, or an empty list.
+
+    DER input must be one DER element (PFX-4): cryptography would read
+    trailing bytes or BER with only a warning.
+    """
     stripped = data.lstrip()
     found: list[cryptography.x509.Certificate] = []
     try:
-        if stripped.startswith(b"-----BEGIN PKCS7-----"):
-            found = list(_pkcs7().load_pem_pkcs7_certificates(data))
-        elif stripped.startswith(_PEM_CERTIFICATE):
-            found = list(_x509().load_pem_x509_certificates(data))
-        elif data[:1] == b"\x30":
-            try:
-                found = [_x509().load_der_x509_certificate(data)]
-            except ValueError:
-                found = list(_pkcs7().load_der_pkcs7_certificates(data))
-    except (ValueError, UnsupportedAlgorithm):
+        with _strict_reader():
+            if stripped.startswith(b"-----BEGIN PKCS7-----"):
+                found = list(_pkcs7().load_pem_pkcs7_certificates(data))
+            elif stripped.startswith(_PEM_CERTIFICATE):
+                found = list(_x509().load_pem_x509_certificates(data))
+            elif data[:1] == b"\x30" and read_element(data, 0, len(data)).end == len(
+                data
+            ):
+                try:
+                    found = [_x509().load_der_x509_certificate(data)]
+                except _parse_errors():
+                    found = list(_pkcs7().load_der_pkcs7_certificates(data))
+    except _parse_errors(DERError, _BerFallbackError):
         return []
     return found
+
+
+def _round_trips(certificate: cryptography.x509.Certificate) -> bool:
+    """Whether a certificate reads back alone from a PKCS #7 bundle (PFX-4).
+
+    cryptography's X.509 parser decodes names and extensions lazily and
+    accepts encodings OpenSSL, which reads PKCS #7 and PKCS #12 files,
+    refuses (a name that is not valid UTF-8, say): such a certificate would
+    be written into an SPC or PFX that no reader reads.
+    """
+    try:
+        with _strict_reader():
+            der: bytes = certificate.public_bytes(serialization.Encoding.DER)
+            bundle = _pkcs7().serialize_certificates(
+                [certificate], serialization.Encoding.DER
+            )
+            back = _pkcs7().load_der_pkcs7_certificates(bundle)
+            same = [c.public_bytes(serialization.Encoding.DER) for c in back] == [der]
+    except _parse_errors(_BerFallbackError):
+        return False
+    return same
 
 
 def load_certificates(
@@ -125,7 +208,9 @@ def load_certificates(
         ``x509.Certificate`` or file bytes: DER or PEM certificates, or a DER
         or PEM PKCS #7 certificates-only bundle (``.spc``, ``.p7b``).
     :returns: the certificates in the order given (at most 64).
-    :raises UnsupportedBlobError: if a source holds no certificate (PFX-4).
+    :raises UnsupportedBlobError: if a source holds no certificate, is DER
+        with bytes after it or BER, or holds a certificate that does not read
+        back from a PKCS #7 bundle (PFX-4).
     :raises InvalidParameterError: if there is none at all, or more than 64.
     :raises TypeError: for a source of another type.
     """
@@ -134,20 +219,33 @@ def load_certificates(
     if isinstance(given, certificate_class | bytes | bytearray | memoryview):
         sources: list[object] = [given]
     elif isinstance(given, str) or not isinstance(given, Sequence):
-        raise TypeError("certificates must be bytes or x509.Certificate objects (or a sequence)")
+        raise TypeError(
+            "certificates must be bytes or x509.Certificate objects (or a sequence)"
+        )
     else:
         sources = list(given)
     found: list[cryptography.x509.Certificate] = []
     for index, source in enumerate(sources):
         where = f"certificates[{index}]"
         if isinstance(source, certificate_class):
-            found.append(source)
+            these = [source]
         elif isinstance(source, bytes | bytearray | memoryview):
-            found.extend(_certificates_from_bytes(bytes(source), where))
+            these = _certificates_from_bytes(bytes(source), where)
         else:
             raise TypeError(
                 f"{where} must be bytes or an x509.Certificate, not {type(source).__name__}"
             )
+        for number, certificate in enumerate(these):
+            if not _round_trips(certificate):
+                raise UnsupportedBlobError(
+                    f"certificate {number + 1} of {where} does not read back from a PKCS #7 "
+                    "bundle (a field that does not decode, or an encoding OpenSSL refuses)",
+                    field=where,
+                    rule="PFX-4",
+                )
+        found.extend(these)
+        if len(found) > _MAX_CERTIFICATES:
+            break
     if not found:
         raise InvalidParameterError(
             "no certificate given", field="certificates", rule="PFX-4"
@@ -168,7 +266,8 @@ def certs_to_spc(certificates: CertificateInput | Sequence[CertificateInput]) ->
     :returns: the DER ``ContentInfo`` (``SignedData`` without signers). The
         certificates are a DER ``SET OF``, sorted by their encoding, so the
         order given is not kept and equal sets give equal bytes.
-    :raises UnsupportedBlobError: if a source holds no certificate (PFX-4).
+    :raises UnsupportedBlobError: if a source holds no certificate, or one
+        that does not read back (PFX-4).
     :raises InvalidParameterError: if there is none at all, or more than 64.
     """
     spc: bytes = _pkcs7().serialize_certificates(
@@ -188,14 +287,19 @@ def _spki(key: Any) -> bytes:
     return der
 
 
-def _order(key: Any, certificates: list[cryptography.x509.Certificate]) -> list[cryptography.x509.Certificate]:
+def _order(
+    key: Any, certificates: list[cryptography.x509.Certificate]
+) -> list[cryptography.x509.Certificate]:
     """The key's certificate first, then the others in their order (PFX-1)."""
     with _legacy.quiet():
         wanted = _spki(key.public_key())
     for index, certificate in enumerate(certificates):
         try:
-            public = certificate.public_key()
-        except (ValueError, UnsupportedAlgorithm):
+            with (
+                _legacy.quiet()
+            ):  # a DSA certificate's key is a deprecated class (KEY-10)
+                public = certificate.public_key()
+        except _parse_errors():
             continue  # a key type cryptography cannot load is not the PVK's key
         if _spki(public) == wanted:
             return [certificate, *certificates[:index], *certificates[index + 1 :]]
@@ -208,7 +312,9 @@ def _order(key: Any, certificates: list[cryptography.x509.Certificate]) -> list[
 
 
 def _is_pvk_key(key: object) -> bool:
-    return isinstance(key, rsa.RSAPrivateKey) or _legacy.is_instance(key, "dsa", "DSAPrivateKey")
+    return isinstance(key, rsa.RSAPrivateKey) or _legacy.is_instance(
+        key, "dsa", "DSAPrivateKey"
+    )
 
 
 def _as_bytes(value: object, name: str) -> bytes:
@@ -217,7 +323,9 @@ def _as_bytes(value: object, name: str) -> bytes:
     return bytes(value)
 
 
-def _encryption(password: bytes, encryption: str) -> serialization.KeySerializationEncryption:
+def _encryption(
+    password: bytes, encryption: str
+) -> serialization.KeySerializationEncryption:
     builder = serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(
         PFX_KDF_ROUNDS[encryption]
     )
@@ -288,13 +396,18 @@ def pvk_to_pfx(
         # The key object stays inside: nothing deprecated reaches the caller.
         warnings.simplefilter("ignore", LegacyKeyWarning)
         key: Any = load_pvk(
-            pvk, None if pvk_password is None else _as_bytes(pvk_password, "pvk_password")
+            pvk,
+            None if pvk_password is None else _as_bytes(pvk_password, "pvk_password"),
         )
     ordered = _order(key, certs)
     name = None if friendly_name is None else friendly_name.encode("utf-8")
     with _legacy.quiet():
         pfx: bytes = _pkcs12().serialize_key_and_certificates(
-            name, key, ordered[0], ordered[1:] or None, _encryption(password, encryption)
+            name,
+            key,
+            ordered[0],
+            ordered[1:] or None,
+            _encryption(password, encryption),
         )
     return pfx
 
@@ -304,6 +417,7 @@ def pfx_to_pvk(
     pfx_password: bytes,
     *,
     pvk_password: bytes | None = None,
+    max_iterations: int | None = PFX_MAX_ITERATIONS,
 ) -> tuple[bytes, list[cryptography.x509.Certificate]]:
     """Split a PFX into a PVK file and its certificates (SPEC §14.8).
 
@@ -311,17 +425,28 @@ def pfx_to_pvk(
     :param pfx_password: its password (``b""`` for a PFX without one).
     :param pvk_password: encrypt the PVK with this password (strong RC4);
         ``None`` writes it unencrypted.
+    :param max_iterations: the largest sum of the PFX's iteration counts (its
+        MAC's and those of the key and certificate encryption that can be
+        read before decryption) to run; each costs a key derivation of that
+        many rounds. Default 600 000 (.NET's default); ``None`` for no bound
+        (PFX-6).
     :returns: the PVK file, and the certificates: the key's certificate
         first, then the others in the PFX's order.
     :raises PasswordError: if the PFX does not decrypt (a wrong password and
         a corrupt MAC are one error, PFX-2).
-    :raises UnsupportedBlobError: if the input is not DER, or the PFX holds no
-        private key or one a PVK cannot hold (PFX-3).
+    :raises UnsupportedBlobError: if the input is not DER (PFX-3), its
+        iteration counts exceed ``max_iterations`` (PFX-6), or the PFX holds
+        no private key, one a PVK cannot hold, or a certificate that does
+        not read back (PFX-3).
+    :raises KeyConversionError: if the key's numbers fail a check of SPEC
+        §14.2, as :func:`load_pvk` would report them (PFX-3).
     :raises KeyMismatchError: if the PFX has certificates and none carries the
         key's public key (PFX-1).
+    :raises InvalidParameterError: for a ``max_iterations`` below 1 (PFX-6).
     """
     data = _as_bytes(pfx, "pfx")
     password = _as_bytes(pfx_password, "pfx_password")
+    _check_bound(max_iterations)
     if data[:1] != b"\x30":
         hint = "PEM" if data.lstrip().startswith(b"-----BEGIN") else None
         raise UnsupportedBlobError(
@@ -331,9 +456,70 @@ def pfx_to_pvk(
             rule="PFX-3",
             hint=hint,
         )
+    # Before cryptography's reader: it would run every KDF first (PFX-6) and
+    # read BER with only a warning (PFX-3).
+    scan_pfx(data, max_iterations=max_iterations)
+    loaded = _read_pfx(data, password)
+    key: Any = loaded[0]
+    certificate, extra = loaded[1], loaded[2]
+    if key is None or not _is_pvk_key(key):
+        what = (
+            "no private key"
+            if key is None
+            else f"a {type(key).__name__.lstrip('_')} key"
+        )
+        raise UnsupportedBlobError(
+            f"the PFX holds {what}; a PVK file holds an RSA or DSA private key only",
+            field="pfx",
+            rule="PFX-3",
+        )
+    certs = ([certificate] if certificate is not None else []) + list(extra)
+    for number, each in enumerate(certs):
+        if not _round_trips(each):
+            raise UnsupportedBlobError(
+                f"certificate {number + 1} of the PFX does not read back from a PKCS #7 "
+                "bundle (a field that does not decode, or an encoding OpenSSL refuses)",
+                field="pfx",
+                rule="PFX-3",
+            )
+    _check_pvk_key(key)
+    if certs:
+        certs = _order(key, certs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LegacyKeyWarning)
+        pvk = dump_pvk(
+            key,
+            None if pvk_password is None else _as_bytes(pvk_password, "pvk_password"),
+        )
+    return pvk, certs
+
+
+def _check_bound(max_iterations: object) -> None:
+    if max_iterations is None:
+        return
+    if not isinstance(max_iterations, int) or isinstance(max_iterations, bool):
+        raise TypeError("max_iterations must be an int or None")
+    if max_iterations < 1:
+        raise InvalidParameterError(
+            f"max_iterations must be at least 1 (or None), not {max_iterations}",
+            field="max_iterations",
+            rule="PFX-6",
+        )
+
+
+def _read_pfx(data: bytes, password: bytes) -> tuple[Any, Any, Any]:
+    """Run the PKCS #12 reader of cryptography; its failures as SPEC §14.8 says."""
     try:
-        with _legacy.quiet():
-            loaded = _pkcs12().load_key_and_certificates(data, password)
+        with _legacy.quiet(), _strict_reader():
+            loaded: tuple[Any, Any, Any] = _pkcs12().load_key_and_certificates(
+                data, password
+            )
+    except _BerFallbackError:
+        raise UnsupportedBlobError(
+            "the input is not a DER PFX (PKCS #12) file: it reads as BER only",
+            field="pfx",
+            rule="PFX-3",
+        ) from None
     except UnsupportedAlgorithm:
         raise UnsupportedBlobError(
             "the PFX uses an encryption or MAC algorithm that cannot be read",
@@ -347,19 +533,32 @@ def pfx_to_pvk(
             field="pfx_password",
             rule="PFX-2",
         ) from None
-    key: Any = loaded[0]
-    certificate, extra = loaded[1], loaded[2]
-    if key is None or not _is_pvk_key(key):
-        what = "no private key" if key is None else f"a {type(key).__name__.lstrip('_')} key"
+    except _parse_errors():
+        # Raised for content read only once the password was right.
         raise UnsupportedBlobError(
-            f"the PFX holds {what}; a PVK file holds an RSA or DSA private key only",
+            "the PFX holds a certificate that cannot be read",
             field="pfx",
             rule="PFX-3",
-        )
-    certs = ([certificate] if certificate is not None else []) + list(extra)
-    if certs:
-        certs = _order(key, certs)
+        ) from None
+    return loaded
+
+
+def _check_pvk_key(key: Any) -> None:
+    """Refuse a key a PVK cannot hold (PFX-3) or load_pvk would refuse (KEY-1..KEY-5).
+
+    cryptography's PKCS #12 reader proves RSA primes prime but checks no
+    DSA relation; the PVK's blob is checked as load_pvk checks it, so
+    every PVK file written reads back.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LegacyKeyWarning)
-        pvk = dump_pvk(key, None if pvk_password is None else _as_bytes(pvk_password, "pvk_password"))
-    return pvk, certs
+        try:
+            blob = dump_private_key(key)
+        except KeyConversionError as err:
+            raise UnsupportedBlobError(
+                f"the PFX's key cannot be held by a PVK file: {err.message}",
+                field="pfx",
+                rule="PFX-3",
+            ) from None
+        # The RSA primes were proven prime by the PKCS #12 reader already.
+        load_private_key(blob, unsafe_skip_rsa_key_validation=True)

@@ -73,7 +73,9 @@ def _decrypt(pvk: PVKFile, password: bytes) -> bytes:
     """
     secret = _password(password)
     body = pvk.key_data[8:]
-    strong, weak = (_rc4(_rc4_key(pvk.salt, secret, strength), body) for strength in _STRENGTHS)
+    strong, weak = (
+        _rc4(_rc4_key(pvk.salt, secret, strength), body) for strength in _STRENGTHS
+    )
     strong_ok = int(strong[:4] in _PRIVATE_MAGICS)
     weak_ok = int(weak[:4] in _PRIVATE_MAGICS)
     plain = (weak, strong)[strong_ok]
@@ -82,7 +84,9 @@ def _decrypt(pvk: PVKFile, password: bytes) -> bytes:
     return pvk.key_data[:8] + plain
 
 
-def _encrypt(blob: bytes, key_type: PVKKeyType, password: bytes, *, strength: str, salt: bytes) -> PVKFile:
+def _encrypt(
+    blob: bytes, key_type: PVKKeyType, password: bytes, *, strength: str, salt: bytes
+) -> PVKFile:
     """Build an encrypted PVK model from a plain PRIVATEKEYBLOB."""
     key = _rc4_key(salt, _password(password), strength)
     return PVKFile(
@@ -129,12 +133,16 @@ def pvk_private_blob(
     pvk = data if isinstance(data, PVKFile) else parse(as_bytes(data))
     if not isinstance(pvk, PVKFile):
         raise UnsupportedBlobError(
-            f"expected a PVK file, got a {type(pvk).KIND} blob", offset=0, field="header"
+            f"expected a PVK file, got a {type(pvk).KIND} blob",
+            offset=0,
+            field="header",
         )
     if not pvk.encrypted:
         return pvk
     if password is None:
-        raise PasswordError("the PVK file is encrypted: a password is required", rule="PVK-9")
+        raise PasswordError(
+            "the PVK file is encrypted: a password is required", rule="PVK-9"
+        )
     plain = _decrypt(pvk, password)
     try:
         return PVKFile(key_type=pvk.key_type, encrypted=False, salt=b"", key_data=plain)
@@ -159,7 +167,9 @@ def dump_pvk(
     :raises KeyConversionError: if the key cannot be held by a private blob.
     """
     if strength not in _STRENGTHS:
-        raise InvalidParameterError(f"strength must be 'strong' or 'weak', not {strength!r}")
+        raise InvalidParameterError(
+            f"strength must be 'strong' or 'weak', not {strength!r}"
+        )
     blob = dump_private_key(key)
     alg = int.from_bytes(blob[4:8], "little")
     if alg == AlgId.CALG_RSA_KEYX:
@@ -167,9 +177,13 @@ def dump_pvk(
     elif alg == AlgId.CALG_DSS_SIGN:
         key_type = PVKKeyType.AT_SIGNATURE
     else:
-        raise InvalidParameterError("PVK files hold RSA and DSA keys only", rule="PVK-8")
+        raise InvalidParameterError(
+            "PVK files hold RSA and DSA keys only", rule="PVK-8"
+        )
     if password is None:
-        return PVKFile(key_type=key_type, encrypted=False, salt=b"", key_data=blob).to_bytes()
+        return PVKFile(
+            key_type=key_type, encrypted=False, salt=b"", key_data=blob
+        ).to_bytes()
     return _encrypt(
         blob, key_type, password, strength=strength, salt=os.urandom(_SALT_LENGTH)
     ).to_bytes()

@@ -75,7 +75,9 @@ def _fail(message: str, relation: str) -> KeyConversionError:
 def _check_modulus(n: int) -> None:
     """Raise for a modulus anyone can factor; cached for moduli that pass."""
     if n < 3 or not n & 1:
-        raise _fail("the RSA modulus is even (or below 3): anyone can factor it", "n odd")
+        raise _fail(
+            "the RSA modulus is even (or below 3): anyone can factor it", "n odd"
+        )
     common = math.gcd(n, _SMALL_PRIMES)
     if common != 1:
         # A small prime modulus ends up here too (common == n).

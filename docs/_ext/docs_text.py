@@ -115,5 +115,7 @@ def cli_parser_location() -> tuple[str, str]:
     main = importlib.import_module("blobformat.__main__").main
     module = importlib.import_module(main.__module__)
     if not callable(getattr(module, "build_parser", None)):
-        raise RuntimeError(f"{module.__name__} has no build_parser() for the CLI reference")
+        raise RuntimeError(
+            f"{module.__name__} has no build_parser() for the CLI reference"
+        )
     return module.__name__, "build_parser"

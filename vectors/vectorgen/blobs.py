@@ -106,7 +106,9 @@ def dss_v2(
     return build(
         "DSS1" if public else "DSS2",
         [
-            *header_fields(PUBLICKEYBLOB if public else PRIVATEKEYBLOB, 2, ALG["CALG_DSS_SIGN"]),
+            *header_fields(
+                PUBLICKEYBLOB if public else PRIVATEKEYBLOB, 2, ALG["CALG_DSS_SIGN"]
+            ),
             Field("magic", 4, b"DSS1" if public else b"DSS2"),
             Field("bit_length", 4, bits),
             Field("p", n, p),
@@ -212,7 +214,9 @@ def dh_v2_public(y: int, *, bits: int, alg: str = "CALG_DH_SF") -> Blob:
     )
 
 
-def dh_v2_private(p: int, g: int, x: int, *, bits: int | None = None, alg: str = "CALG_DH_SF") -> Blob:
+def dh_v2_private(
+    p: int, g: int, x: int, *, bits: int | None = None, alg: str = "CALG_DH_SF"
+) -> Blob:
     bits = p.bit_length() if bits is None else bits
     n = bits // 8
     return build(
@@ -264,12 +268,16 @@ def dh_v3(
 # -- session-key blobs (SPEC §8-§10) and opaque kinds (§11) ---------------------------
 
 
-def simpleblob(key_alg: str, ciphertext_le: bytes, *, wrap_alg: int | None = None) -> Blob:
+def simpleblob(
+    key_alg: str, ciphertext_le: bytes, *, wrap_alg: int | None = None
+) -> Blob:
     return build(
         "SIMPLEBLOB",
         [
             *header_fields(SIMPLEBLOB, 2, ALG[key_alg]),
-            Field("wrap_alg", 4, ALG["CALG_RSA_KEYX"] if wrap_alg is None else wrap_alg),
+            Field(
+                "wrap_alg", 4, ALG["CALG_RSA_KEYX"] if wrap_alg is None else wrap_alg
+            ),
             Field("encrypted_key", len(ciphertext_le), ciphertext_le),
         ],
     )
@@ -317,7 +325,9 @@ def rc4(key: bytes, data: bytes) -> bytes:
     return Cipher(ARC4(key), mode=None).encryptor().update(data)
 
 
-def pvk(key_type: int, inner: bytes, *, salt: bytes = b"", encrypted: bool = False) -> Blob:
+def pvk(
+    key_type: int, inner: bytes, *, salt: bytes = b"", encrypted: bool = False
+) -> Blob:
     return build(
         "PVK",
         [
@@ -333,7 +343,9 @@ def pvk(key_type: int, inner: bytes, *, salt: bytes = b"", encrypted: bool = Fal
     )
 
 
-def pvk_encrypt(key_type: int, blob: bytes, password: bytes, salt: bytes, strength: str) -> tuple[Blob, bytes]:
+def pvk_encrypt(
+    key_type: int, blob: bytes, password: bytes, salt: bytes, strength: str
+) -> tuple[Blob, bytes]:
     """An encrypted PVK file of ``blob`` and the RC4 key used."""
     rc4_key = pvk_rc4_key(salt, password, strength)
     inner = blob[:8] + rc4(rc4_key, blob[8:])
@@ -366,7 +378,9 @@ def oaep_sha1_em(k: int, message: bytes, seed: bytes, label: bytes = b"") -> byt
     l_hash = hashlib.sha1(label).digest()  # noqa: S324
     db = l_hash + bytes(k - len(message) - 42) + b"\x01" + message
     masked_db = bytes(a ^ b for a, b in zip(db, _mgf1_sha1(seed, k - 21), strict=True))
-    masked_seed = bytes(a ^ b for a, b in zip(seed, _mgf1_sha1(masked_db, 20), strict=True))
+    masked_seed = bytes(
+        a ^ b for a, b in zip(seed, _mgf1_sha1(masked_db, 20), strict=True)
+    )
     return b"\x00" + masked_seed + masked_db
 
 

@@ -62,7 +62,16 @@ def pad(data: bytes, size: int) -> bytes:
     return data + bytes([n]) * n
 
 
-def encrypt(alg: str, key: bytes, data: bytes, *, mode: str = "cbc", iv: bytes | None = None, final: bool = True, salt: bytes = b"") -> bytes:
+def encrypt(
+    alg: str,
+    key: bytes,
+    data: bytes,
+    *,
+    mode: str = "cbc",
+    iv: bytes | None = None,
+    final: bool = True,
+    salt: bytes = b"",
+) -> bytes:
     """One CryptEncrypt call on a fresh key (SPEC §15.5)."""
     if alg == "CALG_RC4":
         return rc4(key + salt, data)
@@ -87,7 +96,9 @@ def encrypt(alg: str, key: bytes, data: bytes, *, mode: str = "cbc", iv: bytes |
     return out
 
 
-def decrypt_raw(alg: str, key: bytes, data: bytes, *, mode: str = "cbc", iv: bytes | None = None) -> bytes:
+def decrypt_raw(
+    alg: str, key: bytes, data: bytes, *, mode: str = "cbc", iv: bytes | None = None
+) -> bytes:
     """Decrypt without removing padding (to build bad-padding cases)."""
     block, size = block_cipher(alg, key, decrypt=True)
     encrypt_block, _ = block_cipher(alg, key)

@@ -233,7 +233,9 @@ class RsaNumbers:
     def of(cls, key: rsa.RSAPrivateKey) -> RsaNumbers:
         nums = key.private_numbers()
         pub = nums.public_numbers
-        return cls(pub.n, pub.e, nums.d, nums.p, nums.q, nums.dmp1, nums.dmq1, nums.iqmp)
+        return cls(
+            pub.n, pub.e, nums.d, nums.p, nums.q, nums.dmp1, nums.dmq1, nums.iqmp
+        )
 
     def private_json(self) -> Json:
         return {
@@ -305,7 +307,9 @@ def build(layout: str, fields: Sequence[Field]) -> Blob:
             continue
         if isinstance(f.value, bytes):
             if len(f.value) != f.size:
-                raise ValueError(f"{f.path}: {len(f.value)} bytes for a {f.size}-byte field")
+                raise ValueError(
+                    f"{f.path}: {len(f.value)} bytes for a {f.size}-byte field"
+                )
             raw = f.value
             value: Any = hx(raw)
             kind = "bytes"
@@ -314,13 +318,21 @@ def build(layout: str, fields: Sequence[Field]) -> Blob:
             value = f.value if f.size <= 4 else big(f.value)
             kind = "uint"
         described.append(
-            {"path": f.path, "offset": len(out), "size": f.size, "type": kind, "value": value}
+            {
+                "path": f.path,
+                "offset": len(out),
+                "size": f.size,
+                "type": kind,
+                "value": value,
+            }
         )
         out += raw
     return Blob(layout, bytes(out), tuple(described))
 
 
-def header_fields(blob_type: int, version: int, key_alg: int, reserved: int = 0) -> list[Field]:
+def header_fields(
+    blob_type: int, version: int, key_alg: int, reserved: int = 0
+) -> list[Field]:
     return [
         Field("header.blob_type", 1, blob_type),
         Field("header.version", 1, version),
@@ -381,7 +393,9 @@ def valid(name: str, comment: str, flags: Iterable[str] = (), **data: Any) -> Ca
     return Case(name, comment, "valid", list(flags), data)
 
 
-def invalid(name: str, comment: str, flags: Iterable[str], expected: Json, **data: Any) -> Case:
+def invalid(
+    name: str, comment: str, flags: Iterable[str], expected: Json, **data: Any
+) -> Case:
     return Case(name, comment, "invalid", list(flags), {**data, **expected})
 
 
@@ -420,7 +434,9 @@ class VectorFile:
     header: list[str]
     groups: list[Group] = field(default_factory=list)
 
-    def group(self, type_: str, comment: str, *, prefix: str = "", **extra: Any) -> Group:
+    def group(
+        self, type_: str, comment: str, *, prefix: str = "", **extra: Any
+    ) -> Group:
         g = Group(type_, comment, extra=extra, prefix=prefix)
         self.groups.append(g)
         return g
@@ -447,14 +463,18 @@ class VectorFile:
             for case in g.cases:
                 tc += 1
                 if case.name in names:
-                    raise ValueError(f"{self.filename}: duplicate case name {case.name}")
+                    raise ValueError(
+                        f"{self.filename}: duplicate case name {case.name}"
+                    )
                 names.add(case.name)
                 gone = pending.pop(case.name, None)
                 if gone is not None:
                     # The id check keeps the table and the code in step: a deleted or
                     # moved case would shift every later tcId.
                     if gone.tc_id != tc:
-                        raise ValueError(f"{self.filename}: retired case {case.name} is built at tcId {tc}, retired as {gone.tc_id}")
+                        raise ValueError(
+                            f"{self.filename}: retired case {case.name} is built at tcId {tc}, retired as {gone.tc_id}"
+                        )
                     continue
                 written += 1
                 flags = list(case.flags)
@@ -472,19 +492,29 @@ class VectorFile:
                         **case.data,
                     }
                 )
-            groups.append({"type": g.type, "comment": g.comment, **g.extra, "tests": tests})
+            groups.append(
+                {"type": g.type, "comment": g.comment, **g.extra, "tests": tests}
+            )
         if added:
-            raise ValueError(f"{self.filename}: listed cases that do not exist: {sorted(added)}")
+            raise ValueError(
+                f"{self.filename}: listed cases that do not exist: {sorted(added)}"
+            )
         if pending:
-            raise ValueError(f"{self.filename}: retired cases the generator no longer builds: {sorted(pending)}")
+            raise ValueError(
+                f"{self.filename}: retired cases the generator no longer builds: {sorted(pending)}"
+            )
         emitted = {t["name"] for g in groups for t in g["tests"]}
         for name, entry in table.items():
             missing_cover = set(entry.covered_by) - emitted
             if missing_cover:
-                raise ValueError(f"{self.filename}: {name} is covered by cases that do not exist: {sorted(missing_cover)}")
+                raise ValueError(
+                    f"{self.filename}: {name} is covered by cases that do not exist: {sorted(missing_cover)}"
+                )
         missing = used - notes.keys()
         if missing:
-            raise ValueError(f"{self.filename}: flags without a note: {sorted(missing)}")
+            raise ValueError(
+                f"{self.filename}: flags without a note: {sorted(missing)}"
+            )
         return {
             "schema": SCHEMA_NAME,
             "vectorsVersion": VECTORS_VERSION,

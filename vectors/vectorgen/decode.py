@@ -43,7 +43,11 @@ def bad(
     if lenient is not None:
         extra["lenient"] = lenient
     return invalid(
-        name, comment, flags, error(cls, rule, offset=offset, field=field, **extra), blob=hx(data)
+        name,
+        comment,
+        flags,
+        error(cls, rule, offset=offset, field=field, **extra),
+        blob=hx(data),
     )
 
 
@@ -58,4 +62,10 @@ def tolerated(canonical: bytes, kind: str, offset: int, rule: str) -> Json:
 
 def still_invalid(cls: str, rule: str, offset: int | None, field: str | None) -> Json:
     """Lenient decoding rejects the input too."""
-    return {"result": "invalid", "error": cls, "rule": rule, "offset": offset, "field": field}
+    return {
+        "result": "invalid",
+        "error": cls,
+        "rule": rule,
+        "offset": offset,
+        "field": field,
+    }

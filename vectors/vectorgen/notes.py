@@ -9,7 +9,12 @@ from vectorgen.common import Json
 PEERS = "shared/reference/PEERS.md §4"
 
 
-def note(bug_type: str, description: str, spec_refs: Sequence[str] = (), links: Sequence[str] = ()) -> Json:
+def note(
+    bug_type: str,
+    description: str,
+    spec_refs: Sequence[str] = (),
+    links: Sequence[str] = (),
+) -> Json:
     out: Json = {"bugType": bug_type, "description": description}
     if spec_refs:
         out["specRefs"] = list(spec_refs)
@@ -20,26 +25,94 @@ def note(bug_type: str, description: str, spec_refs: Sequence[str] = (), links: 
 
 NOTES: dict[str, Json] = {
     # -- CNG key blobs (SPEC §20) -------------------------------------------------------
-    "CngLayout": note("BASIC", "A CNG key blob as bcrypt.h lays it out: magic at offset 0, little-endian header ULONGs, big-endian numbers (SPEC §20.1)."),
-    "CngTruncated": note("TRUNCATION", "The input ends inside the fixed header or a sized field (SPEC §20.2).", ["CNG-1", "CNG-2"]),
+    "CngLayout": note(
+        "BASIC",
+        "A CNG key blob as bcrypt.h lays it out: magic at offset 0, little-endian header ULONGs, big-endian numbers (SPEC §20.1).",
+    ),
+    "CngTruncated": note(
+        "TRUNCATION",
+        "The input ends inside the fixed header or a sized field (SPEC §20.2).",
+        ["CNG-1", "CNG-2"],
+    ),
     "CngTrailing": note("MALFORMED", "Bytes follow a complete CNG blob.", ["CNG-2"]),
-    "CngHostileLength": note("MODIFIED_PARAMETER", "A size field near 2^32: a decoder must refuse it from the header, without allocating or reading (SPEC §20.2 step 4)."),
-    "CngRsaSizes": note("MODIFIED_PARAMETER", "A BCRYPT_RSAKEY_BLOB size field out of its range or inconsistent with BitLength.", ["CRSA-1", "CRSA-2", "CRSA-3"]),
-    "CngLeadingZero": note("MALFORMED", "A number whose width is its own size field starts with a zero byte: a second encoding of the same value (SPEC §20.1).", ["CRSA-4", "CDSA-2", "CDH-2", "CECC-2"]),
-    "CngRsaExponent": note("WEAK_PARAMS", "An even RSA public exponent, or 1.", ["CRSA-5"]),
-    "CngRsa2": note("EDGE_CASE", "An RSAPRIVATE blob has no d: it is computed mod lambda(n) with the CRT values (SPEC §20.3)."),
-    "CngRsaD": note("INTEROP", "Microsoft notes that d is reduced mod phi(n) or mod lambda(n) depending on the Windows version; both are accepted (SPEC §20.3)."),
-    "CngEccSize": note("MODIFIED_PARAMETER", "cbKey does not match the named curve, or is outside 20..66 for a generic magic.", ["CECC-1"]),
-    "CngEccRange": note("MODIFIED_PARAMETER", "An ECC coordinate not below the field prime, or d outside 1..n-1.", ["CECC-2"]),
-    "CngEccFull": note("EDGE_CASE", "BCRYPT_ECCFULLKEY_BLOB: a generic magic followed by dwVersion 1 and explicit curve parameters (SPEC §20.5).", ["CECC-3"]),
-    "CngGenericCurve": note("INTEROP", "The generic ECC magics name no curve; the caller gives it. Readers that assume P-256 misread other curves (SPEC §20.10).", ["CKEY-2"]),
-    "CngDsaSizes": note("MODIFIED_PARAMETER", "A BCRYPT_DSA_KEY_BLOB(_V2) header value out of range.", ["CDSA-1"]),
-    "CngDhSizes": note("MODIFIED_PARAMETER", "A BCRYPT_DH_KEY_BLOB cbKey out of range.", ["CDH-1"]),
-    "CngKeyData": note("MALFORMED", "BCRYPT_KEY_DATA_BLOB and BCRYPT_AES_WRAP_KEY_BLOB rules (SPEC §20.8).", ["CKD-1", "CKD-2", "CKD-3"]),
-    "CngOtherStructure": note("TYPE_CONFUSION", "A CNG structure with its magic at offset 4 (NCRYPT_KEY_BLOB_HEADER, parameter headers), refused by name (SPEC §20.9).", ["CNG-3"]),
-    "CngKeyRelation": note("MODIFIED_PARAMETER", "The blob parses but its numbers do not form a key: EC point off the curve or d*G != Q, RSA or DSA/DH relations of SPEC §14.2.", ["CKEY-1", "KEY-1", "KEY-2", "KEY-3", "KEY-4"]),
-    "CngConversion": note("INTEROP", "convert_blob between the CryptoAPI and CNG layouts; what the target cannot hold is refused (SPEC §20.11).", ["CKEY-3"]),
-    "Rfc3394": note("SOURCE", "The test vectors of RFC 3394 §4 (AES key wrap).", links=["https://www.rfc-editor.org/rfc/rfc3394"]),
+    "CngHostileLength": note(
+        "MODIFIED_PARAMETER",
+        "A size field near 2^32: a decoder must refuse it from the header, without allocating or reading (SPEC §20.2 step 4).",
+    ),
+    "CngRsaSizes": note(
+        "MODIFIED_PARAMETER",
+        "A BCRYPT_RSAKEY_BLOB size field out of its range or inconsistent with BitLength.",
+        ["CRSA-1", "CRSA-2", "CRSA-3"],
+    ),
+    "CngLeadingZero": note(
+        "MALFORMED",
+        "A number whose width is its own size field starts with a zero byte: a second encoding of the same value (SPEC §20.1).",
+        ["CRSA-4", "CDSA-2", "CDH-2", "CECC-2"],
+    ),
+    "CngRsaExponent": note(
+        "WEAK_PARAMS", "An even RSA public exponent, or 1.", ["CRSA-5"]
+    ),
+    "CngRsa2": note(
+        "EDGE_CASE",
+        "An RSAPRIVATE blob has no d: it is computed mod lambda(n) with the CRT values (SPEC §20.3).",
+    ),
+    "CngRsaD": note(
+        "INTEROP",
+        "Microsoft notes that d is reduced mod phi(n) or mod lambda(n) depending on the Windows version; both are accepted (SPEC §20.3).",
+    ),
+    "CngEccSize": note(
+        "MODIFIED_PARAMETER",
+        "cbKey does not match the named curve, or is outside 20..66 for a generic magic.",
+        ["CECC-1"],
+    ),
+    "CngEccRange": note(
+        "MODIFIED_PARAMETER",
+        "An ECC coordinate not below the field prime, or d outside 1..n-1.",
+        ["CECC-2"],
+    ),
+    "CngEccFull": note(
+        "EDGE_CASE",
+        "BCRYPT_ECCFULLKEY_BLOB: a generic magic followed by dwVersion 1 and explicit curve parameters (SPEC §20.5).",
+        ["CECC-3"],
+    ),
+    "CngGenericCurve": note(
+        "INTEROP",
+        "The generic ECC magics name no curve; the caller gives it. Readers that assume P-256 misread other curves (SPEC §20.10).",
+        ["CKEY-2"],
+    ),
+    "CngDsaSizes": note(
+        "MODIFIED_PARAMETER",
+        "A BCRYPT_DSA_KEY_BLOB(_V2) header value out of range.",
+        ["CDSA-1"],
+    ),
+    "CngDhSizes": note(
+        "MODIFIED_PARAMETER", "A BCRYPT_DH_KEY_BLOB cbKey out of range.", ["CDH-1"]
+    ),
+    "CngKeyData": note(
+        "MALFORMED",
+        "BCRYPT_KEY_DATA_BLOB and BCRYPT_AES_WRAP_KEY_BLOB rules (SPEC §20.8).",
+        ["CKD-1", "CKD-2", "CKD-3"],
+    ),
+    "CngOtherStructure": note(
+        "TYPE_CONFUSION",
+        "A CNG structure with its magic at offset 4 (NCRYPT_KEY_BLOB_HEADER, parameter headers), refused by name (SPEC §20.9).",
+        ["CNG-3"],
+    ),
+    "CngKeyRelation": note(
+        "MODIFIED_PARAMETER",
+        "The blob parses but its numbers do not form a key: EC point off the curve or d*G != Q, RSA or DSA/DH relations of SPEC §14.2.",
+        ["CKEY-1", "KEY-1", "KEY-2", "KEY-3", "KEY-4"],
+    ),
+    "CngConversion": note(
+        "INTEROP",
+        "convert_blob between the CryptoAPI and CNG layouts; what the target cannot hold is refused (SPEC §20.11).",
+        ["CKEY-3"],
+    ),
+    "Rfc3394": note(
+        "SOURCE",
+        "The test vectors of RFC 3394 §4 (AES key wrap).",
+        links=["https://www.rfc-editor.org/rfc/rfc3394"],
+    ),
     # -- shapes of valid input --------------------------------------------------------
     "OddBitLength": note(
         "EDGE_CASE",
@@ -141,9 +214,16 @@ NOTES: dict[str, Json] = {
             "https://learn.microsoft.com/en-us/windows/win32/api/wincrypt/nf-wincrypt-cryptderivekey",
         ],
     ),
-    "Rfc3217": note("SOURCE", "The worked examples of RFC 3217 §3.3 and §4.3.", links=["https://www.rfc-editor.org/rfc/rfc3217"]),
+    "Rfc3217": note(
+        "SOURCE",
+        "The worked examples of RFC 3217 §3.3 and §4.3.",
+        links=["https://www.rfc-editor.org/rfc/rfc3217"],
+    ),
     # -- session keys -------------------------------------------------------------------
-    "Oaep": note("EDGE_CASE", "Wrapped with RSAES-OAEP as CRYPT_OAEP: SHA-1, MGF1-SHA-1, empty label (SPEC §15.2)."),
+    "Oaep": note(
+        "EDGE_CASE",
+        "Wrapped with RSAES-OAEP as CRYPT_OAEP: SHA-1, MGF1-SHA-1, empty label (SPEC §15.2).",
+    ),
     "Ssl2Marker": note(
         "EDGE_CASE",
         "PKCS#1 v1.5 padding whose PS ends in eight 0x03 bytes (SSLv2 rollback detection). "
@@ -156,7 +236,9 @@ NOTES: dict[str, Json] = {
         "bytes are kept verbatim (SPEC §9).",
         links=[f"{PEERS} item 19"],
     ),
-    "KeyTooLong": note("MODIFIED_PARAMETER", "The session key does not fit the RSA padding.", ["SES-1"]),
+    "KeyTooLong": note(
+        "MODIFIED_PARAMETER", "The session key does not fit the RSA padding.", ["SES-1"]
+    ),
     "UnwrapFailure": note(
         "CONFIDENTIALITY",
         "Unwrapping fails. Every cause (padding, length, key length for the algorithm, "
@@ -174,12 +256,32 @@ NOTES: dict[str, Json] = {
     "BadLength": note(
         "MALFORMED",
         "A length field or a variable-size body outside its allowed values.",
-        ["SMP-3", "PTK-2", "PTK-3", "SWK-3", "PVK-4", "PVK-5", "ENV-7", "ENV-10", "ENV-15"],
+        [
+            "SMP-3",
+            "PTK-2",
+            "PTK-3",
+            "SWK-3",
+            "PVK-4",
+            "PVK-5",
+            "ENV-7",
+            "ENV-10",
+            "ENV-15",
+        ],
         [f"{PEERS} items 1, 2, 19"],
     ),
     # -- malformed input --------------------------------------------------------------
-    "WrongVersion": note("MALFORMED", "bVersion is not the one the kind requires.", ["HDR-2"], [f"{PEERS} item 10"]),
-    "ReservedNonZero": note("MALFORMED", "A reserved field is not zero.", ["HDR-3", "PVK-1"], [f"{PEERS} item 10"]),
+    "WrongVersion": note(
+        "MALFORMED",
+        "bVersion is not the one the kind requires.",
+        ["HDR-2"],
+        [f"{PEERS} item 10"],
+    ),
+    "ReservedNonZero": note(
+        "MALFORMED",
+        "A reserved field is not zero.",
+        ["HDR-3", "PVK-1"],
+        [f"{PEERS} item 10"],
+    ),
     "WrongAlgorithm": note(
         "MALFORMED",
         "An ALG_ID the kind does not allow (including AT_KEYEXCHANGE/AT_SIGNATURE aliases).",
@@ -212,7 +314,9 @@ NOTES: dict[str, Json] = {
         ["RSA-1", "DSS-1", "DSS-3", "DH-1", "DH-3"],
         [f"{PEERS} items 3, 4, 5, 17"],
     ),
-    "BadExponent": note("MALFORMED", "pubexp is even, 0 or 1.", ["RSA-3"], [f"{PEERS} item 12"]),
+    "BadExponent": note(
+        "MALFORMED", "pubexp is even, 0 or 1.", ["RSA-3"], [f"{PEERS} item 12"]
+    ),
     "ValueTooLarge": note(
         "MALFORMED",
         "A number is not less than 2 to the power of its declared bit length.",
@@ -259,7 +363,7 @@ NOTES: dict[str, Json] = {
     "NotRunOnWindows": note(
         "SOURCE",
         "A row of Wine's test_key_derivation table that the test skips on Windows "
-        "(\"old_broken\": RC2/RC4 at default length, everything from SHA-256); the expected "
+        '("old_broken": RC2/RC4 at default length, everything from SHA-256); the expected '
         "bytes are the table's, reproduced by SPEC §15.4 but not confirmed on Windows.",
     ),
     "DssProvider": note(
@@ -273,7 +377,11 @@ NOTES: dict[str, Json] = {
         "CALG_AES; master secrets cannot be derived).",
         ["SYM-1"],
     ),
-    "BadKeyLength": note("MODIFIED_PARAMETER", "A key length the algorithm or provider does not allow.", ["SYM-2"]),
+    "BadKeyLength": note(
+        "MODIFIED_PARAMETER",
+        "A key length the algorithm or provider does not allow.",
+        ["SYM-2"],
+    ),
     "BadSalt": note(
         "MODIFIED_PARAMETER",
         "Salt or an effective key length where SPEC §15.1 does not allow it.",
@@ -298,7 +406,9 @@ NOTES: dict[str, Json] = {
         ["CIP-6"],
         [f"{PEERS} item 21"],
     ),
-    "Rc4": note("BASIC", "RC4: the key schedule runs over key || salt; no padding, mode or IV."),
+    "Rc4": note(
+        "BASIC", "RC4: the key schedule runs over key || salt; no padding, mode or IV."
+    ),
     # -- PVK ----------------------------------------------------------------------------
     "EncryptedPvk": note(
         "BASIC",
@@ -359,7 +469,23 @@ NOTES: dict[str, Json] = {
     "EnvelopeMalformed": note(
         "MALFORMED",
         "A structural rule of the envelope (SPEC §16.2) is broken; found before any key is used.",
-        ["ENV-1", "ENV-2", "ENV-3", "ENV-4", "ENV-5", "ENV-6", "ENV-7", "ENV-8", "ENV-9", "ENV-10", "ENV-11", "ENV-12", "ENV-13", "ENV-14", "ENV-15"],
+        [
+            "ENV-1",
+            "ENV-2",
+            "ENV-3",
+            "ENV-4",
+            "ENV-5",
+            "ENV-6",
+            "ENV-7",
+            "ENV-8",
+            "ENV-9",
+            "ENV-10",
+            "ENV-11",
+            "ENV-12",
+            "ENV-13",
+            "ENV-14",
+            "ENV-15",
+        ],
     ),
     "BadLabel": note(
         "MALFORMED",
@@ -403,7 +529,11 @@ NOTES: dict[str, Json] = {
         "k bytes, so its little-endian form ends with zero (open-eid's resize bug).",
         links=[f"{PEERS} item 26"],
     ),
-    "StaleGeneration": note("AUTH_BYPASS", "A rolled-back envelope: its generation is below the caller's minimum.", ["ENV-20"]),
+    "StaleGeneration": note(
+        "AUTH_BYPASS",
+        "A rolled-back envelope: its generation is below the caller's minimum.",
+        ["ENV-20"],
+    ),
     "UnwrapBeforeVerify": note(
         "AUTH_BYPASS",
         "Opening must verify first: no entry of an envelope that fails verification is ever "
@@ -436,8 +566,15 @@ NOTES: dict[str, Json] = {
         "rsaenh crashes or signs a truncated hash here.",
         ["SIG-3"],
     ),
-    "Prehashed": note("EDGE_CASE", "The hash value is given directly (HP_HASHVAL), not the data (SIG-2)."),
-    "UnsupportedHash": note("MODIFIED_PARAMETER", "An ALG_ID that is not a signature hash (SIG-1).", ["SIG-1"]),
+    "Prehashed": note(
+        "EDGE_CASE",
+        "The hash value is given directly (HP_HASHVAL), not the data (SIG-2).",
+    ),
+    "UnsupportedHash": note(
+        "MODIFIED_PARAMETER",
+        "An ALG_ID that is not a signature hash (SIG-1).",
+        ["SIG-1"],
+    ),
     "DssSignature": note(
         "LEGACY",
         "DSS with SHA-1: r || s, each a 20-byte little-endian integer; the key's q has 160 bits "
@@ -451,17 +588,34 @@ NOTES: dict[str, Json] = {
         ["SIG-5"],
         ["https://github.com/open-eid/chrome-token-signing/issues/40"],
     ),
-    "ModifiedSignature": note("MODIFIED_PARAMETER", "A signature changed, or checked against other data or another hash.", ["SIG-5"]),
-    "WrongLength": note("MALFORMED", "The signature is not exactly k bytes (RSA) or 40 bytes (DSS).", ["SIG-5"]),
-    "SignatureOutOfRange": note("MALFORMED", "The RSA signature integer is not below n, or r or s not in 1..q-1.", ["SIG-5"]),
+    "ModifiedSignature": note(
+        "MODIFIED_PARAMETER",
+        "A signature changed, or checked against other data or another hash.",
+        ["SIG-5"],
+    ),
+    "WrongLength": note(
+        "MALFORMED",
+        "The signature is not exactly k bytes (RSA) or 40 bytes (DSS).",
+        ["SIG-5"],
+    ),
+    "SignatureOutOfRange": note(
+        "MALFORMED",
+        "The RSA signature integer is not below n, or r or s not in 1..q-1.",
+        ["SIG-5"],
+    ),
     "CryptVerifySignatureLenient": note(
         "INTEROP",
         "CryptVerifySignature with flags 0 accepts a signature without the DigestInfo where one "
         "is expected; SPEC SIG-5 does not (SPEC §15.9, §16.10).",
         ["SIG-5"],
     ),
-    "PfxRoundTrip": note("BASIC", "A PFX written from a PVK file and certificates, read back."),
-    "OpenSslPfx": note("INTEROP", "A PFX written by `openssl pkcs12 -export` (OpenSSL 3.0), stored as made."),
+    "PfxRoundTrip": note(
+        "BASIC", "A PFX written from a PVK file and certificates, read back."
+    ),
+    "OpenSslPfx": note(
+        "INTEROP",
+        "A PFX written by `openssl pkcs12 -export` (OpenSSL 3.0), stored as made.",
+    ),
     "LegacyPfx": note(
         "LEGACY",
         "PBES1 encryption with SHA-1 (3DES, or RC2-40 for certificates as `openssl pkcs12 "
@@ -472,11 +626,29 @@ NOTES: dict[str, Json] = {
         "The PFX does not decrypt or its MAC fails: one PasswordError, whatever the cause (PFX-2).",
         ["PFX-2"],
     ),
-    "KeyMismatch": note("MODIFIED_PARAMETER", "No certificate carries the private key's public key (PFX-1).", ["PFX-1"]),
-    "NotAPvkKey": note("TYPE_CONFUSION", "The PFX holds no private key, or one a PVK file cannot hold (PFX-3).", ["PFX-3"]),
-    "NotACertificate": note("TYPE_CONFUSION", "A certificate source that holds no X.509 certificate (PFX-4).", ["PFX-4"]),
-    "WeakPfxParameters": note("WEAK_PARAMS", "An empty PFX password or an unknown encryption (PFX-5).", ["PFX-5"]),
-    "SpcBundle": note("BASIC", "A PKCS #7 certificates-only bundle (.spc, as cert2spc writes it)."),
+    "KeyMismatch": note(
+        "MODIFIED_PARAMETER",
+        "No certificate carries the private key's public key (PFX-1).",
+        ["PFX-1"],
+    ),
+    "NotAPvkKey": note(
+        "TYPE_CONFUSION",
+        "The PFX holds no private key, or one a PVK file cannot hold (PFX-3).",
+        ["PFX-3"],
+    ),
+    "NotACertificate": note(
+        "TYPE_CONFUSION",
+        "A certificate source that holds no X.509 certificate (PFX-4).",
+        ["PFX-4"],
+    ),
+    "WeakPfxParameters": note(
+        "WEAK_PARAMS",
+        "An empty PFX password or an unknown encryption (PFX-5).",
+        ["PFX-5"],
+    ),
+    "SpcBundle": note(
+        "BASIC", "A PKCS #7 certificates-only bundle (.spc, as cert2spc writes it)."
+    ),
     # -- differences from other implementations -----------------------------------------
     "OpenSslAccepts": note(
         "INTEROP",

@@ -37,11 +37,18 @@ AT_KEYEXCHANGE, AT_SIGNATURE = 1, 2
 DER = serialization.Encoding.DER
 
 
-def certificate(key_name: str, subject: str, issuer_key: str | None = None, issuer: str | None = None) -> x509.Certificate:
+def certificate(
+    key_name: str,
+    subject: str,
+    issuer_key: str | None = None,
+    issuer: str | None = None,
+) -> x509.Certificate:
     """A certificate of ``key_name``'s key, self-signed unless an issuer is named."""
     start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    issuer_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer or subject)])
+    issuer_name = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, issuer or subject)]
+    )
     return (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -58,7 +65,12 @@ def certificates() -> dict[str, x509.Certificate]:
     """The vectors' certificates: a CA (rsa-2048), the signer (rsa-1024-e3), a stray one (rsa-520)."""
     return {
         "ca": certificate("rsa-2048", "blobformat vector CA"),
-        "signer": certificate("rsa-1024-e3", "blobformat vector code signing", "rsa-2048", "blobformat vector CA"),
+        "signer": certificate(
+            "rsa-1024-e3",
+            "blobformat vector code signing",
+            "rsa-2048",
+            "blobformat vector CA",
+        ),
         "stray": certificate("rsa-520", "blobformat vector stray"),
     }
 
@@ -69,16 +81,28 @@ def der(cert: x509.Certificate) -> str:
 
 def plain_pvk(key_name: str) -> str:
     """The unencrypted PVK a reader writes for an RSA key: CALG_RSA_KEYX, AT_KEYEXCHANGE."""
-    return hx(pvk(AT_KEYEXCHANGE, rsa_private(RsaNumbers.of(rsa_key(key_name))).data).data)
+    return hx(
+        pvk(AT_KEYEXCHANGE, rsa_private(RsaNumbers.of(rsa_key(key_name))).data).data
+    )
 
 
-def _check_stored(name: str, key_name: str | None, certs: list[x509.Certificate]) -> None:
-    loaded = pkcs12.load_key_and_certificates(bytes.fromhex(PFX_FILES[name]), PFX_PASSWORD)
+def _check_stored(
+    name: str, key_name: str | None, certs: list[x509.Certificate]
+) -> None:
+    loaded = pkcs12.load_key_and_certificates(
+        bytes.fromhex(PFX_FILES[name]), PFX_PASSWORD
+    )
     key, cert, extra = loaded
     if key_name is not None:
-        require(key is not None and pkcs8(key) == pkcs8(rsa_key(key_name)), f"{name}: the stored PFX holds {key_name}")
+        require(
+            key is not None and pkcs8(key) == pkcs8(rsa_key(key_name)),
+            f"{name}: the stored PFX holds {key_name}",
+        )
     found = ([cert] if cert is not None else []) + list(extra)
-    require(set(found) == set(certs), f"{name}: the stored PFX holds the expected certificates")
+    require(
+        set(found) == set(certs),
+        f"{name}: the stored PFX holds the expected certificates",
+    )
 
 
 def pfx_file() -> VectorFile:
@@ -92,9 +116,21 @@ def pfx_file() -> VectorFile:
             "its certificate issued by rsa-2048.pem; passwords are hex bytes.",
         ],
     )
-    imports = f.group("PfxImport", "Reading a PFX: the PVK file (unencrypted) and the certificates, or the error.", prefix="import")
-    exports = f.group("PfxExport", "Writing a PFX, then reading it back: the key and certificates it holds, or the error.", prefix="export")
-    spc = f.group("CertsToSpc", "Certificates to an SPC file (DER PKCS #7, certificates sorted as a DER SET OF).", prefix="spc")
+    imports = f.group(
+        "PfxImport",
+        "Reading a PFX: the PVK file (unencrypted) and the certificates, or the error.",
+        prefix="import",
+    )
+    exports = f.group(
+        "PfxExport",
+        "Writing a PFX, then reading it back: the key and certificates it holds, or the error.",
+        prefix="export",
+    )
+    spc = f.group(
+        "CertsToSpc",
+        "Certificates to an SPC file (DER PKCS #7, certificates sorted as a DER SET OF).",
+        prefix="spc",
+    )
 
     certs = certificates()
     signer, ca, stray = certs["signer"], certs["ca"], certs["stray"]
@@ -102,16 +138,47 @@ def pfx_file() -> VectorFile:
 
     def imported(name: str, comment: str, flags: list[str]) -> Case:
         _check_stored(name, "rsa-1024-e3", [signer, ca])
-        return valid(name, comment, flags, pfx=PFX_FILES[name], password=password, pvk=plain_pvk("rsa-1024-e3"), certificates=[der(signer), der(ca)])
+        return valid(
+            name,
+            comment,
+            flags,
+            pfx=PFX_FILES[name],
+            password=password,
+            pvk=plain_pvk("rsa-1024-e3"),
+            certificates=[der(signer), der(ca)],
+        )
 
     imports.add(
-        imported("blobformat-aes256", "written by blobformat's pvk_to_pfx from pvk_test.json's plain-rsa-sign: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256", ["PfxRoundTrip"]),
-        imported("blobformat-3des", "written by pvk_to_pfx with the legacy encryption: PBES1 SHA-1 3DES, HMAC-SHA1", ["PfxRoundTrip", "LegacyPfx"]),
-        imported("openssl-default", "written by `openssl pkcs12 -export` (OpenSSL 3.0 defaults: AES-256-CBC, PBKDF2, HMAC-SHA256)", ["OpenSslPfx"]),
-        imported("openssl-legacy", "written by `openssl pkcs12 -export -legacy` (certificates RC2-40, key 3DES, HMAC-SHA1)", ["OpenSslPfx", "LegacyPfx"]),
+        imported(
+            "blobformat-aes256",
+            "written by blobformat's pvk_to_pfx from pvk_test.json's plain-rsa-sign: AES-256-CBC, PBKDF2-HMAC-SHA256, HMAC-SHA256",
+            ["PfxRoundTrip"],
+        ),
+        imported(
+            "blobformat-3des",
+            "written by pvk_to_pfx with the legacy encryption: PBES1 SHA-1 3DES, HMAC-SHA1",
+            ["PfxRoundTrip", "LegacyPfx"],
+        ),
+        imported(
+            "openssl-default",
+            "written by `openssl pkcs12 -export` (OpenSSL 3.0 defaults: AES-256-CBC, PBKDF2, HMAC-SHA256)",
+            ["OpenSslPfx"],
+        ),
+        imported(
+            "openssl-legacy",
+            "written by `openssl pkcs12 -export -legacy` (certificates RC2-40, key 3DES, HMAC-SHA1)",
+            ["OpenSslPfx", "LegacyPfx"],
+        ),
     )
 
-    def refused(name: str, comment: str, flags: list[str], expected: dict[str, Any], data: str, pw: bytes = PFX_PASSWORD) -> Case:
+    def refused(
+        name: str,
+        comment: str,
+        flags: list[str],
+        expected: dict[str, Any],
+        data: str,
+        pw: bytes = PFX_PASSWORD,
+    ) -> Case:
         return invalid(name, comment, flags, expected, pfx=data, password=hx(pw))
 
     aes = PFX_FILES["blobformat-aes256"]
@@ -120,18 +187,66 @@ def pfx_file() -> VectorFile:
     _check_stored("ec-key", None, [])
     _check_stored("certificates-only", None, [signer])
     imports.add(
-        refused("wrong-password", "the wrong password", ["PfxWrongPassword"], error("PasswordError", "PFX-2"), aes, b"Pfx-password"),
-        refused("empty-password", "the empty password for a PFX that has one", ["PfxWrongPassword"], error("PasswordError", "PFX-2"), aes, b""),
-        refused("corrupt", "one byte near the end (the MAC) changed: indistinguishable from a wrong password", ["PfxWrongPassword"], error("PasswordError", "PFX-2"), corrupt),
-        refused("mismatch", "the key and a certificate of another key", ["KeyMismatch"], error("KeyMismatchError", "PFX-1"), PFX_FILES["mismatch"]),
-        refused("ec-key", "an EC (P-256) key, which a PVK file cannot hold", ["NotAPvkKey"], error("UnsupportedBlobError", "PFX-3"), PFX_FILES["ec-key"]),
-        refused("certificates-only", "certificates and no private key", ["NotAPvkKey"], error("UnsupportedBlobError", "PFX-3"), PFX_FILES["certificates-only"]),
-        refused("pem", "PEM text, not a DER PFX", ["NotAPvkKey"], error("UnsupportedBlobError", "PFX-3", hint="PEM"), hx(b"-----BEGIN PKCS12-----\n")),
+        refused(
+            "wrong-password",
+            "the wrong password",
+            ["PfxWrongPassword"],
+            error("PasswordError", "PFX-2"),
+            aes,
+            b"Pfx-password",
+        ),
+        refused(
+            "empty-password",
+            "the empty password for a PFX that has one",
+            ["PfxWrongPassword"],
+            error("PasswordError", "PFX-2"),
+            aes,
+            b"",
+        ),
+        refused(
+            "corrupt",
+            "one byte near the end (the MAC) changed: indistinguishable from a wrong password",
+            ["PfxWrongPassword"],
+            error("PasswordError", "PFX-2"),
+            corrupt,
+        ),
+        refused(
+            "mismatch",
+            "the key and a certificate of another key",
+            ["KeyMismatch"],
+            error("KeyMismatchError", "PFX-1"),
+            PFX_FILES["mismatch"],
+        ),
+        refused(
+            "ec-key",
+            "an EC (P-256) key, which a PVK file cannot hold",
+            ["NotAPvkKey"],
+            error("UnsupportedBlobError", "PFX-3"),
+            PFX_FILES["ec-key"],
+        ),
+        refused(
+            "certificates-only",
+            "certificates and no private key",
+            ["NotAPvkKey"],
+            error("UnsupportedBlobError", "PFX-3"),
+            PFX_FILES["certificates-only"],
+        ),
+        refused(
+            "pem",
+            "PEM text, not a DER PFX",
+            ["NotAPvkKey"],
+            error("UnsupportedBlobError", "PFX-3", hint="PEM"),
+            hx(b"-----BEGIN PKCS12-----\n"),
+        ),
     )
 
-    signer_blob = rsa_private(RsaNumbers.of(rsa_key("rsa-1024-e3")), alg="CALG_RSA_SIGN").data
+    signer_blob = rsa_private(
+        RsaNumbers.of(rsa_key("rsa-1024-e3")), alg="CALG_RSA_SIGN"
+    ).data
     pvk_bytes = pvk(AT_SIGNATURE, signer_blob).data
-    encrypted_pvk, _ = pvk_encrypt(AT_SIGNATURE, signer_blob, b"password", bytes(range(16)), "strong")
+    encrypted_pvk, _ = pvk_encrypt(
+        AT_SIGNATURE, signer_blob, b"password", bytes(range(16)), "strong"
+    )
     key_der = pkcs8(rsa_key("rsa-1024-e3"))
 
     def exported(
@@ -150,7 +265,9 @@ def pfx_file() -> VectorFile:
         data: dict[str, Any] = {
             "pvk": hx(pvk_data),
             "pvkPassword": None if pvk_password is None else hx(pvk_password),
-            "certificates": [hx(c) if isinstance(c, bytes) else der(c) for c in sources],
+            "certificates": [
+                hx(c) if isinstance(c, bytes) else der(c) for c in sources
+            ],
             "pfxPassword": hx(pfx_password),
             "friendlyName": "blobformat vector",
             "encryption": encryption,
@@ -159,26 +276,122 @@ def pfx_file() -> VectorFile:
             return invalid(name, comment, flags, expected, **data)
         if holds is None:
             raise AssertionError(f"{name}: a valid case says what the PFX holds")
-        return valid(name, comment, flags, **data, keyDer=key_der, pfxCertificates=[der(c) for c in holds])
+        return valid(
+            name,
+            comment,
+            flags,
+            **data,
+            keyDer=key_der,
+            pfxCertificates=[der(c) for c in holds],
+        )
 
     spc_bytes = pkcs7.serialize_certificates([signer, ca], DER)
     exports.add(
-        exported("aes256", "the signer's certificate and the CA's", ["PfxRoundTrip"], [signer, ca], holds=[signer, ca]),
-        exported("3des", "the legacy encryption", ["PfxRoundTrip", "LegacyPfx"], [signer, ca], holds=[signer, ca], encryption="3des"),
-        exported("ca-first", "the CA's certificate given first: the key's certificate is put first", ["PfxRoundTrip"], [ca, signer], holds=[signer, ca]),
-        exported("spc", "the certificates as one SPC file", ["PfxRoundTrip", "SpcBundle"], [spc_bytes], holds=[signer, ca]),
-        exported("encrypted-pvk", "an encrypted PVK file (strong RC4, password \"password\")", ["PfxRoundTrip"], [signer], holds=[signer], pvk_data=encrypted_pvk.data, pvk_password=b"password"),
-        exported("mismatch", "a certificate of another key only", ["KeyMismatch"], [stray], expected=error("KeyMismatchError", "PFX-1", field="certificates")),
-        exported("not-a-certificate", "a certificate source that is a PVK file", ["NotACertificate"], [signer, pvk_bytes], expected=error("UnsupportedBlobError", "PFX-4", field="certificates[1]")),
-        exported("empty-password", "an empty PFX password", ["WeakPfxParameters"], [signer], pfx_password=b"", expected=error("InvalidParameterError", "PFX-5", field="pfx_password")),
-        exported("rc2-40", "an encryption that is not offered (RC2-40)", ["WeakPfxParameters"], [signer], encryption="rc2-40", expected=error("InvalidParameterError", "PFX-5", field="encryption")),
+        exported(
+            "aes256",
+            "the signer's certificate and the CA's",
+            ["PfxRoundTrip"],
+            [signer, ca],
+            holds=[signer, ca],
+        ),
+        exported(
+            "3des",
+            "the legacy encryption",
+            ["PfxRoundTrip", "LegacyPfx"],
+            [signer, ca],
+            holds=[signer, ca],
+            encryption="3des",
+        ),
+        exported(
+            "ca-first",
+            "the CA's certificate given first: the key's certificate is put first",
+            ["PfxRoundTrip"],
+            [ca, signer],
+            holds=[signer, ca],
+        ),
+        exported(
+            "spc",
+            "the certificates as one SPC file",
+            ["PfxRoundTrip", "SpcBundle"],
+            [spc_bytes],
+            holds=[signer, ca],
+        ),
+        exported(
+            "encrypted-pvk",
+            'an encrypted PVK file (strong RC4, password "password")',
+            ["PfxRoundTrip"],
+            [signer],
+            holds=[signer],
+            pvk_data=encrypted_pvk.data,
+            pvk_password=b"password",
+        ),
+        exported(
+            "mismatch",
+            "a certificate of another key only",
+            ["KeyMismatch"],
+            [stray],
+            expected=error("KeyMismatchError", "PFX-1", field="certificates"),
+        ),
+        exported(
+            "not-a-certificate",
+            "a certificate source that is a PVK file",
+            ["NotACertificate"],
+            [signer, pvk_bytes],
+            expected=error("UnsupportedBlobError", "PFX-4", field="certificates[1]"),
+        ),
+        exported(
+            "empty-password",
+            "an empty PFX password",
+            ["WeakPfxParameters"],
+            [signer],
+            pfx_password=b"",
+            expected=error("InvalidParameterError", "PFX-5", field="pfx_password"),
+        ),
+        exported(
+            "rc2-40",
+            "an encryption that is not offered (RC2-40)",
+            ["WeakPfxParameters"],
+            [signer],
+            encryption="rc2-40",
+            expected=error("InvalidParameterError", "PFX-5", field="encryption"),
+        ),
     )
 
     spc.add(
-        valid("signer-and-ca", "two certificates", ["SpcBundle"], certificates=[der(signer), der(ca)], spc=hx(spc_bytes)),
-        valid("ca-and-signer", "the same two in the other order: the same bytes (DER SET OF)", ["SpcBundle"], certificates=[der(ca), der(signer)], spc=hx(spc_bytes)),
-        valid("one", "one certificate", ["SpcBundle"], certificates=[der(signer)], spc=hx(pkcs7.serialize_certificates([signer], DER))),
-        invalid("garbage", "bytes that are not a certificate", ["NotACertificate"], error("UnsupportedBlobError", "PFX-4", field="certificates[0]"), certificates=[hx(b"not a certificate")]),
-        invalid("none", "no certificate", ["NotACertificate"], error("InvalidParameterError", "PFX-4", field="certificates"), certificates=[]),
+        valid(
+            "signer-and-ca",
+            "two certificates",
+            ["SpcBundle"],
+            certificates=[der(signer), der(ca)],
+            spc=hx(spc_bytes),
+        ),
+        valid(
+            "ca-and-signer",
+            "the same two in the other order: the same bytes (DER SET OF)",
+            ["SpcBundle"],
+            certificates=[der(ca), der(signer)],
+            spc=hx(spc_bytes),
+        ),
+        valid(
+            "one",
+            "one certificate",
+            ["SpcBundle"],
+            certificates=[der(signer)],
+            spc=hx(pkcs7.serialize_certificates([signer], DER)),
+        ),
+        invalid(
+            "garbage",
+            "bytes that are not a certificate",
+            ["NotACertificate"],
+            error("UnsupportedBlobError", "PFX-4", field="certificates[0]"),
+            certificates=[hx(b"not a certificate")],
+        ),
+        invalid(
+            "none",
+            "no certificate",
+            ["NotACertificate"],
+            error("InvalidParameterError", "PFX-4", field="certificates"),
+            certificates=[],
+        ),
     )
     return f

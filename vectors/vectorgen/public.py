@@ -38,7 +38,7 @@ SOURCES: dict[str, Json] = {
 # -- Microsoft ----------------------------------------------------------------------
 
 # "Example C Program: Importing a Plaintext Key": a DES key with parity bits.
-MS_PLAINTEXT_DES_BLOB = bytes.fromhex("0802000001660000" "08000000" "f10e257c6bce0d34")
+MS_PLAINTEXT_DES_BLOB = bytes.fromhex("080200000166000008000000f10e257c6bce0d34")
 
 # "Key Derivation Sample": the 2000 SDK text names the password "124-kelp",
 # but its hash (7340e6e2...b52a) is MD5 of "1134-kelp", the older spelling.
@@ -107,9 +107,7 @@ WINE_RSAENH_SESSION_KEY = bytes.fromhex(
     "43142af7acd5a05493c4b9e724844d695ecc2a32b5fbe4b408d536585940fb29"
     "7fa71725c40d7837048c4992"
 )
-WINE_RSAENH_ENCRYPTED_MESSAGE = bytes.fromhex(
-    "406428e88ae7a4d41cfdde71"
-)
+WINE_RSAENH_ENCRYPTED_MESSAGE = bytes.fromhex("406428e88ae7a4d41cfdde71")
 WINE_RSAENH_SIGN_PUBLIC_KEY = bytes.fromhex(
     "060200000024000052534131000400000100010071649f19891c21cc36a3c927"
     "088a09c6beebd3f819a99257e4b95dda8893e46b3877148a96c0b64e42f501dc"
@@ -298,9 +296,18 @@ WINE_RC2_56_EFFECTIVE_40 = "23c87013422ea8985cdf7a9beadb961b"
 # test_rc2, 40 bits with CRYPT_CREATE_SALT: MD5 of the buffer whose first 16
 # bytes the previous step encrypted in place; then 16 bytes of 0xAF.
 WINE_RC2_40_SALT = {
-    "enhanced": (WINE_RC2_56_EFFECTIVE_128, "a3d741877ad018dbd46a4feef3cacd34b3159a2a885f43a5"),
-    "strong": (WINE_RC2_56_EFFECTIVE_128, "b933b67a35c30688bfd5ccaf14aee231c69aaa3f052f22da"),
-    "base": (WINE_RC2_56_EFFECTIVE_40, "8c4ea6009b15ef9e8881d065d65357080a7780fa7e891455"),
+    "enhanced": (
+        WINE_RC2_56_EFFECTIVE_128,
+        "a3d741877ad018dbd46a4feef3cacd34b3159a2a885f43a5",
+    ),
+    "strong": (
+        WINE_RC2_56_EFFECTIVE_128,
+        "b933b67a35c30688bfd5ccaf14aee231c69aaa3f052f22da",
+    ),
+    "base": (
+        WINE_RC2_56_EFFECTIVE_40,
+        "8c4ea6009b15ef9e8881d065d65357080a7780fa7e891455",
+    ),
 }
 WINE_RC4_56 = "170c448eae90cdb07f87f57aecb22e35"
 # test_rc4, 40 bits with CRYPT_CREATE_SALT, MD5 of 2000 bytes i & 0xFF.

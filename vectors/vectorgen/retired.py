@@ -26,12 +26,16 @@ class Retired:
     covered_by: tuple[str, ...] = ()
 
 
-_RSA5_1028 = "SPEC RSA-5: bitlen 1028 over a 1028-bit modulus is not 8*ceil(bits(n)/8) = 1032"
+_RSA5_1028 = (
+    "SPEC RSA-5: bitlen 1028 over a 1028-bit modulus is not 8*ceil(bits(n)/8) = 1032"
+)
 _RSA5_SHORT = (
     "SPEC RSA-5: a tiny modulus in a 384-bit field is not canonical, so the blob is refused "
     "before the KEY-1 check it was written for (no canonical blob has n <= e)"
 )
-_EXPORT_1028 = "SPEC §14.3 (RSA-5): a 1028-bit key is written with bitlen 1032, not 1028"
+_EXPORT_1028 = (
+    "SPEC §14.3 (RSA-5): a 1028-bit key is written with bitlen 1032, not 1028"
+)
 
 _UNFLAGGED = (
     "released without the OpenSslImports flag although OpenSSL 3's MSBLOB reader imports it "
@@ -48,21 +52,31 @@ HEADER = "blob_header_test.json"
 # security issue item 7 rules RSA-5 and DSS-7 (CHANGELOG.md, Unreleased).
 RETIRED: dict[tuple[str, str], Retired] = {
     (PUBLIC, "rsa-1028-keyx"): Retired(
-        6, _RSA5_1028, ("canonical-bitlen-1028-openssl", "canonical-bitlen-1032-over-1028")
+        6,
+        _RSA5_1028,
+        ("canonical-bitlen-1028-openssl", "canonical-bitlen-1032-over-1028"),
     ),
     (PUBLIC, "import-rsa-1028-keyx"): Retired(
-        68, _RSA5_1028, ("canonical-bitlen-1028-openssl", "canonical-import-rsa-1028-bitlen-1032")
+        68,
+        _RSA5_1028,
+        ("canonical-bitlen-1028-openssl", "canonical-import-rsa-1028-bitlen-1032"),
     ),
-    (PUBLIC, "import-modulus-one"): Retired(76, _RSA5_SHORT, ("canonical-modulus-one-384",)),
+    (PUBLIC, "import-modulus-one"): Retired(
+        76, _RSA5_SHORT, ("canonical-modulus-one-384",)
+    ),
     (PUBLIC, "import-modulus-below-exponent"): Retired(77, _RSA5_SHORT),
     (PUBLIC, "export-rsa-1028-default"): Retired(
         83, _EXPORT_1028, ("canonical-export-rsa-1028-default",)
     ),
     (PRIVATE, "rsa-1028-keyx"): Retired(
-        6, _RSA5_1028, ("canonical-bitlen-1028-openssl", "canonical-bitlen-1032-over-1028")
+        6,
+        _RSA5_1028,
+        ("canonical-bitlen-1028-openssl", "canonical-bitlen-1032-over-1028"),
     ),
     (PRIVATE, "import-rsa-1028-keyx"): Retired(
-        46, _RSA5_1028, ("canonical-bitlen-1028-openssl", "canonical-import-rsa-1028-bitlen-1032")
+        46,
+        _RSA5_1028,
+        ("canonical-bitlen-1028-openssl", "canonical-import-rsa-1028-bitlen-1032"),
     ),
     (PRIVATE, "import-modulus-below-exponent"): Retired(62, _RSA5_SHORT),
     (PRIVATE, "import-composite-prime"): Retired(
@@ -84,7 +98,9 @@ RETIRED: dict[tuple[str, str], Retired] = {
         ("canonical-seed-counter-0x80000000",),
     ),
     # SPEC 1.1 (issue 14): key-relation cases OpenSSL imports, re-released with the flag.
-    (PUBLIC, "import-even-modulus"): Retired(75, _UNFLAGGED, ("relation-even-modulus",)),
+    (PUBLIC, "import-even-modulus"): Retired(
+        75, _UNFLAGGED, ("relation-even-modulus",)
+    ),
     **{
         (PRIVATE, f"import-{name}"): Retired(tc_id, _UNFLAGGED, (f"relation-{name}",))
         for tc_id, name in (

@@ -39,7 +39,10 @@ from vectorgen.decode import bad, ok, still_invalid, tolerated
 
 # Committed keys, with what makes each a real-world shape.
 KEYS: dict[str, tuple[str, list[str]]] = {
-    "rsa-512-e4byte": ("512-bit modulus, 4-byte public exponent 0xFFFFFFFB", ["LargeExponent"]),
+    "rsa-512-e4byte": (
+        "512-bit modulus, 4-byte public exponent 0xFFFFFFFB",
+        ["LargeExponent"],
+    ),
     "rsa-520": ("520-bit modulus: a multiple of 8 but not of 16", ["OddBitLength"]),
     "rsa-768-short-d": (
         "768-bit key whose private exponent has a zero top byte",
@@ -162,9 +165,20 @@ def public_file() -> VectorFile:
             "Wine's rsaenh tests, which Windows runs.",
         ],
     )
-    decode = f.group("BlobDecode", "Decoding: valid blobs give these fields; invalid ones this error.")
-    imports = f.group("KeyImport", "Blob to key: the SubjectPublicKeyInfo and numbers, or the error.", prefix="import")
-    exports = f.group("KeyExport", "Key to blob: the PUBLICKEYBLOB an encoder writes, or the error.", prefix="export")
+    decode = f.group(
+        "BlobDecode",
+        "Decoding: valid blobs give these fields; invalid ones this error.",
+    )
+    imports = f.group(
+        "KeyImport",
+        "Blob to key: the SubjectPublicKeyInfo and numbers, or the error.",
+        prefix="import",
+    )
+    exports = f.group(
+        "KeyExport",
+        "Key to blob: the PUBLICKEYBLOB an encoder writes, or the error.",
+        prefix="export",
+    )
 
     for name, (what, flags) in KEYS.items():
         nums = numbers(name)
@@ -196,7 +210,14 @@ def public_file() -> VectorFile:
     for name in SIGN_KEYS:
         nums = numbers(name)
         blob = rsa_public(nums.n, nums.e, alg="CALG_RSA_SIGN")
-        decode.add(ok(f"{name}-sign", "a CALG_RSA_SIGN public key (PEERS §4 item 9)", blob, ["SignatureKey"]))
+        decode.add(
+            ok(
+                f"{name}-sign",
+                "a CALG_RSA_SIGN public key (PEERS §4 item 9)",
+                blob,
+                ["SignatureKey"],
+            )
+        )
         exports.add(
             valid(
                 f"{name}-sign",
@@ -214,7 +235,10 @@ def public_file() -> VectorFile:
     wine_pub = _wine_public()
     n, e = parse_rsa1(public.WINE_RSAENH_SIGN_PUBLIC_KEY)
     wine_blob = rsa_public(n, e, alg="CALG_RSA_SIGN")
-    require(wine_blob.data == public.WINE_RSAENH_SIGN_PUBLIC_KEY, "the encoder reproduces abPubKey")
+    require(
+        wine_blob.data == public.WINE_RSAENH_SIGN_PUBLIC_KEY,
+        "the encoder reproduces abPubKey",
+    )
     decode.add(
         ok(
             "wine-abpubkey",
@@ -258,11 +282,29 @@ def public_file() -> VectorFile:
     )
     # Bounds of RSA-1 with made-up odd moduli.
     for bits in (384, 16384):
-        modulus = (1 << (bits - 1)) | int.from_bytes(hashlib.sha512(str(bits).encode()).digest(), "big") | 1
+        modulus = (
+            (1 << (bits - 1))
+            | int.from_bytes(hashlib.sha512(str(bits).encode()).digest(), "big")
+            | 1
+        )
         blob = rsa_public(modulus % (1 << bits) | (1 << (bits - 1)), 65537, bits=bits)
-        decode.add(ok(f"bitlen-{bits}", f"bitlen {bits}, the {'smallest' if bits == 384 else 'largest'} allowed", blob, ["BitLengthBound"]))
+        decode.add(
+            ok(
+                f"bitlen-{bits}",
+                f"bitlen {bits}, the {'smallest' if bits == 384 else 'largest'} allowed",
+                blob,
+                ["BitLengthBound"],
+            )
+        )
     blob = rsa_public(numbers("rsa-2048").n, 0xFFFFFFFF)
-    decode.add(ok("exponent-ffffffff", "pubexp 2^32 - 1 is odd and at least 3 (PEERS §4 item 12)", blob, ["LargeExponent"]))
+    decode.add(
+        ok(
+            "exponent-ffffffff",
+            "pubexp 2^32 - 1 is odd and at least 3 (PEERS §4 item 12)",
+            blob,
+            ["LargeExponent"],
+        )
+    )
 
     _public_invalid(decode)
 
@@ -356,7 +398,9 @@ def public_file() -> VectorFile:
 
 # SPEC 1.1 (issue 14): the check orders of §4.3/§5.5, and the relation cases OpenSSL
 # imports, re-released with the OpenSslImports flag under new tcIds.
-ORDER_COMMENT = "SPEC 1.1 §4.3, §5.5: which error wins when an input breaks several rules."
+ORDER_COMMENT = (
+    "SPEC 1.1 §4.3, §5.5: which error wins when an input breaks several rules."
+)
 RELATION_COMMENT = (
     "Key relations OpenSSL's MSBLOB reader does not check (flag OpenSslImports): "
     "replacements of released cases that lacked the flag."
@@ -369,13 +413,76 @@ def _order_public(f: VectorFile) -> None:
     flags = ["CheckOrder"]
     bad_fixed = patch_u32(patch_u32(blob, 4, ALG["CALG_DES"]), 12, 5)
     decode.add(
-        bad("truncated-exponent-bad-alg-and-bitlen", "16 bytes with an invalid aiKeyAlg and bitlen: the fixed part is incomplete, so the truncation is reported before any of its values is checked", [*flags, "Truncated"], bad_fixed[:16], "TruncatedError", "RSA-2", 16, "public_exponent"),
-        bad("truncated-bitlen-bad-alg", "14 bytes with an invalid aiKeyAlg: truncation inside bitlen, not HDR-4", [*flags, "Truncated"], patch_u32(blob, 4, ALG["CALG_DES"])[:14], "TruncatedError", "RSA-2", 12, "bit_length"),
-        bad("reserved-and-version", "reserved 1 and bVersion 3: HDR-3 is checked before HDR-2", [*flags, "ReservedNonZero"], patch_u8(patch_u16(blob, 2, 1), 1, 3), "InvalidFieldError", "HDR-3", 2, "header.reserved"),
-        bad("version-and-alg", "bVersion 3 and aiKeyAlg 0: HDR-2 is checked before HDR-4", [*flags, "WrongVersion"], patch_u32(patch_u8(blob, 1, 3), 4, 0), "InvalidFieldError", "HDR-2", 1, "header.version"),
-        bad("alg-and-bitlen-and-exponent", "aiKeyAlg CALG_DES, bitlen 5 and pubexp 2: HDR-4 first", [*flags, "WrongAlgorithm"], patch_u32(bad_fixed, 16, 2), "InvalidFieldError", "HDR-4", 4, "header.key_alg"),
-        bad("bitlen-and-exponent", "bitlen 5 and pubexp 2: RSA-1 before RSA-3", [*flags, "BadBitLength"], patch_u32(patch_u32(blob, 12, 5), 16, 2), "InvalidFieldError", "RSA-1", 12, "bit_length"),
-        bad("exponent-and-truncated-modulus", "pubexp 2 and the last modulus byte missing: the fixed values are checked before the size", [*flags, "BadExponent"], patch_u32(blob, 16, 2)[:-1], "InvalidFieldError", "RSA-3", 16, "public_exponent"),
+        bad(
+            "truncated-exponent-bad-alg-and-bitlen",
+            "16 bytes with an invalid aiKeyAlg and bitlen: the fixed part is incomplete, so the truncation is reported before any of its values is checked",
+            [*flags, "Truncated"],
+            bad_fixed[:16],
+            "TruncatedError",
+            "RSA-2",
+            16,
+            "public_exponent",
+        ),
+        bad(
+            "truncated-bitlen-bad-alg",
+            "14 bytes with an invalid aiKeyAlg: truncation inside bitlen, not HDR-4",
+            [*flags, "Truncated"],
+            patch_u32(blob, 4, ALG["CALG_DES"])[:14],
+            "TruncatedError",
+            "RSA-2",
+            12,
+            "bit_length",
+        ),
+        bad(
+            "reserved-and-version",
+            "reserved 1 and bVersion 3: HDR-3 is checked before HDR-2",
+            [*flags, "ReservedNonZero"],
+            patch_u8(patch_u16(blob, 2, 1), 1, 3),
+            "InvalidFieldError",
+            "HDR-3",
+            2,
+            "header.reserved",
+        ),
+        bad(
+            "version-and-alg",
+            "bVersion 3 and aiKeyAlg 0: HDR-2 is checked before HDR-4",
+            [*flags, "WrongVersion"],
+            patch_u32(patch_u8(blob, 1, 3), 4, 0),
+            "InvalidFieldError",
+            "HDR-2",
+            1,
+            "header.version",
+        ),
+        bad(
+            "alg-and-bitlen-and-exponent",
+            "aiKeyAlg CALG_DES, bitlen 5 and pubexp 2: HDR-4 first",
+            [*flags, "WrongAlgorithm"],
+            patch_u32(bad_fixed, 16, 2),
+            "InvalidFieldError",
+            "HDR-4",
+            4,
+            "header.key_alg",
+        ),
+        bad(
+            "bitlen-and-exponent",
+            "bitlen 5 and pubexp 2: RSA-1 before RSA-3",
+            [*flags, "BadBitLength"],
+            patch_u32(patch_u32(blob, 12, 5), 16, 2),
+            "InvalidFieldError",
+            "RSA-1",
+            12,
+            "bit_length",
+        ),
+        bad(
+            "exponent-and-truncated-modulus",
+            "pubexp 2 and the last modulus byte missing: the fixed values are checked before the size",
+            [*flags, "BadExponent"],
+            patch_u32(blob, 16, 2)[:-1],
+            "InvalidFieldError",
+            "RSA-3",
+            16,
+            "public_exponent",
+        ),
     )
     imports = f.group("KeyImport", RELATION_COMMENT, prefix="relation")
     base = numbers("rsa-512-e4byte")
@@ -397,8 +504,16 @@ def _set_bitlen(data: bytes, bits: int) -> bytes:
 
 def _canonical_public(f: VectorFile) -> None:
     """RSA-5 (security issue item 7): one bitlen per modulus; lenient rewrites it."""
-    decode = f.group("BlobDecode", "RSA-5: bitlen = 8*ceil(bits(n)/8); lenient decoding rewrites it.", prefix="canonical")
-    imports = f.group("KeyImport", "RSA-5: the bitlen writers use for a modulus that is not whole bytes.", prefix="canonical-import")
+    decode = f.group(
+        "BlobDecode",
+        "RSA-5: bitlen = 8*ceil(bits(n)/8); lenient decoding rewrites it.",
+        prefix="canonical",
+    )
+    imports = f.group(
+        "KeyImport",
+        "RSA-5: the bitlen writers use for a modulus that is not whole bytes.",
+        prefix="canonical-import",
+    )
     flags = ["NonCanonicalBitLength"]
     big2048 = numbers("rsa-2048")
     canonical = rsa_public(big2048.n, big2048.e).data
@@ -409,21 +524,107 @@ def _canonical_public(f: VectorFile) -> None:
     ones = int.from_bytes(b"\x11" * 64, "little")
     wine = rsa_public(ones, 65537, bits=512).data
     decode.add(
-        bad("bitlen-2052-over-2048", "bitlen 2052 over a 2048-bit modulus: ceil reads 257 bytes, .NET's floor 256, Windows refuses it", [*flags, "BitLengthNotMultipleOf8"], _set_bitlen(canonical + b"\x00", 2052), "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
-        bad("bitlen-16384-over-2048", "bitlen 16384: a 2048-bit modulus zero-padded to 2048 bytes (a second encoding of the key)", flags, _set_bitlen(canonical + bytes(2048 - 256), 16384), "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
-        bad("bitlen-2056-over-2048", "bitlen 2056 (a multiple of 8) with the modulus' top byte zero", flags, wide, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
-        bad("bitlen-1028-openssl", "a 1028-bit key as OpenSSL writes it (bitlen 1028); lenient decoding gives bitlen 1032, the same fields", [*flags, "BitLengthNotMultipleOf8"], openssl_1028, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(fixed_1028.data, "non-canonical-bit-length", 12, "RSA-5")),
-        ok("bitlen-1032-over-1028", "a 1028-bit modulus with bitlen 1032: its top byte is non-zero (SPEC §14.3: what writers write)", fixed_1028, ["OddBitLength", "ModulusShorterThanBitLength"]),
-        bad("bitlen-520-over-509", "Wine's abPlainPublicKey modulus (509 bits) declared as 520 bits: the top byte is zero", [*flags, "WineTestData"], _set_bitlen(wine[:20] + wine[20:] + b"\x00", 520), "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(wine, "non-canonical-bit-length", 12, "RSA-5")),
-        bad("modulus-one-384", "modulus 1 in a 384-bit field: no canonical bitlen is in range", flags, rsa_public(1, 3, bits=384).data, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=still_invalid("InvalidFieldError", "RSA-5", 12, "bit_length")),
+        bad(
+            "bitlen-2052-over-2048",
+            "bitlen 2052 over a 2048-bit modulus: ceil reads 257 bytes, .NET's floor 256, Windows refuses it",
+            [*flags, "BitLengthNotMultipleOf8"],
+            _set_bitlen(canonical + b"\x00", 2052),
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5"),
+        ),
+        bad(
+            "bitlen-16384-over-2048",
+            "bitlen 16384: a 2048-bit modulus zero-padded to 2048 bytes (a second encoding of the key)",
+            flags,
+            _set_bitlen(canonical + bytes(2048 - 256), 16384),
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5"),
+        ),
+        bad(
+            "bitlen-2056-over-2048",
+            "bitlen 2056 (a multiple of 8) with the modulus' top byte zero",
+            flags,
+            wide,
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5"),
+        ),
+        bad(
+            "bitlen-1028-openssl",
+            "a 1028-bit key as OpenSSL writes it (bitlen 1028); lenient decoding gives bitlen 1032, the same fields",
+            [*flags, "BitLengthNotMultipleOf8"],
+            openssl_1028,
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=tolerated(fixed_1028.data, "non-canonical-bit-length", 12, "RSA-5"),
+        ),
+        ok(
+            "bitlen-1032-over-1028",
+            "a 1028-bit modulus with bitlen 1032: its top byte is non-zero (SPEC §14.3: what writers write)",
+            fixed_1028,
+            ["OddBitLength", "ModulusShorterThanBitLength"],
+        ),
+        bad(
+            "bitlen-520-over-509",
+            "Wine's abPlainPublicKey modulus (509 bits) declared as 520 bits: the top byte is zero",
+            [*flags, "WineTestData"],
+            _set_bitlen(wine[:20] + wine[20:] + b"\x00", 520),
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=tolerated(wine, "non-canonical-bit-length", 12, "RSA-5"),
+        ),
+        bad(
+            "modulus-one-384",
+            "modulus 1 in a 384-bit field: no canonical bitlen is in range",
+            flags,
+            rsa_public(1, 3, bits=384).data,
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=still_invalid("InvalidFieldError", "RSA-5", 12, "bit_length"),
+        ),
     )
     imports.add(
-        valid("rsa-1028-bitlen-1032", "a 1028-bit key with bitlen 1032 converts", ["OddBitLength"], blob=hx(fixed_1028.data), kind="public", keyDer=spki(rsa_key("rsa-1028").public_key()), keyNumbers=n1028.public_json()),
+        valid(
+            "rsa-1028-bitlen-1032",
+            "a 1028-bit key with bitlen 1032 converts",
+            ["OddBitLength"],
+            blob=hx(fixed_1028.data),
+            kind="public",
+            keyDer=spki(rsa_key("rsa-1028").public_key()),
+            keyNumbers=n1028.public_json(),
+        ),
     )
     # Replaces the retired export-rsa-1028-default (vectorgen/retired.py).
-    exports = f.group("KeyExport", "RSA-5, SPEC §14.3: writers write bitlen 8*ceil(bits(n)/8).", prefix="canonical-export")
+    exports = f.group(
+        "KeyExport",
+        "RSA-5, SPEC §14.3: writers write bitlen 8*ceil(bits(n)/8).",
+        prefix="canonical-export",
+    )
     exports.add(
-        valid("rsa-1028-default", "a 1028-bit key is written with bitlen 1032 (OpenSSL writes 1028, which RSA-5 refuses); the default algorithm is CALG_RSA_KEYX", ["OddBitLength"], keyDer=spki(rsa_key("rsa-1028").public_key()), kind="public", algId=None, version=None, blob=hx(fixed_1028.data)),
+        valid(
+            "rsa-1028-default",
+            "a 1028-bit key is written with bitlen 1032 (OpenSSL writes 1028, which RSA-5 refuses); the default algorithm is CALG_RSA_KEYX",
+            ["OddBitLength"],
+            keyDer=spki(rsa_key("rsa-1028").public_key()),
+            kind="public",
+            algId=None,
+            version=None,
+            blob=hx(fixed_1028.data),
+        ),
     )
 
 
@@ -434,11 +635,30 @@ def _public_invalid(decode: Group) -> None:
     header = [
         ("version-0", patch_u8(base, 1, 0), "bVersion 0 (PEERS §4 item 10)"),
         ("version-1", patch_u8(base, 1, 1), "bVersion 1"),
-        ("version-3", patch_u8(base, 1, 3), "bVersion 3 on an RSA blob (PEERS §4 item 10)"),
-        ("version-0x20", patch_u8(base, 1, 0x20), "a vendor bVersion 0x20 with the RSA1 magic"),
+        (
+            "version-3",
+            patch_u8(base, 1, 3),
+            "bVersion 3 on an RSA blob (PEERS §4 item 10)",
+        ),
+        (
+            "version-0x20",
+            patch_u8(base, 1, 0x20),
+            "a vendor bVersion 0x20 with the RSA1 magic",
+        ),
     ]
     for name, data, comment in header:
-        add(bad(name, comment, ["WrongVersion"], data, "InvalidFieldError", "HDR-2", 1, "header.version"))
+        add(
+            bad(
+                name,
+                comment,
+                ["WrongVersion"],
+                data,
+                "InvalidFieldError",
+                "HDR-2",
+                1,
+                "header.version",
+            )
+        )
     for value in (1, 0x100, 0xFFFF):
         add(
             bad(
@@ -456,13 +676,28 @@ def _public_invalid(decode: Group) -> None:
         ("alg-0", 0, "aiKeyAlg 0"),
         ("alg-at-keyexchange", 1, "AT_KEYEXCHANGE is not an ALG_ID (SPEC §4.2)"),
         ("alg-at-signature", 2, "AT_SIGNATURE is not an ALG_ID"),
-        ("alg-dss-sign", ALG["CALG_DSS_SIGN"], "an RSA magic with CALG_DSS_SIGN (PEERS §4 item 8)"),
+        (
+            "alg-dss-sign",
+            ALG["CALG_DSS_SIGN"],
+            "an RSA magic with CALG_DSS_SIGN (PEERS §4 item 8)",
+        ),
         ("alg-rc4", ALG["CALG_RC4"], "an RSA blob with CALG_RC4 (PEERS §4 item 9)"),
         ("alg-dh-sf", ALG["CALG_DH_SF"], "an RSA blob with CALG_DH_SF"),
         ("alg-ffffffff", 0xFFFFFFFF, "aiKeyAlg 0xFFFFFFFF"),
     ]
     for name, value, comment in algs:
-        add(bad(name, comment, ["WrongAlgorithm"], patch_u32(base, 4, value), "InvalidFieldError", "HDR-4", 4, "header.key_alg"))
+        add(
+            bad(
+                name,
+                comment,
+                ["WrongAlgorithm"],
+                patch_u32(base, 4, value),
+                "InvalidFieldError",
+                "HDR-4",
+                4,
+                "header.key_alg",
+            )
+        )
     add(
         bad(
             "magic-rsa2",
@@ -507,10 +742,24 @@ def _public_invalid(decode: Group) -> None:
         (0x80000000, "bitlen 2^31 (PEERS §4 item 4: (2*bitlen)>>3 overflows)"),
         (0xFFFFFFF9, "bitlen 0xFFFFFFF9 (PEERS §4 item 4: (bitlen+7)>>3 wraps to 0)"),
         (0xFFFFFFFF, "bitlen 0xFFFFFFFF"),
-        (0xA9800000, "bitlen 0xA9800000 (PEERS §4 item 3: OpenSSL allocated gigabytes)"),
+        (
+            0xA9800000,
+            "bitlen 0xA9800000 (PEERS §4 item 3: OpenSSL allocated gigabytes)",
+        ),
     ]
     for value, comment in bitlens:
-        add(bad(f"bitlen-{value:#x}", comment, ["BadBitLength"], patch_u32(base, 12, value), "InvalidFieldError", "RSA-1", 12, "bit_length"))
+        add(
+            bad(
+                f"bitlen-{value:#x}",
+                comment,
+                ["BadBitLength"],
+                patch_u32(base, 12, value),
+                "InvalidFieldError",
+                "RSA-1",
+                12,
+                "bit_length",
+            )
+        )
     add(
         bad(
             "bitlen-a9800000-16-bytes",
@@ -533,9 +782,26 @@ def _public_invalid(decode: Group) -> None:
             "bit_length",
         ),
     )
-    cuts = [(12, 12, "bit_length"), (16, 16, "public_exponent"), (20, 20, "modulus"), (52, 20, "modulus"), (83, 20, "modulus")]
+    cuts = [
+        (12, 12, "bit_length"),
+        (16, 16, "public_exponent"),
+        (20, 20, "modulus"),
+        (52, 20, "modulus"),
+        (83, 20, "modulus"),
+    ]
     for size, offset, field in cuts:
-        add(bad(f"truncated-at-{size}", f"{size} of 84 bytes (PEERS §4 item 6)", ["Truncated"], base[:size], "TruncatedError", "RSA-2", offset, field))
+        add(
+            bad(
+                f"truncated-at-{size}",
+                f"{size} of 84 bytes (PEERS §4 item 6)",
+                ["Truncated"],
+                base[:size],
+                "TruncatedError",
+                "RSA-2",
+                offset,
+                field,
+            )
+        )
     add(
         bad(
             "bitlen-520-on-512-bit-blob",
@@ -632,9 +898,20 @@ def private_file() -> VectorFile:
             "tests, which Windows runs.",
         ],
     )
-    decode = f.group("BlobDecode", "Decoding: valid blobs give these fields; invalid ones this error.")
-    imports = f.group("KeyImport", "Blob to key: the PKCS#8 key and numbers, or the error.", prefix="import")
-    exports = f.group("KeyExport", "Key to blob: the PRIVATEKEYBLOB an encoder writes, or the error.", prefix="export")
+    decode = f.group(
+        "BlobDecode",
+        "Decoding: valid blobs give these fields; invalid ones this error.",
+    )
+    imports = f.group(
+        "KeyImport",
+        "Blob to key: the PKCS#8 key and numbers, or the error.",
+        prefix="import",
+    )
+    exports = f.group(
+        "KeyExport",
+        "Key to blob: the PRIVATEKEYBLOB an encoder writes, or the error.",
+        prefix="export",
+    )
 
     for name, (what, flags) in KEYS.items():
         nums = numbers(name)
@@ -666,7 +943,14 @@ def private_file() -> VectorFile:
     for name in SIGN_KEYS:
         nums = numbers(name)
         blob = rsa_private(nums, alg="CALG_RSA_SIGN")
-        decode.add(ok(f"{name}-sign", "a CALG_RSA_SIGN private key (PEERS §4 item 9)", blob, ["SignatureKey"]))
+        decode.add(
+            ok(
+                f"{name}-sign",
+                "a CALG_RSA_SIGN private key (PEERS §4 item 9)",
+                blob,
+                ["SignatureKey"],
+            )
+        )
         exports.add(
             valid(
                 f"{name}-sign",
@@ -717,7 +1001,11 @@ def private_file() -> VectorFile:
     _canonical_private(f)
     relations = f.group("KeyImport", RELATION_COMMENT, prefix="relation")
     for name, comment, change, relation, rule in _private_relations():
-        relations.add(_relation_case(name, f"{comment} (replaces import-{name})", change, relation, rule))
+        relations.add(
+            _relation_case(
+                name, f"{comment} (replaces import-{name})", change, relation, rule
+            )
+        )
     return f
 
 
@@ -726,25 +1014,152 @@ def _private_invalid(decode: Group) -> None:
     nums = numbers("rsa-520")
     base = rsa_private(nums).data  # 315 bytes: modulus 20, primes 85 and 118, ...
     add(
-        bad("magic-rsa1", "a PRIVATEKEYBLOB with the public magic RSA1 (PEERS §4 item 8)", ["TypeConfusion"], patch(base, 8, b"RSA1"), "InvalidFieldError", "HDR-5", 8, "magic"),
-        bad("magic-dss1", "a PRIVATEKEYBLOB with the public magic DSS1", ["TypeConfusion"], patch(base, 8, b"DSS1"), "InvalidFieldError", "HDR-5", 8, "magic"),
-        bad("version-3", "bVersion 3 on an RSA blob", ["WrongVersion"], patch_u8(base, 1, 3), "InvalidFieldError", "HDR-2", 1, "header.version"),
-        bad("reserved-1", "reserved = 1", ["ReservedNonZero"], patch_u16(base, 2, 1), "InvalidFieldError", "HDR-3", 2, "header.reserved"),
-        bad("alg-rc4", "an RSA private key with CALG_RC4 (PEERS §4 item 9)", ["WrongAlgorithm"], patch_u32(base, 4, ALG["CALG_RC4"]), "InvalidFieldError", "HDR-4", 4, "header.key_alg"),
-        bad("alg-at-keyexchange", "AT_KEYEXCHANGE instead of CALG_RSA_KEYX", ["WrongAlgorithm"], patch_u32(base, 4, 1), "InvalidFieldError", "HDR-4", 4, "header.key_alg"),
-        bad("bitlen-383", "bitlen below 384", ["BadBitLength"], patch_u32(base, 12, 383), "InvalidFieldError", "RSA-1", 12, "bit_length"),
-        bad("bitlen-ffffffff", "bitlen 0xFFFFFFFF", ["BadBitLength"], patch_u32(base, 12, 0xFFFFFFFF), "InvalidFieldError", "RSA-1", 12, "bit_length"),
-        bad("exponent-even", "pubexp 65536", ["BadExponent"], patch_u32(base, 16, 65536), "InvalidFieldError", "RSA-3", 16, "public_exponent"),
+        bad(
+            "magic-rsa1",
+            "a PRIVATEKEYBLOB with the public magic RSA1 (PEERS §4 item 8)",
+            ["TypeConfusion"],
+            patch(base, 8, b"RSA1"),
+            "InvalidFieldError",
+            "HDR-5",
+            8,
+            "magic",
+        ),
+        bad(
+            "magic-dss1",
+            "a PRIVATEKEYBLOB with the public magic DSS1",
+            ["TypeConfusion"],
+            patch(base, 8, b"DSS1"),
+            "InvalidFieldError",
+            "HDR-5",
+            8,
+            "magic",
+        ),
+        bad(
+            "version-3",
+            "bVersion 3 on an RSA blob",
+            ["WrongVersion"],
+            patch_u8(base, 1, 3),
+            "InvalidFieldError",
+            "HDR-2",
+            1,
+            "header.version",
+        ),
+        bad(
+            "reserved-1",
+            "reserved = 1",
+            ["ReservedNonZero"],
+            patch_u16(base, 2, 1),
+            "InvalidFieldError",
+            "HDR-3",
+            2,
+            "header.reserved",
+        ),
+        bad(
+            "alg-rc4",
+            "an RSA private key with CALG_RC4 (PEERS §4 item 9)",
+            ["WrongAlgorithm"],
+            patch_u32(base, 4, ALG["CALG_RC4"]),
+            "InvalidFieldError",
+            "HDR-4",
+            4,
+            "header.key_alg",
+        ),
+        bad(
+            "alg-at-keyexchange",
+            "AT_KEYEXCHANGE instead of CALG_RSA_KEYX",
+            ["WrongAlgorithm"],
+            patch_u32(base, 4, 1),
+            "InvalidFieldError",
+            "HDR-4",
+            4,
+            "header.key_alg",
+        ),
+        bad(
+            "bitlen-383",
+            "bitlen below 384",
+            ["BadBitLength"],
+            patch_u32(base, 12, 383),
+            "InvalidFieldError",
+            "RSA-1",
+            12,
+            "bit_length",
+        ),
+        bad(
+            "bitlen-ffffffff",
+            "bitlen 0xFFFFFFFF",
+            ["BadBitLength"],
+            patch_u32(base, 12, 0xFFFFFFFF),
+            "InvalidFieldError",
+            "RSA-1",
+            12,
+            "bit_length",
+        ),
+        bad(
+            "exponent-even",
+            "pubexp 65536",
+            ["BadExponent"],
+            patch_u32(base, 16, 65536),
+            "InvalidFieldError",
+            "RSA-3",
+            16,
+            "public_exponent",
+        ),
     )
-    fields = [(20, "modulus"), (85, "prime1"), (118, "prime2"), (151, "exponent1"), (184, "exponent2"), (217, "coefficient"), (250, "private_exponent")]
+    fields = [
+        (20, "modulus"),
+        (85, "prime1"),
+        (118, "prime2"),
+        (151, "exponent1"),
+        (184, "exponent2"),
+        (217, "coefficient"),
+        (250, "private_exponent"),
+    ]
     for start, field in fields:
-        add(bad(f"truncated-at-{field.replace('_', '-')}", f"the input ends where {field} starts (PEERS §4 item 6)", ["Truncated"], base[:start], "TruncatedError", "RSA-2", start, field))
+        add(
+            bad(
+                f"truncated-at-{field.replace('_', '-')}",
+                f"the input ends where {field} starts (PEERS §4 item 6)",
+                ["Truncated"],
+                base[:start],
+                "TruncatedError",
+                "RSA-2",
+                start,
+                field,
+            )
+        )
     add(
-        bad("truncated-mid-prime1", "the input ends inside prime1", ["Truncated"], base[:100], "TruncatedError", "RSA-2", 85, "prime1"),
-        bad("truncated-last-byte", "the last byte of the private exponent is missing", ["Truncated"], base[:-1], "TruncatedError", "RSA-2", 250, "private_exponent",
-            lenient=tolerated(base, "short-private-exponent", 250, "RSA-2")),
-        bad("trailing-1", "one byte after a complete blob (PEERS §4 item 7)", ["TrailingData"], base + b"\x00", "TrailingDataError", "RSA-2", 315, None,
-            lenient=tolerated(base, "trailing-data", 315, "RSA-2")),
+        bad(
+            "truncated-mid-prime1",
+            "the input ends inside prime1",
+            ["Truncated"],
+            base[:100],
+            "TruncatedError",
+            "RSA-2",
+            85,
+            "prime1",
+        ),
+        bad(
+            "truncated-last-byte",
+            "the last byte of the private exponent is missing",
+            ["Truncated"],
+            base[:-1],
+            "TruncatedError",
+            "RSA-2",
+            250,
+            "private_exponent",
+            lenient=tolerated(base, "short-private-exponent", 250, "RSA-2"),
+        ),
+        bad(
+            "trailing-1",
+            "one byte after a complete blob (PEERS §4 item 7)",
+            ["TrailingData"],
+            base + b"\x00",
+            "TrailingDataError",
+            "RSA-2",
+            315,
+            None,
+            lenient=tolerated(base, "trailing-data", 315, "RSA-2"),
+        ),
     )
     # Rounding (SPEC §5.4): the sizes a floor(k/2) reader expects.
     for name, bits, start in (("rsa-1032", 1032, 474), ("rsa-1000", 1000, 460)):
@@ -809,7 +1224,9 @@ def _private_invalid(decode: Group) -> None:
             "RSA-2",
             468,
             "private_exponent",
-            lenient=still_invalid("InvalidFieldError", "RSA-2", 468, "private_exponent"),
+            lenient=still_invalid(
+                "InvalidFieldError", "RSA-2", 468, "private_exponent"
+            ),
         )
     )
 
@@ -820,17 +1237,55 @@ def _private_relations() -> list[tuple[str, str, Json, str, str]]:
     return [
         ("modulus", "n + 2 instead of p*q", {"n": nums.n + 2}, "n == p*q", "KEY-2"),
         ("even-modulus", "an even modulus", {"n": nums.n + 1}, "n odd, n > e", "KEY-1"),
-        ("p-equals-q", "q = p and n = p*p (PEERS §4 item 13)", {"q": nums.p, "n": nums.p * nums.p}, "p != q", "KEY-2"),
+        (
+            "p-equals-q",
+            "q = p and n = p*p (PEERS §4 item 13)",
+            {"q": nums.p, "n": nums.p * nums.p},
+            "p != q",
+            "KEY-2",
+        ),
         ("tiny-prime", "p = 1", {"p": 1}, "p > 2, q > 2", "KEY-2"),
-        ("private-exponent", "d + 2", {"d": nums.d + 2}, "e*d == 1 mod lcm(p-1, q-1)", "KEY-2"),
-        ("exponent1", "exponent1 with one bit flipped", {"dp": nums.dp ^ 2}, "exponent1 == d mod (p-1)", "KEY-2"),
-        ("exponent2", "exponent2 with one bit flipped", {"dq": nums.dq ^ 2}, "exponent2 == d mod (q-1)", "KEY-2"),
-        ("coefficient", "coefficient with one bit flipped", {"qinv": nums.qinv ^ 4}, "coefficient == q^-1 mod p", "KEY-2"),
-        ("coefficient-swapped", "p^-1 mod q instead of q^-1 mod p (PEERS §4 item 13)", {"qinv": pow(nums.p, -1, nums.q)}, "coefficient == q^-1 mod p", "KEY-2"),
+        (
+            "private-exponent",
+            "d + 2",
+            {"d": nums.d + 2},
+            "e*d == 1 mod lcm(p-1, q-1)",
+            "KEY-2",
+        ),
+        (
+            "exponent1",
+            "exponent1 with one bit flipped",
+            {"dp": nums.dp ^ 2},
+            "exponent1 == d mod (p-1)",
+            "KEY-2",
+        ),
+        (
+            "exponent2",
+            "exponent2 with one bit flipped",
+            {"dq": nums.dq ^ 2},
+            "exponent2 == d mod (q-1)",
+            "KEY-2",
+        ),
+        (
+            "coefficient",
+            "coefficient with one bit flipped",
+            {"qinv": nums.qinv ^ 4},
+            "coefficient == q^-1 mod p",
+            "KEY-2",
+        ),
+        (
+            "coefficient-swapped",
+            "p^-1 mod q instead of q^-1 mod p (PEERS §4 item 13)",
+            {"qinv": pow(nums.p, -1, nums.q)},
+            "coefficient == q^-1 mod p",
+            "KEY-2",
+        ),
     ]
 
 
-def _relation_case(name: str, comment: str, change: Json, relation: str, rule: str) -> Case:
+def _relation_case(
+    name: str, comment: str, change: Json, relation: str, rule: str
+) -> Case:
     values = {**numbers("rsa-520").__dict__, **change}
     blob = rsa_private(RsaNumbers(**values), bits=520)
     return invalid(
@@ -886,7 +1341,11 @@ def _private_conversions(imports: Group, exports: Group) -> None:
             "unbalanced-primes",
             "a 1088-bit p and a 960-bit q: p does not fit the 128-byte field (dotnet/runtime#43728, PEERS §4 item 14)",
             ["UnrepresentableKey"],
-            error("KeyConversionError", "KEY-8", relation="p and q fit ceil(bitlen/16) bytes"),
+            error(
+                "KeyConversionError",
+                "KEY-8",
+                relation="p and q fit ceil(bitlen/16) bytes",
+            ),
             keyDer=pkcs8(rsa_key("rsa-2048-unbalanced")),
             kind="private",
             algId=None,
@@ -907,8 +1366,16 @@ def _private_conversions(imports: Group, exports: Group) -> None:
 
 def _canonical_private(f: VectorFile) -> None:
     """RSA-5 on private blobs; lenient decoding re-lays the fields out."""
-    decode = f.group("BlobDecode", "RSA-5: bitlen = 8*ceil(bits(n)/8); lenient decoding rewrites it.", prefix="canonical")
-    imports = f.group("KeyImport", "RSA-5: the bitlen writers use for a modulus that is not whole bytes.", prefix="canonical-import")
+    decode = f.group(
+        "BlobDecode",
+        "RSA-5: bitlen = 8*ceil(bits(n)/8); lenient decoding rewrites it.",
+        prefix="canonical",
+    )
+    imports = f.group(
+        "KeyImport",
+        "RSA-5: the bitlen writers use for a modulus that is not whole bytes.",
+        prefix="canonical-import",
+    )
     flags = ["NonCanonicalBitLength"]
     k = numbers("rsa-2048")
     canonical = rsa_private(k).data
@@ -916,12 +1383,45 @@ def _canonical_private(f: VectorFile) -> None:
     n1028 = numbers("rsa-1028")
     fixed_1028 = rsa_private(n1028, bits=1032)
     decode.add(
-        bad("bitlen-2052-over-2048", "an RSA2 blob with bitlen 2052 over a 2048-bit modulus (fields of 257 and 129 bytes)", [*flags, "BitLengthNotMultipleOf8"], odd, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5")),
-        bad("bitlen-1028-openssl", "a 1028-bit key as OpenSSL writes it; lenient decoding gives bitlen 1032", [*flags, "BitLengthNotMultipleOf8"], rsa_private(n1028).data, "InvalidFieldError", "RSA-5", 12, "bit_length", lenient=tolerated(fixed_1028.data, "non-canonical-bit-length", 12, "RSA-5")),
-        ok("bitlen-1032-over-1028", "a 1028-bit key with bitlen 1032 (SPEC §14.3)", fixed_1028, ["OddBitLength", "ModulusShorterThanBitLength"]),
+        bad(
+            "bitlen-2052-over-2048",
+            "an RSA2 blob with bitlen 2052 over a 2048-bit modulus (fields of 257 and 129 bytes)",
+            [*flags, "BitLengthNotMultipleOf8"],
+            odd,
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=tolerated(canonical, "non-canonical-bit-length", 12, "RSA-5"),
+        ),
+        bad(
+            "bitlen-1028-openssl",
+            "a 1028-bit key as OpenSSL writes it; lenient decoding gives bitlen 1032",
+            [*flags, "BitLengthNotMultipleOf8"],
+            rsa_private(n1028).data,
+            "InvalidFieldError",
+            "RSA-5",
+            12,
+            "bit_length",
+            lenient=tolerated(fixed_1028.data, "non-canonical-bit-length", 12, "RSA-5"),
+        ),
+        ok(
+            "bitlen-1032-over-1028",
+            "a 1028-bit key with bitlen 1032 (SPEC §14.3)",
+            fixed_1028,
+            ["OddBitLength", "ModulusShorterThanBitLength"],
+        ),
     )
     imports.add(
-        valid("rsa-1028-bitlen-1032", "a 1028-bit key with bitlen 1032 converts", ["OddBitLength"], blob=hx(fixed_1028.data), kind="private", keyDer=pkcs8(rsa_key("rsa-1028")), keyNumbers=n1028.private_json()),
+        valid(
+            "rsa-1028-bitlen-1032",
+            "a 1028-bit key with bitlen 1032 converts",
+            ["OddBitLength"],
+            blob=hx(fixed_1028.data),
+            kind="private",
+            keyDer=pkcs8(rsa_key("rsa-1028")),
+            keyNumbers=n1028.private_json(),
+        ),
     )
     # Replacements of retired cases (vectorgen/retired.py), at the end of the file.
     composite = composite_prime_key()
@@ -938,7 +1438,20 @@ def _canonical_private(f: VectorFile) -> None:
             kind="private",
         )
     )
-    exports = f.group("KeyExport", "RSA-5, SPEC §14.3: writers write bitlen 8*ceil(bits(n)/8).", prefix="canonical-export")
+    exports = f.group(
+        "KeyExport",
+        "RSA-5, SPEC §14.3: writers write bitlen 8*ceil(bits(n)/8).",
+        prefix="canonical-export",
+    )
     exports.add(
-        valid("rsa-1028-default", "a 1028-bit key is written with bitlen 1032 (OpenSSL writes 1028, which RSA-5 refuses); the default algorithm is CALG_RSA_KEYX", ["OddBitLength"], keyDer=pkcs8(rsa_key("rsa-1028")), kind="private", algId=None, version=None, blob=hx(fixed_1028.data)),
+        valid(
+            "rsa-1028-default",
+            "a 1028-bit key is written with bitlen 1032 (OpenSSL writes 1028, which RSA-5 refuses); the default algorithm is CALG_RSA_KEYX",
+            ["OddBitLength"],
+            keyDer=pkcs8(rsa_key("rsa-1028")),
+            kind="private",
+            algId=None,
+            version=None,
+            blob=hx(fixed_1028.data),
+        ),
     )

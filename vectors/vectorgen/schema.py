@@ -105,7 +105,9 @@ def array(items: Json, *, min_items: int = 0, unique: bool = False) -> Json:
     return out
 
 
-def obj(required: dict[str, Any], optional: dict[str, Any] | None = None, **extra: Any) -> Json:
+def obj(
+    required: dict[str, Any], optional: dict[str, Any] | None = None, **extra: Any
+) -> Json:
     """An object with exactly these keys (``required`` all present)."""
     props = {**required, **(optional or {})}
     out: Json = {
@@ -170,7 +172,11 @@ def test_schema(
 
 def group_schema(type_: str, test: str, extra: dict[str, Any] | None = None) -> Json:
     return obj(
-        {"type": {"const": type_}, "comment": TEXT, "tests": array(ref(test), min_items=1)},
+        {
+            "type": {"const": type_},
+            "comment": TEXT,
+            "tests": array(ref(test), min_items=1),
+        },
         extra,
     )
 
@@ -197,7 +203,23 @@ DEFS: dict[str, Json] = {
     "keyNumbers": obj(
         {},
         dict.fromkeys(
-            ("n", "e", "d", "p", "q", "dp", "dq", "qinv", "g", "j", "y", "x", "qx", "qy"), BIGUINT
+            (
+                "n",
+                "e",
+                "d",
+                "p",
+                "q",
+                "dp",
+                "dq",
+                "qinv",
+                "g",
+                "j",
+                "y",
+                "x",
+                "qx",
+                "qy",
+            ),
+            BIGUINT,
         ),
         minProperties=2,
     ),
@@ -298,7 +320,11 @@ DEFS: dict[str, Json] = {
         valid_out={"keyDer": HEX, "keyNumbers": ref("keyNumbers")},
         optional_out={
             "intermediates": obj(
-                {"strength": {"enum": ["strong", "weak"]}, "rc4Key": HEX, "decryptedBlob": HEX}
+                {
+                    "strength": {"enum": ["strong", "weak"]},
+                    "rc4Key": HEX,
+                    "decryptedBlob": HEX,
+                }
             )
         },
         error_extra={**LOCATION, "relation": TEXT},
@@ -447,7 +473,9 @@ DEFS: dict[str, Json] = {
         },
         valid_out={"signature": HEX},
         optional_out={
-            "intermediates": obj({"hashValue": HEX, "payload": HEX, "signatureBigEndian": HEX})
+            "intermediates": obj(
+                {"hashValue": HEX, "payload": HEX, "signatureBigEndian": HEX}
+            )
         },
     ),
     "signatureVerifyTest": test_schema(
@@ -501,7 +529,13 @@ DEFS: dict[str, Json] = {
                         "file": TEXT,
                         "tcId": {"type": "integer", "minimum": 1},
                         "name": TEXT,
-                        "flag": {"enum": ["OpenSslAccepts", "OpenSslRejects", "OpenSslImports"]},
+                        "flag": {
+                            "enum": [
+                                "OpenSslAccepts",
+                                "OpenSslRejects",
+                                "OpenSslImports",
+                            ]
+                        },
                         "topic": TEXT,
                     }
                 )
@@ -544,7 +578,9 @@ def build_schema() -> Json:
     for type_, (test, extra) in GROUP_TYPES.items():
         name = type_[0].lower() + type_[1:] + "Group"
         defs[name] = group_schema(type_, test, extra)
-        branches.append({"if": {"properties": {"type": {"const": type_}}}, "then": ref(name)})
+        branches.append(
+            {"if": {"properties": {"type": {"const": type_}}}, "then": ref(name)}
+        )
     # Dispatch on "type" (each group is checked against its own schema only).
     group_dispatch: Json = {
         "type": "object",
