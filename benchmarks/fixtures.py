@@ -110,7 +110,9 @@ def load_fixtures(seed: int = 2048) -> Fixtures:
             (CALG_RC4, ref.CALG_RSA_KEYX, rng.randbytes(256))
         ),
         "pvk": ref.build_pvk((AT_KEYEXCHANGE, False, b"", private_blob, None)),
-        "plaintextkeyblob": ref.build_plaintextkeyblob((CALG_AES_128, rng.randbytes(16))),
+        "plaintextkeyblob": ref.build_plaintextkeyblob(
+            (CALG_AES_128, rng.randbytes(16))
+        ),
     }
     return Fixtures(key, rsa_source, dsa_source, blobs)
 

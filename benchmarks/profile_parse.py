@@ -163,7 +163,11 @@ class _Stages:
             if row is None:
                 out.append((label, None))
             elif isinstance(row, Case):
-                out.append((label, self.net(label)) if not row.error else (f"{label} [{row.error}]", None))
+                out.append(
+                    (label, self.net(label))
+                    if not row.error
+                    else (f"{label} [{row.error}]", None)
+                )
             else:
                 out.append((label, row()))
         return out
@@ -182,7 +186,9 @@ ASSEMBLE = "    generated constructor (assemble), with the body guard"
 BODY = "      body guard"
 
 
-def stages(kind: str, data: bytes, rounds: int, target_ns: int) -> list[tuple[str, float | None]]:
+def stages(
+    kind: str, data: bytes, rounds: int, target_ns: int
+) -> list[tuple[str, float | None]]:
     """Time the steps of ``parse`` separately, net of the call overhead.
 
     The strict fast path: ``parse``'s dispatch (``codec/decode.py``), the
@@ -241,13 +247,18 @@ def stages(kind: str, data: bytes, rounds: int, target_ns: int) -> list[tuple[st
         st.add(f"{BODY}: _DECODED_GUARD", lambda: functools.partial(test, model))
         body = f"{BODY}: _DECODED_GUARD"
     elif not cls._BODY_IMPLIED and gen.assemble != getattr(cls, "_from_row", None):
-        st.add(f"{BODY}: _check_body(None)", lambda: functools.partial(model._check_body, None))
+        st.add(
+            f"{BODY}: _check_body(None)",
+            lambda: functools.partial(model._check_body, None),
+        )
         body = f"{BODY}: _check_body(None)"
     else:
         body = ""
         st.header("      (no body guard: implied by the sizes, or a custom _from_row)")
     if body:
-        st.derive("      object creation and slot stores (derived)", (1, ASSEMBLE), (-1, body))
+        st.derive(
+            "      object creation and slot stores (derived)", (1, ASSEMBLE), (-1, body)
+        )
     st.derive(
         "    rest of the decoder: header rules, try/except, the _check_prefix call (derived)"
         if generated is not None
@@ -257,20 +268,29 @@ def stages(kind: str, data: bytes, rounds: int, target_ns: int) -> list[tuple[st
         (-1, PREFIX),
         (-1, ASSEMBLE),
     )
-    st.header("generic path (lenient mode, errors, and whatever the fast path declines):")
-    st.add("_decode.header_values()", lambda: functools.partial(_decode.header_values, data))
+    st.header(
+        "generic path (lenient mode, errors, and whatever the fast path declines):"
+    )
+    st.add(
+        "_decode.header_values()",
+        lambda: functools.partial(_decode.header_values, data),
+    )
     if entry.framed:
         hv = _decode.header_values(data)
-        st.add("_decode._select()", lambda: functools.partial(_decode._select, data, hv))
         st.add(
-            "_decode._check_header()", lambda: functools.partial(_decode._check_header, cls, hv)
+            "_decode._select()", lambda: functools.partial(_decode._select, data, hv)
+        )
+        st.add(
+            "_decode._check_header()",
+            lambda: functools.partial(_decode._check_header, cls, hv),
         )
     st.add(
         "_decode._decode(cls, data) (prefix, require, read, _from_wire)",
         lambda: functools.partial(_decode._decode, cls, data, lenient=False),
     )
     st.add(
-        "parse(data, lenient=True)", lambda: functools.partial(blobformat.parse, data, lenient=True)
+        "parse(data, lenient=True)",
+        lambda: functools.partial(blobformat.parse, data, lenient=True),
     )
     return st.run()
 
@@ -297,7 +317,9 @@ def stages_to_bytes(
     st.add("model._row()", lambda: model._row)
     st.add("model._plan() (row + plan_for cache)", lambda: model._plan)
     plan = model._plan()
-    st.add("model._wire_values(plan)", lambda: functools.partial(model._wire_values, plan))
+    st.add(
+        "model._wire_values(plan)", lambda: functools.partial(model._wire_values, plan)
+    )
     values = model._wire_values(plan)
     st.add(
         "_wire.encode(plan, values)",
@@ -356,10 +378,16 @@ def breakdown(rounds: int, target_ns: int) -> str:
 
 
 def _breakdown_rows(
-    kind: str, data: bytes, rounds: int, target_ns: int, floor: Callable[[bytes], object]
+    kind: str,
+    data: bytes,
+    rounds: int,
+    target_ns: int,
+    floor: Callable[[bytes], object],
 ) -> list[tuple[str, float | None]]:
     rows = stages(kind, data, rounds, target_ns)
-    cut = next((i for i, (label, _ns) in enumerate(rows) if label.endswith(":")), len(rows))
+    cut = next(
+        (i for i, (label, _ns) in enumerate(rows) if label.endswith(":")), len(rows)
+    )
     # The floors in their own interleaved rounds, next to a fresh whole parse().
     st = _Stages(rounds, target_ns)
     st.add(WHOLE, lambda: functools.partial(blobformat.parse, data))

@@ -59,7 +59,11 @@ def _fmt_ratio(q: tuple[float, float, float] | None, limit: float | None = None)
         return "n/a"
     # A median that rounds to the limit gets a third decimal, so that the
     # verdict can be read from the number.
-    med = f"{q[1]:.3f}" if limit is not None and f"{q[1]:.2f}" == f"{limit:.2f}" else f"{q[1]:.2f}"
+    med = (
+        f"{q[1]:.3f}"
+        if limit is not None and f"{q[1]:.2f}" == f"{limit:.2f}"
+        else f"{q[1]:.2f}"
+    )
     return f"{med}x (IQR {q[0]:.2f}-{q[2]:.2f})"
 
 
@@ -84,7 +88,9 @@ def evaluate(
         if q is None:
             out.append(Target(name, threshold, "n/a", "SKIP", _why_missing(cases, key)))
         else:
-            out.append(Target(name, threshold, _fmt_ratio(q, limit), _verdict(q, limit)))
+            out.append(
+                Target(name, threshold, _fmt_ratio(q, limit), _verdict(q, limit))
+            )
 
     le_target(
         "T1 parse, RSA 2048 private",
@@ -291,11 +297,19 @@ def evaluate(
             continue
         verdict = _verdict(q, limit)
         out.append(
-            Target(name, threshold, _fmt_ratio(q, limit), f"INFO (would {verdict.split()[0]})")
+            Target(
+                name,
+                threshold,
+                _fmt_ratio(q, limit),
+                f"INFO (would {verdict.split()[0]})",
+            )
         )
 
     # T8: the fixed cost per call, from the linear fits of the scaling series.
-    for series, label in (("parse-pub", "parse public"), ("parse-priv", "parse private")):
+    for series, label in (
+        ("parse-pub", "parse public"),
+        ("parse-priv", "parse private"),
+    ):
         name = f"T8 fixed cost per call above the struct floor: {label}"
         threshold = "<= 1 µs (intercept difference of the linear fits)"
         fc = fixed_cost(scaling, series)
@@ -310,7 +324,11 @@ def evaluate(
                 threshold,
                 f"{fc.difference / 1000:.2f} µs (± {fc.stderr / 1000:.2f} standard error)",
                 ("PASS" if ok else "FAIL")
-                + (" (borderline: limit within one standard error)" if borderline else ""),
+                + (
+                    " (borderline: limit within one standard error)"
+                    if borderline
+                    else ""
+                ),
                 f"blobformat {fc.bf_icpt / 1000:.2f} µs + {fc.bf_slope:.3f} µs/kbit, "
                 f"struct {fc.ref_icpt / 1000:.2f} µs + {fc.ref_slope:.3f} µs/kbit",
             )

@@ -23,7 +23,14 @@ from benchmarks import fixtures, peers
 from benchmarks import refparser as ref
 from benchmarks.timing import Case
 
-KINDS = ("rsa-private", "rsa-public", "dss-public", "simpleblob", "plaintextkeyblob", "pvk")
+KINDS = (
+    "rsa-private",
+    "rsa-public",
+    "dss-public",
+    "simpleblob",
+    "plaintextkeyblob",
+    "pvk",
+)
 KIND_TITLES = {
     "rsa-private": "RSA 2048 PRIVATEKEYBLOB (1172 B)",
     "rsa-public": "RSA 2048 PUBLICKEYBLOB (276 B)",
@@ -368,12 +375,18 @@ def _cng_rows(sec: Section, fx: fixtures.Fixtures, notes: list[str]) -> None:
             raise LookupError("blobformat.dump_private_key / dump_public_key missing")
         ec_key = ec.derive_private_key(0x1234567890ABCDEF, ec.SECP256R1())
         blobs = {
-            "cng-rsa-private": (dump_private(fx.rsa_key, format="cng"), cng_parse.struct_rsa),
+            "cng-rsa-private": (
+                dump_private(fx.rsa_key, format="cng"),
+                cng_parse.struct_rsa,
+            ),
             "cng-rsa-public": (
                 dump_public(fx.rsa_key.public_key(), format="cng"),
                 cng_parse.struct_rsa,
             ),
-            "cng-ecc-private": (dump_private(ec_key, format="cng"), cng_parse.struct_ecc),
+            "cng-ecc-private": (
+                dump_private(ec_key, format="cng"),
+                cng_parse.struct_ecc,
+            ),
         }
         for data, reader in blobs.values():
             reader(data)
