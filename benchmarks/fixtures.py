@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "vectors" / "keys"
 
 CALG_RC4 = 0x6801
+CALG_AES_128 = 0x660E
 AT_KEYEXCHANGE = 1
 
 
@@ -81,7 +82,7 @@ def rsa_tuple(key: rsa.RSAPrivateKey) -> ref.RSAPrivate:
 
 
 def load_fixtures(seed: int = 2048) -> Fixtures:
-    """Build the RSA-2048, DSS-1024, SIMPLEBLOB and PVK test blobs."""
+    """Build the RSA-2048, DSS-1024, SIMPLEBLOB, PVK and PLAINTEXTKEYBLOB test blobs."""
     rng = random.Random(seed)
     key, rsa_source = _rsa_key()
     priv = rsa_tuple(key)
@@ -109,6 +110,9 @@ def load_fixtures(seed: int = 2048) -> Fixtures:
             (CALG_RC4, ref.CALG_RSA_KEYX, rng.randbytes(256))
         ),
         "pvk": ref.build_pvk((AT_KEYEXCHANGE, False, b"", private_blob, None)),
+        "plaintextkeyblob": ref.build_plaintextkeyblob(
+            (CALG_AES_128, rng.randbytes(16))
+        ),
     }
     return Fixtures(key, rsa_source, dsa_source, blobs)
 

@@ -5,16 +5,25 @@
 2048-bit RSA private key blob with cProfile and prints, per parse call:
 
 1. the wall time with and without the profiler (cProfile inflates small
-   Python functions, so read its numbers as proportions);
+   Python functions several times over, so read its numbers as proportions);
 2. the functions with the most *own* time, with calls per parse;
-3. a profiler-free breakdown by stage (header, plans, reads, model
-   construction, validation), timed by calling the library's internal
-   steps one by one. Internals change; a stage that no longer exists is
-   shown as n/a.
+3. a profiler-free breakdown of the strict fast path: ``parse``'s own
+   dispatch, the kind's fast decoder (``decode._fast_decoder``), the
+   layout's generated reader (``wire.template(...).reader``), the prefix
+   rules (``_check_prefix``), the generated constructor
+   (``model_base._generated(cls).assemble``) and its body guard
+   (``_check_body``); then the generic path's steps. Every stage is a row of
+   the interleaved harness of ``run.py`` (medians, net of the call
+   overhead); "derived" rows are differences. Internals change; a stage that
+   no longer exists is shown as n/a.
 
-Options: ``--kind`` (rsa-private, rsa-public, dss-public, simpleblob, pvk),
-``--op to_bytes``, ``--calls N``, ``--top N``, ``--sort cumulative``,
-``--save FILE`` (pstats dump for snakeviz and friends).
+``--breakdown`` prints only (3) for the PLAINTEXTKEYBLOB, SIMPLEBLOB and
+RSA blobs, with the struct floor and the strict struct reference, as the
+Markdown table of benchmarks/README.md.
+
+Options: ``--kind`` (see ``--help``), ``--op to_bytes|load_key``,
+``--calls N`` (cProfile), ``--rounds N`` (breakdown), ``--top N``,
+``--sort cumulative``, ``--save FILE`` (pstats dump for snakeviz and friends).
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ from benchmarks.suite import (  # noqa: E402
     ref_to_private_key,
     ref_to_public_key,
 )
+from benchmarks.timing import Case, measure, summarise  # noqa: E402
 
 
 def _best_per_call(func: Callable[[], object], calls: int, repeat: int = 7) -> float:
@@ -93,205 +103,298 @@ def profile(
     return float(total_own / calls * 1e9)
 
 
-def stages(kind: str, data: bytes, calls: int) -> list[tuple[str, float | None]]:
-    """Time the steps of ``parse`` separately (best effort, internals may move)."""
-    from blobformat.codec import decode as _parse
-    from blobformat.codec import wire as _wire
+class _Stages:
+    """Stage rows measured together: interleaved rounds, medians, net of the call overhead.
 
-    out: list[tuple[str, float | None]] = []
+    Rows are timed with :func:`benchmarks.timing.measure` (every round samples
+    every row in a shuffled order, GC off inside a batch), so a busy phase of
+    the shared machine hits all stages alike; best-of-N timing taken one
+    stage after another does not survive other work on a 2-core VM.
+    """
 
-    def add(label: str, make: Callable[[], Callable[[], object]]) -> None:
+    HARNESS = "(harness: one call of a partial, subtracted below)"
+
+    def __init__(self, rounds: int, target_ns: int) -> None:
+        self.rounds = rounds
+        self.target_ns = target_ns
+        self.rows: list[tuple[str, Case | Callable[[], float] | None]] = []
+        self.cases: dict[str, Case] = {}
+        self.add(self.HARNESS, lambda: functools.partial(_noop, b""))
+
+    def add(self, label: str, make: Callable[[], Callable[[], object]]) -> None:
+        """A measured row; ``make()`` returns the zero-argument callable."""
         try:
             func = make()
             func()
         except Exception as err:
-            out.append((f"{label}  [n/a: {type(err).__name__}: {err}]", None))
+            self.rows.append((f"{label}  [n/a: {type(err).__name__}: {err}]", None))
             return
-        out.append((label, _best_per_call(func, calls)))
+        case = Case(label, "stages", label, func)
+        self.cases[label] = case
+        self.rows.append((label, case))
 
-    add("whole parse()", lambda: functools.partial(blobformat.parse, data))
+    def derive(self, label: str, *parts: tuple[float, str]) -> None:
+        """A row computed as the sum of ``sign * row`` over measured rows."""
+
+        def value() -> float:
+            return sum(sign * self.net(name) for sign, name in parts)
+
+        if all(name in self.cases for _sign, name in parts):
+            self.rows.append((label, value))
+
+    def header(self, label: str) -> None:
+        """A heading line (another path)."""
+        self.rows.append((label, None))
+
+    def net(self, label: str) -> float:
+        """Median ns per call of a measured row, minus the harness's."""
+        case = self.cases[label]
+        st = summarise(case)
+        harness = summarise(self.cases[self.HARNESS])
+        if st is None or harness is None:
+            return float("nan")
+        return st.median if label == self.HARNESS else st.median - harness.median
+
+    def run(self) -> list[tuple[str, float | None]]:
+        """Measure every row; ``(label, ns)`` in order (``None`` for headings and n/a)."""
+        measure(list(self.cases.values()), rounds=self.rounds, target_ns=self.target_ns)
+        out: list[tuple[str, float | None]] = []
+        for label, row in self.rows:
+            if row is None:
+                out.append((label, None))
+            elif isinstance(row, Case):
+                out.append(
+                    (label, self.net(label))
+                    if not row.error
+                    else (f"{label} [{row.error}]", None)
+                )
+            else:
+                out.append((label, row()))
+        return out
+
+
+def _noop(_data: bytes) -> None:
+    return None
+
+
+WHOLE = "whole parse()"
+FAST = "kind.fast(data): the kind's strict fast decoder"
+GENERATED = "  generated fast decoder (model_base._generated(cls).fast)"
+READER = "    template.reader(data): the reader it inlines"
+PREFIX = "    cls._check_prefix(row, None): prefix rules"
+ASSEMBLE = "    generated constructor (assemble), with the body guard"
+BODY = "      body guard"
+
+
+def stages(
+    kind: str, data: bytes, rounds: int, target_ns: int
+) -> list[tuple[str, float | None]]:
+    """Time the steps of ``parse`` separately, net of the call overhead.
+
+    The strict fast path: ``parse``'s dispatch (``codec/decode.py``), the
+    kind's fast decoder (``decode._fast_decoder``: the generated decoder of
+    ``model_base._generate``, wrapped when the layout has a size cap), and
+    the pieces that decoder inlines, each timed as the separate function the
+    codec also has: the layout's reader, ``_check_prefix``, the constructor
+    with its body guard (``_DECODED_GUARD`` or ``_check_body``). Then the
+    generic path that runs when the fast path declines. "derived" rows are
+    differences of measured rows. Internals move; a step that no longer
+    exists is shown as n/a.
+    """
+    from blobformat.codec import decode as _decode
+    from blobformat.codec import model_base as _mb
+    from blobformat.codec import registry as _registry
+
+    st = _Stages(rounds, target_ns)
+    st.add(WHOLE, lambda: functools.partial(blobformat.parse, data))
     model = blobformat.parse(data)
     cls: Any = type(model)
-    if hasattr(_parse, "_decode_fast") and getattr(cls, "_FAST", False):
-        _fast_stages(cls, data, add)
-        out.append(
-            ("generic path (lenient mode, errors, kinds without a fast path):", None)
+    try:
+        entry = _registry.kind_of(cls)
+        fast: Any = entry.fast or _decode._fast(entry)
+        gen = _mb._generated(cls)
+    except Exception as err:
+        st.header(f"fast path  [n/a: {type(err).__name__}: {err}]")
+        return st.run()
+    st.add(FAST, lambda: functools.partial(fast, data))
+    st.derive(
+        "  parse()'s own work: type check, length, registry lookup (derived)",
+        (1, WHOLE),
+        (-1, FAST),
+    )
+    generated = getattr(gen, "fast", None)
+    inner = FAST
+    if generated is not None and fast is not generated:
+        inner = GENERATED
+        st.add(
+            GENERATED,
+            lambda: functools.partial(generated, data, entry.framed),
         )
-    add("as_bytes()", lambda: functools.partial(_parse.as_bytes, data))
-    if kind != "pvk":
-        add("_header_values()", lambda: functools.partial(_parse._header_values, data))
-        hv = _parse._header_values(data)
-        add("_select()", lambda: functools.partial(_parse._select, data, hv))
-        add("_check_header()", lambda: functools.partial(_parse._check_header, cls, hv))
-    layout = cls.LAYOUT
-    prefix = _wire.prefix_plan(layout)
-    add(
-        "_wire.prefix_plan() (lru_cache)",
-        lambda: functools.partial(_wire.prefix_plan, layout),
+        st.derive(
+            "  its wrapper: size cap of an open-ended layout, framed flag (derived)",
+            (1, FAST),
+            (-1, GENERATED),
+        )
+    reader = gen.template.reader
+    st.add(READER, lambda: functools.partial(reader, data))
+    row = reader(data)
+    st.add(PREFIX, lambda: functools.partial(cls._check_prefix, row, None))
+    st.add(ASSEMBLE, lambda: functools.partial(gen.assemble, row))
+    guard = getattr(cls, "_DECODED_GUARD", "")
+    if guard:
+        # The class's own guard expression (project source, not input).
+        test = eval(f"lambda o: ({guard})")  # noqa: S307
+        st.add(f"{BODY}: _DECODED_GUARD", lambda: functools.partial(test, model))
+        body = f"{BODY}: _DECODED_GUARD"
+    elif not cls._BODY_IMPLIED and gen.assemble != getattr(cls, "_from_row", None):
+        st.add(
+            f"{BODY}: _check_body(None)",
+            lambda: functools.partial(model._check_body, None),
+        )
+        body = f"{BODY}: _check_body(None)"
+    else:
+        body = ""
+        st.header("      (no body guard: implied by the sizes, or a custom _from_row)")
+    if body:
+        st.derive(
+            "      object creation and slot stores (derived)", (1, ASSEMBLE), (-1, body)
+        )
+    st.derive(
+        "    rest of the decoder: header rules, try/except, the _check_prefix call (derived)"
+        if generated is not None
+        else "    the closure's own work: size cap, header rules, calls (derived)",
+        (1, inner),
+        (-1, READER),
+        (-1, PREFIX),
+        (-1, ASSEMBLE),
     )
-    add(
-        "_wire.check_length(prefix)",
-        lambda: functools.partial(
-            _wire.check_length,
-            prefix,
-            len(data),
-            rule=cls.RULE,
-            what=cls.KIND,
-            allow_trailing=True,
-        ),
+    st.header(
+        "generic path (lenient mode, errors, and whatever the fast path declines):"
     )
-    add(
-        "_wire.read(prefix)",
-        lambda: lambda: _wire.read(prefix, data, {}, const_rule="HDR-5"),
+    st.add(
+        "_decode.header_values()",
+        lambda: functools.partial(_decode.header_values, data),
     )
-    pv = _wire.read(prefix, data, {}, const_rule="HDR-5")
-    add("prefix.offsets() (dict built per call)", lambda: prefix.offsets)
-    add(
-        "cls._check_prefix()",
-        lambda: functools.partial(cls._check_prefix, pv, prefix.offsets()),
+    if entry.framed:
+        hv = _decode.header_values(data)
+        st.add(
+            "_decode._select()", lambda: functools.partial(_decode._select, data, hv)
+        )
+        st.add(
+            "_decode._check_header()",
+            lambda: functools.partial(_decode._check_header, cls, hv),
+        )
+    st.add(
+        "_decode._decode(cls, data) (prefix, require, read, _from_wire)",
+        lambda: functools.partial(_decode._decode, cls, data, lenient=False),
     )
-    params: dict[str, Any] = {k: pv[k] for k in layout.params}
-    add(
-        "_wire.plan() (params dict + lru_cache)",
-        lambda: functools.partial(_wire.plan, layout, params),
+    st.add(
+        "parse(data, lenient=True)",
+        lambda: functools.partial(blobformat.parse, data, lenient=True),
     )
-    full = _wire.plan(layout, params)
-    add(
-        "_wire.check_length(full)",
-        lambda: functools.partial(
-            _wire.check_length, full, len(data), rule=cls.RULE, what=cls.KIND
-        ),
-    )
-    add(
-        "_wire.read(full, prefix values)",
-        lambda: lambda: _wire.read(full, data, dict(pv), const_rule="HDR-5"),
-    )
-    values = _wire.read(full, data, dict(pv), const_rule="HDR-5")
-    add(
-        "cls._from_wire() (model + validation)",
-        lambda: functools.partial(cls._from_wire, values, ()),
-    )
-    add("  of which model._validate_all()", lambda: model._validate_all)
-    add("    of which model._check_types()", lambda: model._check_types)
-    add(
-        "    of which the prefix re-check (wire-value dict + _check_prefix)",
-        lambda: (
-            lambda: cls._check_prefix(
-                {
-                    f.path: model._wire_value(f.path)
-                    for f in prefix.fields
-                    if f.kind != _wire.CONST
-                },
-                prefix.offsets(),
-            )
-        ),
-    )
-    add("    of which model._plan() (for offsets)", lambda: model._plan)
-    add("    of which model._plan().offsets()", lambda: lambda: model._plan().offsets())
-    add(
-        "    of which model._check_body(offsets)",
-        lambda: functools.partial(model._check_body, model._plan().offsets()),
-    )
-    return out
+    return st.run()
 
 
-def _fast_stages(
-    cls: Any,
-    data: bytes,
-    add: Callable[[str, Callable[[], Callable[[], object]]], None],
-) -> None:
-    """The steps of the generated fast decoder (``_parse._decode_fast``)."""
-    from blobformat.codec import decode as _parse
-    from blobformat.codec import wire as _wire
-
-    layout = cls.LAYOUT
-    add(
-        "fast path: _decode_fast()",
-        lambda: functools.partial(_parse._decode_fast, cls, data),
-    )
-    prefix = _wire.prefix_plan(layout)
-    add(
-        "  prefix.read_fast() (generated)",
-        lambda: functools.partial(prefix.read_fast, data),
-    )
-    head: Any = prefix.read_fast(data)
-    add(
-        "  dict(zip(prefix.names, head))",
-        lambda: lambda: dict(zip(prefix.names, head, strict=True)),
-    )
-    hv = dict(zip(prefix.names, head, strict=True))
-    add(
-        "  cls._check_prefix(values, offsets)",
-        lambda: functools.partial(cls._check_prefix, hv, prefix.offset_map),
-    )
-    params = tuple(head[prefix.names.index(k)] for k in layout.params)
-    add(
-        "  params tuple (generator over layout.params)",
-        lambda: lambda: tuple(head[prefix.names.index(k)] for k in layout.params),
-    )
-    add(
-        "  _wire.plan_for() (lru_cache)",
-        lambda: functools.partial(_wire.plan_for, layout, params),
-    )
-    full = _wire.plan_for(layout, params)
-    add(
-        "  full.read_tail() (generated)",
-        lambda: functools.partial(full.read_tail, data),
-    )
-    body = head + full.read_tail(data)
-    add(
-        "  cls._assembler(full) (lookup)",
-        lambda: functools.partial(cls._assembler, full),
-    )
-    asm = cls._assembler(full)
-    add(
-        "  assembler(body) (generated constructor)",
-        lambda: functools.partial(asm, body),
-    )
-    add(
-        "  cls._body_implied(params)",
-        lambda: functools.partial(cls._body_implied, params),
-    )
-    obj = asm(body)
-    add(
-        "  model._check_body(offsets)",
-        lambda: functools.partial(obj._check_body, full.offset_map),
-    )
-
-
-def stages_to_bytes(data: bytes, calls: int) -> list[tuple[str, float | None]]:
-    """Time the steps of ``to_bytes`` separately (best effort)."""
+def stages_to_bytes(
+    kind: str, data: bytes, rounds: int, target_ns: int
+) -> list[tuple[str, float | None]]:
+    """Time the steps of ``to_bytes`` separately, net of the call overhead."""
+    from blobformat.codec import model_base as _mb
     from blobformat.codec import wire as _wire
 
     model: Any = blobformat.parse(data)
-    out: list[tuple[str, float | None]] = []
-
-    def add(label: str, make: Callable[[], Callable[[], object]]) -> None:
-        try:
-            func = make()
-            func()
-        except Exception as err:
-            out.append((f"{label}  [n/a: {type(err).__name__}: {err}]", None))
-            return
-        out.append((label, _best_per_call(func, calls)))
-
-    add("whole to_bytes()", lambda: model.to_bytes)
-    add("model._params()", lambda: model._params)
-    add("model._plan() (params + lru_cache)", lambda: model._plan)
+    st = _Stages(rounds, target_ns)
+    st.add("whole to_bytes()", lambda: model.to_bytes)
+    st.add(
+        "  generated encoder (model_base._generated(cls).encode)",
+        lambda: functools.partial(_mb._generated(type(model)).encode, model),
+    )
+    st.add(
+        f"strict struct reference encoder ({kind})",
+        lambda: functools.partial(REF_BUILD[kind], REF_PARSE[kind](data)),
+    )
+    st.header("generic encoder (used when a field does not fit, to locate it):")
+    st.add("model._row()", lambda: model._row)
+    st.add("model._plan() (row + plan_for cache)", lambda: model._plan)
     plan = model._plan()
-    add("model._wire_values(plan)", lambda: functools.partial(model._wire_values, plan))
+    st.add(
+        "model._wire_values(plan)", lambda: functools.partial(model._wire_values, plan)
+    )
     values = model._wire_values(plan)
-    add(
+    st.add(
         "_wire.encode(plan, values)",
         lambda: functools.partial(_wire.encode, plan, values, rule=model.RULE),
     )
-    return out
+    return st.run()
 
 
-def _stages_to_bytes_for_kind(
-    _kind: str, data: bytes, calls: int
+#: Length of one sample of the stage breakdown (batches calibrated to it).
+STAGE_TARGET_NS = 300_000
+BREAKDOWN_KINDS = ("plaintextkeyblob", "simpleblob", "rsa-public", "rsa-private")
+FLOOR = "struct floor (header + size, or magic + length, checks only)"
+REFERENCE = "strict struct reference parser"
+
+
+def breakdown(rounds: int, target_ns: int) -> str:
+    """The fast path's stages for the small and the RSA blobs, as a Markdown table.
+
+    The table of benchmarks/README.md's "where the remaining time goes":
+    median µs per call net of the call overhead, next to the struct floor and
+    the strict struct reference of the same blob, measured in the same rounds.
+    """
+    from benchmarks.suite import KIND_TITLES, MINIMAL_PARSE
+
+    fx = fixtures.load_fixtures()
+    columns: list[dict[str, float | None]] = []
+    order: list[str] = []
+    for kind in BREAKDOWN_KINDS:
+        data = fx.blobs[kind]
+        rows = _breakdown_rows(kind, data, rounds, target_ns, MINIMAL_PARSE[kind])
+        found = {
+            label.split(": ")[0] if label.startswith(BODY) else label: ns
+            for label, ns in rows
+            if not label.strip().startswith("(")
+        }
+        # Keep each kind's stage order when merging the rows of all kinds.
+        at = 0
+        for label in found:
+            if label in order:
+                at = order.index(label) + 1
+            else:
+                order.insert(at, label)
+                at += 1
+        columns.append(found)
+    head = " | ".join(KIND_TITLES[k] for k in BREAKDOWN_KINDS)
+    lines = [f"| µs per call | {head} |", "|---" + "|---:" * len(BREAKDOWN_KINDS) + "|"]
+    for label in order:
+        cells = []
+        for found in columns:
+            ns = found.get(label)
+            cells.append("-" if ns is None else f"{ns / 1000:.2f}")
+        shown = label.strip()
+        indent = (len(label) - len(label.lstrip())) // 2
+        lines.append(f"| {'· ' * indent}{shown} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def _breakdown_rows(
+    kind: str,
+    data: bytes,
+    rounds: int,
+    target_ns: int,
+    floor: Callable[[bytes], object],
 ) -> list[tuple[str, float | None]]:
-    return stages_to_bytes(data, calls)
+    rows = stages(kind, data, rounds, target_ns)
+    cut = next(
+        (i for i, (label, _ns) in enumerate(rows) if label.endswith(":")), len(rows)
+    )
+    # The floors in their own interleaved rounds, next to a fresh whole parse().
+    st = _Stages(rounds, target_ns)
+    st.add(WHOLE, lambda: functools.partial(blobformat.parse, data))
+    st.add(FLOOR, lambda: functools.partial(floor, data))
+    st.add(REFERENCE, lambda: functools.partial(REF_PARSE[kind], data))
+    extra = [(label, ns) for label, ns in st.run() if label in (FLOOR, REFERENCE)]
+    return rows[:cut] + extra
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,7 +412,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sort", choices=("tottime", "cumulative"), default="tottime")
     ap.add_argument("--save", help="write the raw pstats to this file")
     ap.add_argument("--no-stages", action="store_true", help="skip the stage breakdown")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=40,
+        help="interleaved rounds of the stage breakdown (default 40; samples of about 0.3 ms)",
+    )
+    ap.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="print only the fast path's stages of the PLAINTEXTKEYBLOB, SIMPLEBLOB and RSA "
+        "blobs as one Markdown table (no cProfile)",
+    )
     args = ap.parse_args(argv)
+    if args.breakdown:
+        print(breakdown(args.rounds, STAGE_TARGET_NS))
+        return 0
 
     fx = fixtures.load_fixtures()
     data = fx.blobs[args.kind]
@@ -349,15 +467,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.no_stages:
         print(
-            "\nStages without the profiler (best of 7, us/op; nested rows are parts of the row above):\n"
+            f"\nStages without the profiler (medians of {args.rounds} interleaved rounds, us/op net"
+            " of the call overhead; nested rows are parts of the row above; % of the whole call):\n"
         )
-        staged = stages if args.op == "parse" else _stages_to_bytes_for_kind
-        for label, ns in staged(args.kind, data, max(1000, args.calls // 10)):
+        staged = stages if args.op == "parse" else stages_to_bytes
+        rows = staged(args.kind, data, args.rounds, STAGE_TARGET_NS)
+        whole = next((ns for label, ns in rows if label.startswith("whole")), None)
+        for label, ns in rows:
             if ns is None and label.endswith(":"):
                 print(f"\n  {label}")
+                whole = None  # another path: no share of the fast call
                 continue
-            shown = "n/a" if ns is None else f"{ns / 1000:8.2f}"
-            print(f"  {shown:>8}  {label}")
+            shown = "n/a" if ns is None else f"{ns / 1000:8.3f}"
+            share = (
+                f"{100 * ns / whole:5.0f}%"
+                if ns is not None and whole and not label.strip().startswith("(")
+                else ""
+            )
+            print(f"  {shown:>8} {share:>6}  {label}")
     return 0
 
 

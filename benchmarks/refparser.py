@@ -12,11 +12,16 @@ kinds that are benchmarked (SPEC.md §4, §5.3, §6.1, §8, §12):
 * the exact total length (no truncation, no trailing bytes) *before* any
   number is read;
 * numbers against their declared bit length where the field size does not
-  already guarantee it (RSA ``n`` and ``d`` when ``bitlen % 8 != 0``).
+  already guarantee it (RSA ``n`` and ``d`` when ``bitlen % 8 != 0``);
+* PLAINTEXTKEYBLOB: a data-encryption ``aiKeyAlg`` and a ``dwKeySize`` its
+  table allows (SPEC §9.1), before the key is sliced.
 
 It returns plain tuples instead of frozen models: the difference in cost is
 exactly the price of the library's model layer. Only the RSA, DSS (v2
-public), SIMPLEBLOB and PVK-with-RSA kinds are implemented.
+public), SIMPLEBLOB, PLAINTEXTKEYBLOB and PVK-with-RSA kinds are implemented.
+
+The ``*_minimal`` readers are the floor the issue compares small blobs with:
+a ``struct`` reader that checks the header and the size and nothing else.
 """
 
 from __future__ import annotations
@@ -29,17 +34,21 @@ from blobformat.constants import AlgClass, AlgId
 __all__ = [
     "RefError",
     "build_dss_public",
+    "build_plaintextkeyblob",
     "build_pvk",
     "build_rsa_private",
     "build_rsa_public",
     "build_simpleblob",
     "parse_dss_public",
+    "parse_plaintextkeyblob",
+    "parse_plaintextkeyblob_minimal",
     "parse_pvk",
     "parse_rsa_private",
     "parse_rsa_private_minimal",
     "parse_rsa_public",
     "parse_rsa_public_minimal",
     "parse_simpleblob",
+    "parse_simpleblob_minimal",
 ]
 
 CALG_RSA_KEYX: Final = 0xA400
@@ -51,6 +60,20 @@ _SESSION_ALGS: Final = frozenset(
     for a in AlgId
     if a.value & 0xE000 in (AlgClass.DATA_ENCRYPT, AlgClass.MSG_ENCRYPT)
 )
+# SPEC §9.1: the key sizes (bytes) a PLAINTEXTKEYBLOB may carry, by ALG_ID.
+# Written out here from the SPEC table, not taken from the library.
+_RC_SIZES: Final = frozenset(range(5, 17))
+_PTK_SIZES: Final[dict[int, frozenset[int]]] = {
+    0x6601: frozenset({8}),  # CALG_DES
+    0x6609: frozenset({16}),  # CALG_3DES_112
+    0x6603: frozenset({24}),  # CALG_3DES
+    0x6602: _RC_SIZES,  # CALG_RC2
+    0x6801: _RC_SIZES,  # CALG_RC4
+    0x660E: frozenset({16}),  # CALG_AES_128
+    0x660F: frozenset({24}),  # CALG_AES_192
+    0x6610: frozenset({32}),  # CALG_AES_256
+}
+_NO_SIZES: Final[frozenset[int]] = frozenset()
 _PVK_ALGS: Final = {
     1: frozenset({CALG_RSA_KEYX}),
     2: frozenset({CALG_RSA_SIGN, CALG_DSS_SIGN}),
@@ -62,7 +85,7 @@ _RSA_HEAD: Final = struct.Struct("<BBHI4sII")
 _DSS_HEAD: Final = struct.Struct("<BBHI4sI")
 # DSSSEED: counter + 20 bytes.
 _DSS_SEED: Final = struct.Struct("<I20s")
-# BLOBHEADER + algid (SIMPLEBLOB): 12 bytes.
+# BLOBHEADER + algid (SIMPLEBLOB) or dwKeySize (PLAINTEXTKEYBLOB): 12 bytes.
 _SIMPLE_HEAD: Final = struct.Struct("<BBHII")
 # PVK header: 24 bytes.
 _PVK_HEAD: Final = struct.Struct("<4sIIIII")
@@ -76,6 +99,8 @@ DSSPublic = tuple[int, int, int, int, int, int, int, bytes]
 """(key_alg, bit_length, p, q, g, y, seed_counter, seed)"""
 Simple = tuple[int, int, bytes]
 """(key_alg, wrap_alg, encrypted_key)"""
+Plaintext = tuple[int, bytes]
+"""(key_alg, key)"""
 PVK = tuple[int, bool, bytes, bytes, RSAPrivate | None]
 """(key_type, encrypted, salt, key_data, inner blob or None)"""
 
@@ -225,6 +250,45 @@ def parse_simpleblob(data: bytes) -> Simple:
     return alg, wrap, data[12:]
 
 
+def parse_simpleblob_minimal(data: bytes) -> Simple:
+    """SIMPLEBLOB checking only the header (bType, bVersion, reserved) and the size.
+
+    The floor of the small-blob target; the strict baseline is
+    :func:`parse_simpleblob`.
+    """
+    bt, ver, reserved, alg, wrap = _SIMPLE_HEAD.unpack_from(data)
+    if bt != 1 or ver != 2 or reserved or not 48 <= len(data) - 12 <= 2048:
+        raise RefError("bad header or size")
+    return alg, wrap, data[12:]
+
+
+def parse_plaintextkeyblob(data: bytes) -> Plaintext:
+    """PLAINTEXTKEYBLOB (SPEC §9): PTK-1 and PTK-3 before the size, PTK-2."""
+    if len(data) < 12:
+        raise RefError("truncated PLAINTEXTKEYBLOB header")
+    bt, ver, reserved, alg, size = _SIMPLE_HEAD.unpack_from(data)
+    if bt != 8 or ver != 2 or reserved:
+        raise RefError("bad PLAINTEXTKEYBLOB header")
+    # Only data-encryption ALG_IDs are in the table, so this is PTK-1 and PTK-3.
+    if size not in _PTK_SIZES.get(alg, _NO_SIZES):
+        raise RefError("bad aiKeyAlg or dwKeySize")
+    if len(data) != 12 + size:
+        raise RefError("wrong length")
+    return alg, data[12:]
+
+
+def parse_plaintextkeyblob_minimal(data: bytes) -> Plaintext:
+    """PLAINTEXTKEYBLOB checking only the header (bType, bVersion, reserved) and the size.
+
+    The floor of the small-blob target; the strict baseline is
+    :func:`parse_plaintextkeyblob`.
+    """
+    bt, ver, reserved, alg, size = _SIMPLE_HEAD.unpack_from(data)
+    if bt != 8 or ver != 2 or reserved or len(data) != 12 + size:
+        raise RefError("bad header or size")
+    return alg, data[12:]
+
+
 def parse_pvk(data: bytes) -> PVK:
     """PVK file holding an RSA private key blob (SPEC §12)."""
     if len(data) < 24:
@@ -302,6 +366,12 @@ def build_simpleblob(t: Simple) -> bytes:
     """Encode a SIMPLEBLOB."""
     alg, wrap, ciphertext = t
     return _SIMPLE_HEAD.pack(1, 2, 0, alg, wrap) + ciphertext
+
+
+def build_plaintextkeyblob(t: Plaintext) -> bytes:
+    """Encode a PLAINTEXTKEYBLOB."""
+    alg, key = t
+    return _SIMPLE_HEAD.pack(8, 2, 0, alg, len(key)) + key
 
 
 def build_pvk(t: PVK) -> bytes:

@@ -23,12 +23,20 @@ from benchmarks import fixtures, peers
 from benchmarks import refparser as ref
 from benchmarks.timing import Case
 
-KINDS = ("rsa-private", "rsa-public", "dss-public", "simpleblob", "pvk")
+KINDS = (
+    "rsa-private",
+    "rsa-public",
+    "dss-public",
+    "simpleblob",
+    "plaintextkeyblob",
+    "pvk",
+)
 KIND_TITLES = {
     "rsa-private": "RSA 2048 PRIVATEKEYBLOB (1172 B)",
     "rsa-public": "RSA 2048 PUBLICKEYBLOB (276 B)",
     "dss-public": "DSS 1024 PUBLICKEYBLOB v2 (444 B)",
     "simpleblob": "SIMPLEBLOB, RC4 under RSA 2048 (268 B)",
+    "plaintextkeyblob": "PLAINTEXTKEYBLOB, AES-128 (28 B)",
     "pvk": "PVK, unencrypted RSA 2048 (1196 B)",
 }
 REF_PARSE: dict[str, Callable[[bytes], Any]] = {
@@ -36,6 +44,7 @@ REF_PARSE: dict[str, Callable[[bytes], Any]] = {
     "rsa-public": ref.parse_rsa_public,
     "dss-public": ref.parse_dss_public,
     "simpleblob": ref.parse_simpleblob,
+    "plaintextkeyblob": ref.parse_plaintextkeyblob,
     "pvk": ref.parse_pvk,
 }
 REF_BUILD: dict[str, Callable[[Any], bytes]] = {
@@ -43,6 +52,7 @@ REF_BUILD: dict[str, Callable[[Any], bytes]] = {
     "rsa-public": ref.build_rsa_public,
     "dss-public": ref.build_dss_public,
     "simpleblob": ref.build_simpleblob,
+    "plaintextkeyblob": ref.build_plaintextkeyblob,
     "pvk": ref.build_pvk,
 }
 MODEL_CLASS = {
@@ -50,8 +60,18 @@ MODEL_CLASS = {
     "rsa-public": "RSAPublicKeyBlob",
     "dss-public": "DSSPublicKeyBlob",
     "simpleblob": "SimpleBlob",
+    "plaintextkeyblob": "PlaintextKeyBlob",
     "pvk": "PVKFile",
 }
+#: The floor readers: header and size checks only (``struct-minimal`` rows).
+MINIMAL_PARSE: dict[str, Callable[[bytes], Any]] = {
+    "rsa-private": ref.parse_rsa_private_minimal,
+    "rsa-public": ref.parse_rsa_public_minimal,
+    "simpleblob": ref.parse_simpleblob_minimal,
+    "plaintextkeyblob": ref.parse_plaintextkeyblob_minimal,
+}
+#: Small blobs whose parse is compared with the floor reader (target T7).
+SMALL_KINDS = ("plaintextkeyblob", "simpleblob")
 SIZES = (512, 1024, 2048, 3072, 4096, 8192, 16384)
 
 
@@ -213,18 +233,18 @@ def parse_section(
             functools.partial(REF_PARSE[kind], data),
             group=kind,
         )
-        minimal = {
-            "rsa-private": ref.parse_rsa_private_minimal,
-            "rsa-public": ref.parse_rsa_public_minimal,
-        }.get(kind)
+        minimal = MINIMAL_PARSE.get(kind)
         if minimal is not None:
+            small = kind in SMALL_KINDS
             sec.add(
                 f"parse/{kind}/struct-minimal",
-                "struct parser, magic + length checks only",
+                "struct reader, header + size checks only"
+                if small
+                else "struct parser, magic + length checks only",
                 functools.partial(minimal, data),
                 baseline=base,
                 group=kind,
-                note="informational",
+                note="floor of T7" if small else "informational",
             )
         sec.add(
             f"parse/{kind}/blobformat",
@@ -314,6 +334,7 @@ def parse_section(
                     group=kind,
                     note="tries PEM/DER first, exports PEM",
                 )
+    _cng_rows(sec, fx, notes)
     sec.add(
         "parse/harness/noop",
         "(harness) partial() of a no-op",
@@ -330,6 +351,66 @@ def parse_section(
             note="OpenSSL rows make 2 (b2i + free), PVK 4",
         )
     return sec
+
+
+#: CNG blobs (SPEC §20), measured against cng_parse.py's minimal struct readers.
+CNG_KINDS = ("cng-rsa-private", "cng-rsa-public", "cng-ecc-private")
+CNG_TITLES = {
+    "cng-rsa-private": "CNG BCRYPT_RSAFULLPRIVATE_BLOB, RSA 2048",
+    "cng-rsa-public": "CNG BCRYPT_RSAPUBLIC_BLOB, RSA 2048",
+    "cng-ecc-private": "CNG BCRYPT_ECCPRIVATE_BLOB, P-256",
+}
+
+
+def _cng_rows(sec: Section, fx: fixtures.Fixtures, notes: list[str]) -> None:
+    """``parse`` of CNG blobs next to a minimal struct reader of the same layout."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        from benchmarks import cng_parse
+
+        dump_private = _bf_attr("dump_private_key")
+        dump_public = _bf_attr("dump_public_key")
+        if dump_private is None or dump_public is None:
+            raise LookupError("blobformat.dump_private_key / dump_public_key missing")
+        ec_key = ec.derive_private_key(0x1234567890ABCDEF, ec.SECP256R1())
+        blobs = {
+            "cng-rsa-private": (
+                dump_private(fx.rsa_key, format="cng"),
+                cng_parse.struct_rsa,
+            ),
+            "cng-rsa-public": (
+                dump_public(fx.rsa_key.public_key(), format="cng"),
+                cng_parse.struct_rsa,
+            ),
+            "cng-ecc-private": (
+                dump_private(ec_key, format="cng"),
+                cng_parse.struct_ecc,
+            ),
+        }
+        for data, reader in blobs.values():
+            reader(data)
+            blobformat.parse(data)
+    except Exception as err:
+        notes.append(f"CNG rows skipped: {type(err).__name__}: {err}")
+        return
+    for kind, (data, reader) in blobs.items():
+        KIND_TITLES[kind] = f"{CNG_TITLES[kind]} ({len(data)} B)"
+        base = f"parse/{kind}/struct-minimal"
+        sec.add(
+            base,
+            "struct reader, header + length checks (cng_parse.py)",
+            functools.partial(reader, data),
+            group=kind,
+            note="no field checks",
+        )
+        sec.add(
+            f"parse/{kind}/blobformat",
+            "blobformat.parse",
+            functools.partial(blobformat.parse, data),
+            baseline=base,
+            group=kind,
+        )
 
 
 def tobytes_section(fx: fixtures.Fixtures, notes: list[str]) -> Section:
@@ -593,6 +674,7 @@ def sanity(fx: fixtures.Fixtures) -> list[str]:
             "seed.seed",
         ),
         "simpleblob": ("key_alg", "wrap_alg", "encrypted_key"),
+        "plaintextkeyblob": ("key_alg", "key"),
         "pvk": ("key_type", "encrypted", "salt", "key_data"),
     }
     for kind, names in fields.items():
