@@ -38,7 +38,11 @@ def struct_rsa(data: bytes) -> tuple[int, ...]:
     magic, bits, ce, cn, cp, cq = _HEAD.unpack_from(data)
     if magic not in (b"RSA1", b"RSA2", b"RSA3") or cn != bits // 8:
         raise ValueError("bad header")
-    sizes = [ce, cn] + ([cp, cq] if magic != b"RSA1" else []) + ([cp, cq, cp, cn] if magic == b"RSA3" else [])
+    sizes = (
+        [ce, cn]
+        + ([cp, cq] if magic != b"RSA1" else [])
+        + ([cp, cq, cp, cn] if magic == b"RSA3" else [])
+    )
     if 24 + sum(sizes) != len(data):
         raise ValueError("bad length")
     out, pos = [], 24
@@ -53,7 +57,9 @@ def struct_ecc(data: bytes) -> tuple[int, ...]:
     count = 3 if magic[3] in b"246V" else 2
     if 8 + count * cb != len(data):
         raise ValueError("bad length")
-    return tuple(int.from_bytes(data[8 + i * cb : 8 + (i + 1) * cb], "big") for i in range(count))
+    return tuple(
+        int.from_bytes(data[8 + i * cb : 8 + (i + 1) * cb], "big") for i in range(count)
+    )
 
 
 def struct_capi_rsa_private(data: bytes) -> tuple[int, ...]:
@@ -69,7 +75,9 @@ def struct_capi_rsa_private(data: bytes) -> tuple[int, ...]:
     return tuple(out)
 
 
-def measure(fn: Callable[[bytes], object], data: bytes, rounds: int, number: int) -> list[float]:
+def measure(
+    fn: Callable[[bytes], object], data: bytes, rounds: int, number: int
+) -> list[float]:
     samples = []
     for _ in range(rounds):
         start = time.perf_counter()
@@ -84,12 +92,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
     args = parser.parse_args(argv)
     rounds, number = (7, 500) if args.quick else (25, 2000)
-    key = serialization.load_pem_private_key((ROOT / "vectors/keys/rsa-2048.pem").read_bytes(), None)
+    key = serialization.load_pem_private_key(
+        (ROOT / "vectors/keys/rsa-2048.pem").read_bytes(), None
+    )
     ec_key = ec.derive_private_key(0x1234567890ABCDEF, ec.SECP256R1())
     cases = [
         ("CNG RSA3 (2048)", bf.dump_private_key(key, format="cng"), struct_rsa, 3.0),  # type: ignore[arg-type]
-        ("CNG RSA1 (2048)", bf.dump_public_key(key.public_key(), format="cng"), struct_rsa, 4.0),  # type: ignore[arg-type]
-        ("CNG ECS2 (P-256)", bf.dump_private_key(ec_key, format="cng"), struct_ecc, 4.0),
+        (
+            "CNG RSA1 (2048)",
+            bf.dump_public_key(key.public_key(), format="cng"),
+            struct_rsa,
+            4.0,
+        ),  # type: ignore[arg-type]
+        (
+            "CNG ECS2 (P-256)",
+            bf.dump_private_key(ec_key, format="cng"),
+            struct_ecc,
+            4.0,
+        ),
         ("CAPI RSA2 (2048)", bf.dump_private_key(key), struct_capi_rsa_private, 3.0),  # type: ignore[arg-type]
     ]
     print(f"{'blob':<18} {'parse µs':>9} {'struct µs':>10} {'ratio [IQR]':>20}  target")

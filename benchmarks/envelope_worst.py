@@ -76,22 +76,34 @@ def maximal_envelope(signer: rsa.RSAPublicKey, rng: random.Random) -> bytes:
     ids = sorted(rng.randbytes(32) for _ in range(envelope.MAX_RECIPIENTS))
     for index, key_id in enumerate(ids):
         blob = SimpleBlob(
-            key_alg=AlgId.CALG_AES_256, wrap_alg=AlgId.CALG_RSA_KEYX, encrypted_key=rng.randbytes(2048)
+            key_alg=AlgId.CALG_AES_256,
+            wrap_alg=AlgId.CALG_RSA_KEYX,
+            encrypted_key=rng.randbytes(2048),
         ).to_bytes()
         parts.append(
             _wire.encode(
                 _wire.plan(ENTRY, {"blob_length": len(blob)}),
-                {"role": 1 if index == 0 else 2, "padding": 1, "blob_length": len(blob), "recipient_key_id": key_id, "blob": blob},
+                {
+                    "role": 1 if index == 0 else 2,
+                    "padding": 1,
+                    "blob_length": len(blob),
+                    "recipient_key_id": key_id,
+                    "blob": blob,
+                },
                 rule="ENV-1",
             )
         )
     k = (signer.key_size + 7) // 8
-    parts.append(_wire.encode(_wire.prefix_plan(TRAILER), {"signature_length": k}, rule="ENV-1"))
+    parts.append(
+        _wire.encode(_wire.prefix_plan(TRAILER), {"signature_length": k}, rule="ENV-1")
+    )
     signature = (rng.randrange(signer.public_numbers().n)).to_bytes(k, "little")
     return b"".join(parts) + signature
 
 
-def best_of(rounds: int, func: Callable[[], object], before: Callable[[], object] | None = None) -> float:
+def best_of(
+    rounds: int, func: Callable[[], object], before: Callable[[], object] | None = None
+) -> float:
     best = math.inf
     for _ in range(rounds):
         if before is not None:
@@ -122,13 +134,18 @@ def row(bits: int, rounds: int, rng: random.Random) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bits", default="2048,4096,16384", help="trusted key sizes")
-    parser.add_argument("--rounds", type=int, default=5, help="best of N (cold 16384-bit runs: 1)")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="best of N (cold 16384-bit runs: 1)"
+    )
     args = parser.parse_args()
     rng = random.Random(2024)
-    print("| trusted key | envelope bytes | parse (baseline) | open cold | open warm | KEY-12 cold | open cold per input byte | cold / parse | warm / parse |")
+    print(
+        "| trusted key | envelope bytes | parse (baseline) | open cold | open warm | KEY-12 cold | open cold per input byte | cold / parse | warm / parse |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for bits in (int(b) for b in args.bits.split(",")):
         print(row(bits, args.rounds, rng))
+
 
 if __name__ == "__main__":
     main()

@@ -97,7 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--check", action="store_true", help="exit 1 if a target fails")
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "hostile_lengths.md"))
+    parser.add_argument(
+        "--output", default=str(ROOT / "benchmarks" / "results" / "hostile_lengths.md")
+    )
     args = parser.parse_args(argv)
 
     rng = random.Random(1)
@@ -105,7 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     rng.shuffle(bits)
     _wire.plan_for.cache_clear()
     before = _wire.plan_for.cache_info().currsize
-    rows: dict[str, list[float]] = {"distinct": [], "repeated": [], "valid-located": [], "valid-parse": []}
+    rows: dict[str, list[float]] = {
+        "distinct": [],
+        "repeated": [],
+        "valid-located": [],
+        "valid-parse": [],
+    }
     for _ in range(args.rounds):
         # Fresh lengths each round: shift the set so no length repeats across rounds.
         shift = rng.randrange(0, 5000)
@@ -142,14 +149,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "| row | median µs per input |",
         "|---|---:|",
     ]
-    lines += [f"| {name} | {statistics.median(v) / 1000:.2f} |" for name, v in rows.items()]
+    lines += [
+        f"| {name} | {statistics.median(v) / 1000:.2f} |" for name, v in rows.items()
+    ]
     lines += ["", "| ratio | median [IQR] | limit | result |", "|---|---|---|---|"]
     failed = False
     for name, (q1, med, q3), limit in targets:
         verdict = "report" if limit is None else ("PASS" if med <= limit else "FAIL")
         failed |= verdict == "FAIL"
         shown = "-" if limit is None else f"<= {limit}"
-        lines.append(f"| {name} | {med:.2f} [{q1:.2f}-{q3:.2f}] | {shown} | {verdict} |")
+        lines.append(
+            f"| {name} | {med:.2f} [{q1:.2f}-{q3:.2f}] | {shown} | {verdict} |"
+        )
     lines += [
         "",
         f"Plan cache: {before} entries before, {after.currsize} after "

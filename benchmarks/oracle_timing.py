@@ -84,7 +84,11 @@ def _yuen(a: list[float], b: list[float]) -> tuple[float, float]:
         wins = [s[g]] * g + kept + [s[len(s) - g - 1]] * g
         h = len(kept)
         # Standard error term of a trimmed mean: winsorized variance (n-1)/(h(h-1)).
-        return statistics.fmean(kept), statistics.variance(wins) * (len(s) - 1) / (h * (h - 1)), h
+        return (
+            statistics.fmean(kept),
+            statistics.variance(wins) * (len(s) - 1) / (h * (h - 1)),
+            h,
+        )
 
     ma, da, _ = parts(a)
     mb, db, _ = parts(b)
@@ -119,7 +123,9 @@ def _time_classes(
     return times
 
 
-def _failing(unwrap: Callable[[], object], error: type[BaseException]) -> Callable[[], object]:
+def _failing(
+    unwrap: Callable[[], object], error: type[BaseException]
+) -> Callable[[], object]:
     """Wrap an unwrap call that must fail with ``error``; checked once first."""
 
     def call() -> object:
@@ -155,7 +161,9 @@ def _cases(oaep: bool) -> dict[str, list[Callable[[], object]]]:
 
     def blob(c: int) -> bytes:
         return bf.SimpleBlob(
-            key_alg=alg, wrap_alg=bf.AlgId.CALG_RSA_KEYX, encrypted_key=c.to_bytes(size, "big")[::-1]
+            key_alg=alg,
+            wrap_alg=bf.AlgId.CALG_RSA_KEYX,
+            encrypted_key=c.to_bytes(size, "big")[::-1],
         ).to_bytes()
 
     def nonzero(count: int) -> bytes:
@@ -166,14 +174,19 @@ def _cases(oaep: bool) -> dict[str, list[Callable[[], object]]]:
 
     def call(data: bytes) -> Callable[[], object]:
         return _failing(
-            functools.partial(unwrap_session_key, data, key, oaep=oaep), bf.DecryptionError
+            functools.partial(unwrap_session_key, data, key, oaep=oaep),
+            bf.DecryptionError,
         )
 
     def many(make: Callable[[], bytes]) -> list[Callable[[], object]]:
         return [call(make()) for _ in range(SETS)]
 
     if oaep:
-        scheme = padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)  # noqa: S303 - CRYPT_OAEP
+        scheme = padding.OAEP(
+            mgf=padding.MGF1(hashes.SHA1()),  # noqa: S303 - CRYPT_OAEP is SHA-1
+            algorithm=hashes.SHA1(),  # noqa: S303
+            label=None,
+        )
         return {
             "bad OAEP (random ciphertext)": many(lambda: blob(rng.randrange(n))),
             "bad OAEP, control set": many(lambda: blob(rng.randrange(n))),
@@ -184,10 +197,16 @@ def _cases(oaep: bool) -> dict[str, list[Callable[[], object]]]:
         }
     body = size - 3
     return {
-        "bad type byte (00 01)": many(lambda: em_blob(b"\x00\x01" + nonzero(body - 32) + b"\x00" + nonzero(32))),
-        "bad type byte, control set": many(lambda: em_blob(b"\x00\x01" + nonzero(body - 32) + b"\x00" + nonzero(32))),
+        "bad type byte (00 01)": many(
+            lambda: em_blob(b"\x00\x01" + nonzero(body - 32) + b"\x00" + nonzero(32))
+        ),
+        "bad type byte, control set": many(
+            lambda: em_blob(b"\x00\x01" + nonzero(body - 32) + b"\x00" + nonzero(32))
+        ),
         "no zero separator": many(lambda: em_blob(b"\x00\x02" + nonzero(size - 2))),
-        "padding too short (7)": many(lambda: em_blob(b"\x00\x02" + nonzero(7) + b"\x00" + nonzero(size - 10))),
+        "padding too short (7)": many(
+            lambda: em_blob(b"\x00\x02" + nonzero(7) + b"\x00" + nonzero(size - 10))
+        ),
         "valid padding, 7-byte key for AES-256": many(
             lambda: em_blob(b"\x00\x02" + nonzero(size - 10) + b"\x00" + nonzero(7))
         ),
@@ -205,7 +224,17 @@ def _compare(mode: str, times: dict[str, list[float]]) -> list[Comparison]:
         _, z_welch = _welch(a, b)
         med_a, med_b = statistics.median(a), statistics.median(b)
         rows.append(
-            Comparison(mode, name, reference, (len(a), len(b)), (med_a, med_b), med_a - med_b, diff, z_trim, z_welch)
+            Comparison(
+                mode,
+                name,
+                reference,
+                (len(a), len(b)),
+                (med_a, med_b),
+                med_a - med_b,
+                diff,
+                z_trim,
+                z_welch,
+            )
         )
     return rows
 
@@ -213,7 +242,12 @@ def _compare(mode: str, times: dict[str, list[float]]) -> list[Comparison]:
 def _git(*args: str) -> str:
     try:
         res = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=False,
+            ["git", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
             env=dict(os.environ, GIT_OPTIONAL_LOCKS="0"),
         )
     except (OSError, subprocess.TimeoutExpired):
@@ -221,7 +255,13 @@ def _git(*args: str) -> str:
     return res.stdout.strip() if res.returncode == 0 else ""
 
 
-def _render(rows: list[Comparison], trials: int, started: str, load: tuple[float, ...], library: Path) -> str:
+def _render(
+    rows: list[Comparison],
+    trials: int,
+    started: str,
+    load: tuple[float, ...],
+    library: Path,
+) -> str:
     import cryptography
     from cryptography.hazmat.backends.openssl.backend import backend
 
@@ -270,7 +310,9 @@ def _render(rows: list[Comparison], trials: int, started: str, load: tuple[float
 def main(argv: list[str] | None = None) -> int:
     """Run the measurement; print the report and save it unless --no-save."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=2000, help="calls per class (default 2000)")
+    parser.add_argument(
+        "--trials", type=int, default=2000, help="calls per class (default 2000)"
+    )
     parser.add_argument("--quick", action="store_true", help="200 trials per class")
     parser.add_argument("--mode", choices=("pkcs1", "oaep", "both"), default="both")
     parser.add_argument("--seed", type=int, default=1)
@@ -298,7 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     for mode in modes:
         print(f"timing {mode}: {trials} trials per class ...", file=sys.stderr)
         classes = _cases(oaep=mode == "oaep")
-        rows += _compare("PKCS#1 v1.5" if mode == "pkcs1" else "OAEP", _time_classes(classes, trials, args.seed))
+        rows += _compare(
+            "PKCS#1 v1.5" if mode == "pkcs1" else "OAEP",
+            _time_classes(classes, trials, args.seed),
+        )
     text = _render(rows, trials, started, load, args.library.resolve())
     print(text)
     if not args.no_save:

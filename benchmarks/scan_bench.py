@@ -136,8 +136,12 @@ def throughput(rounds: int) -> dict[str, object]:
         out["rows"][name] = {  # type: ignore[index]
             "median_s": statistics.median(times),
             "mb_per_s": len(data) / 1e6 / statistics.median(times),
-            "ratio_to_regex": statistics.median(t / b for t, b in zip(times, base, strict=True)),
-            "ratio_to_count": statistics.median(t / c for t, c in zip(times, limit, strict=True)),
+            "ratio_to_regex": statistics.median(
+                t / b for t, b in zip(times, base, strict=True)
+            ),
+            "ratio_to_count": statistics.median(
+                t / c for t, c in zip(times, limit, strict=True)
+            ),
         }
     return out
 
@@ -199,12 +203,16 @@ def flood_child(name: str, size: int) -> None:
     start = time.perf_counter()
     reported = sum(1 for _ in bf.scan(view))
     seconds = time.perf_counter() - start
-    print(json.dumps({
-        "unit_bytes": len(unit),
-        "seconds": seconds,
-        "extra_bytes": max(0, _hwm() - before),
-        "reported": reported,
-    }))
+    print(
+        json.dumps(
+            {
+                "unit_bytes": len(unit),
+                "seconds": seconds,
+                "extra_bytes": max(0, _hwm() - before),
+                "reported": reported,
+            }
+        )
+    )
 
 
 def floods(size: int) -> dict[str, dict[str, object]]:
@@ -213,19 +221,29 @@ def floods(size: int) -> dict[str, dict[str, object]]:
     for name in flood_inputs():
         out = subprocess.run(
             [sys.executable, __file__, "--flood-child", name, str(size)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         row: dict[str, object] = json.loads(out)
-        row["pass"] = row["seconds"] < TIME_LIMIT_S and row["extra_bytes"] < MEMORY_LIMIT  # type: ignore[operator]
+        row["pass"] = (
+            row["seconds"] < TIME_LIMIT_S and row["extra_bytes"] < MEMORY_LIMIT
+        )  # type: ignore[operator]
         results[name] = row
-        print(f"  flood {name}: {row['seconds']:.2f} s, +{row['extra_bytes'] / MIB:.1f} MiB", file=sys.stderr)  # type: ignore[operator]
+        print(
+            f"  flood {name}: {row['seconds']:.2f} s, +{row['extra_bytes'] / MIB:.1f} MiB",
+            file=sys.stderr,
+        )  # type: ignore[operator]
     return results
 
 
 def machine() -> dict[str, object]:
     try:
         commit = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
     except OSError:
         commit = "?"
@@ -267,7 +285,11 @@ def report(result: dict[str, object]) -> str:
         )
     scan_ratio = t["rows"]["blobformat.scan"]["ratio_to_regex"]  # type: ignore[index]
     verdict = "PASS" if scan_ratio <= 1.0 and t["found_exactly"] else "FAIL"  # type: ignore[index]
-    lines += ["", f"**Target** scan / re.finditer <= 1: {scan_ratio:.2f} **{verdict}**", ""]
+    lines += [
+        "",
+        f"**Target** scan / re.finditer <= 1: {scan_ratio:.2f} **{verdict}**",
+        "",
+    ]
     lines += [
         f"## Floods: {result['flood_bytes'] // MIB} MiB of one unit repeated",
         "",
@@ -279,7 +301,10 @@ def report(result: dict[str, object]) -> str:
             f"| {name} | {row['unit_bytes']} | {row['seconds']:.2f} s | {row['extra_bytes'] / MIB:.1f} MiB | "
             f"{row['reported']} | {'PASS' if row['pass'] else 'FAIL'} |"
         )
-    lines += ["", f"Targets: under {TIME_LIMIT_S:.0f} s and {MEMORY_LIMIT // MIB} MiB each. Each flood runs in a fresh process; extra memory is its peak RSS during the scan (VmHWM, reset just before it through /proc/self/clear_refs) above the RSS just before it: the flood itself excluded, Rust allocations included."]
+    lines += [
+        "",
+        f"Targets: under {TIME_LIMIT_S:.0f} s and {MEMORY_LIMIT // MIB} MiB each. Each flood runs in a fresh process; extra memory is its peak RSS during the scan (VmHWM, reset just before it through /proc/self/clear_refs) above the RSS just before it: the flood itself excluded, Rust allocations included.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -287,7 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-save", action="store_true")
-    parser.add_argument("--flood-child", nargs=2, metavar=("NAME", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--flood-child", nargs=2, metavar=("NAME", "SIZE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.flood_child:
         flood_child(args.flood_child[0], int(args.flood_child[1]))

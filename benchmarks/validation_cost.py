@@ -87,8 +87,16 @@ def dh_public_blob() -> bytes:
     y = pow(2, 0x1234567890ABCDEF1234567890ABCDEF, p)
     j = (p - 1) // q
     return bf.DHPublicKeyBlobV3(
-        key_alg=bf.AlgId.CALG_DH_SF, bit_length_p=4096, bit_length_q=q.bit_length(),
-        bit_length_j=j.bit_length(), seed=bf.DSSSeed.none(), p=p, q=q, g=4, j=j, y=y,
+        key_alg=bf.AlgId.CALG_DH_SF,
+        bit_length_p=4096,
+        bit_length_q=q.bit_length(),
+        bit_length_j=j.bit_length(),
+        seed=bf.DSSSeed.none(),
+        p=p,
+        q=q,
+        g=4,
+        j=j,
+        y=y,
     ).to_bytes()
 
 
@@ -96,9 +104,16 @@ def rsa_16384_shaped() -> bytes:
     # The sizes of a 16384-bit private blob; the bound refuses it before any number is used.
     half = 1 << 8190
     return bf.RSAPrivateKeyBlob(
-        key_alg=bf.AlgId.CALG_RSA_KEYX, bit_length=16384, public_exponent=65537,
-        modulus=(1 << 16383) | 1, prime1=half | 1, prime2=half | 3, exponent1=5,
-        exponent2=7, coefficient=9, private_exponent=11,
+        key_alg=bf.AlgId.CALG_RSA_KEYX,
+        bit_length=16384,
+        public_exponent=65537,
+        modulus=(1 << 16383) | 1,
+        prime1=half | 1,
+        prime2=half | 3,
+        exponent1=5,
+        exponent2=7,
+        coefficient=9,
+        private_exponent=11,
     ).to_bytes()
 
 
@@ -107,19 +122,43 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # DH key objects bring LegacyKeyWarning
-    rsa4096 = bf.dump_private_key(rsa.generate_private_key(public_exponent=65537, key_size=4096))
+    rsa4096 = bf.dump_private_key(
+        rsa.generate_private_key(public_exponent=65537, key_size=4096)
+    )
     dh4096 = dh_public_blob()
     big = rsa_16384_shaped()
     rows = [
-        ("RSA 4096 private, load_private_key (default)", rsa4096, lambda: bf.load_private_key(rsa4096)),
-        ("RSA 4096 private, export_private_key", rsa4096, lambda: bf.export_private_key(rsa4096)),
-        ("DH 4096 v3 public, load_public_key (group check)", dh4096, lambda: bf.load_public_key(dh4096)),
-        ("DH 4096 v3 public, export_public_key", dh4096, lambda: bf.export_public_key(dh4096)),
-        ("RSA 16384-size private, refused (KEY-13)", big, refused(lambda: bf.load_private_key(big))),
+        (
+            "RSA 4096 private, load_private_key (default)",
+            rsa4096,
+            lambda: bf.load_private_key(rsa4096),
+        ),
+        (
+            "RSA 4096 private, export_private_key",
+            rsa4096,
+            lambda: bf.export_private_key(rsa4096),
+        ),
+        (
+            "DH 4096 v3 public, load_public_key (group check)",
+            dh4096,
+            lambda: bf.load_public_key(dh4096),
+        ),
+        (
+            "DH 4096 v3 public, export_public_key",
+            dh4096,
+            lambda: bf.export_public_key(dh4096),
+        ),
+        (
+            "RSA 16384-size private, refused (KEY-13)",
+            big,
+            refused(lambda: bf.load_private_key(big)),
+        ),
         (
             "RSA 16384-size private, unsafe_skip_rsa_key_validation",
             big,
-            refused(lambda: bf.load_private_key(big, unsafe_skip_rsa_key_validation=True)),
+            refused(
+                lambda: bf.load_private_key(big, unsafe_skip_rsa_key_validation=True)
+            ),
         ),
     ]
     lines = [
