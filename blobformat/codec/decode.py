@@ -69,6 +69,8 @@ _AnyM = TypeVar("_AnyM", bound="_Model | _CngModel")
 _BY_TYPE = _registry.BY_TYPE
 _BY_LEAD = _registry.BY_LEADING_MAGIC
 _QUICK = _registry.QUICK
+_BY_FIRST = _registry.BY_FIRST_BYTE
+_KEYED = _registry.KEYED
 _BY_CNG = _registry.BY_CNG_MAGIC
 #: First bytes of CryptoAPI blobs (their bType); a CNG magic never starts with one.
 _BTYPE_FIRST = frozenset(bytes([t]) for t in BlobType)
@@ -279,15 +281,8 @@ def _fast_decoder(
     rest_max, prefix_end = cls._REST_MAX, gen.template.prefix_end
     generated = gen.fast
     if generated is not None:
-        if rest_max is None:
-            return generated if framed else functools.partial(generated, framed=False)
-
-        def bounded(data: bytes) -> _Model | None:
-            if len(data) - prefix_end > rest_max:
-                return None  # The generic path reports it without copying the rest.
-            return generated(data, framed)
-
-        return bounded
+        # The generated decoder bounds an open-ended rest itself.
+        return generated if framed else functools.partial(generated, framed=False)
     read, check, assemble = gen.template.reader, cls._check_prefix, gen.assemble
     version = cls.VERSION
 
@@ -489,10 +484,9 @@ def parse(
     if not lenient and len(buf) >= 12:
         # The common case first: a known kind, decoded by its generated reader.
         bt = buf[0]
+        entry = _BY_FIRST[bt]
         kind = (
-            _QUICK.get(bt << 16 | buf[8] << 8 | buf[11])
-            or _BY_TYPE.get(bt)
-            or _QUICK.get(bt)
+            _QUICK.get(bt << 16 | buf[8] << 8 | buf[11]) if entry is _KEYED else entry
         )
         if kind is not None:
             found = (kind.fast or _fast(kind))(buf)

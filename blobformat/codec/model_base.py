@@ -451,6 +451,28 @@ _FastFn = Callable[..., "_Model | None"]
 _EncodeFn = Callable[[_Model], bytes]
 
 
+def _builder(cls: type[_Model]) -> type | None:
+    """A mutable class with ``cls``'s layout, or ``None`` when there is none.
+
+    ``cls`` is a frozen slotted dataclass whose fields are all its own slots
+    (its bases add none), so an instance built as the twin can take
+    ``cls`` as its class (``object.__class__`` assignment checks the layouts).
+    """
+    slots = cls.__dict__.get("__slots__")
+    base = cls.__bases__[0]
+    if (
+        not slots
+        or len(cls.__bases__) != 1
+        or any(
+            klass.__dict__.get("__slots__", ())
+            for klass in base.__mro__
+            if klass is not object
+        )
+    ):
+        return None
+    return type(f"_{cls.__name__}Builder", (base,), {"__slots__": tuple(slots)})
+
+
 def _generated(cls: type[_Model]) -> Generated:
     """The generated functions of ``cls`` (made on first use, once per class)."""
     gen = _GENERATED.get(cls)
@@ -483,7 +505,14 @@ def _generate(cls: type[_Model]) -> Generated:
         "_alg": _ALG_BY_VALUE,
         "_seed": _fast_seed,
     }
-    lines = ["def _fn(v, _new=object.__new__):", "    o = _new(_cls)"]
+    builder = _builder(cls)
+    if builder is not None:
+        # Fields written on a mutable twin with the same slots, then the class
+        # switched: plain attribute stores cost a third of a descriptor call.
+        namespace["_builder"] = builder
+        lines = ["def _fn(v, _new=object.__new__):", "    o = _new(_builder)"]
+    else:
+        lines = ["def _fn(v, _new=object.__new__):", "    o = _new(_cls)"]
     for f in _init_fields(cls):
         name = f.name
         if name == "tolerated":
@@ -500,11 +529,19 @@ def _generate(cls: type[_Model]) -> Generated:
         else:
             expr = f"v[{index[name]}]"
         namespace[f"_set_{name}"] = getattr(cls, name).__set__
-        lines.append(f"    _set_{name}(o, {expr})")
+        lines.append(
+            f"    o.{name} = {expr}" if builder else f"    _set_{name}(o, {expr})"
+        )
     for f in dataclasses.fields(cls):
         if not f.init and f.default is not dataclasses.MISSING:
             namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
-            lines.append(f"    _set_{f.name}(o, {f.default!r})")
+            lines.append(
+                f"    o.{f.name} = {f.default!r}"
+                if builder
+                else f"    _set_{f.name}(o, {f.default!r})"
+            )
+    if builder is not None:
+        lines.append("    o.__class__ = _cls")
     if not cls._BODY_IMPLIED and not cls._DECODED_GUARD:
         lines.append("    o._check_body(None)")
     elif cls._DECODED_GUARD:
@@ -517,6 +554,13 @@ def _generate(cls: type[_Model]) -> Generated:
     # kind, the kind's prefix rules and the constructor above, in one function.
     fast_lines = [
         "def _fn(d, framed=True, _n=len, _f=int.from_bytes, _u=_unpack, _new=object.__new__):",
+        # An open-ended rest longer than the kind allows: the generic path
+        # reports it without copying the rest.
+        *(
+            [f"    if _n(d) - {t.prefix_end} > {cls._REST_MAX}:", "        return None"]
+            if cls._REST_MAX is not None
+            else []
+        ),
         *t.reader_lines,
         f"    if framed and (row[2] or row[1] != {cls.VERSION}):"
         if cls.VERSION is not None
@@ -529,6 +573,7 @@ def _generate(cls: type[_Model]) -> Generated:
             + line.replace("(v[", "(row[")
             .replace("[v[", "[row[")
             .replace(", v[", ", row[")
+            .replace("= v[", "= row[")
             for line in lines[1:-1]
             if not (
                 cls._DECODED_GUARD

@@ -72,6 +72,17 @@ __all__ = [
 ]
 
 _RSA_KEYX_ONLY = frozenset({AlgId.CALG_RSA_KEYX})
+# Plain values for the session-key prefix checks, which run on every parse of
+# a small blob (an IntEnum comparison costs more than an int one).
+_RSA_KEYX: int = AlgId.CALG_RSA_KEYX.value
+_SESSION_ALGS = _validate.SESSION_ALG_VALUES
+_PTK_SIZES = _validate.PLAINTEXT_KEY_SIZES
+_SIMPLE_ALG_AT, _SIMPLE_WRAP_AT = row_index(
+    _schema.LAYOUTS["SIMPLE_BLOB"], "header.key_alg", "wrap_alg"
+)
+_PTK_ALG_AT, _PTK_SIZE_AT = row_index(
+    _schema.LAYOUTS["PLAINTEXT_KEY_BLOB"], "header.key_alg", "key_size"
+)
 _KEY_WRAP_ALGS = frozenset({AlgId.CALG_3DES, AlgId.CALG_RC2})
 _B = TypeVar("_B", bound="_Blob")
 
@@ -790,11 +801,8 @@ class SimpleBlob(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
-        if (
-            row[cls._ALG] in _validate.SESSION_ALG_VALUES
-            and row[cls._WRAP] == AlgId.CALG_RSA_KEYX
-        ):
-            return
+        if row[_SIMPLE_ALG_AT] in _SESSION_ALGS and row[_SIMPLE_WRAP_AT] == _RSA_KEYX:
+            return  # The common case: SMP-1 and SMP-2 hold.
         _validate.check_session_alg(
             row[cls._ALG],
             what="a SIMPLEBLOB's aiKeyAlg",
@@ -861,7 +869,7 @@ class PlaintextKeyBlob(_Blob):
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
-        if row[cls._SIZE] in _validate.PLAINTEXT_KEY_SIZES.get(row[cls._ALG], ()):
+        if row[_PTK_SIZE_AT] in _PTK_SIZES.get(row[_PTK_ALG_AT], ()):
             return  # PTK-1 and PTK-3: only data-encryption algorithms have sizes here.
         alg = _validate.check_session_alg(
             row[cls._ALG],

@@ -16,9 +16,10 @@ own decoder; the dispatcher finds them in :data:`BY_CNG_MAGIC`.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Optional, TypeVar
 
 from blobformat.codec import wire as _wire
 from blobformat.codec.model_base import _Model
@@ -30,10 +31,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BY_CNG_MAGIC",
+    "BY_FIRST_BYTE",
     "BY_HEADER",
     "BY_LEADING_MAGIC",
     "BY_MAGIC",
     "BY_TYPE",
+    "KEYED",
     "KINDS",
     "QUICK",
     "Kind",
@@ -141,6 +144,19 @@ QUICK: dict[int, Kind[Blob]] = {}
 BY_CNG_MAGIC: dict[bytes, Kind[CngBlob]] = {}
 
 
+class Keyed(enum.Enum):
+    """Marks a bType whose kinds differ by their magic (look the blob up in QUICK)."""
+
+    KEYED = "keyed"
+
+
+KEYED: Final = Keyed.KEYED
+#: The dispatcher's first lookup, by the blob's first byte: a framed kind
+#: without a magic (selected by its bType alone), :data:`KEYED` for the key
+#: blob bTypes, an unframed template kind by its magic's first byte, or None.
+BY_FIRST_BYTE: list[Kind[Blob] | Keyed | None] = [None] * 256
+
+
 def quick_key(blob_type: int, first: int, last: int) -> int:
     """The :data:`QUICK` key of a framed blob: bType and the magic's first and last bytes."""
     return blob_type << 16 | first << 8 | last
@@ -172,6 +188,7 @@ def add(*kinds: Kind[Any]) -> None:
                 )
             BY_LEADING_MAGIC[kind.magic] = kind
             _quick(kind.magic[0], kind)
+            _first(kind.magic[0], kind)
         elif kind.magic:
             key = (int(model.BLOB_TYPE), kind.magic)
             if key in BY_HEADER:
@@ -179,12 +196,21 @@ def add(*kinds: Kind[Any]) -> None:
             BY_HEADER[key] = kind
             BY_MAGIC.setdefault(kind.magic, {})[key[0]] = kind
             _quick(quick_key(key[0], kind.magic[0], kind.magic[3]), kind)
+            if BY_FIRST_BYTE[key[0]] is not KEYED:
+                _first(key[0], KEYED)
         else:
             if int(model.BLOB_TYPE) in BY_TYPE:
                 raise ValueError(f"{kind.name}: bType already taken")
             BY_TYPE[int(model.BLOB_TYPE)] = kind
+            _first(int(model.BLOB_TYPE), kind)
         KINDS.append(kind)
         _BY_MODEL[model] = kind
+
+
+def _first(byte: int, entry: Kind[Blob] | Keyed) -> None:
+    if BY_FIRST_BYTE[byte] is not None:
+        raise ValueError(f"first byte 0x{byte:02X} already dispatches elsewhere")
+    BY_FIRST_BYTE[byte] = entry
 
 
 def _quick(key: int, kind: Kind[Blob]) -> None:
