@@ -122,3 +122,37 @@ def test_head_and_extent_agree_with_the_full_reader(data: bytes) -> None:
     params = tuple(head[i] for i in t.param_index)
     assert t.extent(params) == (t.prefix_end if t.open_ended else len(data))
     assert t.head(data[: t.prefix_end - 1]) is None
+
+
+@given(st.data())
+def test_cng_fast_decoder_agrees_with_the_generic_path(data: st.DataObject) -> None:
+    """The generated CNG decoders accept exactly what the table-driven path accepts."""
+    from blobformat.codec import cng
+
+    rng = random.Random(data.draw(st.integers(0, 2**32)))
+    key = _rsa_public(1024, rng)
+    model = bf.parse(key)
+    assert isinstance(model, bf.RSAPublicKeyBlob)
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    numbers = rsa.RSAPublicNumbers(model.public_exponent, model.modulus)
+    blob = bytearray(bf.dump_public_key(numbers.public_key(), format="cng"))
+    for _ in range(data.draw(st.integers(0, 3))):
+        blob[data.draw(st.integers(0, len(blob) - 1))] = data.draw(st.integers(0, 255))
+    candidate = bytes(blob[: data.draw(st.integers(0, len(blob)))])
+
+    def outcome(fast: bool) -> object:
+        saved = dict(cng._FAST)
+        if not fast:
+            cng._FAST.clear()
+            for kind in cng.KINDS.values():
+                cng._FAST[kind] = lambda _d: None
+        try:
+            return ("ok", bf.parse(candidate))
+        except bf.BlobError as err:
+            return ("err", type(err), err.offset, err.field, err.rule)
+        finally:
+            cng._FAST.clear()
+            cng._FAST.update(saved)
+
+    assert outcome(True) == outcome(False)

@@ -451,7 +451,7 @@ _FastFn = Callable[..., "_Model | None"]
 _EncodeFn = Callable[[_Model], bytes]
 
 
-def _builder(cls: type[_Model]) -> type | None:
+def _builder(cls: type) -> type | None:
     """A mutable class with ``cls``'s layout, or ``None`` when there is none.
 
     ``cls`` is a frozen slotted dataclass whose fields are all its own slots
