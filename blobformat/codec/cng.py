@@ -1771,8 +1771,23 @@ def _field_names(model: type) -> frozenset[str]:
     return names
 
 
+#: Each magic's strict fast decoder, for the magics one kind alone uses (made
+#: on first use); the generic ECC magics, shared with the full key blob, go
+#: through :func:`decode`, which selects the layout first.
+_FAST_BY_MAGIC: dict[bytes, Callable[[bytes], CngBlob | None]] = {}
+
+
 def _decode_entry(data: bytes, lenient: bool) -> CngBlob:
     """The registry's decoder of every CNG kind: the table selects the layout."""
+    if not lenient:
+        magic = data[:4]
+        fast = _FAST_BY_MAGIC.get(magic)
+        if fast is None and magic in KINDS and magic not in FULL_KINDS:
+            fast = _FAST_BY_MAGIC[magic] = _fast(KINDS[magic])
+        if fast is not None:
+            found = fast(data)
+            if found is not None:
+                return found
     return decode(data, lenient=lenient)
 
 
