@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NoReturn, TypeVar
 
 from blobformat.codec import wire as _wire
 from blobformat.codec.models import SimpleBlob
@@ -26,6 +26,7 @@ __all__ = [
     "EnvelopeEntry",
     "Role",
     "Uncopyable",
+    "refuse_state",
 ]
 
 #: The layout version this module reads and writes (SPEC §16.2.1).
@@ -106,6 +107,21 @@ class Uncopyable:
         _no_copy(self)
 
 
+_C = TypeVar("_C", bound=type)
+
+
+def refuse_state(cls: _C) -> _C:
+    """Put :class:`Uncopyable`'s ``__setstate__`` back on a frozen slotted dataclass.
+
+    Python 3.10's ``dataclass(frozen=True, slots=True)`` replaces the class's
+    ``__setstate__`` unconditionally (3.11 keeps one the class body defines),
+    which would let a crafted pickle build a verified-looking object (ENV-22).
+    """
+    setattr(cls, "__setstate__", Uncopyable.__setstate__)  # noqa: B010 - mypy refuses assigning a method
+    return cls
+
+
+@refuse_state
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EnvelopeEntry(Uncopyable):
     """One recipient entry of a verified envelope (SPEC §16.2.2).

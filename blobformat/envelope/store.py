@@ -69,6 +69,7 @@ from blobformat.envelope.format import (
     EnvelopeEntry,
     Role,
     Uncopyable,
+    refuse_state,
 )
 from blobformat.envelope.schema import ENTRY, HEADER, MAGIC, TRAILER
 from blobformat.errors import (
@@ -235,6 +236,7 @@ class _WeakReferable(Uncopyable):
     __slots__ = ("__weakref__",)
 
 
+@refuse_state
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class SealedEnvelope(_WeakReferable):
     """A verified envelope, as :func:`open_sealed` returns it.
