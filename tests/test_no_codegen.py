@@ -160,3 +160,18 @@ def test_cng_fast_decoder_agrees_with_the_generic_path(data: st.DataObject) -> N
             cng._fast = saved[2]  # type: ignore[assignment]
 
     assert outcome(True) == outcome(False)
+
+
+def test_v2_prefix_positions_are_shared() -> None:
+    """DSS and DH version-2 kinds share one prefix rule set: same row positions."""
+    from blobformat.codec import models
+
+    for cls in (
+        bf.DSSPublicKeyBlob,
+        bf.DSSPrivateKeyBlob,
+        bf.DHPublicKeyBlob,
+        bf.DHPrivateKeyBlob,
+    ):
+        assert issubclass(cls, models._V2Base)
+        positions = model_base.row_index(cls.LAYOUT, "header.key_alg", "bit_length")
+        assert positions == (models._V2Base._ALG, models._V2Base._BITS)

@@ -324,30 +324,44 @@ class RSAPrivateKeyBlob(_RSABase):
 # DSS -- SPEC §6
 
 
-class _DSSV2Base(_Blob):
+class _V2Base(_Blob):
+    """The prefix rules DSS and DH version-2 blobs share: ALG_ID and bit length."""
+
     __slots__ = ()
-    RULE = "DSS-2"
-    #: DSS-1: the sizes of p a version-2 blob may declare.
-    BITS: ClassVar[BitRange] = BitRange(512, 1024, 64)
+    _ALGS: ClassVar[frozenset[AlgId]]
+    _WHAT: ClassVar[str]
+    _BITS_RULE: ClassVar[str]
+    BITS: ClassVar[BitRange]
+    # Both layouts put aiKeyAlg and bitlen at the same row positions.
     _ALG, _BITS = row_index(
         _schema.LAYOUTS["DSS_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length"
     )
 
     @classmethod
     def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
-        if row[cls._ALG] in DSS_ALGS and row[cls._BITS] in cls.BITS:
+        if row[cls._ALG] in cls._ALGS and row[cls._BITS] in cls.BITS:
             return
         _validate.check_alg(
             row[cls._ALG],
-            DSS_ALGS,
-            what="a DSS key blob",
+            cls._ALGS,
+            what=cls._WHAT,
             field="header.key_alg",
             offsets=offsets,
             rule="HDR-4",
         )
         cls.BITS.check(
-            row[cls._BITS], field="bit_length", offsets=offsets, rule="DSS-1"
+            row[cls._BITS], field="bit_length", offsets=offsets, rule=cls._BITS_RULE
         )
+
+
+class _DSSV2Base(_V2Base):
+    __slots__ = ()
+    RULE = "DSS-2"
+    #: DSS-1: the sizes of p a version-2 blob may declare.
+    BITS: ClassVar[BitRange] = BitRange(512, 1024, 64)
+    _ALGS = DSS_ALGS
+    _WHAT = "a DSS key blob"
+    _BITS_RULE = "DSS-1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -630,28 +644,14 @@ class DSSPrivateKeyBlobV3(_DSSV3):
 # Diffie-Hellman -- SPEC §7
 
 
-class _DHV2Base(_Blob):
+class _DHV2Base(_V2Base):
     __slots__ = ()
     RULE = "DH-2"
     #: DH-1: the sizes of p a version-2 blob may declare.
     BITS: ClassVar[BitRange] = BitRange(512, 4096, 64)
-    _ALG, _BITS = row_index(
-        _schema.LAYOUTS["DH_PUBLIC_KEY_BLOB"], "header.key_alg", "bit_length"
-    )
-
-    @classmethod
-    def _check_prefix(cls, row: _wire.Row, offsets: Mapping[str, int] | None) -> None:
-        if row[cls._ALG] in DH_ALGS and row[cls._BITS] in cls.BITS:
-            return
-        _validate.check_alg(
-            row[cls._ALG],
-            DH_ALGS,
-            what="a DH key blob",
-            field="header.key_alg",
-            offsets=offsets,
-            rule="HDR-4",
-        )
-        cls.BITS.check(row[cls._BITS], field="bit_length", offsets=offsets, rule="DH-1")
+    _ALGS = DH_ALGS
+    _WHAT = "a DH key blob"
+    _BITS_RULE = "DH-1"
 
     def _check_body(self, offsets: Mapping[str, int] | None) -> None:
         bits: int = getattr(self, "bit_length")  # noqa: B009
