@@ -10,6 +10,7 @@ pure-Python fallback) must give the same matches.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -652,3 +653,26 @@ def test_cng_blobs_are_found_once_registered() -> None:
         m.blob == bf.parse(bytes(data[m.offset : m.offset + m.length]))
         for m in bf.scan(bytes(data))
     )
+
+
+def test_cng_dsa_blob_key_5_does_not_hide_it() -> None:
+    """Appendix F.4: [KEY-5] does not apply to CNG blobs either. A 512-bit DSA key
+    (published vectors) is reported as a CNG blob as it is as a CryptoAPI blob; its
+    relations are still checked (an altered y is not reported)."""
+    from tests.conftest import ROOT
+
+    document = json.loads(
+        (ROOT / "vectors" / "v1" / "dss_v2_key_blob_test.json").read_text()
+    )
+    by_id = {t["tcId"]: t for g in document["testGroups"] for t in g["tests"]}
+    for tc_id, kind in ((10, "cng-dsa-private"), (11, "cng-dsa-public")):
+        capi = bytes.fromhex(by_id[tc_id]["blob"])
+        assert bf.parse(capi).p.bit_length() == 512  # type: ignore[union-attr]
+        cng = bf.convert_blob(capi, to="cng")
+        assert [(m.kind, m.offset, m.length) for m in bf.scan(cng)] == [
+            (kind, 0, len(cng))
+        ]
+        parsed = bf.parse(cng)
+        assert isinstance(parsed, bf.CngDSAPublicBlob | bf.CngDSAPrivateBlob)
+        altered = dataclasses.replace(parsed, y=parsed.y ^ 2).to_bytes()
+        assert list(bf.scan(altered)) == []

@@ -460,7 +460,7 @@ def _canonicalise(
 def parse(
     data: bytes | bytearray | memoryview, *, lenient: bool = False
 ) -> Blob | CngBlob:
-    """Parse one CryptoAPI key BLOB or PVK file.
+    """Parse one CryptoAPI key BLOB, PVK file or CNG key blob (SPEC §20).
 
     Strict by default: the whole input must be exactly one blob that
     SPEC.md accepts, so ``parse(data).to_bytes() == data``.
@@ -514,7 +514,8 @@ def prepare() -> None:
 
     Parsing does this lazily, once per kind; call it before forking workers,
     timing, or measuring memory per input, so the one-time cost is paid here.
-    CNG kinds (family ``"cng"``) generate no code: their decoder reads a table.
+    CNG kinds (family ``"cng"``) are not prepared here: their strict decoder
+    is generated from their table entry on first use.
     """
     for kind in _registry.KINDS:
         if kind.family == "capi" and (kind.framed or kind.magic_offset == 0):

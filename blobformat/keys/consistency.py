@@ -16,7 +16,9 @@ import typing
 from blobformat.codec.cng import (
     CngBlob,
     CngDHPrivateBlob,
+    CngDHPublicBlob,
     CngDSAPrivateBlob,
+    CngDSAPublicBlob,
     CngECCFullKeyBlob,
     CngECCPrivateBlob,
     CngECCPublicBlob,
@@ -85,7 +87,7 @@ def check_relations(blob: AnyBlob, *, groups: GroupCache | None = None) -> None:
     :raises KeyConversionError: naming the first relation that fails.
     """
     if isinstance(blob, _CNG_MODELS):
-        _check_cng(blob)
+        _check_cng(blob, groups)
         return
     if isinstance(blob, PVKFile):
         if blob.blob is None:
@@ -142,13 +144,32 @@ _CNG_PRIVATE = (
 )
 
 
-def _check_cng(blob: CngBlob) -> None:
-    """The relations of a CNG key blob, through the CNG key loaders (SPEC §20).
+def _check_cng(blob: CngBlob, groups: GroupCache | None) -> None:
+    """The relations of a CNG key blob (SPEC §20, Appendix F.4).
 
-    Without a primality proof (as for CryptoAPI blobs here). A generic ECC
-    blob names no curve: its point can only be checked on a curve the caller
-    names, so it passes; a key-data blob holds no numbers.
+    Without a primality proof (as for CryptoAPI blobs here). DSA and DH take
+    the CryptoAPI blobs' checks: the key loaders would apply [KEY-5] and hide
+    a 512-bit DSA key that the same key's CryptoAPI blob does not hide. RSA
+    and EC keys go through the CNG key loaders. A generic ECC blob names no
+    curve: its point can only be checked on a curve the caller names, so it
+    passes; a key-data blob holds no numbers.
     """
+    if isinstance(blob, CngDSAPublicBlob | CngDSAPrivateBlob):
+        _group(blob.p, blob.q, blob.g, None, "DSA", groups)
+        _check_y(blob.p, blob.q, blob.y, what="DSA")
+        if isinstance(blob, CngDSAPrivateBlob):
+            _check_x(blob.p, blob.q, blob.x, what="DSA")
+            if g_pow_x(blob.p, blob.g, blob.x, what="DSA") != blob.y:
+                raise y_mismatch("DSA")
+        return
+    if isinstance(blob, CngDHPublicBlob | CngDHPrivateBlob):
+        _group(blob.p, None, blob.g, None, "DH", groups)
+        _check_y(blob.p, None, blob.y, what="DH")
+        if isinstance(blob, CngDHPrivateBlob):
+            _check_x(blob.p, None, blob.x, what="DH")
+            if g_pow_x(blob.p, blob.g, blob.x, what="DH") != blob.y:
+                raise y_mismatch("DH")
+        return
     if isinstance(blob, CngKeyDataBlob | CngECCFullKeyBlob) or (
         isinstance(blob, CngECCPublicBlob | CngECCPrivateBlob) and blob.curve is None
     ):
