@@ -20,7 +20,7 @@ from typing import TypeVar
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
@@ -354,3 +354,38 @@ def test_generic_switch_reaches_the_generic_path() -> None:
     finally:
         decode._decode = original
     assert on == 0 and len(calls) == 1
+
+
+class _UnknownCurve(ec.EllipticCurve):
+    """A curve object OpenSSL does not know (a caller's own subclass)."""
+
+    @property
+    def name(self) -> str:
+        return "no-such-curve"
+
+    @property
+    def key_size(self) -> int:
+        return 256
+
+    @property
+    def group_order(self) -> int:
+        return 5
+
+
+@pytest.mark.parametrize("magic", [b"ECDP", b"ECDV", b"ECKP", b"ECKV"])
+def test_generic_ecc_with_an_unsupported_curve(magic: bytes) -> None:
+    """curve= an EllipticCurve OpenSSL lacks is InvalidParameterError CKEY-2.
+
+    Found by this sweep: cryptography's UnsupportedAlgorithm escaped from
+    load_public_key / load_private_key for a generic ECC blob.
+    """
+    key = ec.generate_private_key(ec.SECP256R1())
+    if magic in (b"ECDP", b"ECKP"):
+        data = magic + bf.dump_public_key(key.public_key(), format="cng")[4:]
+        load: Callable[..., object] = bf.load_public_key
+    else:
+        data = magic + bf.dump_private_key(key, format="cng")[4:]
+        load = bf.load_private_key
+    with pytest.raises(bf.InvalidParameterError) as info:
+        load(data, curve=_UnknownCurve())
+    assert info.value.rule == "CKEY-2"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -128,6 +129,12 @@ def _ec_public(
 ) -> ec.EllipticCurvePublicKey:
     try:
         return ec.EllipticCurvePublicNumbers(blob.x, blob.y, curve).public_key()
+    except UnsupportedAlgorithm:
+        # Only a caller's curve= can be one OpenSSL lacks (the named magics' are P-curves).
+        raise InvalidParameterError(
+            f"curve {curve.name!r} is not supported by the OpenSSL cryptography uses",
+            rule="CKEY-2",
+        ) from None
     except ValueError:
         raise _fail(
             "EC public point is not on the curve", "Q on the curve", "CKEY-1"
