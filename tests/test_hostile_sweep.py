@@ -88,6 +88,10 @@ def _secret_hexes(model: object) -> list[str]:
 
 
 def _no_secret(model: object, *texts: str) -> None:
+    layout = getattr(model, "layout", None)
+    if callable(layout):
+        # FieldSpan values are documented as non-secret.
+        texts = (*texts, repr(layout()))
     for hexed in _secret_hexes(model):
         for text in texts:
             assert hexed not in text
@@ -116,8 +120,10 @@ def _check_parse(data: bytes) -> None:
     for call in (
         lambda: bf.load_public_key(data),
         lambda: bf.load_private_key(data),
-        lambda: bf.load_public_key(data, curve="secp256r1"),
-        lambda: bf.load_private_key(data, curve="secp256r1"),
+        lambda: bf.load_public_key(data, curve="P-256"),
+        lambda: bf.load_private_key(data, curve="P-256"),
+        lambda: bf.load_public_key(data, curve=ec.SECP256K1()),
+        lambda: bf.load_private_key(data, curve=ec.SECP384R1()),
         lambda: bf.export_public_key(data),
         lambda: bf.export_private_key(data, encoding="der"),
         lambda: bf.convert_blob(data, to="cng"),
@@ -389,3 +395,15 @@ def test_generic_ecc_with_an_unsupported_curve(magic: bytes) -> None:
     with pytest.raises(bf.InvalidParameterError) as info:
         load(data, curve=_UnknownCurve())
     assert info.value.rule == "CKEY-2"
+
+
+def test_secret_check_sees_private_numbers() -> None:
+    """The repr check is not idle: it finds each private number it looks for."""
+    key = _rsa_key()
+    for fmt in ("capi", "cng"):
+        model = bf.parse(bf.dump_private_key(key, format=fmt))  # type: ignore[arg-type]
+        hexes = _secret_hexes(model)
+        assert len(hexes) >= 8
+        _no_secret(model, repr(model), str(model))
+        with pytest.raises(AssertionError):
+            _no_secret(model, f"leak {hexes[-1]}")
