@@ -437,3 +437,15 @@ def test_parsed_cng_model_as_signature_key(name: str) -> None:
         with pytest.raises(bf.InvalidParameterError) as sign:
             bf.sign_hash(key, b"x", hash_alg=bf.AlgId.CALG_SHA1)
         assert sign.value.rule == "SIG-4"
+
+
+@pytest.mark.parametrize("alg_id", ["x", "41984", b"\x00\xa4", 1.5, True])
+def test_convert_blob_alg_id_of_a_wrong_type(alg_id: object) -> None:
+    """convert_blob(to="capi", alg_id=<not an int>) is TypeError.
+
+    Found by this review: a str raised ValueError from int() (an escape), a
+    float or bool was read as a number.
+    """
+    data = (CORPUS / "cng" / "seed-cng-rsa-1024-e3-public").read_bytes()
+    with pytest.raises(TypeError):
+        bf.convert_blob(data, to="capi", alg_id=alg_id)  # type: ignore[arg-type]

@@ -746,6 +746,10 @@ def _alg(
 ) -> AlgId:
     if alg_id is None:
         return default
+    given: object = alg_id  # typed AlgId; callers may pass anything
+    if not isinstance(given, int) or isinstance(given, bool):
+        # A wrong type is the caller's bug: TypeError, not a ValueError from int().
+        raise TypeError(f"alg_id must be an AlgId or None, not {type(given).__name__}")
     if alg_id not in allowed:
         raise InvalidParameterError(
             f"alg_id {alg_name(int(alg_id))} is not allowed for {what} keys",
