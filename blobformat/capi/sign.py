@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric import utils as asym_utils
 
 from blobformat.capi.hashes import digest as _digest
+from blobformat.codec.cng import _CngModel
 from blobformat.codec.decode import parse
 from blobformat.codec.model_base import _Model
 from blobformat.codec.models import (
@@ -166,7 +167,7 @@ def _blob_key(data: object, *, private: bool) -> Any:
 
     The caller gave a blob, not a key object, so nothing deprecated crosses the API.
     """
-    model = data if isinstance(data, _Model) else parse(_bytes(data, "key"))
+    model = data if isinstance(data, _Model | _CngModel) else parse(_bytes(data, "key"))
     if isinstance(model, PVKFile):
         if model.blob is None:
             raise PasswordError(
@@ -199,7 +200,8 @@ def _signing_key(key: object) -> Any:
         return key
     if isinstance(key, rsa.RSAPublicKey):
         raise TypeError("sign_hash needs a private key, not an RSA public key")
-    if isinstance(key, bytes | bytearray | memoryview | _Model):
+    # A parsed CNG model is a key blob too: SIG-4 as for its bytes, not a TypeError.
+    if isinstance(key, bytes | bytearray | memoryview | _Model | _CngModel):
         return _blob_key(key, private=True)
     if _is_dsa(key, "DSAPrivateKey"):
         _legacy.warn_caller("dsa", returned=False)
@@ -214,7 +216,8 @@ def _verifying_key(key: object) -> Any:
         return key
     if isinstance(key, rsa.RSAPrivateKey):
         return key.public_key()
-    if isinstance(key, bytes | bytearray | memoryview | _Model):
+    # A parsed CNG model is a key blob too: SIG-4 as for its bytes, not a TypeError.
+    if isinstance(key, bytes | bytearray | memoryview | _Model | _CngModel):
         return _blob_key(key, private=False)
     if _is_dsa(key, "DSAPublicKey"):
         _legacy.warn_caller("dsa", returned=False)

@@ -261,18 +261,6 @@ def _check_header(cls: type[_Model], header: tuple[int, int, int, int]) -> None:
         )
 
 
-def _decode_fast(cls: type[_M], data: bytes) -> _M | None:
-    """Strict decoding through the generated reader, or ``None``.
-
-    Applies the same rules in the same order as :func:`_decode`, without
-    locating errors: it returns ``None`` (and the caller runs the generic
-    path, which raises the located error) whenever the input is not a plain
-    valid blob. The reader compares the whole length the parameters imply
-    with the input before it slices any number.
-    """
-    return cast("_M | None", _fast_decoder(cls, framed=False)(data))
-
-
 def _fast_decoder(
     cls: type[_Model], *, framed: bool
 ) -> Callable[[bytes], _Model | None]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -128,6 +129,12 @@ def _ec_public(
 ) -> ec.EllipticCurvePublicKey:
     try:
         return ec.EllipticCurvePublicNumbers(blob.x, blob.y, curve).public_key()
+    except UnsupportedAlgorithm:
+        # Only a caller's curve= can be one OpenSSL lacks (the named magics' are P-curves).
+        raise InvalidParameterError(
+            f"curve {curve.name!r} is not supported by the OpenSSL cryptography uses",
+            rule="CKEY-2",
+        ) from None
     except ValueError:
         raise _fail(
             "EC public point is not on the curve", "Q on the curve", "CKEY-1"
@@ -739,6 +746,10 @@ def _alg(
 ) -> AlgId:
     if alg_id is None:
         return default
+    given: object = alg_id  # typed AlgId; callers may pass anything
+    if not isinstance(given, int) or isinstance(given, bool):
+        # A wrong type is the caller's bug: TypeError, not a ValueError from int().
+        raise TypeError(f"alg_id must be an AlgId or None, not {type(given).__name__}")
     if alg_id not in allowed:
         raise InvalidParameterError(
             f"alg_id {alg_name(int(alg_id))} is not allowed for {what} keys",
